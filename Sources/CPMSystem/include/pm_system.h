@@ -1,0 +1,50 @@
+#ifndef PM_SYSTEM_H
+#define PM_SYSTEM_H
+
+#include <sys/types.h>
+
+/// What a new process gets. The caller resolves the program path (PATH lookup is Swift's job)
+/// and opens the three standard descriptors; every other descriptor of the caller must be
+/// close-on-exec.
+typedef struct {
+    const char *path;
+    char *const *argv;
+    char *const *envp;
+    /// Working directory, or NULL to keep the caller's.
+    const char *cwd;
+    /// Nonzero: switch to uid/gid and the supplementary groups before exec (needs privilege).
+    int switch_user;
+    uid_t uid;
+    gid_t gid;
+    const gid_t *groups;
+    int group_count;
+    /// Nonzero: the child leads a new session (and so a new process group).
+    int new_session;
+    /// Nonzero: the child leads a new process group (ignored with new_session).
+    int new_process_group;
+    int stdin_fd;
+    int stdout_fd;
+    int stderr_fd;
+} pm_spawn_request;
+
+/// Starts a process. Returns 0 and stores its pid, or returns the errno of the step that failed
+/// (in the child: chdir, setgroups, setgid, setuid or execve; the child then never runs).
+int pm_spawn(const pm_spawn_request *request, pid_t *pid);
+
+/// A pidfd for `pid` (Linux 5.3+), or -1 with errno set where the kernel has none.
+int pm_pidfd_open(pid_t pid);
+
+/// pipe2(fds, O_CLOEXEC): a pipe whose ends no child inherits.
+int pm_pipe_cloexec(int fds[2]);
+
+/// Set to 1 by the SIGINT/SIGTERM handler that pm_catch_interrupts installs.
+extern volatile int pm_interrupted;
+
+/// Makes SIGINT and SIGTERM set pm_interrupted instead of ending the process, so that a
+/// following or attached tool can stop cleanly.
+void pm_catch_interrupts(void);
+
+/// Ignores SIGPIPE: writes to a closed pipe then fail with EPIPE instead of killing the tool.
+void pm_ignore_sigpipe(void);
+
+#endif

@@ -1,0 +1,30 @@
+/// Runs a verb for many servers at once and keeps their output apart: each server writes into
+/// buffers that are copied to stdout and stderr in input order as soon as every earlier server
+/// is done. One server writes straight to stdout and stderr.
+public enum Batch {
+    /// At most this many servers are handled at the same time.
+    public static let width = 16
+
+    public static func run<Item>(_ items: [Item], _ body: @escaping (Item, OutputChannel, OutputChannel) -> ExitStatus) -> [ExitStatus] {
+        guard items.count > 1 else {
+            return items.map { body($0, .standardOutput, .standardError) }
+        }
+        let outs = items.map { _ in OutputChannel() }
+        let errs = items.map { _ in OutputChannel() }
+        var statuses = [ExitStatus?](repeating: nil, count: items.count)
+        var flushed = 0
+        let lock = Lock()
+        Parallel.forEach(items.count, width: width) { index in
+            let status = body(items[index], outs[index], errs[index])
+            lock.withLock {
+                statuses[index] = status
+                while flushed < items.count, statuses[flushed] != nil {
+                    OutputChannel.standardError.write(errs[flushed].takeBuffered())
+                    OutputChannel.standardOutput.write(outs[flushed].takeBuffered())
+                    flushed += 1
+                }
+            }
+        }
+        return statuses.map { $0 ?? .unknown }
+    }
+}

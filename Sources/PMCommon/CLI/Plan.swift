@@ -1,0 +1,85 @@
+/// A checked invocation: the configuration, the manager and every server, ready to run.
+/// Building it runs nothing, so a bad record stops the whole invocation with exit status 2
+/// before any server is touched.
+struct Plan {
+    let invocation: Invocation
+    let config: DaemonConfig
+    let manager: ProcessManager
+    let servers: [Server]
+    let state: StateDirectory
+
+    init(_ invocation: Invocation) throws {
+        self.invocation = invocation
+        var config = try ConfigLoader.load(explicitPath: invocation.configPath)
+        if let workPath = invocation.workPath { config.workPath = workPath }
+        for option in invocation.managerOptions { config.managerOptions[option.key] = option.value }
+        if let name = invocation.managerName { config.managerName = name }
+        if config.managerName.isEmpty { config.managerName = ManagerDetection.defaultManager() }
+        self.config = config
+        manager = try ManagerRegistry.manager(named: config.managerName)
+        state = StateDirectory.standard(explicit: invocation.stateDirectory)
+
+        var servers: [Server] = []
+        var problems: [(String, Error)] = []
+        for entry in try RecordSource.read(invocation) {
+            do {
+                let record = try entry.result.get()
+                servers.append(try Server(record: record, config: config, flagSettings: invocation.flagSettings))
+            } catch {
+                problems.append((entry.label, error))
+            }
+        }
+        guard problems.isEmpty else { throw InvalidRecords(problems: problems) }
+        self.servers = servers
+        try checkVerbOptions()
+    }
+
+    private func checkVerbOptions() throws {
+        if (invocation.follow || invocation.attach) && servers.count != 1 {
+            throw UsageError("--follow and --attach work on one server, not \(servers.count)")
+        }
+        if invocation.check && invocation.uninstall { throw UsageError("--check and --uninstall do not go together") }
+        if invocation.verb == .input && !invocation.attach && invocation.consoleLine == nil && !invocation.recordFiles.isEmpty
+            && invocation.recordFiles.contains("-") {
+            throw UsageError("standard input cannot carry both the records and the console lines")
+        }
+    }
+
+    func execute(report: Reporter) -> ExitStatus {
+        let collector = invocation.verb == .metrics ? SampleCollector() : nil
+        let statuses = Batch.run(servers) { server, out, err in
+            var reporter = report
+            reporter.masker = server.masker
+            let context = self.context(for: server, out: out, err: err)
+            do {
+                let lock = try (invocation.verb.changesServer && !invocation.dryRun)
+                    ? ServerLock.acquire(server.name, in: state) : nil
+                defer { withExtendedLifetime(lock) {} }
+                let lifecycle = Lifecycle(manager: manager, server: server, context: context)
+                return try VerbAction(invocation: invocation, lifecycle: lifecycle, collected: collector).perform()
+            } catch {
+                reporter.error(server.label, error, to: err)
+                return ExitStatus(for: error)
+            }
+        }
+        if let collector {
+            OutputChannel.standardOutput.write(PrometheusWriter.render(collector.all, timestamps: invocation.options.timestamps))
+        }
+        return ExitStatus.combined(statuses)
+    }
+
+    private func context(for server: Server, out: OutputChannel, err: OutputChannel) -> VerbContext {
+        let executor = Executor(runner: ProcessLauncher(), echo: invocation.verbose ? err : nil, masker: server.masker,
+                                plan: invocation.dryRun ? out : nil)
+        return VerbContext(out: out, err: err, executor: executor, state: state, options: invocation.options)
+    }
+}
+
+/// Records that failed their checks; each is reported on its own line.
+struct InvalidRecords: ToolError {
+    let problems: [(label: String, error: Error)]
+    var exitStatus: ExitStatus { .invalid }
+    var description: String {
+        problems.map { "\($0.label): \($0.error)" }.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,45 @@
+/// A node of the YAML subset the daemon configuration uses, with the line it started on.
+public indirect enum YAMLNode: Equatable {
+    case scalar(String, line: Int)
+    case null(line: Int)
+    case sequence([YAMLNode], line: Int)
+    case mapping([(key: String, value: YAMLNode)], line: Int)
+
+    public var line: Int {
+        switch self {
+        case .scalar(_, let line), .null(let line), .sequence(_, let line), .mapping(_, let line): return line
+        }
+    }
+
+    public subscript(key: String) -> YAMLNode? {
+        guard case .mapping(let entries, _) = self else { return nil }
+        return entries.last { $0.key == key }?.value
+    }
+
+    public var typeName: String {
+        switch self {
+        case .scalar: return "a scalar"
+        case .null: return "an empty value"
+        case .sequence: return "a list"
+        case .mapping: return "a mapping"
+        }
+    }
+
+    public static func == (lhs: YAMLNode, rhs: YAMLNode) -> Bool {
+        switch (lhs, rhs) {
+        case let (.scalar(a, _), .scalar(b, _)): return a == b
+        case (.null, .null): return true
+        case let (.sequence(a, _), .sequence(b, _)): return a == b
+        case let (.mapping(a, _), .mapping(b, _)):
+            return a.elementsEqual(b) { $0.key == $1.key && $0.value == $1.value }
+        default: return false
+        }
+    }
+}
+
+/// A YAML text outside the supported subset, or malformed, with the line to look at.
+public struct YAMLError: Error, CustomStringConvertible, Equatable {
+    public let line: Int
+    public let message: String
+    public var description: String { "line \(line): \(message)" }
+}

@@ -1,0 +1,108 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import CPMSystem
+
+/// `pm-output --follow` and `pm-input --attach` for managers whose console can only be polled
+/// (the reference's Attach loop, `core.md` §4.3): the output is fetched again and again and
+/// only what is new is printed; input lines are sent as they arrive. Both end when the server
+/// stops, on SIGINT or SIGTERM, and (attach) when the input reaches its end.
+public struct ConsoleSession {
+    public static let outputInterval = 0.5
+    public static let statusInterval = 2.0
+
+    let lifecycle: Lifecycle
+    private var shown = ""
+
+    public init(_ lifecycle: Lifecycle) {
+        self.lifecycle = lifecycle
+    }
+
+    private var manager: ProcessManager { lifecycle.manager }
+    private var server: Server { lifecycle.server }
+    private var context: VerbContext { lifecycle.context }
+
+    /// Prints the last lines, then new output until the server stops or the tool is interrupted.
+    public mutating func follow(lines: Int) throws {
+        try run(lines: lines, input: nil)
+    }
+
+    /// Like `follow`, and sends each line read from `input` as console input.
+    public mutating func attach(lines: Int, input: Int32) throws {
+        try run(lines: lines, input: input)
+    }
+
+    private mutating func run(lines: Int, input: Int32?) throws {
+        guard try manager.status(server, context).isRunning else {
+            throw ManagerError.failure("the server is not running")
+        }
+        pm_catch_interrupts()
+        shown = try manager.output(server, lines: 0, context)
+        context.out.write(Lifecycle.lastLines(shown, lines))
+        var pending: [UInt8] = []
+        var inputOpen = input != nil
+        var nextOutput = Clock.monotonic + Self.outputInterval
+        var nextStatus = Clock.monotonic + Self.statusInterval
+        while pm_interrupted == 0 && !context.out.isBroken {
+            if inputOpen, let input {
+                inputOpen = try pump(input, pending: &pending, wait: max(0, nextOutput - Clock.monotonic))
+                if !inputOpen {
+                    Clock.sleep(seconds: Self.outputInterval)
+                    try printNew()
+                    return
+                }
+            } else {
+                Clock.sleep(seconds: max(0, nextOutput - Clock.monotonic))
+            }
+            if Clock.monotonic >= nextOutput {
+                try printNew()
+                nextOutput = Clock.monotonic + Self.outputInterval
+            }
+            if Clock.monotonic >= nextStatus {
+                guard try manager.status(server, context).isRunning else {
+                    try printNew()
+                    context.err.line("\(server.label): the server has stopped")
+                    return
+                }
+                nextStatus = Clock.monotonic + Self.statusInterval
+            }
+        }
+    }
+
+    /// Waits up to `wait` seconds for input and sends every complete line; false at end of input.
+    private func pump(_ input: Int32, pending: inout [UInt8], wait: Double) throws -> Bool {
+        var descriptor = pollfd(fd: input, events: Int16(POLLIN), revents: 0)
+        guard poll(&descriptor, 1, Int32(wait * 1000)) > 0 else { return true }
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        let count = chunk.withUnsafeMutableBytes { read(input, $0.baseAddress, $0.count) }
+        if count < 0 { return errno == EINTR || errno == EAGAIN }
+        if count == 0 {
+            if !pending.isEmpty { try send(pending) }
+            return false
+        }
+        pending += chunk[0..<count]
+        while let newline = pending.firstIndex(of: UInt8(ascii: "\n")) {
+            try send(Array(pending[..<newline]))
+            pending.removeFirst(newline + 1)
+        }
+        return true
+    }
+
+    private func send(_ line: [UInt8]) throws {
+        var text = String(decoding: line, as: UTF8.self)
+        if text.hasSuffix("\r") { text.removeLast() }
+        try manager.sendInput(text, server, context)
+    }
+
+    /// Prints what the output gained since last time; when it shrank or changed (a restart,
+    /// a rotated log), starts over from the new text without printing it again.
+    private mutating func printNew() throws {
+        let current = try manager.output(server, lines: 0, context)
+        if current.utf8.starts(with: shown.utf8) {
+            context.out.write(Array(current.utf8.dropFirst(shown.utf8.count)))
+        }
+        shown = current
+    }
+}

@@ -1,0 +1,103 @@
+/// What a manager knows about a server's process (`pm-status --json`).
+public struct ServerStatus: Equatable {
+    public enum State: String { case running, stopped, unknown }
+
+    public var state: State
+    public var pid: Int?
+    /// Seconds since the epoch.
+    public var startedAt: Double?
+    public var exitCode: Int?
+
+    public init(_ state: State, pid: Int? = nil, startedAt: Double? = nil, exitCode: Int? = nil) {
+        self.state = state
+        self.pid = pid
+        self.startedAt = startedAt
+        self.exitCode = exitCode
+    }
+
+    public var isRunning: Bool { state == .running }
+}
+
+/// Options of one invocation that verbs read.
+public struct VerbOptions {
+    public var force = false
+    /// `--timeout`: seconds to wait for a graceful stop.
+    public var stopTimeout: Double?
+    /// `--lines`: how much console output; 0 for all the backend keeps.
+    public var lines = 500
+    public var interval = 1.0
+    public var timestamps = false
+
+    public init() {}
+}
+
+/// What a verb works with besides the server: where its text goes, how commands run, the
+/// state directory and the invocation's options.
+public final class VerbContext {
+    /// The result channel (stdout, or a per-server buffer in a batch).
+    public let out: OutputChannel
+    /// The diagnostic channel (stderr, or a per-server buffer in a batch).
+    public let err: OutputChannel
+    public let executor: Executor
+    public let state: StateDirectory
+    public let options: VerbOptions
+
+    public init(out: OutputChannel, err: OutputChannel, executor: Executor, state: StateDirectory, options: VerbOptions) {
+        self.out = out
+        self.err = err
+        self.executor = executor
+        self.state = state
+        self.options = options
+    }
+}
+
+/// The reference's process-manager interface (Install, Uninstall, Start, Stop, Restart, Status,
+/// GetOutput, SendInput, Attach, Metrics, HasOwnInstallation). A verb that fails throws a
+/// `ToolError` saying what went wrong; the lifecycle rules shared by every manager (already
+/// running, already stopped, graceful stop) live in `Lifecycle`, not here.
+public protocol ProcessManager {
+    /// The name users give with `-m`.
+    var name: String { get }
+
+    /// Whether `status` can be asked for this server (the simple manager needs a status script).
+    func canTellStatus(_ server: Server) -> Bool
+    func status(_ server: Server, _ context: VerbContext) throws -> ServerStatus
+    /// Starts a server that is not running.
+    func start(_ server: Server, _ context: VerbContext) throws
+    /// Stops a running server at once (the hard stop after the graceful attempt).
+    func stop(_ server: Server, _ context: VerbContext) throws
+    /// The manager's own restart, or nil to let `Lifecycle` stop and start.
+    func restart(_ server: Server, _ context: VerbContext) throws -> Bool
+    /// The console output, at least the last `lines` lines (0: all there is).
+    func output(_ server: Server, lines: Int, _ context: VerbContext) throws -> String
+    /// Whether console input can be sent to this server.
+    func canSendInput(_ server: Server) -> Bool
+    func sendInput(_ line: String, _ server: Server, _ context: VerbContext) throws
+    /// Samples for the server, without the `server_id`/`server_uuid` labels.
+    func metrics(_ server: Server, _ context: VerbContext) throws -> [MetricSample]
+    func install(_ server: Server, _ context: VerbContext) throws -> String
+    func uninstall(_ server: Server, _ context: VerbContext) throws -> String
+    func hasOwnInstallation(_ server: Server) -> Bool
+}
+
+extension ProcessManager {
+    public func canTellStatus(_ server: Server) -> Bool { true }
+    public func restart(_ server: Server, _ context: VerbContext) throws -> Bool { false }
+    public func canSendInput(_ server: Server) -> Bool { true }
+    public func hasOwnInstallation(_ server: Server) -> Bool { false }
+
+    public func install(_ server: Server, _ context: VerbContext) throws -> String {
+        "nothing to install: the \(name) manager has no installation step"
+    }
+
+    public func uninstall(_ server: Server, _ context: VerbContext) throws -> String {
+        "nothing to uninstall: the \(name) manager has no installation step"
+    }
+
+    /// The liveness sample, measured by a status check (the reference copies a cached flag).
+    public func metrics(_ server: Server, _ context: VerbContext) throws -> [MetricSample] {
+        let status = try self.status(server, context)
+        guard status.state != .unknown else { throw ManagerError.unknown("the status of the server is unknown") }
+        return [MetricSample(.up, .unsigned(status.isRunning ? 1 : 0), timestamp: Clock.wall)]
+    }
+}

@@ -1,0 +1,62 @@
+/// Runs a manager's commands and, with `-v`, echoes each one in the reference's "detailed
+/// executor" shape on the diagnostic channel (`core.md` §4.1):
+///
+///     <dir># <command line>
+///
+///     <output>
+///     Exited with <code>
+///
+/// In a dry run, commands that change something are described instead of run.
+public final class Executor {
+    public let runner: CommandRunner
+    /// Where the echo goes; nil without `-v`.
+    public let echo: OutputChannel?
+    public let masker: SecretMasker
+    /// Where a dry run describes the commands it does not run; nil for a real run.
+    public let plan: OutputChannel?
+
+    public init(runner: CommandRunner, echo: OutputChannel?, masker: SecretMasker, plan: OutputChannel? = nil) {
+        self.runner = runner
+        self.echo = echo
+        self.masker = masker
+        self.plan = plan
+    }
+
+    public var isDryRun: Bool { plan != nil }
+
+    @discardableResult
+    public func run(_ spec: CommandSpec, output: CommandOutput) throws -> CommandResult {
+        if let plan, !spec.readOnly {
+            plan.write(describe(spec))
+            return CommandResult(.exited(0))
+        }
+        guard let echo else { return try runner.run(spec, output: output) }
+        echo.write(masker.apply("\(spec.workingDirectory ?? ".")# \(ShellWords.join(spec.arguments))\n\n"))
+        var echoed = output
+        if case .discard = output { echoed = .forward(echo) }
+        do {
+            let result = try runner.run(spec, output: echoed)
+            if case .capture = output { echo.write(result.output) }
+            echo.write("\nExited with \(result.termination.code)\n")
+            return result
+        } catch {
+            echo.write("\nExited with -1\n")
+            throw error
+        }
+    }
+
+    /// The dry-run description of one command: who runs it where, the argv shell-quoted and
+    /// the variables added to its environment.
+    public func describe(_ spec: CommandSpec) -> String {
+        var text = "run"
+        if let account = spec.account { text += " as \(account.name)" }
+        if let directory = spec.workingDirectory { text += " in \(ShellWords.quote(directory))" }
+        if spec.detached { text += " (detached)" }
+        text += ":\n    \(ShellWords.join(spec.arguments))\n"
+        if !spec.environment.isEmpty {
+            text += "  environment:\n"
+            for entry in spec.environment { text += "    \(entry.name)=\(ShellWords.quote(entry.value))\n" }
+        }
+        return masker.apply(text)
+    }
+}

@@ -1,0 +1,38 @@
+/// A manager setting looked up with the reference's priority (`containers.md` §1.3): the
+/// dedicated command-line flags over all, then server vars (which include settings and game-mod
+/// var defaults), game-mod metadata, game metadata, and `process_manager.config` (with `-o`
+/// entries laid over it). Empty values fall through.
+public struct ManagerSettings {
+    public let flags: [String: String]
+    public let variables: [String: String]
+    public let modMetadata: [String: String]
+    public let gameMetadata: [String: String]
+    public let options: [String: String]
+
+    public init(flags: [String: String], variables: [String: String], modMetadata: [String: String],
+                gameMetadata: [String: String], options: [String: String]) {
+        self.flags = flags
+        self.variables = variables
+        self.modMetadata = modMetadata
+        self.gameMetadata = gameMetadata
+        self.options = options
+    }
+
+    /// The value of `key`; in `process_manager.config` a `docker_` prefix is looked up without it
+    /// first (`image` for `docker_image`), then in full.
+    public func value(_ key: String) -> String? {
+        var optionKeys = [key]
+        if key.hasPrefix("docker_") { optionKeys.insert(String(key.dropFirst("docker_".count)), at: 0) }
+        let candidates = [flags[key], variables[key], modMetadata[key], gameMetadata[key]] + optionKeys.map { options[$0] }
+        return candidates.lazy.compactMap { $0 }.first { !$0.isEmpty }
+    }
+
+    /// A number of seconds; nil when unset, an error naming the key when it is not a number.
+    public func seconds(_ key: String) throws -> Double? {
+        guard let text = value(key) else { return nil }
+        guard let seconds = Double(text.trimmingWhitespace), seconds.isFinite, seconds >= 0, seconds <= 86400 else {
+            throw ManagerError.invalid("\(key) must be a number of seconds between 0 and 86400, not \"\(text)\"")
+        }
+        return seconds
+    }
+}

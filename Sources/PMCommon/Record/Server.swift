@@ -1,0 +1,79 @@
+/// One game server as a manager sees it: the record, the configuration, and everything derived
+/// from them, computed and checked once before any command runs.
+public struct Server {
+    public let record: ServerRecord
+    public let config: DaemonConfig
+    /// The server directory (work path + dir), inside the work path.
+    public let workDirectory: String
+    /// The session, unit or container name: the XID, or the `-n` name.
+    public let name: String
+    /// The reference's legacy name (the raw uuid), looked for when `name` is not found.
+    public let legacyName: String
+    /// The user the server runs as; nil runs it as the user running the tool.
+    public let account: Account?
+    public let variables: [String: String]
+    public let environment: [EnvironmentEntry]
+    public let template: CommandTemplate
+    public let settings: ManagerSettings
+    public let masker: SecretMasker
+
+    /// Builds the server, or throws the first problem with the record (exit status 2).
+    /// `resolveUser: false` skips the OS user lookup (for managers whose users live elsewhere).
+    public init(record: ServerRecord, config: DaemonConfig, flagSettings: [String: String] = [:],
+                resolveUser: Bool = true) throws {
+        guard record.id != 0 || !record.uuid.isEmpty || record.nameOverride != nil else {
+            throw RecordError(field: "", "the server record has neither an id nor a uuid (use --id, --uuid or -n)")
+        }
+        try Self.checkUserName(record.user)
+        self.record = record
+        self.config = config
+        workDirectory = try WorkDirectory.resolve(record: record, workPath: config.workPath)
+        name = record.nameOverride ?? XID.name(uuid: record.uuid, id: record.id)
+        legacyName = record.uuid
+        if resolveUser && !record.user.isEmpty {
+            guard let account = Account.lookup(name: record.user) else {
+                throw RecordError(field: "su_user", "there is no user \(record.user) on this system")
+            }
+            self.account = account
+        } else {
+            account = nil
+        }
+        let variables = ServerVariables(record)
+        self.variables = variables.merged
+        environment = variables.environment(port: record.port, queryPort: record.effectiveQueryPort,
+                                            rconPort: record.effectiveRconPort).map { EnvironmentEntry($0.name, $0.value) }
+        template = CommandTemplate(placeholders: Placeholders(builtIns: [
+            ("dir", workDirectory), ("uuid", record.uuid), ("uuid_short", record.uuidShort), ("id", String(record.id)),
+            ("host", record.ip), ("ip", record.ip), ("port", String(record.port)),
+            ("SERVER_PORT", String(record.port)), ("PORT", String(record.port)),
+            ("query_port", String(record.effectiveQueryPort)), ("rcon_port", String(record.effectiveRconPort)),
+            ("rcon_password", record.rconPassword), ("game", record.game.startCode), ("user", record.user),
+            ("node_work_path", config.workPath), ("node_tools_path", config.effectiveToolsPath),
+        ], variables: self.variables))
+        settings = ManagerSettings(flags: flagSettings, variables: self.variables, modMetadata: record.gameMod.metadata,
+                                   gameMetadata: record.game.metadata, options: config.managerOptions)
+        masker = SecretMasker([record.rconPassword] + Array(config.users.values))
+    }
+
+    /// A POSIX login name: letters, digits, `_`, `.`, `-` (not first), optional final `$`.
+    static func checkUserName(_ user: String) throws {
+        guard !user.isEmpty else { return }
+        let bytes = Array(user.utf8)
+        let valid = bytes.count <= 32 && bytes.first != UInt8(ascii: "-") && bytes.enumerated().allSatisfy { index, byte in
+            ASCII.isLetter(byte) || ASCII.isDigit(byte) || byte == UInt8(ascii: "_") || byte == UInt8(ascii: ".")
+                || byte == UInt8(ascii: "-") || (byte == UInt8(ascii: "$") && index == bytes.count - 1)
+        }
+        guard valid else { throw RecordError(field: "su_user", "\"\(user)\" is not a valid user name") }
+    }
+
+    /// `server 7`, for messages.
+    public var label: String { record.label }
+
+    /// The command spec for a script of this server: run as its user in its directory (falling
+    /// back to the work path), with its environment.
+    public func spec(_ arguments: [String], timeout: Double?, readOnly: Bool = false) -> CommandSpec {
+        CommandSpec(arguments, workingDirectory: workDirectory,
+                    fallbackDirectory: config.workPath.isEmpty ? nil : config.workPath,
+                    environment: environment, account: account, timeout: timeout, readOnly: readOnly)
+    }
+}

@@ -1,0 +1,61 @@
+/// `Vars()` and `EnvironmentVars()` of `core.md` §2.1–2.2: game-mod var defaults, then server
+/// vars, then settings, later layers overriding earlier ones.
+public struct ServerVariables {
+    /// Every source entry in merge order (mod defaults, vars, settings).
+    public let layered: [(key: String, value: String)]
+
+    public init(_ record: ServerRecord) {
+        layered = record.gameMod.vars + record.vars + record.settings
+    }
+
+    /// `Vars()`: the merged map, keys exactly as given.
+    public var merged: [String: String] {
+        var map: [String: String] = [:]
+        for entry in layered { map[entry.key] = entry.value }
+        return map
+    }
+
+    /// `EnvironmentVars()` with the toolbox's fixes (`systemd-windows.md` §12 items 9–10,
+    /// `core.md` W-3, W-14): names are ASCII-only and valid for shells and systemd, a key that
+    /// normalises to nothing is dropped, within the merge the later entry wins, and the port
+    /// variables come last. Sorted by name.
+    public func environment(port: Int, queryPort: Int, rconPort: Int) -> [(name: String, value: String)] {
+        var map: [String: String] = [:]
+        for entry in layered {
+            guard let name = EnvironmentName.normalize(entry.key) else { continue }
+            map[name] = entry.value
+        }
+        map["SERVER_PORT"] = String(port)
+        map["PORT"] = String(port)
+        map["QUERY_PORT"] = String(queryPort)
+        map["RCON_PORT"] = String(rconPort)
+        return map.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+    }
+}
+
+/// Environment-variable names from var keys.
+public enum EnvironmentName {
+    /// ASCII letters and digits upper-cased, `-` and space to `_`, `_` kept, everything else
+    /// dropped, outer `_` trimmed; a leading digit gets a `_` prefix. Nil when nothing is left.
+    /// (The reference keeps non-ASCII letters and leading digits, which systemd rejects.)
+    public static func normalize(_ key: String) -> String? {
+        var out: [UInt8] = []
+        for byte in key.utf8 {
+            if ASCII.isLetter(byte) {
+                out.append(byte & ~0x20)
+            } else if ASCII.isDigit(byte) || byte == UInt8(ascii: "_") {
+                out.append(byte)
+            } else if byte == UInt8(ascii: "-") || byte == UInt8(ascii: " ") {
+                out.append(UInt8(ascii: "_"))
+            }
+        }
+        while out.first == UInt8(ascii: "_") { out.removeFirst() }
+        while out.last == UInt8(ascii: "_") { out.removeLast() }
+        guard let first = out.first else { return nil }
+        if ASCII.isDigit(first) { out.insert(UInt8(ascii: "_"), at: 0) }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Whether `name` is a valid POSIX/systemd variable name.
+    public static func isValid(_ name: String) -> Bool { ASCII.isIdentifier(name.utf8) }
+}

@@ -1,0 +1,70 @@
+/// The server directory, checked to stay inside the node's work path (`core.md` §2.3, W-16):
+/// no `..` component, an absolute `dir` only when it already lies inside the work path, and no
+/// symbolic link that leads outside it.
+public enum WorkDirectory {
+    public static func resolve(record: ServerRecord, workPath: String) throws -> String {
+        if let full = record.fullDirectory { return try resolveFull(full, workPath: workPath) }
+        let dir = record.dir
+        guard !dir.isEmpty else {
+            throw RecordError(field: "dir", "is empty: a server needs its own directory inside the work path")
+        }
+        try refuseParentSegments(dir, field: "dir")
+        guard !workPath.isEmpty else {
+            throw RecordError(field: "dir", "cannot be placed: no work path is configured (set work_path in the daemon configuration or use --work-path)")
+        }
+        guard workPath.hasPrefix("/") else {
+            throw RecordError(field: "work_path", "must be an absolute path, not \(workPath)")
+        }
+        let root = Path.clean(workPath)
+        let path: String
+        if dir.hasPrefix("/") {
+            path = Path.clean(dir)
+            guard Path.isInside(path, root: root), path != root else {
+                throw RecordError(field: "dir", "\(dir) is outside the work path \(root)")
+            }
+        } else {
+            path = Path.join(root, dir)
+        }
+        guard path != root else { throw RecordError(field: "dir", "names the work path itself") }
+        try refuseSymlinkEscape(path, root: root, field: "dir")
+        return path
+    }
+
+    /// `-d DIR`: an absolute directory, inside the work path when one is configured.
+    private static func resolveFull(_ full: String, workPath: String) throws -> String {
+        guard full.hasPrefix("/") else { throw RecordError(field: "-d", "must be an absolute directory, not \(full)") }
+        try refuseParentSegments(full, field: "-d")
+        let path = Path.clean(full)
+        guard path != "/" else { throw RecordError(field: "-d", "cannot be the root directory") }
+        if !workPath.isEmpty {
+            let root = Path.clean(workPath)
+            guard Path.isInside(path, root: root), path != root else {
+                throw RecordError(field: "-d", "\(path) is outside the work path \(root)")
+            }
+            try refuseSymlinkEscape(path, root: root, field: "-d")
+        }
+        return path
+    }
+
+    private static func refuseParentSegments(_ dir: String, field: String) throws {
+        if dir.split(separator: "/").contains("..") {
+            throw RecordError(field: field, "contains '..': the server directory must stay inside the work path")
+        }
+    }
+
+    /// The deepest existing ancestor of `path`, resolved through symbolic links, must stay
+    /// inside the resolved work path.
+    private static func refuseSymlinkEscape(_ path: String, root: String, field: String) throws {
+        guard let realRoot = FileSystem.realPath(root) else { return }
+        var probe = path
+        while probe != root && probe != "/" {
+            if let real = FileSystem.realPath(probe) {
+                if !Path.isInside(real, root: realRoot) {
+                    throw RecordError(field: field, "\(path) leads outside the work path through a symbolic link")
+                }
+                return
+            }
+            probe = Path.directoryName(probe)
+        }
+    }
+}

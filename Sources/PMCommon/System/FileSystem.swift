@@ -1,0 +1,115 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Thin wrappers over the POSIX file calls the toolbox needs. Every descriptor it opens is
+/// close-on-exec, so no child process inherits one by accident.
+public enum FileSystem {
+    public enum Kind { case missing, directory, regular, other }
+
+    public static func kind(of path: String, followLinks: Bool = true) -> Kind {
+        var info = stat()
+        let rc = followLinks ? stat(path, &info) : lstat(path, &info)
+        guard rc == 0 else { return .missing }
+        switch info.st_mode & S_IFMT {
+        case S_IFDIR: return .directory
+        case S_IFREG: return .regular
+        default: return .other
+        }
+    }
+
+    public static func exists(_ path: String) -> Bool { kind(of: path) != .missing }
+
+    public static func isExecutableFile(_ path: String) -> Bool {
+        kind(of: path) == .regular && access(path, X_OK) == 0
+    }
+
+    /// The canonical absolute path (`realpath(3)`), or nil if it does not exist.
+    public static func realPath(_ path: String) -> String? {
+        guard let resolved = realpath(path, nil) else { return nil }
+        defer { free(resolved) }
+        return String(cString: resolved)
+    }
+
+    /// Reads a whole file, refusing files larger than `limit` bytes.
+    public static func contents(of path: String, limit: Int = 16 << 20) throws -> [UInt8] {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw SystemError("cannot open", path: path) }
+        defer { close(fd) }
+        return try readAll(fd, limit: limit, name: path)
+    }
+
+    /// Reads a descriptor to its end, refusing more than `limit` bytes.
+    public static func readAll(_ fd: Int32, limit: Int, name: String) throws -> [UInt8] {
+        var data: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw SystemError("cannot read", path: name)
+            }
+            if n == 0 { return data }
+            if data.count + n > limit { throw InputTooLarge(source: name, limit: limit) }
+            data.append(contentsOf: chunk[0..<n])
+        }
+    }
+
+    /// Writes all bytes, retrying short writes and EINTR.
+    public static func writeAll(_ fd: Int32, _ bytes: [UInt8]) throws {
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + offset, $0.count - offset) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw SystemError("cannot write")
+            }
+            offset += n
+        }
+    }
+
+    /// Replaces `path` with `bytes` atomically: a temporary file in the same directory,
+    /// fsync, then rename. Readers see the old content or the new, never a part.
+    public static func writeAtomically(_ path: String, _ bytes: [UInt8], mode: mode_t = 0o600) throws {
+        let directory = Path.directoryName(path)
+        var template = Array("\(directory)/.\(Path.baseName(path)).XXXXXX".utf8CString)
+        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        guard fd >= 0 else { throw SystemError("cannot create a temporary file in", path: directory) }
+        _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+        let temporary = String(cString: template)
+        do {
+            try writeAll(fd, bytes)
+            guard fchmod(fd, mode) == 0 else { throw SystemError("cannot chmod", path: temporary) }
+            guard fsync(fd) == 0 else { throw SystemError("cannot fsync", path: temporary) }
+            close(fd)
+            guard rename(temporary, path) == 0 else { throw SystemError("cannot rename onto", path: path) }
+        } catch {
+            close(fd)
+            unlink(temporary)
+            throw error
+        }
+    }
+
+    /// Creates a directory and its missing parents (like `mkdir -p`).
+    public static func createDirectory(_ path: String, mode: mode_t = 0o755) throws {
+        if kind(of: path) == .directory { return }
+        let parent = Path.directoryName(path)
+        if parent != path { try createDirectory(parent, mode: mode) }
+        if mkdir(path, mode) != 0 && errno != EEXIST {
+            throw SystemError("cannot create directory", path: path)
+        }
+    }
+
+    public static func remove(_ path: String) {
+        unlink(path)
+    }
+}
+
+/// More input than the toolbox accepts from one source.
+public struct InputTooLarge: Error, CustomStringConvertible {
+    public let source: String
+    public let limit: Int
+    public var description: String { "\(source) is larger than \(limit >> 20) MiB" }
+}

@@ -1,0 +1,68 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Where a tool's text goes: straight to a descriptor (stdout, stderr), or into a buffer that
+/// is written later, so that the output of servers handled at the same time does not interleave.
+/// A closed reader (`pm-output | head -n 1`) marks the channel broken and later writes are
+/// dropped quietly: the tool ignores SIGPIPE and sees EPIPE instead.
+public final class OutputChannel {
+    /// The descriptor, for a direct channel; children may then write to it themselves.
+    public let descriptor: Int32?
+    private var buffer: [UInt8] = []
+    private let lock = Lock()
+    public private(set) var isBroken = false
+
+    public init(descriptor: Int32) { self.descriptor = descriptor }
+
+    public init() { self.descriptor = nil }
+
+    public static let standardOutput = OutputChannel(descriptor: 1)
+    public static let standardError = OutputChannel(descriptor: 2)
+
+    public func write(_ bytes: [UInt8]) {
+        guard !bytes.isEmpty else { return }
+        lock.withLock {
+            guard !isBroken else { return }
+            guard let descriptor else {
+                buffer += bytes
+                return
+            }
+            do {
+                try FileSystem.writeAll(descriptor, bytes)
+            } catch {
+                isBroken = true
+            }
+        }
+    }
+
+    public func write(_ text: String) { write(Array(text.utf8)) }
+
+    /// Writes a line, adding the newline.
+    public func line(_ text: String) { write(Array((text + "\n").utf8)) }
+
+    /// Takes what a buffered channel collected.
+    public func takeBuffered() -> [UInt8] {
+        lock.withLock {
+            defer { buffer = [] }
+            return buffer
+        }
+    }
+}
+
+/// A mutual-exclusion lock over `pthread_mutex_t`.
+public final class Lock {
+    private var mutex = pthread_mutex_t()
+
+    public init() { pthread_mutex_init(&mutex, nil) }
+
+    deinit { pthread_mutex_destroy(&mutex) }
+
+    public func withLock<R>(_ body: () throws -> R) rethrows -> R {
+        pthread_mutex_lock(&mutex)
+        defer { pthread_mutex_unlock(&mutex) }
+        return try body()
+    }
+}

@@ -1,0 +1,30 @@
+extension String {
+    /// Without leading and trailing spaces, tabs, CR and LF.
+    public var trimmingWhitespace: String {
+        let bytes = Array(utf8)
+        let isSpace: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }
+        guard let first = bytes.firstIndex(where: { !isSpace($0) }),
+              let last = bytes.lastIndex(where: { !isSpace($0) }) else { return "" }
+        return String(decoding: bytes[first...last], as: UTF8.self)
+    }
+
+    /// The text split into lines (a final newline does not start an empty line).
+    public var lines: [Substring] {
+        var parts = split(separator: "\n", omittingEmptySubsequences: false)
+        if parts.last == "" { parts.removeLast() }
+        return parts
+    }
+}
+
+/// Byte classes of ASCII text.
+public enum ASCII {
+    public static func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
+
+    public static func isLetter(_ byte: UInt8) -> Bool { (byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x7A }
+
+    /// `[A-Za-z_][A-Za-z0-9_]*`: a shell or systemd variable name, a Prometheus label name.
+    public static func isIdentifier<Bytes: Collection>(_ bytes: Bytes) -> Bool where Bytes.Element == UInt8 {
+        guard let first = bytes.first, !isDigit(first) else { return false }
+        return bytes.allSatisfy { isLetter($0) || isDigit($0) || $0 == UInt8(ascii: "_") }
+    }
+}

@@ -1,0 +1,150 @@
+/// Why a command text could not be split into words (go-shellquote's messages).
+public struct ShellWordsError: Error, CustomStringConvertible, Equatable {
+    public let message: String
+    public var description: String { message }
+
+    static let backslash = ShellWordsError(message: "Unterminated backslash-escape")
+    static let singleQuote = ShellWordsError(message: "Unterminated single-quoted string")
+    static let doubleQuote = ShellWordsError(message: "Unterminated double-quoted string")
+}
+
+/// POSIX-shell-like word splitting and quoting with exactly the rules of go-shellquote
+/// (`core.md` §3.5–3.6), which the reference uses for every command template.
+public enum ShellWords {
+    private static let space = UInt8(ascii: " "), tab = UInt8(ascii: "\t"), newline = UInt8(ascii: "\n")
+    private static let backslash = UInt8(ascii: "\\"), single = UInt8(ascii: "'"), double = UInt8(ascii: "\"")
+
+    /// Splits on space, tab and LF; quotes and backslashes as in `sh`; no expansions, no comments.
+    public static func split(_ input: String) throws -> [String] {
+        try splitMarkingQuotes(input).map(\.text)
+    }
+
+    /// A word and whether it was written as one quoted string (`"{command}"`, `'x y'`).
+    public struct Word: Equatable {
+        public let text: String
+        public let quoted: Bool
+    }
+
+    /// `split`, also telling which words were written wholly inside one pair of quotes.
+    public static func splitMarkingQuotes(_ input: String) throws -> [Word] {
+        let bytes = Array(input.utf8)
+        var words: [Word] = []
+        var word: [UInt8] = []
+        var inWord = false
+        var segments = 0
+        var allQuoted = true
+        func finish() {
+            if inWord { words.append(Word(text: String(decoding: word, as: UTF8.self), quoted: allQuoted && segments == 1)) }
+            word.removeAll(keepingCapacity: true)
+            inWord = false
+            segments = 0
+            allQuoted = true
+        }
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            switch byte {
+            case space, tab, newline:
+                finish()
+                index += 1
+            case backslash:
+                guard index + 1 < bytes.count else { throw ShellWordsError.backslash }
+                if bytes[index + 1] != newline {
+                    word.append(bytes[index + 1])
+                    inWord = true
+                    allQuoted = false
+                }
+                index += 2
+            case single:
+                guard let close = bytes[(index + 1)...].firstIndex(of: single) else { throw ShellWordsError.singleQuote }
+                word.append(contentsOf: bytes[(index + 1)..<close])
+                inWord = true
+                segments += 1
+                index = close + 1
+            case double:
+                index = try readDoubleQuoted(bytes, from: index + 1, into: &word)
+                inWord = true
+                segments += 1
+            default:
+                word.append(byte)
+                inWord = true
+                allQuoted = false
+                index += 1
+            }
+        }
+        finish()
+        return words
+    }
+
+    /// Reads a double-quoted segment starting after its opening quote; returns the index after
+    /// the closing quote.
+    private static func readDoubleQuoted(_ bytes: [UInt8], from start: Int, into word: inout [UInt8]) throws -> Int {
+        var index = start
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == double { return index + 1 }
+            if byte == backslash {
+                guard index + 1 < bytes.count else { throw ShellWordsError.doubleQuote }
+                let next = bytes[index + 1]
+                switch next {
+                case UInt8(ascii: "$"), UInt8(ascii: "`"), double, backslash: word.append(next)
+                case newline: break
+                default: word.append(byte); word.append(next)
+                }
+                index += 2
+                continue
+            }
+            word.append(byte)
+            index += 1
+        }
+        throw ShellWordsError.doubleQuote
+    }
+
+    /// Characters that need a backslash in an unquoted word. The reference's set plus `#` and
+    /// `=` (`core.md` W-22: a leading `#` starts a comment and a first word `A=B` is an assignment
+    /// in `sh -c`); `=` and `#` are only escaped where they matter, see `quote(_:)`.
+    private static let escaped = Set("\\'\"`${[|&;<>()*?!".utf8)
+
+    /// Quotes one word for `sh`. Differs from go-shellquote only where it was unsafe: a word
+    /// starting with `#` and a word with `=` get a backslash before those characters.
+    public static func quote(_ word: String) -> String {
+        let bytes = Array(word.utf8)
+        if bytes.isEmpty { return "''" }
+        if bytes.contains(where: { $0 == space || $0 == tab || $0 == newline }) {
+            return singleQuoted(bytes)
+        }
+        var out: [UInt8] = []
+        for (position, byte) in bytes.enumerated() {
+            if escaped.contains(byte) || (position == 0 && (byte == UInt8(ascii: "~") || byte == UInt8(ascii: "#"))) {
+                out.append(backslash)
+            } else if byte == UInt8(ascii: "=") && !bytes[..<position].contains(UInt8(ascii: "=")) && ASCII.isIdentifier(bytes[..<position]) {
+                out.append(backslash)
+            }
+            out.append(byte)
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Joins words into one `sh` command line; `split(join(w)) == w` for every word list.
+    public static func join(_ words: [String]) -> String {
+        words.map(quote).joined(separator: " ")
+    }
+
+    private static func singleQuoted(_ bytes: [UInt8]) -> String {
+        var start = 0
+        var end = bytes.count
+        var out: [UInt8] = []
+        while start < end && bytes[start] == single { out += Array("\\'".utf8); start += 1 }
+        var trailing = 0
+        while end > start && bytes[end - 1] == single { trailing += 1; end -= 1 }
+        if start < end {
+            out.append(single)
+            for byte in bytes[start..<end] {
+                if byte == single { out += Array("'\\''".utf8) } else { out.append(byte) }
+            }
+            out.append(single)
+        }
+        for _ in 0..<trailing { out += Array("\\'".utf8) }
+        return String(decoding: out, as: UTF8.self)
+    }
+}

@@ -1,0 +1,3 @@
+import PMCommon
+
+Tool.main(.status)
