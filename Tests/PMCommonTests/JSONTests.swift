@@ -1,0 +1,40 @@
+import XCTest
+@testable import PMCommon
+
+final class JSONTests: XCTestCase {
+    func testValuesAndNumbersAsWritten() throws {
+        let value = try JSONParser.parse(#" {"a": [1, -2.50, 3e2, true, false, null], "b": "\u00e9\ud83d\ude00\n\"", "a": 2} "#)
+        guard case .object(let object) = value else { return XCTFail() }
+        XCTAssertEqual(object["a"], .number("2"), "the last duplicate wins")
+        XCTAssertEqual(object.members[0].value, .array([.number("1"), .number("-2.50"), .number("3e2"), .bool(true), .bool(false), .null]))
+        XCTAssertEqual(object["b"], .string("é😀\n\""))
+    }
+
+    func testSequences() throws {
+        XCTAssertEqual(try JSONParser.parseSequence(Array("{\"a\":1}\n{\"a\":2}\n\n[3]".utf8)).count, 3)
+        XCTAssertEqual(try JSONParser.parseSequence(Array("  ".utf8)), [])
+    }
+
+    func testErrorsHaveAPosition() {
+        for text in ["", "{", "{\"a\" 1}", "[1,]", "01", "1.", "\"\u{01}\"", "\"\\x\"", "tru", "{\"a\":1}x", "-"] {
+            XCTAssertThrowsError(try JSONParser.parse(text), text)
+        }
+        XCTAssertThrowsError(try JSONParser.parse("{\n  \"a\": ?}")) { error in
+            XCTAssertEqual((error as? JSONSyntaxError)?.line, 2)
+        }
+    }
+
+    func testNestingIsLimited() {
+        XCTAssertThrowsError(try JSONParser.parse(String(repeating: "[", count: 100_000)))
+        XCTAssertNoThrow(try JSONParser.parse(String(repeating: "[", count: 60) + String(repeating: "]", count: 60)))
+    }
+
+    func testInvalidUTF8IsRefused() {
+        XCTAssertThrowsError(try JSONParser.parse([0x22, 0xC3, 0x28, 0x22]))
+    }
+
+    func testWriterEscapes() {
+        XCTAssertEqual(JSONWriter.string(.object(JSONObject([("k", .string("a\"b\\\n\u{01}é")), ("n", .number("1"))]))),
+                       #"{"k":"a\"b\\\n\u0001é","n":1}"#)
+    }
+}
