@@ -45,8 +45,14 @@ public enum OptionTable {
 
     static let all: [OptionSpec] = record + command + configuration + general
 
+    /// A record flag: its value is checked at once (a bad value is a usage error before anything
+    /// else happens) and the change is applied later to every record.
     private static func edit(_ body: @escaping (inout ServerRecord, String) throws -> Void) -> (inout Invocation, String) throws -> Void {
-        { invocation, value in invocation.recordEdits.append { record in try body(&record, value) } }
+        { invocation, value in
+            var scratch = ServerRecord()
+            try body(&scratch, value)
+            invocation.recordEdits.append { record in try body(&record, value) }
+        }
     }
 
     private static let record: [OptionSpec] = [
