@@ -8,11 +8,8 @@ enum TestUser {
 
     static func ensure() throws -> Account {
         if let account = Account.lookup(name: name) { return account }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/sbin/useradd")
-        process.arguments = ["--create-home", "--shell", "/usr/sbin/nologin", "--user-group", name]
-        try process.run()
-        process.waitUntilExit()
+        _ = try ProcessLauncher().run(CommandSpec(["useradd", "--create-home", "--shell", "/usr/sbin/nologin", "--user-group", name]),
+                                      output: .discard)
         guard let account = Account.lookup(name: name) else {
             throw NSError(domain: "TestUser", code: 1, userInfo: [NSLocalizedDescriptionKey: "useradd \(name) failed"])
         }

@@ -156,7 +156,7 @@ public enum OptionTable {
         func value(for option: OptionSpec, attached: String?, spelled: String) throws -> String {
             if let attached { return attached }
             index += 1
-            guard index < arguments.count else { throw UsageError("option \(spelled) needs a value (\(option.value ?? ""))") }
+            guard index < arguments.count else { throw UsageError("option \(spelled) needs a value (\(option.value ?? ""))", showsUsage: true) }
             return arguments[index]
         }
         while index < arguments.count {
@@ -170,10 +170,10 @@ public enum OptionTable {
                 let name = body.split(separator: "=", maxSplits: 1).first.map(String.init) ?? ""
                 let attached = body.contains("=") ? String(body.drop { $0 != "=" }.dropFirst()) : nil
                 guard let option = options.first(where: { $0.long == name }) else {
-                    throw UsageError("unknown option --\(name)")
+                    throw UsageError("unknown option --\(name)", showsUsage: true)
                 }
                 if option.value == nil {
-                    guard attached == nil else { throw UsageError("option --\(name) takes no value") }
+                    guard attached == nil else { throw UsageError("option --\(name) takes no value", showsUsage: true) }
                     try option.apply(&invocation, "")
                 } else {
                     try option.apply(&invocation, try value(for: option, attached: attached, spelled: "--\(name)"))
@@ -183,7 +183,7 @@ public enum OptionTable {
                 while let letter = letters.first {
                     letters = letters.dropFirst()
                     guard let option = options.first(where: { $0.short == letter }) else {
-                        throw UsageError("unknown option -\(letter)")
+                        throw UsageError("unknown option -\(letter)", showsUsage: true)
                     }
                     if option.value == nil {
                         try option.apply(&invocation, "")

@@ -21,7 +21,7 @@ public enum Tool {
             invocation = try OptionTable.parse(arguments, verb: verb)
         } catch {
             report.error(nil, error)
-            OutputChannel.standardError.line(OptionTable.usage(verb))
+            if (error as? UsageError)?.showsUsage ?? false { OutputChannel.standardError.line(OptionTable.usage(verb)) }
             return .invalid
         }
         if invocation.showHelp {
@@ -40,7 +40,6 @@ public enum Tool {
             return .invalid
         } catch {
             report.error(nil, error)
-            if error is UsageError { OutputChannel.standardError.line(OptionTable.usage(verb)) }
             return ExitStatus(for: error)
         }
     }
