@@ -16,10 +16,10 @@ public struct OptionSpec {
     public let help: String
     public let group: Group
     /// The tools that accept it; nil for all.
-    public let verbs: Set<Verb>?
+    public let verbs: [Verb]?
     let apply: (inout Invocation, String) throws -> Void
 
-    init(_ short: Character? = nil, _ long: String? = nil, value: String? = nil, group: Group, verbs: Set<Verb>? = nil,
+    init(_ short: Character? = nil, _ long: String? = nil, value: String? = nil, group: Group, verbs: [Verb]? = nil,
          _ help: String, apply: @escaping (inout Invocation, String) throws -> Void) {
         self.short = short
         self.long = long

@@ -23,7 +23,7 @@ struct Plan {
         var problems: [(String, Error)] = []
         for entry in try RecordSource.read(invocation) {
             do {
-                let record = try entry.result.get()
+                guard let record = entry.record else { throw entry.error ?? RecordError(field: "", "unreadable") }
                 servers.append(try Server(record: record, config: config, flagSettings: invocation.flagSettings))
             } catch {
                 problems.append((entry.label, error))

@@ -11,10 +11,22 @@ public enum RecordSource {
     /// The most record input read from one source.
     public static let maximumBytes = 4 << 20
 
-    /// A record and what to call it in messages before it is known to be valid.
+    /// A record, or why it could not be read, and what to call it in messages.
     public struct Entry {
         public let label: String
-        public let result: Result<ServerRecord, Error>
+        public let record: ServerRecord?
+        public let error: Error?
+
+        init(label: String, _ make: () throws -> ServerRecord) {
+            self.label = label
+            do {
+                record = try make()
+                error = nil
+            } catch {
+                record = nil
+                self.error = error
+            }
+        }
     }
 
     public static func read(_ invocation: Invocation, standardInput: Int32 = 0) throws -> [Entry] {
@@ -29,7 +41,7 @@ public enum RecordSource {
             sources = ["-"]
         }
         if sources.isEmpty {
-            return [Entry(label: "server", result: Result { try edited(ServerRecord(), invocation) })]
+            return [Entry(label: "server") { try edited(ServerRecord(), invocation) }]
         }
         guard sources.filter({ $0 == "-" }).count <= 1 else { throw UsageError("standard input (-) can be read only once") }
         var entries: [Entry] = []
@@ -37,7 +49,7 @@ public enum RecordSource {
             let values = try parse(source, standardInput: standardInput)
             for value in values {
                 let label = "record \(entries.count + 1)"
-                entries.append(Entry(label: label, result: Result { try edited(RecordDecoder.decode(value), invocation) }))
+                entries.append(Entry(label: label) { try edited(RecordDecoder.decode(value), invocation) })
             }
         }
         return entries

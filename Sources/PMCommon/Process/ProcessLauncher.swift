@@ -196,21 +196,27 @@ public struct ProcessLauncher: CommandRunner {
     }
 
     /// The inherited environment with the spec's entries upserted; when switching users,
-    /// HOME, USER and LOGNAME describe the new user unless the spec sets them.
+    /// HOME, USER and LOGNAME describe the new user unless the spec sets them. (Plain arrays:
+    /// a dictionary here costs more start-up time than the whole lookup.)
     static func environment(_ additions: [EnvironmentEntry], account: Account?) -> [String] {
-        var names: [String] = []
-        var values: [String: String] = [:]
-        func set(_ name: String, _ value: String) {
-            if values.updateValue(value, forKey: name) == nil { names.append(name) }
-        }
-        for entry in ProcessEnvironment.entries { set(entry.name, entry.value) }
+        var overrides: [EnvironmentEntry] = []
         if let account {
-            set("HOME", account.home)
-            set("USER", account.name)
-            set("LOGNAME", account.name)
+            overrides += [EnvironmentEntry("HOME", account.home), EnvironmentEntry("USER", account.name),
+                          EnvironmentEntry("LOGNAME", account.name)]
         }
-        for entry in additions { set(entry.name, entry.value) }
-        return names.map { "\($0)=\(values[$0] ?? "")" }
+        for entry in additions {
+            overrides.removeAll { $0.name == entry.name }
+            overrides.append(entry)
+        }
+        var result: [String] = []
+        var cursor = environ
+        while let raw = cursor.pointee {
+            cursor += 1
+            let entry = String(cString: raw)
+            let name = String(decoding: entry.utf8.prefix { $0 != UInt8(ascii: "=") }, as: UTF8.self)
+            if !overrides.contains(where: { $0.name == name }) { result.append(entry) }
+        }
+        return result + overrides.map { "\($0.name)=\($0.value)" }
     }
 
     static func termination(_ status: Int32) -> Termination {

@@ -41,19 +41,23 @@ public enum FileSystem {
         return try readAll(fd, limit: limit, name: path)
     }
 
-    /// Reads a descriptor to its end, refusing more than `limit` bytes.
+    /// Reads a descriptor to its end, refusing more than `limit` bytes. Buffers are never
+    /// zero-filled, so reading a small file touches only the pages it fills.
     public static func readAll(_ fd: Int32, limit: Int, name: String) throws -> [UInt8] {
         var data: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 65536)
         while true {
-            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if n < 0 {
+            var result = 0
+            let chunk = [UInt8](unsafeUninitializedCapacity: 65536) { buffer, initialized in
+                result = read(fd, buffer.baseAddress, buffer.count)
+                initialized = max(0, result)
+            }
+            if result < 0 {
                 if errno == EINTR { continue }
                 throw SystemError("cannot read", path: name)
             }
-            if n == 0 { return data }
-            if data.count + n > limit { throw InputTooLarge(source: name, limit: limit) }
-            data.append(contentsOf: chunk[0..<n])
+            if result == 0 { return data }
+            if data.count + result > limit { throw InputTooLarge(source: name, limit: limit) }
+            data += chunk
         }
     }
 

@@ -3,24 +3,32 @@
 public enum Path {
     /// `filepath.Clean`: resolves `.` and `..`, drops duplicate and trailing separators.
     public static func clean(_ path: String) -> String {
-        if path.isEmpty { return "." }
-        let rooted = path.hasPrefix("/")
-        var parts: [Substring] = []
-        for part in path.split(separator: "/", omittingEmptySubsequences: true) {
-            switch part {
-            case ".": continue
-            case "..":
-                if let last = parts.last, last != ".." {
+        let slash = UInt8(ascii: "/"), dot = UInt8(ascii: ".")
+        let bytes = Array(path.utf8)
+        if bytes.isEmpty { return "." }
+        let rooted = bytes[0] == slash
+        var parts: [ArraySlice<UInt8>] = []
+        var start = 0
+        for end in 0...bytes.count where end == bytes.count || bytes[end] == slash {
+            let part = bytes[start..<end]
+            start = end + 1
+            if part.isEmpty || part.elementsEqual([dot]) { continue }
+            if part.elementsEqual([dot, dot]) {
+                if let last = parts.last, !last.elementsEqual([dot, dot]) {
                     parts.removeLast()
                 } else if !rooted {
                     parts.append(part)
                 }
-            default: parts.append(part)
+                continue
             }
+            parts.append(part)
         }
-        let body = parts.joined(separator: "/")
-        if rooted { return "/" + body }
-        return body.isEmpty ? "." : body
+        var out: [UInt8] = rooted ? [slash] : []
+        for (index, part) in parts.enumerated() {
+            if index > 0 { out.append(slash) }
+            out += part
+        }
+        return out.isEmpty ? "." : String(decoding: out, as: UTF8.self)
     }
 
     /// `filepath.Join`: concatenates with one separator, then cleans. Empty elements are skipped.
