@@ -159,6 +159,20 @@ final class SimpleLifecycleTests: XCTestCase {
         XCTAssertEqual(try node.run("pm-stop", ["--force", "-d", dir, "-n", "flag-server"]).status, 0)
     }
 
+    /// The daemon's simple manager splits `{command}` before calling a script, so the tools
+    /// take the start command and the console line as words after `--`.
+    func testDaemonStyleWordsAfterTheSeparator() throws {
+        let dir = node.workPath + "/servers/daemon"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let identity = ["-d", dir, "-n", "daemon-style"]
+        let start = try node.run("pm-start", identity + ["--", "/bin/sh", node.workPath + "/demo-server.sh", "extra arg"])
+        XCTAssertEqual(start.status, 0, start.stderr)
+        XCTAssertEqual(try node.run("pm-input", identity + ["--", "say", "it's", "{id}"]).status, 0)
+        Thread.sleep(forTimeInterval: 0.3)
+        XCTAssertTrue(try node.run("pm-output", identity).stdout.contains("[chat] server: it's {id}"))
+        XCTAssertEqual(try node.run("pm-stop", ["--force"] + identity).status, 0)
+    }
+
     func testDryRunPrintsThePlanMasksSecretsAndChangesNothing() throws {
         let json = try node.record(id: 7).replacingOccurrences(of: "{node_work_path}/demo-server.sh", with: "{node_work_path}/demo-server.sh +rcon {rcon_password}")
         let record = try node.file(json)

@@ -33,6 +33,15 @@ final class OptionTableTests: XCTestCase {
         XCTAssertEqual(input.recordFiles, ["rec.json"])
     }
 
+    /// The daemon passes an already split start command after `--`.
+    func testStartCommandWordsAfterTheSeparator() throws {
+        var record = ServerRecord()
+        for edit in try OptionTable.parse(["-d", "/x", "--", "./run", "+hostname", "Andrey's Server"], verb: .start).recordEdits {
+            try edit(&record)
+        }
+        XCTAssertEqual(try ShellWords.split(record.startCommand), ["./run", "+hostname", "Andrey's Server"])
+    }
+
     func testErrors() {
         let cases: [([String], Verb)] = [
             (["--bogus"], .start), (["-x"], .start), (["--lines"], .output), (["--lines", "-1"], .output), (["--json"], .start),

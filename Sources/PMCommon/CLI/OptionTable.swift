@@ -198,9 +198,15 @@ public enum OptionTable {
             index += 1
         }
         if !trailing.isEmpty {
-            if verb == .input {
+            switch verb {
+            case .input:
                 invocation.consoleLine = trailing.joined(separator: " ")
-            } else {
+            case .start:
+                // Words the caller already split (the daemon's `-- {command}`): quoted again so
+                // that splitting the start command gives exactly these words back.
+                let command = ShellWords.join(trailing)
+                invocation.recordEdits.append { record in record.startCommand = command }
+            default:
                 invocation.recordFiles += trailing
             }
         }
@@ -210,7 +216,12 @@ public enum OptionTable {
     // MARK: - Help
 
     public static func usage(_ verb: Verb) -> String {
-        let tail = verb == .input ? "[FILE ...] [-- LINE ...]" : "[FILE ...]"
+        let tail: String
+        switch verb {
+        case .input: tail = "[FILE ...] [-- LINE ...]"
+        case .start: tail = "[FILE ...] [-- COMMAND ...]"
+        default: tail = "[FILE ...]"
+        }
         return "usage: \(verb.toolName) [options] \(tail)"
     }
 
