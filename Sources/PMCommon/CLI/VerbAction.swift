@@ -79,6 +79,7 @@ struct VerbAction {
             return .success
         }
         guard let line = invocation.consoleLine else { throw UsageError("no console line: give -c LINE or the words after --") }
+        try ConsoleInput.check(line)
         try lifecycle.manager.sendInput(line, server, context)
         return .success
     }

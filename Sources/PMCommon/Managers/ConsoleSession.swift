@@ -5,16 +5,28 @@ import Darwin
 #endif
 import CPMSystem
 
-/// `pm-output --follow` and `pm-input --attach` for managers whose console can only be polled
-/// (the reference's Attach loop, `core.md` §4.3): the output is fetched again and again and
-/// only what is new is printed; input lines are sent as they arrive. Both end when the server
-/// stops, on SIGINT or SIGTERM, and (attach) when the input reaches its end.
+/// A live feed of a server's console output, for managers that can stream it (tmux's
+/// `pipe-pane`). Managers without one are polled.
+public protocol ConsoleFeed: AnyObject {
+    /// What arrived since the last call; empty when nothing did.
+    func newOutput() throws -> [UInt8]
+    /// Stops the feed and removes what it created.
+    func finish()
+}
+
+/// `pm-output --follow` and `pm-input --attach`: the last lines first, then new output as it
+/// comes (from the manager's feed, or by fetching the output again and again and printing only
+/// what is new, the reference's Attach loop of `core.md` §4.3); input lines are sent as they
+/// arrive. Both end when the server stops, on SIGINT or SIGTERM, and (attach) when the input
+/// reaches its end.
 public struct ConsoleSession {
-    public static let outputInterval = 0.5
+    public static let pollInterval = 0.5
+    public static let feedInterval = 0.1
     public static let statusInterval = 2.0
 
     let lifecycle: Lifecycle
     private var shown = ""
+    private var feed: ConsoleFeed?
 
     public init(_ lifecycle: Lifecycle) {
         self.lifecycle = lifecycle
@@ -39,17 +51,21 @@ public struct ConsoleSession {
             throw ManagerError.failure("the server is not running")
         }
         pm_catch_interrupts()
-        shown = try manager.output(server, lines: 0, context)
+        shown = try manager.output(server, lines: lines, context)
         context.out.write(Lifecycle.lastLines(shown, lines))
+        feed = try manager.openFeed(server, context)
+        defer { feed?.finish() }
+        if feed == nil { shown = try manager.output(server, lines: 0, context) }
+        let interval = feed == nil ? Self.pollInterval : Self.feedInterval
         var pending: [UInt8] = []
         var inputOpen = input != nil
-        var nextOutput = Clock.monotonic + Self.outputInterval
+        var nextOutput = Clock.monotonic + interval
         var nextStatus = Clock.monotonic + Self.statusInterval
         while pm_interrupted == 0 && !context.out.isBroken {
             if inputOpen, let input {
                 inputOpen = try pump(input, pending: &pending, wait: max(0, nextOutput - Clock.monotonic))
                 if !inputOpen {
-                    Clock.sleep(seconds: Self.outputInterval)
+                    Clock.sleep(seconds: Self.pollInterval)
                     try printNew()
                     return
                 }
@@ -58,7 +74,7 @@ public struct ConsoleSession {
             }
             if Clock.monotonic >= nextOutput {
                 try printNew()
-                nextOutput = Clock.monotonic + Self.outputInterval
+                nextOutput = Clock.monotonic + interval
             }
             if Clock.monotonic >= nextStatus {
                 guard try manager.status(server, context).isRunning else {
@@ -93,12 +109,23 @@ public struct ConsoleSession {
     private func send(_ line: [UInt8]) throws {
         var text = String(decoding: line, as: UTF8.self)
         if text.hasSuffix("\r") { text.removeLast() }
+        do {
+            try ConsoleInput.check(text)
+        } catch {
+            context.err.line("\(server.label): line not sent: \(error)")
+            return
+        }
         try manager.sendInput(text, server, context)
     }
 
-    /// Prints what the output gained since last time; when it shrank or changed (a restart,
-    /// a rotated log), starts over from the new text without printing it again.
+    /// Prints what the feed brought, or what the output gained since last time; when the
+    /// polled output shrank or changed (a restart, a rotated log), starts over from the new text
+    /// without printing it again.
     private mutating func printNew() throws {
+        if let feed {
+            context.out.write(try feed.newOutput())
+            return
+        }
         let current = try manager.output(server, lines: 0, context)
         if current.utf8.starts(with: shown.utf8) {
             context.out.write(Array(current.utf8.dropFirst(shown.utf8.count)))

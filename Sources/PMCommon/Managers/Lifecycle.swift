@@ -58,6 +58,7 @@ public struct Lifecycle {
         while Clock.monotonic - began < timeout {
             Clock.sleep(seconds: min(Self.stopPollInterval, max(0, timeout - (Clock.monotonic - began))))
             if try !manager.status(server, context).isRunning {
+                try manager.removeExited(server, context)
                 return "stopped gracefully after \(format(Clock.monotonic - began)) seconds"
             }
         }

@@ -6,8 +6,9 @@ public enum ManagerRegistry {
     public static func manager(named name: String) throws -> ProcessManager {
         switch name {
         case "simple": return SimpleManager()
+        case "tmux": return TmuxManager()
         case _ where knownNames.contains(name):
-            throw ManagerError.invalid("the \(name) manager is not available in this version of pm yet (available: simple)")
+            throw ManagerError.invalid("the \(name) manager is not available in this version of pm yet (available: simple, tmux)")
         default:
             throw ManagerError.invalid("unknown process manager \"\(name)\" (known: \(knownNames.joined(separator: ", ")))")
         }

@@ -66,6 +66,8 @@ public protocol ProcessManager {
     func start(_ server: Server, _ context: VerbContext) throws
     /// Stops a running server at once (the hard stop after the graceful attempt).
     func stop(_ server: Server, _ context: VerbContext) throws
+    /// Removes what a server that exited by itself left behind (a dead tmux session).
+    func removeExited(_ server: Server, _ context: VerbContext) throws
     /// The manager's own restart, or nil to let `Lifecycle` stop and start.
     func restart(_ server: Server, _ context: VerbContext) throws -> Bool
     /// The console output, at least the last `lines` lines (0: all there is).
@@ -73,6 +75,8 @@ public protocol ProcessManager {
     /// Whether console input can be sent to this server.
     func canSendInput(_ server: Server) -> Bool
     func sendInput(_ line: String, _ server: Server, _ context: VerbContext) throws
+    /// A live feed of the console for follow and attach, or nil to poll `output`.
+    func openFeed(_ server: Server, _ context: VerbContext) throws -> ConsoleFeed?
     /// Samples for the server, without the `server_id`/`server_uuid` labels.
     func metrics(_ server: Server, _ context: VerbContext) throws -> [MetricSample]
     func install(_ server: Server, _ context: VerbContext) throws -> String
@@ -83,7 +87,9 @@ public protocol ProcessManager {
 extension ProcessManager {
     public func canTellStatus(_ server: Server) -> Bool { true }
     public func restart(_ server: Server, _ context: VerbContext) throws -> Bool { false }
+    public func removeExited(_ server: Server, _ context: VerbContext) throws {}
     public func canSendInput(_ server: Server) -> Bool { true }
+    public func openFeed(_ server: Server, _ context: VerbContext) throws -> ConsoleFeed? { nil }
     public func hasOwnInstallation(_ server: Server) -> Bool { false }
 
     public func install(_ server: Server, _ context: VerbContext) throws -> String {

@@ -7,6 +7,8 @@ public struct CommandSpec: Equatable {
     public var fallbackDirectory: String?
     /// Variables added to the inherited environment (later entries win).
     public var environment: [EnvironmentEntry] = []
+    /// Inherited variables the program must not see (`TMUX` would redirect tmux).
+    public var unsetEnvironment: [String] = []
     /// Run as this user (only switched to when it differs from the current one).
     public var account: Account?
     /// Seconds before the whole process group is killed; nil waits for ever.

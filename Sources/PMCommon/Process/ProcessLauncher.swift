@@ -34,7 +34,7 @@ public struct ProcessLauncher: CommandRunner {
             throw CommandError.notFound(program: program, directory: directory)
         }
         let switchTo = try accountToSwitchTo(spec.account)
-        let environment = Self.environment(spec.environment, account: switchTo)
+        let environment = Self.environment(spec.environment, account: switchTo, unset: spec.unsetEnvironment)
 
         let devNull = open("/dev/null", O_RDWR | O_CLOEXEC)
         guard devNull >= 0 else { throw SystemError("cannot open", path: "/dev/null") }
@@ -198,7 +198,7 @@ public struct ProcessLauncher: CommandRunner {
     /// The inherited environment with the spec's entries upserted; when switching users,
     /// HOME, USER and LOGNAME describe the new user unless the spec sets them. (Plain arrays:
     /// a dictionary here costs more start-up time than the whole lookup.)
-    static func environment(_ additions: [EnvironmentEntry], account: Account?) -> [String] {
+    static func environment(_ additions: [EnvironmentEntry], account: Account?, unset: [String] = []) -> [String] {
         var overrides: [EnvironmentEntry] = []
         if let account {
             overrides += [EnvironmentEntry("HOME", account.home), EnvironmentEntry("USER", account.name),
@@ -214,7 +214,7 @@ public struct ProcessLauncher: CommandRunner {
             cursor += 1
             let entry = String(cString: raw)
             let name = String(decoding: entry.utf8.prefix { $0 != UInt8(ascii: "=") }, as: UTF8.self)
-            if !overrides.contains(where: { $0.name == name }) { result.append(entry) }
+            if !overrides.contains(where: { $0.name == name }) && !unset.contains(name) { result.append(entry) }
         }
         return result + overrides.map { "\($0.name)=\($0.value)" }
     }

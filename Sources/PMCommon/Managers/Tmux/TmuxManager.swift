@@ -1,0 +1,219 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The `tmux` manager (`core.md` §4.2): each server runs in a detached tmux session named by
+/// its XID (the raw uuid is the legacy name, still found), in the tmux server of the record's
+/// user, next to an idle `gameap` session that keeps that tmux server alive; width 200 columns,
+/// history 30000 lines. Differences from the reference, on purpose:
+/// - tmux runs as the user directly, never through `su` from a temporary directory, with
+///   `SHELL=/bin/sh` so users whose login shell is `nologin` work (W-23, W-28);
+/// - the start command's words are given to tmux as separate arguments, so no shell re-reads
+///   them, and the server gets its environment with `-e` (W-15);
+/// - the history limit is set before the game's pane exists (W-29);
+/// - targets are exact (`=name`, W-31); one `list-panes` call tells the name, the state, the
+///   pid and the start time;
+/// - a finished game's pane stays (`remain-on-exit`) so its exit status and last output can be
+///   read; such a session counts as stopped and is replaced by the next start;
+/// - console input is typed as bytes (`send-keys -H`): nothing is read as a key name or a flag
+///   (W-26); output is the scroll-back, not only the visible pane (W-25).
+public struct TmuxManager: ProcessManager {
+    public static let helperSession = "gameap"
+    public static let width = 200
+    public static let historyLimit = 30000
+    /// How long a start waits to see whether the game exits at once.
+    public static let startCheck = 0.5
+    /// No tmux call may take longer.
+    public static let callTimeout = 10.0
+
+    public let name = "tmux"
+
+    public init() {}
+
+    // MARK: - Verbs
+
+    public func status(_ server: Server, _ context: VerbContext) throws -> ServerStatus {
+        guard let pane = try session(server, context) else { return ServerStatus(.stopped) }
+        if pane.dead { return ServerStatus(.stopped, startedAt: pane.created, exitCode: pane.deadStatus) }
+        return ServerStatus(.running, pid: pane.pid, startedAt: pane.created)
+    }
+
+    public func start(_ server: Server, _ context: VerbContext) throws {
+        guard FileSystem.kind(of: server.workDirectory) == .directory || context.executor.isDryRun else {
+            throw ManagerError.failure("the server directory \(server.workDirectory) does not exist (create it or run pm-install)")
+        }
+        // The helper session and the global option belong to the user's tmux server, which
+        // servers started at the same time share: one start at a time per user.
+        let userLock = context.executor.isDryRun ? nil
+            : try ServerLock.acquire("tmux-user-\(server.account?.uid ?? geteuid())", in: context.state)
+        defer { withExtendedLifetime(userLock) {} }
+        let panes = try listPanes(server, context)
+        let command = try server.template.arguments(wrapper: server.config.scripts.start, command: server.record.effectiveStartCommand)
+        guard !command.isEmpty else {
+            throw ManagerError.invalid("nothing to start: the record has no start_command and the game mod no default")
+        }
+        var arguments: [String] = []
+        for stale in [server.name, server.legacyName] where !stale.isEmpty && panes.contains(where: { $0.session == stale }) {
+            arguments += ["kill-session", "-t", "=" + stale, ";"]
+        }
+        if !panes.contains(where: { $0.session == Self.helperSession }) {
+            arguments += ["new-session", "-d", "-s", Self.helperSession, "-x", String(Self.width), "/bin/sh", ";"]
+        }
+        arguments += ["set-option", "-g", "history-limit", String(Self.historyLimit), ";"]
+        arguments += ["new-session", "-d", "-s", server.name, "-x", String(Self.width), "-c", server.workDirectory]
+        for entry in server.environment { arguments += ["-e", "\(entry.name)=\(entry.value)"] }
+        arguments += ["--"] + Self.paneCommand(command)
+        arguments += [";", "set-option", "-w", "-t", "=\(server.name):", "remain-on-exit", "on"]
+        try expectSuccess(try tmux(arguments.map(Self.escapeSeparator), server, context), "start the session")
+        guard !context.executor.isDryRun else { return }
+        try checkStarted(server, context)
+    }
+
+    public func stop(_ server: Server, _ context: VerbContext) throws {
+        let target = try session(server, context)?.session ?? server.name
+        try expectSuccess(try tmux(["kill-session", "-t", "=" + target], server, context), "kill the session")
+    }
+
+    /// A game that exited leaves its dead pane (remain-on-exit); a graceful stop removes it.
+    public func removeExited(_ server: Server, _ context: VerbContext) throws {
+        guard let pane = try session(server, context), pane.dead else { return }
+        try expectSuccess(try tmux(["kill-session", "-t", "=" + pane.session], server, context), "remove the session")
+    }
+
+    public func output(_ server: Server, lines: Int, _ context: VerbContext) throws -> String {
+        guard let pane = try session(server, context) else { throw ManagerError.failure("the server is not running (no tmux session \(server.name))") }
+        let start = lines == 0 ? "-" : "-\(lines)"
+        let result = try tmux(["capture-pane", "-p", "-J", "-S", start, "-t", "=\(pane.session):"], server, context, readOnly: true,
+                              output: .capture(limit: 64 << 20))
+        try expectSuccess(result, "read the pane")
+        return Self.trimmingBlankTail(result.text)
+    }
+
+    public func sendInput(_ line: String, _ server: Server, _ context: VerbContext) throws {
+        guard let pane = try session(server, context), !pane.dead else {
+            throw ManagerError.failure("the server is not running (no tmux session \(server.name))")
+        }
+        let bytes = Array(line.utf8).map { String($0, radix: 16) } + ["d"]
+        try expectSuccess(try tmux(["send-keys", "-t", "=\(pane.session):", "-H"] + bytes, server, context), "send the line")
+    }
+
+    public func openFeed(_ server: Server, _ context: VerbContext) throws -> ConsoleFeed? {
+        guard let pane = try session(server, context), !pane.dead, !pane.piped else { return nil }
+        return try TmuxPipeFeed(pane: pane.session, server: server, manager: self, context: context)
+    }
+
+    // MARK: - Sessions
+
+    /// One pane of `list-panes -a`: the fields the manager reads.
+    struct Pane {
+        let session: String
+        let pid: Int?
+        let dead: Bool
+        let deadStatus: Int?
+        let created: Double?
+        let piped: Bool
+    }
+
+    static let paneFormat = "#{session_name}\t#{pane_pid}\t#{pane_dead}\t#{pane_dead_status}\t#{session_created}\t#{pane_pipe}"
+
+    /// Every pane of the user's tmux server, from one call; none when no tmux server runs.
+    func listPanes(_ server: Server, _ context: VerbContext) throws -> [Pane] {
+        let result = try tmux(["list-panes", "-a", "-F", Self.paneFormat], server, context, readOnly: true, output: .capture(limit: 4 << 20))
+        guard result.termination.succeeded else {
+            if case .exited(1) = result.termination, Self.meansNoServer(result.text) { return [] }
+            throw ManagerError.unknown("tmux list-panes \(result.termination.description): \(Self.firstLine(result.text))")
+        }
+        return result.text.lines.compactMap { line in
+            let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
+            guard fields.count >= 6 else { return nil }
+            return Pane(session: String(fields[0]), pid: Int(fields[1]), dead: fields[2] == "1", deadStatus: Int(fields[3]),
+                        created: Double(fields[4]), piped: fields[5] == "1")
+        }
+    }
+
+    /// The server's pane: under its XID name, else under the legacy uuid name.
+    func session(_ server: Server, _ context: VerbContext) throws -> Pane? {
+        let panes = try listPanes(server, context)
+        return panes.first { $0.session == server.name }
+            ?? panes.first { !server.legacyName.isEmpty && $0.session == server.legacyName }
+    }
+
+    /// After a start: a game that exits within `startCheck` seconds is a failure, reported with
+    /// the pane's last lines; its dead session is removed.
+    private func checkStarted(_ server: Server, _ context: VerbContext) throws {
+        let deadline = Clock.monotonic + Self.startCheck
+        repeat {
+            Clock.sleep(seconds: 0.1)
+            guard let pane = try listPanes(server, context).first(where: { $0.session == server.name }) else {
+                throw ManagerError.failure("the start command exited at once and its session is gone")
+            }
+            if pane.dead {
+                let lastLines = Lifecycle.lastLines((try? output(server, lines: 0, context)) ?? "", 20)
+                _ = try? tmux(["kill-session", "-t", "=" + server.name], server, context)
+                for line in lastLines.lines { context.err.line("    \(line)") }
+                throw ManagerError.failure("the start command exited at once (status \(pane.deadStatus.map(String.init) ?? "unknown")); its last output is above")
+            }
+        } while Clock.monotonic < deadline
+    }
+
+    // MARK: - Running tmux
+
+    /// Runs tmux as the server's user, in the server directory (else that user's home), with
+    /// `SHELL=/bin/sh` and without an outer `TMUX` that would redirect it.
+    func tmux(_ arguments: [String], _ server: Server, _ context: VerbContext, readOnly: Bool = false,
+              output: CommandOutput? = nil) throws -> CommandResult {
+        var spec = CommandSpec(["tmux"] + arguments, workingDirectory: server.workDirectory,
+                               fallbackDirectory: server.account?.home ?? "/", environment: [EnvironmentEntry("SHELL", "/bin/sh")],
+                               account: server.account, timeout: Self.callTimeout, readOnly: readOnly)
+        spec.unsetEnvironment = ["TMUX", "TMUX_PANE"]
+        do {
+            return try context.executor.run(spec, output: output ?? .capture(limit: 1 << 20))
+        } catch CommandError.notFound(let program, _) where program == "tmux" {
+            throw ManagerError.unknown("tmux was not found in PATH: install it (apt-get install tmux)")
+        } catch let error as CommandError {
+            throw ManagerError.unknown("cannot run tmux: \(error)")
+        }
+    }
+
+    private func expectSuccess(_ result: CommandResult, _ what: String) throws {
+        guard !result.termination.succeeded else { return }
+        if case .exited(1) = result.termination {
+            let text = Self.firstLine(result.text)
+            if text.contains("can't find") || Self.meansNoServer(text) {
+                throw ManagerError.failure("the server is not running (tmux: \(text))")
+            }
+            throw ManagerError.failure("tmux could not \(what): \(text)")
+        }
+        throw ManagerError.unknown("tmux could not \(what): it \(result.termination.description)")
+    }
+
+    /// The pane's command: the words as separate arguments (tmux runs them without a shell);
+    /// a single word is given shell-quoted, because tmux hands a lone argument to the shell.
+    static func paneCommand(_ words: [String]) -> [String] {
+        words.count == 1 ? [ShellWords.quote(words[0])] : words
+    }
+
+    /// tmux reads an argument ending in `;` as a command separator; `\;` keeps it literal.
+    static func escapeSeparator(_ argument: String) -> String {
+        guard argument != ";", argument.hasSuffix(";") else { return argument }
+        return String(argument.dropLast()) + "\\;"
+    }
+
+    static func meansNoServer(_ text: String) -> Bool {
+        text.contains("no server running") || text.contains("error connecting to")
+    }
+
+    static func firstLine(_ text: String) -> String {
+        String(text.lines.first { !$0.isEmpty } ?? "")
+    }
+
+    /// capture-pane pads with the empty rows below the cursor, and a dead pane ends with
+    /// tmux's "Pane is dead" notice; neither is the game's output.
+    static func trimmingBlankTail(_ text: String) -> String {
+        var lines = text.lines
+        while let last = lines.last, last.allSatisfy({ $0 == " " }) || last.hasPrefix("Pane is dead (") { lines.removeLast() }
+        return lines.isEmpty ? "" : lines.joined(separator: "\n") + "\n"
+    }
+}

@@ -1,0 +1,199 @@
+import Foundation
+import XCTest
+import PMCommon
+
+/// The seven tools with `-m tmux` against real tmux servers, isolated by `TMUX_TMPDIR`.
+final class TmuxTests: XCTestCase {
+    private var node: TmuxNode!
+
+    override func setUpWithError() throws { node = try TmuxNode() }
+    override func tearDown() { node.tearDown() }
+
+    private var xid1: String { XID.name(uuid: node.uuid(1), id: 1) }
+
+    func testLifecycleAsAnUnprivilegedNologinUser() throws {
+        let record = try node.file(node.record(id: 1, extra: #", "settings": [{"name": "console_stop_command", "value": "quit"}]"#))
+        XCTAssertEqual(try node.run("pm-status", [record]).status, 1)
+
+        let start = try node.run("pm-start", [record])
+        XCTAssertEqual(start.status, 0, start.stderr)
+        XCTAssertEqual(start.stdout, "server 1: started\n")
+        XCTAssertEqual(try node.run("pm-start", [record]).stdout, "server 1: already running\n")
+
+        let status = try node.run("pm-status", ["--json", record])
+        XCTAssertEqual(status.status, 0)
+        let object = try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any]
+        XCTAssertEqual(object?["name"] as? String, xid1)
+        XCTAssertEqual(object?["state"] as? String, "running")
+        let pid = try XCTUnwrap(object?["pid"] as? Int)
+        XCTAssertEqual(try Toolbox.shell("ps -o user= -p \(pid)").stdout.trimmingCharacters(in: .whitespaces), "pmtest\n")
+        XCTAssertNotNil(object?["started_at"] as? String)
+
+        let banner = try node.waitForOutput(record, containing: "listening on port 27001")
+        XCTAssertTrue(banner.contains("demo server Tmux 1 listening on port 27001 (user pmtest)"), "environment via -e: \(banner)")
+        XCTAssertEqual(try node.tmux(["display", "-p", "-t", "=\(xid1):", "#{window_width} #{history_limit}"]).stdout, "200 30000\n",
+                       "width 200 and the history limit on the first game pane of a fresh tmux server (W-29)")
+        XCTAssertEqual(try node.tmux(["has-session", "-t", "=gameap"]).status, 0, "the idle helper session")
+
+        let stop = try node.run("pm-stop", [record])
+        XCTAssertEqual(stop.status, 0, stop.stderr)
+        XCTAssertTrue(stop.stdout.hasPrefix("server 1: stopped gracefully after"), stop.stdout)
+        XCTAssertEqual(try node.run("pm-status", [record]).status, 1)
+        XCTAssertNotEqual(try node.tmux(["has-session", "-t", "=\(xid1)"]).status, 0, "the exited game's session is removed")
+        XCTAssertEqual(try node.run("pm-stop", [record]).stdout, "server 1: already stopped\n")
+    }
+
+    /// W-26: keys are typed as text; W-31 exact targets.
+    func testConsoleInputIsTypedLiterally() throws {
+        let record = try node.file(node.record(id: 2))
+        XCTAssertEqual(try node.run("pm-start", [record]).status, 0)
+        for line in ["say C-c", "say Up", "-x", "say a;", ";", "say é \"q\" $HOME `id`"] {
+            let input = try node.run("pm-input", ["-c", line, record])
+            XCTAssertEqual(input.status, 0, input.stderr)
+        }
+        let output = try node.waitForOutput(record, containing: "[chat] server: é \"q\" $HOME `id`")
+        for expected in ["[chat] server: C-c", "[chat] server: Up", "unknown command: -x", "[chat] server: a;", "unknown command: ;"] {
+            XCTAssertTrue(output.contains(expected), "\(expected) in \(output)")
+        }
+        let multiLine = try node.run("pm-input", ["-c", "say one\nquit", record])
+        XCTAssertEqual(multiLine.status, 2)
+        XCTAssertTrue(multiLine.stderr.contains("control character"), multiLine.stderr)
+        XCTAssertEqual(try node.run("pm-status", [record]).status, 0, "the second line was not typed")
+    }
+
+    func testOutputIsTheScrollBackNotTheVisiblePane() throws {
+        let record = try node.file(node.record(id: 3))
+        XCTAssertEqual(try node.run("pm-start", [record]).status, 0)
+        for index in 1...60 { XCTAssertEqual(try node.run("pm-input", ["-c", "say line \(index)", record]).status, 0) }
+        let all = try node.waitForOutput(record, containing: "[chat] server: line 60")
+        XCTAssertTrue(all.contains("demo server Tmux 3"), "the first lines are in the scroll-back")
+        let last = try node.run("pm-output", ["--lines", "3", record])
+        XCTAssertEqual(last.stdout, "[chat] server: line 59\nsay line 60\n[chat] server: line 60\n")
+        XCTAssertEqual(try node.run("pm-output", [record]).stdout.split(separator: "\n").count, all.split(separator: "\n").count)
+    }
+
+    func testAStartCommandThatExitsAtOnceIsReportedWithItsOutput() throws {
+        let record = try node.file(node.record(id: 4, command: "/bin/sh -c 'echo missing map de_nuke; exit 3'"))
+        let start = try node.run("pm-start", [record])
+        XCTAssertEqual(start.status, 1)
+        XCTAssertTrue(start.stderr.contains("missing map de_nuke"), start.stderr)
+        XCTAssertTrue(start.stderr.contains("pm-start: server 4: the start command exited at once (status 3)"), start.stderr)
+        XCTAssertEqual(try node.run("pm-status", [record]).status, 1)
+        XCTAssertNotEqual(try node.tmux(["has-session", "-t", "=\(XID.name(uuid: node.uuid(4), id: 4))"]).status, 0)
+    }
+
+    func testForcedStopWhenTheConsoleCommandIsIgnored() throws {
+        let record = try node.file(node.record(id: 5))
+        XCTAssertEqual(try node.run("pm-start", [record]).status, 0)
+        let stop = try node.run("pm-stop", ["--console-stop", "ignore-me", "--timeout", "1", record])
+        XCTAssertEqual(stop.status, 0, stop.stderr)
+        XCTAssertEqual(stop.stdout, "server 5: stopped: forced after 1 seconds (the server ignored ignore-me)\n")
+        XCTAssertEqual(try node.run("pm-status", [record]).status, 1)
+    }
+
+    func testRestart() throws {
+        let record = try node.file(node.record(id: 6))
+        XCTAssertEqual(try node.run("pm-start", [record]).status, 0)
+        let before = try node.run("pm-status", ["--json", record]).stdout
+        let restart = try node.run("pm-start", ["--restart", "--force", record])
+        XCTAssertEqual(restart.stdout, "server 6: restarted\n", restart.stderr)
+        let after = try node.run("pm-status", ["--json", record]).stdout
+        XCTAssertNotEqual(before, after, "a new pid")
+    }
+
+    /// The reference's legacy session name (the raw uuid) is still found and managed.
+    func testLegacySessionNameIsFound() throws {
+        let record = try node.file(node.record(id: 7))
+        XCTAssertEqual(try node.tmux(["new-session", "-d", "-s", node.uuid(7), "sleep", "300"]).status, 0)
+        let status = try node.run("pm-status", ["--json", record])
+        XCTAssertEqual(status.status, 0)
+        XCTAssertTrue(status.stdout.contains("\"state\":\"running\""), status.stdout)
+        XCTAssertEqual(try node.run("pm-stop", ["--force", record]).status, 0)
+        XCTAssertNotEqual(try node.tmux(["has-session", "-t", "=" + node.uuid(7)]).status, 0)
+    }
+
+    /// W-31: a session whose name only starts with the server's name is another server.
+    func testTargetsAreExact() throws {
+        let record = try node.file(node.record(id: 8))
+        let xid = XID.name(uuid: node.uuid(8), id: 8)
+        XCTAssertEqual(try node.tmux(["new-session", "-d", "-s", xid + "-other", "sleep", "300"]).status, 0)
+        XCTAssertEqual(try node.run("pm-status", [record]).status, 1)
+        XCTAssertEqual(try node.run("pm-input", ["-c", "hello", record]).status, 1)
+    }
+
+    func testFollowStreamsThroughAPrivateFileUntilTheSessionEnds() throws {
+        let record = try node.file(node.record(id: 9))
+        XCTAssertEqual(try node.run("pm-start", [record]).status, 0)
+        var pipeMode = ""
+        DispatchQueue.global().asyncAfter(deadline: .now() + 1) {
+            pipeMode = (try? Toolbox.shell("stat -c '%a %U' /tmp/pm-console-*/ /tmp/pm-console-*/console 2>/dev/null").stdout) ?? ""
+            _ = try? self.node.run("pm-input", ["-c", "say streamed", record])
+            Thread.sleep(forTimeInterval: 0.5)
+            _ = try? self.node.run("pm-input", ["-c", "quit", record])
+        }
+        let follow = try node.run("pm-output", ["--follow", "--lines", "2", record], timeout: 20)
+        XCTAssertEqual(follow.status, 0, follow.stderr)
+        XCTAssertTrue(follow.stdout.hasPrefix("demo server Tmux 9"), follow.stdout)
+        XCTAssertTrue(follow.stdout.contains("[chat] server: streamed\n"), follow.stdout)
+        XCTAssertFalse(follow.stdout.contains("\r"), "CR LF turned into LF")
+        XCTAssertTrue(follow.stdout.contains("bye"), follow.stdout)
+        XCTAssertTrue(follow.stderr.contains("the server has stopped"), follow.stderr)
+        XCTAssertTrue(pipeMode.contains("700 pmtest") && pipeMode.contains("600 pmtest"), "private directory and file: \(pipeMode)")
+        XCTAssertEqual(try Toolbox.shell("ls -d /tmp/pm-console-* 2>/dev/null | wc -l").stdout.trimmingCharacters(in: .whitespacesAndNewlines), "0",
+                       "the pipe file is removed")
+    }
+
+    func testAttachEndsAtEndOfInput() throws {
+        let record = try node.file(node.record(id: 10))
+        XCTAssertEqual(try node.run("pm-start", [record]).status, 0)
+        _ = try node.waitForOutput(record, containing: "listening")
+        let attach = try node.run("pm-input", ["--attach", record], stdin: "list\nsay attached\n", timeout: 20)
+        XCTAssertEqual(attach.status, 0, attach.stderr)
+        XCTAssertTrue(attach.stdout.contains("players: alice bob"), attach.stdout)
+        XCTAssertTrue(attach.stdout.contains("[chat] server: attached"), attach.stdout)
+        XCTAssertEqual(try node.run("pm-status", [record]).status, 0, "attach does not stop the server")
+    }
+
+    func testBatchStartStatusStop() throws {
+        let records = try (11...15).map { try node.record(id: $0) }
+        let array = "[" + records.joined(separator: ",") + "]"
+        XCTAssertEqual(try node.run("pm-start", [], stdin: array).stdout, (11...15).map { "server \($0): started\n" }.joined())
+        XCTAssertEqual(try node.run("pm-status", [], stdin: array).status, 0)
+        XCTAssertEqual(try node.run("pm-stop", ["--force"], stdin: array).status, 0)
+        XCTAssertEqual(try node.run("pm-status", [], stdin: array).stdout, (11...15).map { "server \($0): stopped\n" }.joined())
+    }
+
+    func testTmuxMissingFromPath() throws {
+        let record = try node.file(node.record(id: 16))
+        let result = try node.run("pm-status", [record], environment: ["PATH": "/nonexistent"])
+        XCTAssertEqual(result.status, 255)
+        XCTAssertEqual(result.stderr, "pm-status: server 16: tmux was not found in PATH: install it (apt-get install tmux)\n")
+    }
+
+    func testUnknownUserIsInvalid() throws {
+        let record = try node.file(node.record(id: 17, user: "").replacingOccurrences(of: "\"su_user\": \"\"", with: "\"su_user\": \"nobody-here\""))
+        let result = try node.run("pm-start", [record])
+        XCTAssertEqual(result.status, 2)
+        XCTAssertTrue(result.stderr.contains("there is no user nobody-here"), result.stderr)
+    }
+
+    func testInputToAStoppedServerIsAClearError() throws {
+        let record = try node.file(node.record(id: 18))
+        let input = try node.run("pm-input", ["-c", "status", record])
+        XCTAssertEqual(input.status, 1)
+        XCTAssertTrue(input.stderr.hasPrefix("pm-input: server 18: the server is not running"), input.stderr)
+        XCTAssertEqual(try node.run("pm-output", [record]).status, 1)
+    }
+
+    func testVerboseEchoAndDryRun() throws {
+        let record = try node.file(node.record(id: 19))
+        let plan = try node.run("pm-start", ["--dry-run", record])
+        XCTAssertEqual(plan.status, 0, plan.stderr)
+        XCTAssertTrue(plan.stdout.contains("new-session -d -s \(XID.name(uuid: node.uuid(19), id: 19)) -x 200"), plan.stdout)
+        XCTAssertTrue(plan.stdout.contains("run as pmtest"), plan.stdout)
+        XCTAssertEqual(try node.run("pm-status", [record]).status, 1, "nothing started")
+        let verbose = try node.run("pm-status", ["-v", record])
+        XCTAssertTrue(verbose.stderr.hasPrefix("\(node.workPath)/servers/t19# tmux list-panes -a -F"), verbose.stderr)
+        XCTAssertTrue(verbose.stderr.hasSuffix("Exited with 1\n"), verbose.stderr)
+    }
+}
