@@ -193,7 +193,7 @@ final class TmuxTests: XCTestCase {
         XCTAssertTrue(plan.stdout.contains("run as pmtest"), plan.stdout)
         XCTAssertEqual(try node.run("pm-status", [record]).status, 1, "nothing started")
         let verbose = try node.run("pm-status", ["-v", record])
-        XCTAssertTrue(verbose.stderr.hasPrefix("\(node.workPath)/servers/t19# tmux list-panes -a -F"), verbose.stderr)
+        XCTAssertTrue(verbose.stderr.hasPrefix("\(node.workPath)/servers/t19# tmux list-panes -F"), verbose.stderr)
         XCTAssertTrue(verbose.stderr.hasSuffix("Exited with 1\n"), verbose.stderr)
     }
 }

@@ -71,7 +71,9 @@ struct Plan {
     private func context(for server: Server, out: OutputChannel, err: OutputChannel) -> VerbContext {
         let executor = Executor(runner: ProcessLauncher(), echo: invocation.verbose ? err : nil, masker: server.masker,
                                 plan: invocation.dryRun ? out : nil)
-        return VerbContext(out: out, err: err, executor: executor, state: state, options: invocation.options)
+        var options = invocation.options
+        options.sharedQueries = servers.count > 1 && (invocation.verb == .status || invocation.verb == .metrics)
+        return VerbContext(out: out, err: err, executor: executor, state: state, options: options)
     }
 }
 

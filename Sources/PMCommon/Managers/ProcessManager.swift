@@ -27,6 +27,9 @@ public struct VerbOptions {
     public var lines = 500
     public var interval = 1.0
     public var timestamps = false
+    /// Set for a batch of queries (status, metrics): a manager may answer every server from
+    /// one snapshot of the backend instead of asking once per server.
+    public var sharedQueries = false
 
     public init() {}
 }

@@ -151,11 +151,14 @@ public struct ProcessLauncher: CommandRunner {
 
     /// Reads what is there; false at end of file.
     private func readAvailable(_ pipe: Int32, into collected: inout [UInt8], output: CommandOutput) -> Bool {
-        var chunk = [UInt8](repeating: 0, count: 65536)
-        let n = chunk.withUnsafeMutableBytes { read(pipe, $0.baseAddress, $0.count) }
+        var n = 0
+        let chunk = [UInt8](unsafeUninitializedCapacity: 65536) { buffer, initialized in
+            n = read(pipe, buffer.baseAddress, buffer.count)
+            initialized = max(0, n)
+        }
         if n < 0 { return errno == EINTR || errno == EAGAIN }
         if n == 0 { return false }
-        deliver(Array(chunk[0..<n]), into: &collected, output: output)
+        deliver(chunk, into: &collected, output: output)
         return true
     }
 

@@ -29,6 +29,9 @@ public struct TmuxManager: ProcessManager {
     public static let callTimeout = 10.0
 
     public let name = "tmux"
+    /// Pane lists shared by the servers of one batch query (`pm-status` of 50 servers asks each
+    /// user's tmux server once).
+    private let snapshots = PaneSnapshots()
 
     public init() {}
 
@@ -118,11 +121,14 @@ public struct TmuxManager: ProcessManager {
 
     static let paneFormat = "#{session_name}\t#{pane_pid}\t#{pane_dead}\t#{pane_dead_status}\t#{session_created}\t#{pane_pipe}"
 
-    /// Every pane of the user's tmux server, from one call; none when no tmux server runs.
-    func listPanes(_ server: Server, _ context: VerbContext) throws -> [Pane] {
-        let result = try tmux(["list-panes", "-a", "-F", Self.paneFormat], server, context, readOnly: true, output: .capture(limit: 4 << 20))
+    /// The panes of the user's tmux server (all sessions, or the one `session` names); none
+    /// when there is no such session or no tmux server runs.
+    func listPanes(_ server: Server, _ context: VerbContext, session: String? = nil) throws -> [Pane] {
+        var arguments = ["list-panes", "-F", Self.paneFormat]
+        arguments += session.map { ["-t", "=\($0):"] } ?? ["-a"]
+        let result = try tmux(arguments, server, context, readOnly: true, output: .capture(limit: 4 << 20))
         guard result.termination.succeeded else {
-            if case .exited(1) = result.termination, Self.meansNoServer(result.text) { return [] }
+            if case .exited(1) = result.termination, Self.meansNoServer(result.text) || result.text.contains("can't find") { return [] }
             throw ManagerError.unknown("tmux list-panes \(result.termination.description): \(Self.firstLine(result.text))")
         }
         return result.text.lines.compactMap { line in
@@ -133,11 +139,18 @@ public struct TmuxManager: ProcessManager {
         }
     }
 
-    /// The server's pane: under its XID name, else under the legacy uuid name.
+    /// The server's pane: under its XID name, else under the legacy uuid name. One tmux call
+    /// for a running server (the reference needed three); in a batch query the user's pane list
+    /// is fetched once for all servers.
     func session(_ server: Server, _ context: VerbContext) throws -> Pane? {
-        let panes = try listPanes(server, context)
-        return panes.first { $0.session == server.name }
-            ?? panes.first { !server.legacyName.isEmpty && $0.session == server.legacyName }
+        if context.options.sharedQueries {
+            let panes = try snapshots.panes(for: server.account?.uid ?? geteuid()) { try listPanes(server, context) }
+            return panes.first { $0.session == server.name }
+                ?? panes.first { !server.legacyName.isEmpty && $0.session == server.legacyName }
+        }
+        if let pane = try listPanes(server, context, session: server.name).first { return pane }
+        guard !server.legacyName.isEmpty, server.legacyName != server.name, !server.legacyName.contains(":") else { return nil }
+        return try listPanes(server, context, session: server.legacyName).first
     }
 
     /// After a start: a game that exits within `startCheck` seconds is a failure, reported with
@@ -146,7 +159,7 @@ public struct TmuxManager: ProcessManager {
         let deadline = Clock.monotonic + Self.startCheck
         repeat {
             Clock.sleep(seconds: 0.1)
-            guard let pane = try listPanes(server, context).first(where: { $0.session == server.name }) else {
+            guard let pane = try listPanes(server, context, session: server.name).first else {
                 throw ManagerError.failure("the start command exited at once and its session is gone")
             }
             if pane.dead {
@@ -215,5 +228,20 @@ public struct TmuxManager: ProcessManager {
         var lines = text.lines
         while let last = lines.last, last.allSatisfy({ $0 == " " }) || last.hasPrefix("Pane is dead (") { lines.removeLast() }
         return lines.isEmpty ? "" : lines.joined(separator: "\n") + "\n"
+    }
+}
+
+/// Pane lists per user, fetched once and shared by the threads of a batch.
+final class PaneSnapshots {
+    private var byUser: [UInt32: [TmuxManager.Pane]] = [:]
+    private let lock = Lock()
+
+    func panes(for uid: UInt32, fetch: () throws -> [TmuxManager.Pane]) throws -> [TmuxManager.Pane] {
+        try lock.withLock {
+            if let panes = byUser[uid] { return panes }
+            let panes = try fetch()
+            byUser[uid] = panes
+            return panes
+        }
     }
 }
