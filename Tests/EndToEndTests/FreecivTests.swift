@@ -41,6 +41,19 @@ final class FreecivTests: XCTestCase {
         XCTAssertTrue(output.contains("List of players:"), output)
         for player in 1...5 { XCTAssertTrue(output.contains("AI*\(player)"), "player AI*\(player) in \(output)") }
 
+        // Metrics from the game's process tree; a CPU percent only once a baseline exists.
+        let first = try node.run("pm-metrics", ["--interval", "0", record])
+        XCTAssertEqual(first.status, 0, first.stderr)
+        XCTAssertEqual(try Prometheus.value(first.stdout, "gameap_server_up"), 1)
+        XCTAssertGreaterThan(try XCTUnwrap(Prometheus.value(first.stdout, "gameap_server_memory_usage_bytes")), 10_000_000)
+        XCTAssertGreaterThanOrEqual(try XCTUnwrap(Prometheus.value(first.stdout, "gameap_server_process_pids")), 1)
+        XCTAssertNotNil(Prometheus.value(first.stdout, "gameap_server_cpu_seconds_total"))
+        XCTAssertNil(Prometheus.value(first.stdout, "gameap_server_cpu_usage_percent"), "no baseline yet: no CPU percent")
+        XCTAssertTrue(first.stdout.contains("session=\"\(XID.name(uuid: node.uuid(1), id: 1))\""), first.stdout)
+        Thread.sleep(forTimeInterval: 0.3)
+        let second = try node.run("pm-metrics", ["--interval", "0", record])
+        XCTAssertNotNil(Prometheus.value(second.stdout, "gameap_server_cpu_usage_percent"), "the first run left a baseline")
+
         let began = Date()
         let stop = try node.run("pm-stop", ["--timeout", "20", record])
         XCTAssertEqual(stop.status, 0, stop.stderr)

@@ -175,10 +175,10 @@ final class SimpleManagerTests: XCTestCase {
 
     func testMetricsMeasureTheStatus() throws {
         running = true
-        let samples = try lifecycle(try server()).metrics()
-        XCTAssertEqual(samples.count, 1)
+        let samples = try lifecycle(try server()).metrics().samples
+        XCTAssertEqual(samples.count, 1, "no processes carry this server's marker: up only")
         XCTAssertEqual(samples[0].value, .unsigned(1))
-        XCTAssertEqual(samples[0].labels.map(\.name), ["server_id", "server_uuid"])
+        XCTAssertEqual(samples[0].labels.map(\.name), ["server_id", "server_uuid", "session"])
         XCTAssertEqual(runner.actions, ["status"])
     }
 

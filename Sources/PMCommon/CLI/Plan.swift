@@ -46,7 +46,7 @@ struct Plan {
     }
 
     func execute(report: Reporter) -> ExitStatus {
-        let collector = invocation.verb == .metrics ? SampleCollector() : nil
+        let collector = invocation.verb == .metrics ? MetricsCollector() : nil
         let statuses = Batch.run(servers) { server, out, err in
             var reporter = report
             reporter.masker = server.masker
@@ -63,7 +63,10 @@ struct Plan {
             }
         }
         if let collector {
-            OutputChannel.standardOutput.write(PrometheusWriter.render(collector.all, timestamps: invocation.options.timestamps))
+            let samples = collector.finish(state: state, interval: invocation.options.interval) { warning in
+                OutputChannel.standardError.line("\(invocation.verb.toolName): \(warning)")
+            }
+            OutputChannel.standardOutput.write(PrometheusWriter.render(samples, timestamps: invocation.options.timestamps))
         }
         return ExitStatus.combined(statuses)
     }

@@ -8,8 +8,8 @@ import Darwin
 struct VerbAction {
     let invocation: Invocation
     let lifecycle: Lifecycle
-    /// Where pm-metrics puts each server's samples.
-    var collected: SampleCollector?
+    /// Where pm-metrics puts each server's report.
+    var collected: MetricsCollector?
 
     private var server: Server { lifecycle.server }
     private var context: VerbContext { lifecycle.context }
@@ -86,7 +86,7 @@ struct VerbAction {
 
     /// The samples go to `collected`: one exposition for all servers is written at the end.
     private func metrics() throws -> ExitStatus {
-        collected?.add(try lifecycle.metrics())
+        collected?.add(try lifecycle.metrics(), for: server.name)
         return .success
     }
 
@@ -98,14 +98,4 @@ struct VerbAction {
         }
         return report(try invocation.uninstall ? Installation(lifecycle).uninstall() : Installation(lifecycle).install())
     }
-}
-
-/// Samples of many servers, gathered from the batch's threads.
-final class SampleCollector {
-    private var samples: [MetricSample] = []
-    private let lock = Lock()
-
-    func add(_ more: [MetricSample]) { lock.withLock { samples += more } }
-
-    var all: [MetricSample] { lock.withLock { samples } }
 }

@@ -88,15 +88,25 @@ public struct Lifecycle {
         return text
     }
 
-    /// The samples with the `server_id` and `server_uuid` labels every sample carries.
-    public func metrics() throws -> [MetricSample] {
-        try manager.metrics(server, context).map { sample in
+    /// The report with the `server_id` and `server_uuid` labels every sample carries.
+    public func metrics() throws -> MetricsReport {
+        var report = try manager.metrics(server, context)
+        report.samples = report.samples.map { sample in
             var labeled = sample
-            var labels = [(name: "server_id", value: String(server.record.id))]
-            if !server.record.uuid.isEmpty { labels.append(("server_uuid", server.record.uuid)) }
-            labeled.labels = labels + sample.labels.filter { $0.name != "server_id" && $0.name != "server_uuid" }
+            labeled.labels = serverLabels + sample.labels.filter { $0.name != "server_id" && $0.name != "server_uuid" }
             return labeled
         }
+        if var cpu = report.cpu {
+            cpu.labels = serverLabels + cpu.labels
+            report.cpu = cpu
+        }
+        return report
+    }
+
+    private var serverLabels: [(name: String, value: String)] {
+        var labels = [(name: "server_id", value: String(server.record.id))]
+        if !server.record.uuid.isEmpty { labels.append(("server_uuid", server.record.uuid)) }
+        return labels
     }
 
     private func format(_ seconds: Double) -> String {

@@ -18,6 +18,17 @@ public struct ServerStatus: Equatable {
     public var isRunning: Bool { state == .running }
 }
 
+/// What `pm-metrics` gathers for one server in one pass.
+public struct MetricsReport {
+    public var samples: [MetricSample]
+    public var cpu: CPUReading?
+
+    public init(samples: [MetricSample], cpu: CPUReading?) {
+        self.samples = samples
+        self.cpu = cpu
+    }
+}
+
 /// Options of one invocation that verbs read.
 public struct VerbOptions {
     public var force = false
@@ -80,8 +91,9 @@ public protocol ProcessManager {
     func sendInput(_ line: String, _ server: Server, _ context: VerbContext) throws
     /// A live feed of the console for follow and attach, or nil to poll `output`.
     func openFeed(_ server: Server, _ context: VerbContext) throws -> ConsoleFeed?
-    /// Samples for the server, without the `server_id`/`server_uuid` labels.
-    func metrics(_ server: Server, _ context: VerbContext) throws -> [MetricSample]
+    /// Samples for the server, without the `server_id`/`server_uuid` labels, and a CPU reading
+    /// when the manager can give one (the percent is computed against a baseline).
+    func metrics(_ server: Server, _ context: VerbContext) throws -> MetricsReport
     func install(_ server: Server, _ context: VerbContext) throws -> String
     func uninstall(_ server: Server, _ context: VerbContext) throws -> String
     func hasOwnInstallation(_ server: Server) -> Bool
@@ -104,9 +116,32 @@ extension ProcessManager {
     }
 
     /// The liveness sample, measured by a status check (the reference copies a cached flag).
-    public func metrics(_ server: Server, _ context: VerbContext) throws -> [MetricSample] {
+    public func metrics(_ server: Server, _ context: VerbContext) throws -> MetricsReport {
         let status = try self.status(server, context)
+        return MetricsReport(samples: [try Self.upSample(status)], cpu: nil)
+    }
+
+    /// `gameap_server_up` for a measured status; an unknown status is an error.
+    public static func upSample(_ status: ServerStatus, labels: [(name: String, value: String)] = []) throws -> MetricSample {
         guard status.state != .unknown else { throw ManagerError.unknown("the status of the server is unknown") }
-        return [MetricSample(.up, .unsigned(status.isRunning ? 1 : 0), timestamp: Clock.wall)]
+        return MetricSample(.up, .unsigned(status.isRunning ? 1 : 0), labels: labels, timestamp: Clock.wall)
+    }
+
+    /// The up sample, then the process-tree samples and a CPU reading of `roots` (tmux's pane,
+    /// the processes a simple start script left): the metrics of the managers without cgroups.
+    public func processTreeMetrics(_ status: ServerStatus, roots: [Int32], session: String) throws -> MetricsReport {
+        let labels = [(name: "session", value: session)]
+        var samples = [try Self.upSample(status, labels: labels)]
+        guard status.isRunning, let tree = ProcessTreeSampler.sample(roots: roots, in: ProcessTableCache.shared.current()) else {
+            return MetricsReport(samples: samples, cpu: nil)
+        }
+        samples += tree.samples(labels: labels, at: Clock.wall)
+        return MetricsReport(samples: samples, cpu: Self.cpuReading(tree, roots: roots, labels: labels))
+    }
+
+    private static func cpuReading(_ tree: ProcessTreeSample, roots: [Int32], labels: [(name: String, value: String)]) -> CPUReading {
+        CPUReading(identity: tree.identity, seconds: tree.cpuSeconds, labels: labels) {
+            ProcessTreeSampler.sample(roots: roots, in: ProcessTableCache.shared.current()).map { cpuReading($0, roots: roots, labels: labels) }
+        }
     }
 }

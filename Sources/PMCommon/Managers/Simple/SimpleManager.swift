@@ -54,6 +54,14 @@ public struct SimpleManager: ProcessManager {
     }
 
     /// Console input needs a send_command script, and the line must never become the program.
+    /// Up from the status script, and the trees of the processes the start script left
+    /// running, found by the `GAMEAP_PM_SERVER` marker it gave them.
+    public func metrics(_ server: Server, _ context: VerbContext) throws -> MetricsReport {
+        let status = try self.status(server, context)
+        let roots = status.isRunning ? ProcessTreeSampler.markedRoots(server.name, in: ProcessTableCache.shared.current()) : []
+        return try processTreeMetrics(status, roots: roots, session: server.name)
+    }
+
     public func canSendInput(_ server: Server) -> Bool {
         guard let first = try? ShellWords.split(server.config.scripts.sendCommand).first else { return false }
         return first != "{command}"
@@ -126,7 +134,8 @@ public struct SimpleManager: ProcessManager {
     private func execute(_ arguments: [String], script: Script, _ server: Server, _ context: VerbContext,
                          output: CommandOutput) throws -> CommandResult {
         let timeout = try server.settings.seconds("script_timeout") ?? Self.defaultScriptTimeout
-        let spec = server.spec(arguments, timeout: timeout, readOnly: script == .status || script == .getConsole)
+        var spec = server.spec(arguments, timeout: timeout, readOnly: script == .status || script == .getConsole)
+        if script == .start || script == .restart { spec.environment.append(EnvironmentEntry(ServerMarker.variable, server.name)) }
         do {
             return try context.executor.run(spec, output: output)
         } catch let error as CommandError {

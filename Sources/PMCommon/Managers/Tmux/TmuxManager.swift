@@ -102,6 +102,13 @@ public struct TmuxManager: ProcessManager {
         try expectSuccess(try tmux(["send-keys", "-t", "=\(pane.session):", "-H"] + bytes, server, context), "send the line")
     }
 
+    /// Up, and the game's process tree from the pane's pid.
+    public func metrics(_ server: Server, _ context: VerbContext) throws -> MetricsReport {
+        let pane = try session(server, context)
+        let status = pane.map { $0.dead ? ServerStatus(.stopped) : ServerStatus(.running, pid: $0.pid) } ?? ServerStatus(.stopped)
+        return try processTreeMetrics(status, roots: status.pid.map { [Int32($0)] } ?? [], session: pane?.session ?? server.name)
+    }
+
     public func openFeed(_ server: Server, _ context: VerbContext) throws -> ConsoleFeed? {
         guard let pane = try session(server, context), !pane.dead, !pane.piped else { return nil }
         return try TmuxPipeFeed(pane: pane.session, server: server, manager: self, context: context)

@@ -1,0 +1,59 @@
+/// A reading of a server's CPU time, and how to take the next one.
+public struct CPUReading {
+    /// What identifies the running processes (roots' pid and start time); a restart changes it.
+    public let identity: String
+    /// CPU seconds used so far (user + system).
+    public let seconds: Double
+    /// When, on the monotonic clock (shared by all processes since boot).
+    public let at: Double
+    /// The labels of the percent sample.
+    public var labels: [(name: String, value: String)]
+    /// Takes a fresh reading of the same processes, for the second of two samples.
+    public let resample: (() throws -> CPUReading?)?
+
+    public init(identity: String, seconds: Double, at: Double = Clock.monotonic, labels: [(name: String, value: String)],
+                resample: (() throws -> CPUReading?)?) {
+        self.identity = identity
+        self.seconds = seconds
+        self.at = at
+        self.labels = labels
+        self.resample = resample
+    }
+
+    /// CPU usage between `earlier` and this reading, 100 = one core; nil when they are of
+    /// different processes or too close in time.
+    public func percent(since earlier: (identity: String, seconds: Double, at: Double)) -> Double? {
+        let elapsed = at - earlier.at
+        guard earlier.identity == identity, elapsed >= CPUBaselines.minimumGap, seconds >= earlier.seconds else { return nil }
+        return (seconds - earlier.seconds) / elapsed * 100
+    }
+}
+
+/// The last CPU reading of each server, kept in the state directory between runs of a one-shot
+/// tool (`<state>/cpu/<name>`), so that a CPU percent can be computed without waiting. Files
+/// are replaced atomically, so concurrent runs never read a torn one; a reading of other
+/// processes (the server restarted) or older than `maximumAge` is not used.
+public struct CPUBaselines {
+    public static let maximumAge = 900.0
+    public static let minimumGap = 0.05
+
+    public let directory: String
+
+    public init(state: StateDirectory) throws {
+        directory = try state.directory("cpu")
+    }
+
+    public func baseline(for name: String, matching reading: CPUReading) -> (identity: String, seconds: Double, at: Double)? {
+        guard let bytes = try? FileSystem.contents(of: Path.join(directory, name), limit: 4096) else { return nil }
+        let fields = String(decoding: bytes, as: UTF8.self).trimmingWhitespace.split(separator: " ")
+        guard fields.count == 4, fields[0] == "v1", let seconds = Double(fields[2]), let at = Double(fields[3]) else { return nil }
+        let baseline = (identity: String(fields[1]), seconds: seconds, at: at)
+        guard baseline.identity == reading.identity, reading.at - at <= Self.maximumAge else { return nil }
+        return baseline
+    }
+
+    public func save(_ reading: CPUReading, for name: String) throws {
+        let line = "v1 \(reading.identity) \(reading.seconds) \(reading.at)\n"
+        try FileSystem.writeAtomically(Path.join(directory, name), Array(line.utf8), mode: 0o600)
+    }
+}

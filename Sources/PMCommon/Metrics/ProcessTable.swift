@@ -1,0 +1,122 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// One process, as `/proc/<pid>/stat` shows it.
+public struct ProcessEntry: Equatable {
+    public let pid: Int32
+    public let parent: Int32
+    /// Start time, in clock ticks after boot: with the pid it identifies the process.
+    public let startTicks: UInt64
+    /// User plus system CPU time, in clock ticks.
+    public let cpuTicks: UInt64
+    public let residentPages: UInt64
+}
+
+/// A snapshot of the processes of the machine (Linux `/proc`), with their parent links.
+/// Processes that vanish while it is read are left out; they are not errors.
+public struct ProcessTable {
+    public let entries: [Int32: ProcessEntry]
+    private let children: [Int32: [Int32]]
+
+    public init(_ entries: [ProcessEntry]) {
+        var byPid: [Int32: ProcessEntry] = [:]
+        var children: [Int32: [Int32]] = [:]
+        for entry in entries {
+            byPid[entry.pid] = entry
+            children[entry.parent, default: []].append(entry.pid)
+        }
+        self.entries = byPid
+        self.children = children
+    }
+
+    /// Reads every `/proc/<pid>/stat`.
+    public static func read() -> ProcessTable {
+        ProcessTable(ProcFileSystem.pids().compactMap(ProcFileSystem.stat))
+    }
+
+    /// The process and all its descendants that exist in the snapshot.
+    public func tree(of roots: [Int32]) -> [ProcessEntry] {
+        var seen = Set<Int32>()
+        var queue = roots.filter { entries[$0] != nil }
+        var result: [ProcessEntry] = []
+        while let pid = queue.popLast() {
+            guard seen.insert(pid).inserted, let entry = entries[pid] else { continue }
+            result.append(entry)
+            queue += children[pid] ?? []
+        }
+        return result
+    }
+}
+
+/// Reading `/proc`.
+public enum ProcFileSystem {
+    public static let ticksPerSecond = Double(sysconf(Int32(_SC_CLK_TCK)))
+    public static let pageSize = UInt64(sysconf(Int32(_SC_PAGESIZE)))
+
+    /// The numeric entries of `/proc`.
+    public static func pids() -> [Int32] {
+        guard let directory = opendir("/proc") else { return [] }
+        defer { closedir(directory) }
+        var pids: [Int32] = []
+        while let entry = readdir(directory) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            if let pid = Int32(name) { pids.append(pid) }
+        }
+        return pids
+    }
+
+    /// `/proc/<pid>/stat`, or nil when the process is gone. The command name is skipped from
+    /// its last `)`, since it may hold spaces and parentheses.
+    public static func stat(_ pid: Int32) -> ProcessEntry? {
+        guard let bytes = try? FileSystem.contents(of: "/proc/\(pid)/stat", limit: 4096),
+              let close = bytes.lastIndex(of: UInt8(ascii: ")")) else { return nil }
+        let fields = bytes[(close + 1)...].split(separator: UInt8(ascii: " ")).map { String(decoding: $0, as: UTF8.self) }
+        // After the name: state, ppid, ... utime (11), stime (12), ... starttime (19), vsize, rss (21).
+        guard fields.count > 21, let parent = Int32(fields[1]), let user = UInt64(fields[11]), let system = UInt64(fields[12]),
+              let start = UInt64(fields[19]), let rss = Int64(fields[21]) else { return nil }
+        return ProcessEntry(pid: pid, parent: parent, startTicks: start, cpuTicks: user + system, residentPages: UInt64(max(0, rss)))
+    }
+
+    /// `read_bytes` and `write_bytes` of `/proc/<pid>/io`: what reached the storage layer.
+    /// Nil when the process is gone or not readable.
+    public static func blockIO(_ pid: Int32) -> (read: UInt64, write: UInt64)? {
+        guard let bytes = try? FileSystem.contents(of: "/proc/\(pid)/io", limit: 4096) else { return nil }
+        var read: UInt64?
+        var write: UInt64?
+        for line in String(decoding: bytes, as: UTF8.self).lines {
+            if line.hasPrefix("read_bytes: ") { read = UInt64(line.dropFirst(12)) }
+            if line.hasPrefix("write_bytes: ") { write = UInt64(line.dropFirst(13)) }
+        }
+        guard let read, let write else { return nil }
+        return (read, write)
+    }
+
+    /// The proportional set size of `/proc/<pid>/smaps_rollup` in bytes: resident memory with
+    /// each shared page divided among the processes sharing it, so that the sizes of a tree's
+    /// processes add up (their resident sizes would count a forked child's pages twice).
+    /// Nil when the process is gone or the file is not readable.
+    public static func proportionalSetBytes(_ pid: Int32) -> UInt64? {
+        guard let bytes = try? FileSystem.contents(of: "/proc/\(pid)/smaps_rollup", limit: 16384) else { return nil }
+        for line in String(decoding: bytes, as: UTF8.self).lines where line.hasPrefix("Pss:") {
+            let digits = line.dropFirst(4).filter { $0 != " " && $0 != "\t" }.prefix { $0.isNumber }
+            return UInt64(digits).map { $0 * 1024 }
+        }
+        return nil
+    }
+
+    /// The value of one variable in `/proc/<pid>/environ` (the environment the process was
+    /// started with); nil when unset or not readable.
+    public static func environmentValue(_ pid: Int32, _ name: String) -> String? {
+        guard let bytes = try? FileSystem.contents(of: "/proc/\(pid)/environ", limit: 1 << 20) else { return nil }
+        let prefix = Array((name + "=").utf8)
+        for entry in bytes.split(separator: 0) where entry.starts(with: prefix) {
+            return String(decoding: entry.dropFirst(prefix.count), as: UTF8.self)
+        }
+        return nil
+    }
+}

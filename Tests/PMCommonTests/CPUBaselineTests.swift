@@ -1,0 +1,80 @@
+import XCTest
+@testable import PMCommon
+
+final class CPUBaselineTests: XCTestCase {
+    private var state: StateDirectory!
+
+    override func setUpWithError() throws {
+        state = StateDirectory(path: FileManager.default.temporaryDirectory.appendingPathComponent("pm-cpu-\(UUID().uuidString)").path)
+    }
+
+    override func tearDown() { try? FileManager.default.removeItem(atPath: state.path) }
+
+    private func reading(_ identity: String, _ seconds: Double, at: Double, resample: (() throws -> CPUReading?)? = nil) -> CPUReading {
+        CPUReading(identity: identity, seconds: seconds, at: at, labels: [("server_id", "1")], resample: resample)
+    }
+
+    func testPercentAgainstABaseline() throws {
+        let baselines = try CPUBaselines(state: state)
+        try baselines.save(reading("10@500", 2.0, at: 100), for: "srv")
+        let now = reading("10@500", 3.0, at: 104)
+        let baseline = try XCTUnwrap(baselines.baseline(for: "srv", matching: now))
+        XCTAssertEqual(now.percent(since: baseline), 25)
+    }
+
+    /// A baseline of other processes (the server restarted) or too old is not used (§12.25).
+    func testRestartedOrStaleBaselinesAreIgnored() throws {
+        let baselines = try CPUBaselines(state: state)
+        try baselines.save(reading("10@500", 2.0, at: 100), for: "srv")
+        XCTAssertNil(baselines.baseline(for: "srv", matching: reading("11@900", 5.0, at: 104)))
+        XCTAssertNil(baselines.baseline(for: "srv", matching: reading("10@500", 5.0, at: 100 + CPUBaselines.maximumAge + 1)))
+        XCTAssertNil(baselines.baseline(for: "other", matching: reading("10@500", 5.0, at: 104)))
+        XCTAssertNil(reading("10@500", 1.0, at: 104).percent(since: ("10@500", 2.0, 100)), "a counter that went back")
+        try "garbage\n".write(toFile: baselines.directory + "/srv", atomically: true, encoding: .utf8)
+        XCTAssertNil(baselines.baseline(for: "srv", matching: reading("10@500", 5.0, at: 104)))
+    }
+
+    func testConcurrentWritersNeverTearAFile() throws {
+        let baselines = try CPUBaselines(state: state)
+        DispatchQueue.concurrentPerform(iterations: 200) { index in
+            try? baselines.save(reading("10@500", Double(index), at: Double(index)), for: "srv")
+            if let text = try? String(contentsOfFile: baselines.directory + "/srv", encoding: .utf8) {
+                XCTAssertTrue(text.hasPrefix("v1 10@500 ") && text.hasSuffix("\n"), text)
+            }
+        }
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: baselines.directory), ["srv"])
+    }
+
+    /// Without baselines, many servers take their second reading after one sleep together.
+    func testOneSleepForTheWholeBatch() throws {
+        let collector = MetricsCollector()
+        var resampled = 0
+        let lock = NSLock()
+        for index in 0..<20 {
+            let first = reading("\(index)@1", 1.0, at: Clock.monotonic) {
+                lock.lock(); resampled += 1; lock.unlock()
+                return CPUReading(identity: "\(index)@1", seconds: 1.5, labels: [], resample: nil)
+            }
+            collector.add(MetricsReport(samples: [], cpu: first), for: "s\(index)")
+        }
+        let began = Date()
+        let samples = collector.finish(state: state, interval: 0.5) { XCTFail($0) }
+        XCTAssertLessThan(Date().timeIntervalSince(began), 1.2, "one interval, not twenty")
+        XCTAssertEqual(resampled, 20)
+        XCTAssertEqual(samples.count, 20)
+        for sample in samples {
+            XCTAssertEqual(sample.family, .cpuUsagePercent)
+            guard case .real(let percent) = sample.value else { return XCTFail() }
+            XCTAssertEqual(percent, 100, accuracy: 20)
+        }
+        let second = MetricsCollector()
+        second.add(MetricsReport(samples: [], cpu: reading("0@1", 2.0, at: Clock.monotonic + 0.5)), for: "s0")
+        XCTAssertEqual(second.finish(state: state, interval: 0) { XCTFail($0) }.count, 1, "the saved baseline is used at once")
+    }
+
+    func testNoBaselineAndNoIntervalGivesNoPercent() throws {
+        let collector = MetricsCollector()
+        collector.add(MetricsReport(samples: [], cpu: reading("1@1", 1.0, at: Clock.monotonic)), for: "fresh")
+        XCTAssertEqual(collector.finish(state: state, interval: 0) { XCTFail($0) }, [])
+    }
+}
