@@ -130,7 +130,7 @@ public enum OptionTable {
                    apply: { invocation, value in invocation.managerOptions.append(try RecordFlags.pair(value, "--option")) }),
         OptionSpec(nil, "work-path", value: "DIR", group: .configuration, "the node's work path (work_path)",
                    apply: { invocation, value in invocation.workPath = value }),
-        OptionSpec(nil, "state-dir", value: "DIR", group: .configuration, "where locks are kept (default /var/lib/gameap-pm for root)",
+        OptionSpec(nil, "state-dir", value: "DIR", group: .configuration, "where locks and CPU baselines are kept (default /var/lib/gameap-pm for root)",
                    apply: { invocation, value in invocation.stateDirectory = value }),
     ]
 
