@@ -43,7 +43,8 @@ final class SimpleLifecycleTests: XCTestCase {
 
         let metrics = try node.run("pm-metrics", [record])
         XCTAssertEqual(metrics.status, 0)
-        XCTAssertTrue(metrics.stdout.contains("gameap_server_up{server_id=\"1\",server_uuid=\"\(node.uuid(1))\"} 1\n"), metrics.stdout)
+        XCTAssertEqual(Prometheus.value(metrics.stdout, "gameap_server_up", containing: "server_id=\"1\",server_uuid=\"\(node.uuid(1))\""), 1,
+                       metrics.stdout)
 
         let restart = try node.run("pm-start", ["--restart", record])
         XCTAssertEqual(restart.status, 0, restart.stderr)
@@ -57,7 +58,7 @@ final class SimpleLifecycleTests: XCTestCase {
         XCTAssertEqual(try node.run("pm-status", [record]).status, 1)
         XCTAssertEqual(try node.run("pm-stop", [record]).stdout, "server 1: already stopped\n")
         let down = try node.run("pm-metrics", [record])
-        XCTAssertTrue(down.stdout.contains("gameap_server_up{server_id=\"1\",server_uuid=\"\(node.uuid(1))\"} 0\n"), down.stdout)
+        XCTAssertEqual(Prometheus.value(down.stdout, "gameap_server_up", containing: "server_id=\"1\""), 0, down.stdout)
     }
 
     func testForcedStopAfterTheTimeoutWhenTheConsoleCommandIsIgnored() throws {
