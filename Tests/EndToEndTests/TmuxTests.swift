@@ -61,6 +61,21 @@ final class TmuxTests: XCTestCase {
         XCTAssertEqual(try node.run("pm-status", [record]).status, 0, "the second line was not typed")
     }
 
+    /// Without -c or words after --, every line of standard input is sent, in order.
+    func testLinesFromStandardInput() throws {
+        let record = try node.file(node.record(id: 20))
+        XCTAssertEqual(try node.run("pm-start", [record]).status, 0)
+        let input = try node.run("pm-input", [record], stdin: "say one\nsay two\r\nlist\n")
+        XCTAssertEqual(input.status, 0, input.stderr)
+        let output = try node.waitForOutput(record, containing: "players: alice bob")
+        XCTAssertTrue(output.contains("[chat] server: one\n"), output)
+        XCTAssertTrue(output.contains("[chat] server: two\n"), output)
+        let empty = try node.run("pm-input", [record], stdin: "")
+        XCTAssertEqual(empty.status, 2)
+        let both = try node.run("pm-input", ["-"], stdin: try String(contentsOfFile: record, encoding: .utf8))
+        XCTAssertEqual(both.status, 2)
+    }
+
     func testOutputIsTheScrollBackNotTheVisiblePane() throws {
         let record = try node.file(node.record(id: 3))
         XCTAssertEqual(try node.run("pm-start", [record]).status, 0)

@@ -120,6 +120,12 @@ final class ConfigTests: XCTestCase {
         }
     }
 
+    func testWindowsLineEnds() throws {
+        let config = try ConfigLoader.parse(YAMLReader.parse("work_path: /srv/gameap\r\nprocess_manager:\r\n  name: tmux\r\n"))
+        XCTAssertEqual(config.workPath, "/srv/gameap")
+        XCTAssertEqual(config.managerName, "tmux")
+    }
+
     func testEmptyConfigurationGivesDefaults() throws {
         XCTAssertEqual(try ConfigLoader.parse(YAMLReader.parse("# nothing\n")), DaemonConfig())
     }

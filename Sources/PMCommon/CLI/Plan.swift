@@ -7,6 +7,8 @@ struct Plan {
     let manager: ProcessManager
     let servers: [Server]
     let state: StateDirectory
+    /// pm-input's lines: `-c` or the words after `--`, else every line of standard input.
+    let consoleLines: [String]
 
     init(_ invocation: Invocation) throws {
         self.invocation = invocation
@@ -31,7 +33,27 @@ struct Plan {
         }
         guard problems.isEmpty else { throw InvalidRecords(problems: problems) }
         self.servers = servers
+        consoleLines = try Self.consoleLines(invocation)
         try checkVerbOptions()
+    }
+
+    private static func consoleLines(_ invocation: Invocation) throws -> [String] {
+        guard invocation.verb == .input, !invocation.attach else { return [] }
+        if let line = invocation.consoleLine { return [line] }
+        if invocation.recordFiles.contains("-") {
+            throw UsageError("standard input cannot carry both the records and the console lines")
+        }
+        let bytes: [UInt8]
+        do {
+            bytes = try FileSystem.readAll(0, limit: RecordSource.maximumBytes, name: "standard input")
+        } catch let error as SystemError {
+            throw UsageError("cannot read the console lines: \(error.reason)")
+        }
+        let lines = String(decoding: bytes, as: UTF8.self).lines.map { line in
+            line.hasSuffix("\r") ? String(line.dropLast()) : String(line)
+        }
+        guard !lines.isEmpty else { throw UsageError("no console line: give -c LINE, the words after --, or lines on standard input") }
+        return lines
     }
 
     private func checkVerbOptions() throws {
@@ -39,9 +61,8 @@ struct Plan {
             throw UsageError("--follow and --attach work on one server, not \(servers.count)")
         }
         if invocation.check && invocation.uninstall { throw UsageError("--check and --uninstall do not go together") }
-        if invocation.verb == .input && !invocation.attach && invocation.consoleLine == nil && !invocation.recordFiles.isEmpty
-            && invocation.recordFiles.contains("-") {
-            throw UsageError("standard input cannot carry both the records and the console lines")
+        if invocation.attach && invocation.recordFiles.contains("-") {
+            throw UsageError("--attach reads console lines from standard input, so the records cannot come from it")
         }
     }
 
@@ -56,7 +77,7 @@ struct Plan {
                     ? ServerLock.acquire(server.name, in: state) : nil
                 defer { withExtendedLifetime(lock) {} }
                 let lifecycle = Lifecycle(manager: manager, server: server, context: context)
-                return try VerbAction(invocation: invocation, lifecycle: lifecycle, collected: collector).perform()
+                return try VerbAction(invocation: invocation, lifecycle: lifecycle, consoleLines: consoleLines, collected: collector).perform()
             } catch {
                 reporter.error(server.label, error, to: err)
                 return ExitStatus(for: error)

@@ -52,7 +52,7 @@ struct Reporter {
 
     func error(_ label: String?, _ error: Error, to channel: OutputChannel = .standardError) {
         let prefix = label.map { "\(verb.toolName): \($0): " } ?? "\(verb.toolName): "
-        let text = "\(error)".split(separator: "\n", omittingEmptySubsequences: true).joined(separator: " ")
+        let text = "\(error)".lines.map { String($0).trimmingWhitespace }.filter { !$0.isEmpty }.joined(separator: " ")
         channel.line(masker.apply(prefix + text))
     }
 }

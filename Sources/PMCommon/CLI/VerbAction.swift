@@ -8,6 +8,7 @@ import Darwin
 struct VerbAction {
     let invocation: Invocation
     let lifecycle: Lifecycle
+    let consoleLines: [String]
     /// Where pm-metrics puts each server's report.
     var collected: MetricsCollector?
 
@@ -78,9 +79,8 @@ struct VerbAction {
             try session.attach(lines: context.options.lines, input: 0)
             return .success
         }
-        guard let line = invocation.consoleLine else { throw UsageError("no console line: give -c LINE or the words after --") }
-        try ConsoleInput.check(line)
-        try lifecycle.manager.sendInput(line, server, context)
+        for line in consoleLines { try ConsoleInput.check(line) }
+        for line in consoleLines { try lifecycle.manager.sendInput(line, server, context) }
         return .success
     }
 

@@ -16,7 +16,7 @@ public struct YAMLReader {
     private var index = 0
 
     private init(_ text: String) throws {
-        raw = text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+        raw = text.lines.map { line in
             line.last == "\r" ? line.dropLast() : line
         }
         lines = []

@@ -8,10 +8,20 @@ extension String {
         return String(decoding: bytes[first...last], as: UTF8.self)
     }
 
-    /// The text split into lines (a final newline does not start an empty line).
+    /// The text split into lines at each LF byte (a final newline does not start an empty
+    /// line). Split by bytes: as Characters, "\r\n" is one grapheme and would not be split.
     public var lines: [Substring] {
-        var parts = split(separator: "\n", omittingEmptySubsequences: false)
-        if parts.last == "" { parts.removeLast() }
+        var parts: [Substring] = []
+        var start = utf8.startIndex
+        var index = start
+        while index != utf8.endIndex {
+            if utf8[index] == UInt8(ascii: "\n") {
+                parts.append(self[start..<index])
+                start = utf8.index(after: index)
+            }
+            index = utf8.index(after: index)
+        }
+        if start != utf8.endIndex { parts.append(self[start...]) }
         return parts
     }
 }
