@@ -3,7 +3,7 @@
 # The release build the benchmarks measure: statically linked, as shipped.
 build_release() {
     command -v hyperfine >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq hyperfine >/dev/null
-    swift build -c release -Xswiftc -static-executable >/dev/null
+    swift build -c release >/dev/null 2>&1
     export PATH=$PWD/.build/release:$PATH
 }
 

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <spawn.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -37,6 +38,9 @@ static int spawn_without_user_switch(const pm_spawn_request *r, pid_t *pid) {
     if (r->cwd != NULL) {
         posix_spawn_file_actions_addchdir_np(&actions, r->cwd);
     }
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || __GLIBC_MINOR__ >= 34)
+    posix_spawn_file_actions_addclosefrom_np(&actions, 3);
+#endif
     rc = posix_spawn(pid, r->path, &actions, &attr, r->argv, r->envp);
     posix_spawn_file_actions_destroy(&actions);
     posix_spawnattr_destroy(&attr);
@@ -45,7 +49,28 @@ static int spawn_without_user_switch(const pm_spawn_request *r, pid_t *pid) {
 
 /// Moves fd above 2 so that the dup2 calls onto 0..2 cannot clobber a source descriptor.
 static int lift(int fd) {
-    return fd > 2 ? fd : fcntl(fd, F_DUPFD, 3);
+    return fd > 2 ? fd : fcntl(fd, F_DUPFD_CLOEXEC, 3);
+}
+
+/// Closes every descriptor from `first` up, except `keep`: a child gets only what it is given,
+/// not whatever the tool's own caller left open.
+static void close_from(int first, int keep) {
+    int fd, max;
+#ifdef SYS_close_range
+    if ((keep <= first || syscall(SYS_close_range, first, keep - 1, 0) == 0)
+        && syscall(SYS_close_range, keep < first ? first : keep + 1, ~0U, 0) == 0) {
+        return;
+    }
+#endif
+    max = (int)sysconf(_SC_OPEN_MAX);
+    if (max < 0 || max > 65536) {
+        max = 65536;
+    }
+    for (fd = first; fd < max; fd++) {
+        if (fd != keep) {
+            close(fd);
+        }
+    }
 }
 
 static void child_fail(int report_fd, int err) {
@@ -89,6 +114,7 @@ static int spawn_with_user_switch(const pm_spawn_request *r, pid_t *pid) {
         if (in < 0 || out < 0 || errfd < 0 || dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(errfd, 2) < 0) {
             child_fail(report[1], errno);
         }
+        close_from(3, report[1]);
         if (r->cwd != NULL && chdir(r->cwd) != 0) {
             child_fail(report[1], errno);
         }
@@ -135,8 +161,17 @@ int pm_pidfd_open(pid_t pid) {
 #endif
 }
 
-int pm_pipe_cloexec(int fds[2]) {
-    return pipe2(fds, O_CLOEXEC);
+int pm_temporary_file(void) {
+    char path[] = "/tmp/pm-output-XXXXXX";
+    int fd = open("/tmp", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+    if (fd >= 0) {
+        return fd;
+    }
+    fd = mkostemp(path, O_CLOEXEC);
+    if (fd >= 0) {
+        unlink(path);
+    }
+    return fd;
 }
 
 volatile int pm_interrupted = 0;
@@ -155,6 +190,7 @@ void pm_catch_interrupts(void) {
     sigaction(SIGTERM, &action, NULL);
 }
 
-void pm_ignore_sigpipe(void) {
+void pm_prepare_signals(void) {
     signal(SIGPIPE, SIG_IGN);
+    signal(SIGCHLD, SIG_DFL);
 }

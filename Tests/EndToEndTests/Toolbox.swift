@@ -51,7 +51,7 @@ enum Toolbox {
         switch result.termination {
         case .exited(let code): status = code
         case .signaled(let signal): status = 128 + signal
-        case .timedOut: status = -1
+        case .timedOut, .lost: status = -1
         }
         return Result(status: status, stdout: read(output), stderr: read(errors))
     }

@@ -34,8 +34,9 @@ int pm_spawn(const pm_spawn_request *request, pid_t *pid);
 /// A pidfd for `pid` (Linux 5.3+), or -1 with errno set where the kernel has none.
 int pm_pidfd_open(pid_t pid);
 
-/// pipe2(fds, O_CLOEXEC): a pipe whose ends no child inherits.
-int pm_pipe_cloexec(int fds[2]);
+/// An unlinked, close-on-exec temporary file in /tmp (O_TMPFILE where the file system has it),
+/// or -1 with errno set.
+int pm_temporary_file(void);
 
 /// Set to 1 by the SIGINT/SIGTERM handler that pm_catch_interrupts installs.
 extern volatile int pm_interrupted;
@@ -44,7 +45,9 @@ extern volatile int pm_interrupted;
 /// following or attached tool can stop cleanly.
 void pm_catch_interrupts(void);
 
-/// Ignores SIGPIPE: writes to a closed pipe then fail with EPIPE instead of killing the tool.
-void pm_ignore_sigpipe(void);
+/// Ignores SIGPIPE (writes to a closed pipe then fail with EPIPE instead of killing the tool)
+/// and restores the default SIGCHLD, which an ignoring parent may have passed on (children
+/// would then be reaped by the kernel and their exit status lost).
+void pm_prepare_signals(void);
 
 #endif

@@ -57,11 +57,11 @@ public enum OptionTable {
 
     private static let record: [OptionSpec] = [
         OptionSpec("d", value: "DIR", group: .record, "the full server directory (runner.sh); must lie inside the work path when one is configured",
-                   apply: edit { record, value in record.fullDirectory = value }),
+                   apply: edit { record, value in record.fullDirectory = try RecordFlags.name(value, "-d") }),
         OptionSpec("n", value: "NAME", group: .record, "the server uuid, or a name (letters, digits, . _ -) used as is for the session, unit or container",
                    apply: edit { record, value in try RecordFlags.applyName(value, to: &record) }),
         OptionSpec("u", value: "USER", group: .record, "the user the server runs as (su_user)",
-                   apply: edit { record, value in record.user = value }),
+                   apply: edit { record, value in record.user = try RecordFlags.name(value, "-u") }),
         OptionSpec("c", value: "COMMAND", group: .record, verbs: [.start], "the start command (runner.sh)",
                    apply: edit { record, value in record.startCommand = value }),
         OptionSpec("c", value: "LINE", group: .record, verbs: [.input], "the console line to send (runner.sh)",
@@ -73,7 +73,7 @@ public enum OptionTable {
         OptionSpec(nil, "dir", value: "DIR", group: .record, "the server directory relative to the work path (dir)",
                    apply: edit { record, value in record.dir = try RecordFlags.name(value, "--dir"); record.fullDirectory = nil }),
         OptionSpec(nil, "user", value: "USER", group: .record, "the same as -u",
-                   apply: edit { record, value in record.user = value }),
+                   apply: edit { record, value in record.user = try RecordFlags.name(value, "--user") }),
         OptionSpec(nil, "ip", value: "IP", group: .record, "the server address ({ip}, {host})",
                    apply: edit { record, value in record.ip = try RecordFlags.name(value, "--ip") }),
         OptionSpec(nil, "port", value: "PORT", group: .record, "the game port ({port})",

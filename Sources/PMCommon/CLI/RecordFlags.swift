@@ -42,6 +42,9 @@ enum RecordFlags {
         guard safe else {
             throw UsageError("-n needs a uuid or a name of letters, digits, '.', '_' and '-' (at most 64), not \"\(text.prefix(40))\"")
         }
+        guard text != TmuxManager.helperSession else {
+            throw UsageError("-n \(text) is reserved: it names the idle session that keeps a user's tmux server alive")
+        }
         record.nameOverride = text
     }
 }

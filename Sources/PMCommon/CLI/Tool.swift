@@ -9,7 +9,7 @@ import CPMSystem
 /// check every server, then run the verb for each and exit with the combined status.
 public enum Tool {
     public static func main(_ verb: Verb) -> Never {
-        pm_ignore_sigpipe()
+        pm_prepare_signals()
         let status = run(verb, arguments: Array(CommandLine.arguments.dropFirst()))
         exit(status.rawValue)
     }

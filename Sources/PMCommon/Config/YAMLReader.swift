@@ -11,9 +11,13 @@ public struct YAMLReader {
         var text: Substring
     }
 
+    /// Deepest nesting accepted (the daemon's configuration needs four).
+    public static let maximumDepth = 64
+
     private var lines: [Line]
     private let raw: [Substring]
     private var index = 0
+    private var depth = 0
 
     private init(_ text: String) throws {
         raw = text.lines.map { line in
@@ -57,19 +61,25 @@ public struct YAMLReader {
     private mutating func parseBlock(minimumIndent: Int) throws -> YAMLNode {
         let line = lines[index]
         guard line.indent >= minimumIndent else { return .null(line: line.number) }
+        depth += 1
+        defer { depth -= 1 }
+        guard depth <= Self.maximumDepth else {
+            throw YAMLError(line: line.number, message: "nested deeper than \(Self.maximumDepth) levels")
+        }
         return isSequenceItem(line.text) ? try parseSequence(indent: line.indent) : try parseMapping(indent: line.indent)
     }
 
     private mutating func parseMapping(indent: Int) throws -> YAMLNode {
         let start = lines[index].number
         var entries: [(key: String, value: YAMLNode)] = []
+        var keys = Set<String>()
         while index < lines.count {
             let line = lines[index]
             if line.indent < indent { break }
             if line.indent > indent { throw YAMLError(line: line.number, message: "unexpected indentation") }
             if isSequenceItem(line.text) { break }
             let (key, rest) = try splitKey(line)
-            if entries.contains(where: { $0.key == key }) {
+            if !keys.insert(key).inserted {
                 throw YAMLError(line: line.number, message: "the key \"\(key)\" appears twice in one mapping")
             }
             index += 1

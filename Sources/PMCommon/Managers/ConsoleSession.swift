@@ -127,9 +127,31 @@ public struct ConsoleSession {
             return
         }
         let current = try manager.output(server, lines: 0, context)
-        if current.utf8.starts(with: shown.utf8) {
-            context.out.write(Array(current.utf8.dropFirst(shown.utf8.count)))
-        }
+        context.out.write(Self.newPart(of: current, after: shown))
         shown = current
+    }
+
+    /// What `current` adds to `shown`: the rest when `shown` is its beginning; when the start
+    /// scrolled away (a history limit, a rotated log), the part after the last few lines of
+    /// `shown`; nothing when those are not found either (the output was replaced).
+    static func newPart(of current: String, after shown: String) -> [UInt8] {
+        let new = Array(current.utf8), old = Array(shown.utf8)
+        if new.starts(with: old) { return Array(new.dropFirst(old.count)) }
+        var anchorStart = old.count
+        var newlines = 0
+        while anchorStart > 0 && newlines < 4 {
+            anchorStart -= 1
+            if old[anchorStart] == UInt8(ascii: "\n") { newlines += 1 }
+        }
+        let anchor = Array(old[(newlines == 4 ? anchorStart + 1 : 0)...])
+        guard anchor.count >= 8, new.count >= anchor.count else { return [] }
+        var position = new.count - anchor.count
+        while position >= 0 {
+            if new[position..<(position + anchor.count)].elementsEqual(anchor) {
+                return Array(new[(position + anchor.count)...])
+            }
+            position -= 1
+        }
+        return []
     }
 }

@@ -49,6 +49,7 @@ public struct Lifecycle {
             try manager.stop(server, context)
             return "stopped"
         }
+        try ConsoleInput.check(command)
         let began = Clock.monotonic
         try manager.sendInput(command, server, context)
         if context.executor.isDryRun {

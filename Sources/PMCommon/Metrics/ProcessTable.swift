@@ -82,6 +82,22 @@ public enum ProcFileSystem {
         return ProcessEntry(pid: pid, parent: parent, startTicks: start, cpuTicks: user + system, residentPages: UInt64(max(0, rss)))
     }
 
+    /// Whether a process of group `group` still runs (zombies waiting for their reaper do not
+    /// count). Without `/proc`, any member, zombie or not, counts.
+    public static func groupIsAlive(_ group: Int32) -> Bool {
+        guard FileSystem.kind(of: "/proc/self/stat") == .regular else { return kill(-group, 0) == 0 }
+        guard kill(-group, 0) == 0 else { return false }
+        for pid in pids() {
+            guard let bytes = try? FileSystem.contents(of: "/proc/\(pid)/stat", limit: 4096),
+                  let close = bytes.lastIndex(of: UInt8(ascii: ")")) else { continue }
+            let fields = bytes[(close + 1)...].split(separator: UInt8(ascii: " "))
+            // After the name: state, ppid, pgrp.
+            guard fields.count > 2, Int32(String(decoding: fields[2], as: UTF8.self)) == group else { continue }
+            if fields[0].first != UInt8(ascii: "Z") { return true }
+        }
+        return false
+    }
+
     /// `read_bytes` and `write_bytes` of `/proc/<pid>/io`: what reached the storage layer.
     /// Nil when the process is gone or not readable.
     public static func blockIO(_ pid: Int32) -> (read: UInt64, write: UInt64)? {

@@ -46,6 +46,8 @@ public enum Termination: Equatable {
     case exited(Int32)
     case signaled(Int32)
     case timedOut(seconds: Double)
+    /// It ended, but its status could not be collected.
+    case lost
 
     public var code: Int32 {
         if case .exited(let status) = self { return status }
@@ -59,6 +61,7 @@ public enum Termination: Equatable {
         case .exited(let status): return "exited with status \(status)"
         case .signaled(let signal): return "was killed by signal \(signal)"
         case .timedOut(let seconds): return "did not finish within \(Int(seconds)) seconds and was killed"
+        case .lost: return "ended, but its exit status was lost"
         }
     }
 }

@@ -31,12 +31,12 @@ public final class Executor {
             return CommandResult(.exited(0))
         }
         guard let echo else { return try runner.run(spec, output: output) }
-        echo.write(masker.apply("\(spec.workingDirectory ?? ".")# \(ShellWords.join(spec.arguments))\n\n"))
+        echo.write("\(masker.apply(spec.workingDirectory ?? "."))# \(commandLine(spec.arguments))\n\n")
         var echoed = output
         if case .discard = output { echoed = .forward(echo) }
         do {
             let result = try runner.run(spec, output: echoed)
-            if case .capture = output { echo.write(result.output) }
+            if case .capture = output { echo.write(masker.apply(result.text)) }
             echo.write("\nExited with \(result.termination.code)\n")
             return result
         } catch {
@@ -50,13 +50,19 @@ public final class Executor {
     public func describe(_ spec: CommandSpec) -> String {
         var text = "run"
         if let account = spec.account { text += " as \(account.name)" }
-        if let directory = spec.workingDirectory { text += " in \(ShellWords.quote(directory))" }
+        if let directory = spec.workingDirectory { text += " in \(ShellWords.quote(masker.apply(directory)))" }
         if spec.detached { text += " (detached)" }
-        text += ":\n    \(ShellWords.join(spec.arguments))\n"
+        text += ":\n    \(commandLine(spec.arguments))\n"
         if !spec.environment.isEmpty {
             text += "  environment:\n"
-            for entry in spec.environment { text += "    \(entry.name)=\(ShellWords.quote(entry.value))\n" }
+            for entry in spec.environment { text += "    \(entry.name)=\(ShellWords.quote(masker.apply(entry.value)))\n" }
         }
-        return masker.apply(text)
+        return text
+    }
+
+    /// The arguments shell-quoted, each masked first (quoting could change how a secret is
+    /// spelled: `Pa$$` becomes `Pa\$\$`).
+    private func commandLine(_ arguments: [String]) -> String {
+        ShellWords.join(arguments.map(masker.apply))
     }
 }

@@ -6,7 +6,10 @@ import Darwin
 import CPMSystem
 
 /// Runs commands as child processes: argv only (no shell), each child in its own process
-/// group so a timeout kills everything it started, standard input from /dev/null.
+/// group so a timeout kills everything it started, standard input from /dev/null. Output that
+/// the tool keeps (captured, or buffered for a batch) goes to an unlinked temporary file, never
+/// a pipe: a server that a start script leaves in the background may keep the descriptor, and
+/// would make a pipe's reader wait for ever or die of SIGPIPE once the tool has gone.
 public struct ProcessLauncher: CommandRunner {
     /// How long the launcher waits after SIGTERM before SIGKILL.
     public static let killGrace = 2.0
@@ -18,12 +21,12 @@ public struct ProcessLauncher: CommandRunner {
         return finish(launched, spec: spec)
     }
 
-    /// A started child: its pid, a pidfd when the kernel has them, and the read end of its
-    /// output pipe when the output is collected.
+    /// A started child: its pid, a pidfd when the kernel has them, and the file its output
+    /// goes to when the tool keeps it.
     struct Launched {
         let pid: pid_t
         let pidfd: Int32
-        let pipe: Int32?
+        let file: Int32?
         let output: CommandOutput
     }
 
@@ -39,28 +42,31 @@ public struct ProcessLauncher: CommandRunner {
         let devNull = open("/dev/null", O_RDWR | O_CLOEXEC)
         guard devNull >= 0 else { throw SystemError("cannot open", path: "/dev/null") }
         defer { close(devNull) }
-        var pipeRead: Int32?
-        var pipeWrite: Int32 = devNull
+        var file: Int32?
+        var target = devNull
         switch output {
         case .forward(let channel) where channel.descriptor != nil:
-            pipeWrite = channel.descriptor ?? devNull
+            target = channel.descriptor ?? devNull
         case .forward, .capture:
-            var fds: [Int32] = [0, 0]
-            guard pm_pipe_cloexec(&fds) == 0 else { throw SystemError("cannot create a pipe") }
-            pipeRead = fds[0]
-            pipeWrite = fds[1]
+            let temporary = pm_temporary_file()
+            guard temporary >= 0 else { throw SystemError("cannot create a temporary file in", path: "/tmp") }
+            file = temporary
+            target = temporary
         case .discard:
             break
         }
-        defer { if pipeRead != nil { close(pipeWrite) } }
-
-        let pid = try CStrings.with(spec.arguments) { argv in
-            try CStrings.with(environment) { envp in
-                try spawn(path: path, argv: argv, envp: envp, directory: directory, account: switchTo,
-                          detached: spec.detached, stdin: devNull, stdout: pipeWrite)
+        do {
+            let pid = try CStrings.with(spec.arguments) { argv in
+                try CStrings.with(environment) { envp in
+                    try spawn(path: path, argv: argv, envp: envp, directory: directory, account: switchTo,
+                              detached: spec.detached, stdin: devNull, stdout: target)
+                }
             }
+            return Launched(pid: pid, pidfd: pm_pidfd_open(pid), file: file, output: output)
+        } catch {
+            if let file { close(file) }
+            throw error
         }
-        return Launched(pid: pid, pidfd: pm_pidfd_open(pid), pipe: pipeRead, output: output)
     }
 
     private func spawn(path: String, argv: UnsafePointer<UnsafeMutablePointer<CChar>?>,
@@ -87,98 +93,67 @@ public struct ProcessLauncher: CommandRunner {
         }
     }
 
-    /// Waits for the child (killing its group at the timeout) while collecting its output.
+    /// Waits for the child (killing its group at the timeout), then collects its output.
     func finish(_ launched: Launched, spec: CommandSpec) -> CommandResult {
         defer {
             if launched.pidfd >= 0 { close(launched.pidfd) }
-            if let pipe = launched.pipe { close(pipe) }
+            if let file = launched.file { close(file) }
         }
-        var collected: [UInt8] = []
         let deadline = spec.timeout.map { Clock.monotonic + $0 }
-        var status: Int32?
-        var pipeOpen = launched.pipe != nil
-        while status == nil {
-            let remaining = deadline.map { $0 - Clock.monotonic }
-            if let remaining, remaining <= 0 {
+        var termination: Termination?
+        while termination == nil {
+            if let reaped = reap(launched.pid, blocking: false) {
+                termination = reaped
+            } else if let deadline, Clock.monotonic >= deadline {
                 Self.killGroup(launched.pid)
                 _ = reap(launched.pid, blocking: true)
-                if let pipe = launched.pipe { drain(pipe, into: &collected, output: launched.output, quietFor: 0.05) }
-                return CommandResult(.timedOut(seconds: spec.timeout ?? 0), output: collected)
-            }
-            let slice = min(remaining ?? 1.0, 1.0)
-            if pipeOpen, let pipe = launched.pipe {
-                pipeOpen = waitForEvent(pipe: pipe, pidfd: launched.pidfd, seconds: slice)
-                    ? readAvailable(pipe, into: &collected, output: launched.output) : true
+                termination = .timedOut(seconds: spec.timeout ?? 0)
             } else {
-                waitForExit(pidfd: launched.pidfd, seconds: slice)
+                waitForExit(pidfd: launched.pidfd, seconds: min(deadline.map { $0 - Clock.monotonic } ?? 1.0, 1.0))
             }
-            status = reap(launched.pid, blocking: false)
         }
-        if pipeOpen, let pipe = launched.pipe { drain(pipe, into: &collected, output: launched.output, quietFor: 0.1) }
-        return CommandResult(Self.termination(status ?? 0), output: collected)
+        var collected: [UInt8] = []
+        if let file = launched.file {
+            let limit: Int
+            if case .capture(let most) = launched.output { limit = most } else { limit = 16 << 20 }
+            collected = Self.tail(of: file, limit: limit)
+            if case .forward(let channel) = launched.output {
+                channel.write(collected)
+                collected = []
+            }
+        }
+        return CommandResult(termination ?? .exited(0), output: collected)
+    }
+
+    /// The last `limit` bytes written to `file`.
+    static func tail(of file: Int32, limit: Int) -> [UInt8] {
+        let size = lseek(file, 0, SEEK_END)
+        guard size > 0 else { return [] }
+        lseek(file, max(0, size - off_t(limit)), SEEK_SET)
+        return (try? FileSystem.readAll(file, limit: limit, name: "output")) ?? []
     }
 
     // MARK: - Waiting
 
-    /// Polls the pipe and the pidfd; true when the pipe may have data.
-    private func waitForEvent(pipe: Int32, pidfd: Int32, seconds: Double) -> Bool {
-        var fds = [pollfd(fd: pipe, events: Int16(POLLIN), revents: 0)]
-        if pidfd >= 0 { fds.append(pollfd(fd: pidfd, events: Int16(POLLIN), revents: 0)) }
-        let timeout = pidfd >= 0 ? Int32(seconds * 1000) : min(Int32(seconds * 1000), 10)
-        _ = poll(&fds, nfds_t(fds.count), timeout)
-        return fds[0].revents != 0
-    }
-
     private func waitForExit(pidfd: Int32, seconds: Double) {
         if pidfd >= 0 {
             var fds = [pollfd(fd: pidfd, events: Int16(POLLIN), revents: 0)]
-            _ = poll(&fds, 1, Int32(seconds * 1000))
+            _ = poll(&fds, 1, Int32(max(0, seconds) * 1000))
         } else {
             Clock.sleep(seconds: min(seconds, 0.005))
         }
     }
 
-    private func reap(_ pid: pid_t, blocking: Bool) -> Int32? {
+    /// The child's end, or nil while it runs. A child that cannot be waited for (ECHILD: an
+    /// inherited SIGCHLD=SIG_IGN reaped it) ended in a way nobody knows.
+    private func reap(_ pid: pid_t, blocking: Bool) -> Termination? {
         var status: Int32 = 0
         while true {
             let rc = waitpid(pid, &status, blocking ? 0 : WNOHANG)
-            if rc == pid { return status }
+            if rc == pid { return Self.termination(status) }
             if rc < 0 && errno == EINTR { continue }
-            if rc < 0 { return 0 }
+            if rc < 0 { return .lost }
             return nil
-        }
-    }
-
-    /// Reads what is there; false at end of file.
-    private func readAvailable(_ pipe: Int32, into collected: inout [UInt8], output: CommandOutput) -> Bool {
-        var n = 0
-        let chunk = [UInt8](unsafeUninitializedCapacity: 65536) { buffer, initialized in
-            n = read(pipe, buffer.baseAddress, buffer.count)
-            initialized = max(0, n)
-        }
-        if n < 0 { return errno == EINTR || errno == EAGAIN }
-        if n == 0 { return false }
-        deliver(chunk, into: &collected, output: output)
-        return true
-    }
-
-    /// After the child exited: reads until end of file, or until nothing came for `quietFor`
-    /// seconds (a background grandchild may hold the pipe open for ever).
-    private func drain(_ pipe: Int32, into collected: inout [UInt8], output: CommandOutput, quietFor: Double) {
-        while true {
-            var fds = [pollfd(fd: pipe, events: Int16(POLLIN), revents: 0)]
-            guard poll(&fds, 1, Int32(quietFor * 1000)) > 0,
-                  readAvailable(pipe, into: &collected, output: output) else { return }
-        }
-    }
-
-    private func deliver(_ bytes: [UInt8], into collected: inout [UInt8], output: CommandOutput) {
-        switch output {
-        case .forward(let channel): channel.write(bytes)
-        case .capture(let limit):
-            collected += bytes
-            if collected.count > limit { collected.removeFirst(collected.count - limit) }
-        case .discard: break
         }
     }
 
@@ -227,12 +202,16 @@ public struct ProcessLauncher: CommandRunner {
         return signal == 0 ? .exited((status >> 8) & 0xFF) : .signaled(signal)
     }
 
-    /// SIGTERM to the whole group, then SIGKILL after the grace period.
+    /// SIGTERM to the whole group, then SIGKILL after the grace period. The leader is reaped
+    /// as soon as it exits, and zombies (orphans wait for init to reap them) do not count as
+    /// members still running.
     static func killGroup(_ pid: pid_t) {
         kill(-pid, SIGTERM)
         let deadline = Clock.monotonic + killGrace
+        var status: Int32 = 0
         while Clock.monotonic < deadline {
-            if kill(-pid, 0) != 0 { return }
+            _ = waitpid(pid, &status, WNOHANG)
+            if !ProcFileSystem.groupIsAlive(pid) { return }
             Clock.sleep(seconds: 0.02)
         }
         kill(-pid, SIGKILL)

@@ -4,8 +4,17 @@ public struct SecretMasker {
     private let secrets: [String]
 
     /// Secrets shorter than 3 characters are not masked: masking `1` would garble every number.
+    /// Each secret is also masked in the other spellings a plan or echo can give it: shell-quoted
+    /// (`Pa$$` inside a quoted command line reads `Pa\$\$`), inside single quotes, and as tmux's
+    /// `send-keys -H` hex bytes.
     public init(_ secrets: [String]) {
-        self.secrets = Set(secrets.filter { $0.count >= 3 }).sorted { $0.count > $1.count }
+        var all: [String] = []
+        for secret in secrets where secret.count >= 3 {
+            let spellings = [secret, ShellWords.quote(secret), secret.replacing("'", with: "'\\''"),
+                             secret.utf8.map { String($0, radix: 16) }.joined(separator: " ")]
+            for spelling in spellings where !all.contains(spelling) { all.append(spelling) }
+        }
+        self.secrets = all.sorted { $0.count > $1.count }
     }
 
     public func apply(_ text: String) -> String {

@@ -2,6 +2,16 @@
 struct LenientValue {
     /// Longest string accepted in any field: values end up in argv and the environment.
     static let maximumStringBytes = 65536
+    /// Longest var or setting name: names become placeholders, searched for at every `{`.
+    static let maximumNameBytes = 256
+
+    /// A var or setting name: text of at most `maximumNameBytes`.
+    static func checkName(_ name: String, field: String) throws -> String {
+        guard name.utf8.count <= maximumNameBytes else {
+            throw RecordError(field: field, "the name is longer than \(maximumNameBytes) bytes")
+        }
+        return name
+    }
 
     let field: String
     let value: JSONValue?

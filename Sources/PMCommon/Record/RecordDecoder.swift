@@ -55,7 +55,8 @@ public enum RecordDecoder {
             return try vars(inner)
         case .object(let object)?:
             return try object.members.compactMap { member in
-                try LenientValue(field: "vars.\(member.key)", value: member.value).scalarText().map { (member.key, $0) }
+                let key = try LenientValue.checkName(member.key, field: "vars")
+                return try LenientValue(field: "vars.\(key)", value: member.value).scalarText().map { (key, $0) }
             }
         case let other?: throw RecordError(field: "vars", "expected an object, got \(other.typeName)")
         }
@@ -67,7 +68,8 @@ public enum RecordDecoder {
         case nil, .null?: return []
         case .object(let object)?:
             return try object.members.compactMap { member in
-                try LenientValue(field: "settings.\(member.key)", value: member.value).scalarText().map { (member.key, $0) }
+                let key = try LenientValue.checkName(member.key, field: "settings")
+                return try LenientValue(field: "settings.\(key)", value: member.value).scalarText().map { (key, $0) }
             }
         case .array(let entries)?:
             return try entries.enumerated().compactMap { position, entry in
@@ -77,6 +79,7 @@ public enum RecordDecoder {
                 }
                 guard let name = try LenientValue(field: "\(path).name", value: setting["name"]).scalarText(),
                       !name.isEmpty else { return nil }
+                _ = try LenientValue.checkName(name, field: "\(path).name")
                 guard let text = try LenientValue(field: "\(path).value", value: setting["value"]).scalarText() else {
                     return nil
                 }
@@ -123,7 +126,8 @@ public enum RecordDecoder {
         guard case .object(let template) = entry else {
             throw RecordError(field: path, "expected an object, got \(entry.typeName)")
         }
-        let name = try LenientValue(field: "\(path).var", value: template["var"]).scalarText() ?? ""
+        let name = try LenientValue.checkName(try LenientValue(field: "\(path).var", value: template["var"]).scalarText() ?? "",
+                                              field: "\(path).var")
         let fallback: String
         switch template["default"] {
         case .string(let text)?: fallback = try LenientValue(field: "\(path).default", value: .string(text)).string()

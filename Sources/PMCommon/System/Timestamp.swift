@@ -8,6 +8,7 @@ import Darwin
 public enum Timestamp {
     /// `2024-04-21T17:58:06Z` (UTC, whole seconds).
     public static func rfc3339(_ seconds: Double) -> String {
+        guard seconds.isFinite, abs(seconds) < 1e11 else { return "invalid" }
         var time = time_t(seconds)
         var parts = tm()
         gmtime_r(&time, &parts)

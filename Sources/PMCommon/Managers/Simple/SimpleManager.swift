@@ -139,7 +139,7 @@ public struct SimpleManager: ProcessManager {
         do {
             return try context.executor.run(spec, output: output)
         } catch let error as CommandError {
-            throw ManagerError.failure("cannot run the \(script.rawValue) script: \(error)")
+            throw ManagerError.unknown("cannot run the \(script.rawValue) script: \(error)")
         }
     }
 

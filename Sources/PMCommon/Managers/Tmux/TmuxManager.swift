@@ -57,19 +57,19 @@ public struct TmuxManager: ProcessManager {
         guard !command.isEmpty else {
             throw ManagerError.invalid("nothing to start: the record has no start_command and the game mod no default")
         }
-        var arguments: [String] = []
+        var commands: [[String]] = []
         for stale in [server.name, server.legacyName] where !stale.isEmpty && panes.contains(where: { $0.session == stale }) {
-            arguments += ["kill-session", "-t", "=" + stale, ";"]
+            commands.append(["kill-session", "-t", "=" + stale])
         }
         if !panes.contains(where: { $0.session == Self.helperSession }) {
-            arguments += ["new-session", "-d", "-s", Self.helperSession, "-x", String(Self.width), "/bin/sh", ";"]
+            commands.append(["new-session", "-d", "-s", Self.helperSession, "-x", String(Self.width), "/bin/sh"])
         }
-        arguments += ["set-option", "-g", "history-limit", String(Self.historyLimit), ";"]
-        arguments += ["new-session", "-d", "-s", server.name, "-x", String(Self.width), "-c", server.workDirectory]
-        for entry in server.environment { arguments += ["-e", "\(entry.name)=\(entry.value)"] }
-        arguments += ["--"] + Self.paneCommand(command)
-        arguments += [";", "set-option", "-w", "-t", "=\(server.name):", "remain-on-exit", "on"]
-        try expectSuccess(try tmux(arguments.map(Self.escapeSeparator), server, context), "start the session")
+        commands.append(["set-option", "-g", "history-limit", String(Self.historyLimit)])
+        var game = ["new-session", "-d", "-s", server.name, "-x", String(Self.width), "-c", server.workDirectory]
+        for entry in server.environment { game += ["-e", "\(entry.name)=\(entry.value)"] }
+        commands.append(game + ["--"] + Self.paneCommand(command))
+        commands.append(["set-option", "-w", "-t", "=\(server.name):", "remain-on-exit", "on"])
+        try expectSuccess(try tmux(Self.sequence(commands), server, context), "start the session")
         guard !context.executor.isDryRun else { return }
         try checkStarted(server, context)
     }
@@ -106,12 +106,17 @@ public struct TmuxManager: ProcessManager {
     public func metrics(_ server: Server, _ context: VerbContext) throws -> MetricsReport {
         let pane = try session(server, context)
         let status = pane.map { $0.dead ? ServerStatus(.stopped) : ServerStatus(.running, pid: $0.pid) } ?? ServerStatus(.stopped)
-        return try processTreeMetrics(status, roots: status.pid.map { [Int32($0)] } ?? [], session: pane?.session ?? server.name)
+        let roots = status.pid.flatMap { Int32(exactly: $0) }.map { [$0] } ?? []
+        return try processTreeMetrics(status, roots: roots, session: pane?.session ?? server.name)
     }
 
     public func openFeed(_ server: Server, _ context: VerbContext) throws -> ConsoleFeed? {
         guard let pane = try session(server, context), !pane.dead, !pane.piped else { return nil }
-        return try TmuxPipeFeed(pane: pane.session, server: server, manager: self, context: context)
+        do {
+            return try TmuxPipeFeed(pane: pane.session, server: server, manager: self, context: context)
+        } catch is TmuxPipeFeed.AlreadyPiped {
+            return nil
+        }
     }
 
     // MARK: - Sessions
@@ -141,8 +146,9 @@ public struct TmuxManager: ProcessManager {
         return result.text.lines.compactMap { line in
             let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
             guard fields.count >= 6 else { return nil }
-            return Pane(session: String(fields[0]), pid: Int(fields[1]), dead: fields[2] == "1", deadStatus: Int(fields[3]),
-                        created: Double(fields[4]), piped: fields[5] == "1")
+            let created = Double(fields[4]).flatMap { (0...1e11).contains($0) ? $0 : nil }
+            return Pane(session: String(fields[0]), pid: Int32(fields[1]).flatMap { $0 > 0 ? Int($0) : nil }, dead: fields[2] == "1",
+                        deadStatus: Int32(fields[3]).map(Int.init), created: created, piped: fields[5] == "1")
         }
     }
 
@@ -153,10 +159,11 @@ public struct TmuxManager: ProcessManager {
         if context.options.sharedQueries {
             let panes = try snapshots.panes(for: server.account?.uid ?? geteuid()) { try listPanes(server, context) }
             return panes.first { $0.session == server.name }
-                ?? panes.first { !server.legacyName.isEmpty && $0.session == server.legacyName }
+                ?? panes.first { !server.legacyName.isEmpty && server.legacyName != Self.helperSession && $0.session == server.legacyName }
         }
         if let pane = try listPanes(server, context, session: server.name).first { return pane }
-        guard !server.legacyName.isEmpty, server.legacyName != server.name, !server.legacyName.contains(":") else { return nil }
+        guard !server.legacyName.isEmpty, server.legacyName != server.name, server.legacyName != Self.helperSession,
+              !server.legacyName.contains(":") else { return nil }
         return try listPanes(server, context, session: server.legacyName).first
     }
 
@@ -215,9 +222,16 @@ public struct TmuxManager: ProcessManager {
         words.count == 1 ? [ShellWords.quote(words[0])] : words
     }
 
-    /// tmux reads an argument ending in `;` as a command separator; `\;` keeps it literal.
+    /// Several tmux commands in one call, separated by `;` arguments. tmux reads any argument
+    /// ending in `;` as a separator, unless a backslash precedes that `;` (tmux then drops the
+    /// backslash): every word of every command is escaped that way, so no value from a record
+    /// (a var that is exactly `;`) can end a command and start another.
+    static func sequence(_ commands: [[String]]) -> [String] {
+        commands.map { $0.map(escapeSeparator) }.joined(separator: [";"]).map { $0 }
+    }
+
     static func escapeSeparator(_ argument: String) -> String {
-        guard argument != ";", argument.hasSuffix(";") else { return argument }
+        guard argument.hasSuffix(";") else { return argument }
         return String(argument.dropLast()) + "\\;"
     }
 
@@ -238,17 +252,36 @@ public struct TmuxManager: ProcessManager {
     }
 }
 
-/// Pane lists per user, fetched once and shared by the threads of a batch.
+/// Pane lists per user, fetched once and shared by the threads of a batch. A failure is kept
+/// too: when one user's tmux server hangs, the batch waits for it once, not once per server.
 final class PaneSnapshots {
-    private var byUser: [UInt32: [TmuxManager.Pane]] = [:]
+    private final class Entry {
+        let lock = Lock()
+        var panes: [TmuxManager.Pane]?
+        var failure: Error?
+    }
+
+    private var byUser: [UInt32: Entry] = [:]
     private let lock = Lock()
 
     func panes(for uid: UInt32, fetch: () throws -> [TmuxManager.Pane]) throws -> [TmuxManager.Pane] {
-        try lock.withLock {
-            if let panes = byUser[uid] { return panes }
-            let panes = try fetch()
-            byUser[uid] = panes
-            return panes
+        let entry: Entry = lock.withLock {
+            if let entry = byUser[uid] { return entry }
+            let entry = Entry()
+            byUser[uid] = entry
+            return entry
+        }
+        return try entry.lock.withLock {
+            if let panes = entry.panes { return panes }
+            if let failure = entry.failure { throw failure }
+            do {
+                let panes = try fetch()
+                entry.panes = panes
+                return panes
+            } catch {
+                entry.failure = error
+                throw error
+            }
         }
     }
 }

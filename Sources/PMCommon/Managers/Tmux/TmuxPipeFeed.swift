@@ -4,10 +4,13 @@ import Glibc
 import Darwin
 #endif
 
-/// A tmux pane's output as it comes: `pipe-pane -o` appends it to a file in a fresh directory
+/// A tmux pane's output as it comes: `pipe-pane` appends it to a file in a fresh directory
 /// that only the server's user (and root) can enter, and the feed reads what is new. The
 /// reference used a world-writable file in /tmp with an unquoted path and stole the pipe of
-/// another attach (W-27): `-o` leaves an existing pipe alone (the caller then polls instead).
+/// another attach (W-27): here a pane that is already piped is left alone (the caller then
+/// polls), and the check and the pipe happen under a per-session lock, so two followers cannot
+/// both pass the check. The file is opened for reading before its owner changes, so the game's
+/// user cannot swap it for a link or a FIFO.
 final class TmuxPipeFeed: ConsoleFeed {
     private let pane: String
     private let server: Server
@@ -17,6 +20,7 @@ final class TmuxPipeFeed: ConsoleFeed {
     private let path: String
     private var descriptor: Int32 = -1
     private var carriage = false
+    private var piped = false
 
     init(pane: String, server: Server, manager: TmuxManager, context: VerbContext) throws {
         self.pane = pane
@@ -29,24 +33,39 @@ final class TmuxPipeFeed: ConsoleFeed {
         }
         directory = String(cString: template)
         path = directory + "/console"
-        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
         if fd >= 0 { close(fd) }
+        descriptor = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            finish(closePipe: false)
+            throw ManagerError.unknown("cannot create \(path): \(SystemError("open").reason)")
+        }
         if let account = server.account {
             chown(path, account.uid, account.gid)
             chown(directory, account.uid, account.gid)
         }
-        descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else {
-            finish()
-            throw ManagerError.unknown("cannot open \(path): \(SystemError("open").reason)")
+        try attach(pane)
+    }
+
+    /// Pipes the pane into the file unless another follower already pipes it (then throws
+    /// `AlreadyPiped` and the caller polls).
+    private func attach(_ pane: String) throws {
+        let lock = try ServerLock.acquire("tmux-pipe-\(server.name)", in: context.state)
+        defer { withExtendedLifetime(lock) {} }
+        guard let current = try manager.session(server, context), !current.piped else {
+            finish(closePipe: false)
+            throw AlreadyPiped()
         }
         let command = "cat >> \(ShellWords.quote(path))"
-        let result = try manager.tmux(["pipe-pane", "-o", "-t", "=\(pane):", command], server, context)
+        let result = try manager.tmux(["pipe-pane", "-t", "=\(pane):", command], server, context)
         guard result.termination.succeeded else {
-            finish()
+            finish(closePipe: false)
             throw ManagerError.failure("tmux could not pipe the pane: \(TmuxManager.firstLine(result.text))")
         }
+        piped = true
     }
+
+    struct AlreadyPiped: Error {}
 
     /// New bytes, with the terminal's CR LF line ends turned into LF.
     func newOutput() throws -> [UInt8] {
@@ -65,7 +84,12 @@ final class TmuxPipeFeed: ConsoleFeed {
     }
 
     func finish() {
-        _ = try? manager.tmux(["pipe-pane", "-t", "=\(pane):"], server, context)
+        finish(closePipe: piped)
+    }
+
+    private func finish(closePipe: Bool) {
+        if closePipe { _ = try? manager.tmux(["pipe-pane", "-t", "=\(pane):"], server, context) }
+        piped = false
         if descriptor >= 0 { close(descriptor) }
         descriptor = -1
         unlink(path)
