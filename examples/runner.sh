@@ -63,13 +63,15 @@ start() {
 
 stop() {
     if ! running; then echo "already stopped"; return 0; fi
-    kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid"
+    # The server leads its own session and process group: signal the whole group
+    # (dash's kill takes no "--"; a negative pid after the signal names the group).
+    kill -TERM "-$pid" 2>/dev/null || kill -TERM "$pid"
     tries=0
     while kill -0 "$pid" 2>/dev/null && [ $tries -lt 100 ]; do
         sleep 0.1
         tries=$((tries + 1))
     done
-    kill -KILL -- "-$pid" 2>/dev/null
+    kill -KILL "-$pid" 2>/dev/null
     rm -f "$pidfile"
     echo "stopped ${name:-server}"
 }

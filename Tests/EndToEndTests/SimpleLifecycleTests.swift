@@ -70,6 +70,7 @@ final class SimpleLifecycleTests: XCTestCase {
         XCTAssertEqual(stop.stdout, "server 2: stopped: forced after 1 seconds (the server ignored not-a-command)\n")
         XCTAssertGreaterThanOrEqual(Date().timeIntervalSince(began), 1)
         XCTAssertEqual(try node.run("pm-status", [record]).status, 1)
+        XCTAssertEqual(try node.runningServers(), 0, "the hard stop ends the whole process group")
     }
 
     func testForceSkipsTheGracefulStop() throws {
@@ -145,6 +146,7 @@ final class SimpleLifecycleTests: XCTestCase {
         XCTAssertEqual(metrics.stdout.components(separatedBy: "} 1\n").count - 1, 4)
 
         XCTAssertEqual(try node.run("pm-stop", ["--force", "-"], stdin: array).status, 0)
+        XCTAssertEqual(try node.runningServers(), 0)
         let mixed = try node.run("pm-status", [], stdin: lines)
         XCTAssertEqual(mixed.status, 1, "0 only if every server runs")
     }

@@ -64,9 +64,15 @@ final class SimpleNode {
                         stdin: stdin.map { Data($0.utf8) }, timeout: timeout)
     }
 
+    /// The demo-server processes of this node still alive (zombies excepted).
+    func runningServers() throws -> Int {
+        let list = try Toolbox.shell("ps -eo stat=,args= | grep -v '^Z' | grep -c '[/]bin/sh \(workPath)/demo-server.sh' || true")
+        return Int(list.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
+    }
+
     /// Kills whatever the demo servers left running, and removes the directory.
     func tearDown() {
-        _ = try? Toolbox.shell("for p in \(workPath)/servers/*/.runner/server.pid; do [ -f \"$p\" ] && kill -KILL -- -$(cat \"$p\") 2>/dev/null; done; true")
+        _ = try? Toolbox.shell("for p in \(workPath)/servers/*/.runner/server.pid; do [ -f \"$p\" ] && kill -KILL -$(cat \"$p\") 2>/dev/null; done; true")
         try? FileManager.default.removeItem(at: root)
     }
 }
