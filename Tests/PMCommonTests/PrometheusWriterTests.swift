@@ -32,8 +32,8 @@ final class PrometheusWriterTests: XCTestCase {
         XCTAssertEqual(PrometheusWriter.format(.signed(-3)), "-3")
         XCTAssertEqual(PrometheusWriter.format(.unsigned(UInt64.max)), "18446744073709551615")
         XCTAssertEqual(PrometheusWriter.escapeHelp("a\\b\nc"), "a\\\\b\\nc")
-        XCTAssertTrue(PrometheusWriter.isValidLabelName("server_id"))
-        XCTAssertFalse(PrometheusWriter.isValidLabelName("1x"))
-        XCTAssertFalse(PrometheusWriter.isValidLabelName("a-b"))
+        XCTAssertTrue(ASCII.isIdentifier("server_id".utf8))
+        XCTAssertFalse(ASCII.isIdentifier("1x".utf8))
+        XCTAssertFalse(ASCII.isIdentifier("a-b".utf8))
     }
 }

@@ -23,7 +23,7 @@ final class VariablesTests: XCTestCase {
         ]
         for (key, expected) in vectors {
             XCTAssertEqual(EnvironmentName.normalize(key), expected, key)
-            if let name = expected { XCTAssertTrue(EnvironmentName.isValid(name)) }
+            if let name = expected { XCTAssertTrue(ASCII.isIdentifier(name.utf8), name) }
         }
     }
 

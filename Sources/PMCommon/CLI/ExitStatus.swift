@@ -1,5 +1,5 @@
 /// The tools' exit status, the reference's `Result` (`toolbox.md` §4).
-public enum ExitStatus: Int32, Comparable {
+public enum ExitStatus: Int32 {
     /// Success; for pm-status: running.
     case success = 0
     /// Error; for pm-status: not running.
@@ -15,16 +15,6 @@ public enum ExitStatus: Int32, Comparable {
         return .success
     }
 
-    private var severity: Int {
-        switch self {
-        case .success: return 0
-        case .failure: return 1
-        case .unknown: return 2
-        case .invalid: return 3
-        }
-    }
-
-    public static func < (lhs: ExitStatus, rhs: ExitStatus) -> Bool { lhs.severity < rhs.severity }
 }
 
 /// An error that knows the exit status it stands for. Every error the tools report is one line:

@@ -80,7 +80,7 @@ struct VerbAction {
             return .success
         }
         for line in consoleLines { try ConsoleInput.check(line) }
-        for line in consoleLines { try lifecycle.manager.sendInput(line, server, context) }
+        for line in consoleLines { try lifecycle.send(line) }
         return .success
     }
 

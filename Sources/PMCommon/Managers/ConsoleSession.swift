@@ -110,12 +110,10 @@ public struct ConsoleSession {
         var text = String(decoding: line, as: UTF8.self)
         if text.hasSuffix("\r") { text.removeLast() }
         do {
-            try ConsoleInput.check(text)
-        } catch {
+            try lifecycle.send(text)
+        } catch let error as ManagerError where error.exitStatus == .invalid {
             context.err.line("\(server.label): line not sent: \(error)")
-            return
         }
-        try manager.sendInput(text, server, context)
     }
 
     /// Prints what the feed brought, or what the output gained since last time; when the

@@ -49,9 +49,8 @@ public struct Lifecycle {
             try manager.stop(server, context)
             return "stopped"
         }
-        try ConsoleInput.check(command)
         let began = Clock.monotonic
-        try manager.sendInput(command, server, context)
+        try send(command)
         if context.executor.isDryRun {
             try manager.stop(server, context)
             return "would send \(ShellWords.quote(command)), wait up to \(format(timeout)) seconds, then stop"
@@ -65,6 +64,13 @@ public struct Lifecycle {
         }
         try manager.stop(server, context)
         return "stopped: forced after \(format(timeout)) seconds (the server ignored \(ShellWords.quote(command)))"
+    }
+
+    /// Types one console line, after checking it is one line of text: the only way lines reach
+    /// a manager (pm-input, attach, the console stop command).
+    public func send(_ line: String) throws {
+        try ConsoleInput.check(line)
+        try manager.sendInput(line, server, context)
     }
 
     /// The console output, cut to the last `lines` lines.

@@ -2,8 +2,6 @@
 /// sorted by name, `# HELP` and `# TYPE` once each, series sorted by their labels and each
 /// written once, label values escaped, timestamps (milliseconds) only when asked for.
 public enum PrometheusWriter {
-    public static let contentType = "text/plain; version=0.0.4; charset=utf-8"
-
     public static func render(_ samples: [MetricSample], timestamps: Bool = false) -> String {
         var byFamily: [String: (family: MetricFamily, samples: [MetricSample])] = [:]
         for sample in samples {
@@ -60,7 +58,4 @@ public enum PrometheusWriter {
             return "\(number)"
         }
     }
-
-    /// Whether `name` is a valid label name (`[a-zA-Z_][a-zA-Z0-9_]*`).
-    public static func isValidLabelName(_ name: String) -> Bool { ASCII.isIdentifier(name.utf8) }
 }

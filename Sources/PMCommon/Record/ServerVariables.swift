@@ -55,7 +55,4 @@ public enum EnvironmentName {
         if ASCII.isDigit(first) { out.insert(UInt8(ascii: "_"), at: 0) }
         return String(decoding: out, as: UTF8.self)
     }
-
-    /// Whether `name` is a valid POSIX/systemd variable name.
-    public static func isValid(_ name: String) -> Bool { ASCII.isIdentifier(name.utf8) }
 }
