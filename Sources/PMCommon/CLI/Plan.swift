@@ -18,7 +18,7 @@ struct Plan {
         if let name = invocation.managerName { config.managerName = name }
         if config.managerName.isEmpty { config.managerName = ManagerDetection.defaultManager() }
         self.config = config
-        manager = try ManagerRegistry.manager(named: config.managerName)
+        manager = try ManagerRegistry.manager(named: config.managerName, options: config.managerOptions)
         state = StateDirectory.standard(explicit: invocation.stateDirectory)
 
         var servers: [Server] = []

@@ -38,7 +38,8 @@ public struct Lifecycle {
             try manager.stop(server, context)
             return "stopped"
         }
-        guard try manager.status(server, context).isRunning else { return "already stopped" }
+        let before = try manager.status(server, context)
+        guard before.isRunning else { return "already stopped" }
         let timeout = try context.options.stopTimeout ?? server.settings.seconds("stop_timeout") ?? Self.defaultStopTimeout
         guard !context.options.force, let command = server.settings.value("console_stop_command") else {
             try manager.stop(server, context)
@@ -57,13 +58,19 @@ public struct Lifecycle {
         }
         while Clock.monotonic - began < timeout {
             Clock.sleep(seconds: min(Self.stopPollInterval, max(0, timeout - (Clock.monotonic - began))))
-            if try !manager.status(server, context).isRunning {
+            if Self.hasExited(since: before, now: try manager.status(server, context)) {
                 try manager.removeExited(server, context)
                 return "stopped gracefully after \(format(Clock.monotonic - began)) seconds"
             }
         }
         try manager.stop(server, context)
         return "stopped: forced after \(format(timeout)) seconds (the server ignored \(ShellWords.quote(command)))"
+    }
+
+    /// Whether the process that ran at `before` has exited: the server stopped, or a manager
+    /// that restarts games (systemd's `Restart=always`) already runs a new process.
+    static func hasExited(since before: ServerStatus, now: ServerStatus) -> Bool {
+        !now.isRunning || (before.pid != nil && now.pid != before.pid)
     }
 
     /// Types one console line, after checking it is one line of text: the only way lines reach

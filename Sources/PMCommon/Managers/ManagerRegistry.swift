@@ -3,12 +3,14 @@ public enum ManagerRegistry {
     /// Every manager name of the reference.
     public static let knownNames = ["tmux", "systemd", "simple", "docker", "podman", "winsw", "shawl"]
 
-    public static func manager(named name: String) throws -> ProcessManager {
+    /// The manager `name`, set up with the configuration's `process_manager.config` options.
+    public static func manager(named name: String, options: [String: String] = [:]) throws -> ProcessManager {
         switch name {
         case "simple": return SimpleManager()
         case "tmux": return TmuxManager()
+        case "systemd": return try SystemdManager(options: options)
         case _ where knownNames.contains(name):
-            throw ManagerError.invalid("the \(name) manager is not available in this version of pm yet (available: simple, tmux)")
+            throw ManagerError.invalid("the \(name) manager is not available in this version of pm yet (available: simple, tmux, systemd)")
         default:
             throw ManagerError.invalid("unknown process manager \"\(name)\" (known: \(knownNames.joined(separator: ", ")))")
         }

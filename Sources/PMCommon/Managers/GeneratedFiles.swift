@@ -1,0 +1,48 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The files a manager generates (unit files, service definitions), written atomically with
+/// their mode and owner, or described in a dry run; with `-v` the content is echoed. Secrets
+/// are masked in both.
+struct GeneratedFiles {
+    let context: VerbContext
+    let masker: SecretMasker
+
+    func write(_ path: String, _ text: String, mode: mode_t, owner: Account? = nil, what: String) throws {
+        let shown = masker.apply(text)
+        if let plan = context.executor.plan {
+            plan.write("write \(ShellWords.quote(path)) (mode \(String(mode, radix: 8))\(owner.map { ", owned by \($0.name)" } ?? "")):\n")
+            plan.write(Self.indented(shown))
+            return
+        }
+        context.executor.echo?.write("Creating \(what) at \(path)\n----- BEGIN -----\n\(shown)----- END -----\n\n")
+        do {
+            try FileSystem.createDirectory(Path.directoryName(path), mode: 0o755)
+            try FileSystem.writeAtomically(path, Array(text.utf8), mode: mode)
+            if let owner, Account.canSwitchUser, chown(path, owner.uid, owner.gid) != 0 {
+                throw SystemError("cannot chown", path: path)
+            }
+        } catch let error as SystemError {
+            throw ManagerError.failure("cannot write the \(what): \(error)")
+        }
+    }
+
+    /// Removes a file; true when there was one.
+    @discardableResult
+    func remove(_ path: String) -> Bool {
+        guard FileSystem.kind(of: path, followLinks: false) != .missing else { return false }
+        if let plan = context.executor.plan {
+            plan.write("remove \(ShellWords.quote(path))\n")
+        } else {
+            FileSystem.remove(path)
+        }
+        return true
+    }
+
+    static func indented(_ text: String) -> String {
+        text.lines.map { "    \($0)\n" }.joined()
+    }
+}

@@ -1,0 +1,288 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The `systemd` manager (`systemd-windows.md` §6–7): each server is a service unit
+/// `gameap-server-<XID>.service` whose console input is a FIFO socket unit and whose output is
+/// an append-only log in `<work path>/.systemd-services`, in the system manager or (scope=user)
+/// the user manager of the user running pm. Units are rebuilt at every start. Differences from
+/// the reference, on purpose, besides the unit files' (`UnitFiles`):
+/// - status, pid and start time come from one `systemctl show`, not `systemctl status`;
+/// - legacy units are stopped before a new start (§12 item 12); a stale FIFO is removed only
+///   when its socket is inactive, and a changed socket unit is restarted (13, 22);
+/// - console input never blocks (14); follow and attach end when the unit stops (15);
+/// - the linger warning reads logind's linger file, so it appears when it matters (16);
+/// - a failed `daemon-reload` is an error (18); no raw exit code leaves the tool (19);
+///   `systemctl stop` is waited for, without status polls (24);
+/// - a start whose game exits at once fails and shows the log's last lines;
+/// - log and FIFO are private to the server's user (3).
+public final class SystemdManager: ProcessManager {
+    /// How long a start watches the unit for a game that exits at once.
+    public static let startCheck = 0.5
+    static let statusProperties = ["LoadState", "ActiveState", "SubState", "MainPID", "ExecMainStartTimestampMonotonic",
+                                   "ExecMainStatus", "NRestarts", "InvocationID"]
+    static let metricProperties = ["MemoryCurrent", "MemoryMax", "CPUUsageNSec", "IOReadBytes", "IOWriteBytes",
+                                   "IPIngressBytes", "IPEgressBytes", "TasksCurrent"]
+
+    public let name = "systemd"
+    public let scope: SystemdScope
+    private let lingerChecked = Lock()
+    private var lingerWarned = false
+
+    public init(scope: SystemdScope) {
+        self.scope = scope
+    }
+
+    public convenience init(options: [String: String]) throws {
+        self.init(scope: try SystemdScope.resolve(options: options))
+    }
+
+    // MARK: - Verbs
+
+    public func status(_ server: Server, _ context: VerbContext) throws -> ServerStatus {
+        let units = SystemdUnits.resolved(server, scope: scope)
+        return Self.status(try systemctl(context).show(units.service, Self.statusProperties))
+    }
+
+    public func start(_ server: Server, _ context: VerbContext) throws {
+        try checkUser(server, context)
+        guard FileSystem.kind(of: server.workDirectory) == .directory || context.executor.isDryRun else {
+            throw ManagerError.failure("the server directory \(server.workDirectory) does not exist (create it or run pm-install)")
+        }
+        let systemctl = systemctl(context)
+        let files = GeneratedFiles(context: context, masker: server.masker)
+        try stopLegacyUnits(server, systemctl, files)
+        let units = SystemdUnits(name: server.name, scope: scope, workPath: server.config.workPath)
+        let account = scope.isUser ? nil : (server.account ?? scope.user)
+        let text = try UnitFiles(server: server, scope: scope, units: units, command: try startCommand(server), account: account)
+        try prepareLog(units.log, owner: account, context)
+        let socketChanged = (try? FileSystem.contents(of: units.socketFile, limit: 1 << 16)) != Array(text.socket.utf8)
+        try files.write(units.serviceFile, text.service, mode: 0o600, what: "service unit")
+        if socketChanged { try files.write(units.socketFile, text.socket, mode: 0o600, what: "socket unit") }
+        try systemctl.expectSuccess(["daemon-reload"], "reload its units")
+        try startSocket(units, changed: socketChanged, systemctl, files)
+        do {
+            try systemctl.expectSuccess(["start", units.service], "start \(units.service)")
+        } catch let error as ManagerError {
+            showLastLines(units.log, context)
+            throw error
+        }
+        guard !context.executor.isDryRun else { return }
+        try checkStarted(units, systemctl, context)
+    }
+
+    public func stop(_ server: Server, _ context: VerbContext) throws {
+        try checkUser(server, context)
+        let units = SystemdUnits.resolved(server, scope: scope)
+        let systemctl = systemctl(context)
+        try systemctl.run(["stop", units.socket])
+        let result = try systemctl.run(["stop", units.service], timeout: Systemctl.stopTimeout)
+        // 5: the unit is not loaded, so it is not running either.
+        guard result.termination.succeeded || result.termination == .exited(5) else {
+            throw ManagerError.failure("systemctl could not stop \(units.service): \(Systemctl.firstLine(result.text))")
+        }
+    }
+
+    /// After a graceful stop the game has exited, but `Restart=always` may already have
+    /// started it again: stop the unit (and its socket) for good.
+    public func removeExited(_ server: Server, _ context: VerbContext) throws {
+        try stop(server, context)
+    }
+
+    public func output(_ server: Server, lines: Int, _ context: VerbContext) throws -> String {
+        let log = SystemdUnits.resolved(server, scope: scope).log
+        do {
+            return String(decoding: try LogFile.lastLines(log, count: lines), as: UTF8.self)
+        } catch let error as SystemError where error.code == ENOENT {
+            throw ManagerError.failure("there is no log \(log) yet: the server was never started by pm-start or the daemon")
+        } catch let error as SystemError {
+            throw ManagerError.failure("cannot read the log: \(error)")
+        }
+    }
+
+    public func sendInput(_ line: String, _ server: Server, _ context: VerbContext) throws {
+        let units = SystemdUnits.resolved(server, scope: scope)
+        guard try Self.status(systemctl(context).show(units.service, Self.statusProperties)).isRunning else {
+            throw ManagerError.failure("the server is not running (\(units.service) is not active)")
+        }
+        if let plan = context.executor.plan {
+            plan.write("write \(ShellWords.quote(server.masker.apply(line))) and a newline to \(ShellWords.quote(units.fifo))\n")
+            return
+        }
+        do {
+            try FIFOWriter.send(Array((line + "\n").utf8), to: units.fifo)
+        } catch FIFOWriter.Failure.noReader, FIFOWriter.Failure.missing {
+            throw ManagerError.failure("the server's console is closed: nothing reads \(units.fifo) (is \(units.socket) active? pm-start --restart recreates it)")
+        } catch FIFOWriter.Failure.full {
+            throw ManagerError.failure("the server does not read its console: \(units.fifo) is full")
+        } catch FIFOWriter.Failure.system(let error) {
+            throw ManagerError.unknown("cannot write the console line: \(error)")
+        }
+    }
+
+    public func openFeed(_ server: Server, _ context: VerbContext) throws -> ConsoleFeed? {
+        LogFileFeed(path: SystemdUnits.resolved(server, scope: scope).log)
+    }
+
+    public func metrics(_ server: Server, _ context: VerbContext) throws -> MetricsReport {
+        let service = SystemdUnits.resolved(server, scope: scope).service
+        let systemctl = systemctl(context)
+        let properties = try systemctl.show(service, Self.statusProperties + Self.metricProperties)
+        return try SystemdMetrics(service: service, properties: properties) {
+            try systemctl.show(service, Self.statusProperties + Self.metricProperties)
+        }.report
+    }
+
+    public func install(_ server: Server, _ context: VerbContext) throws -> String {
+        try checkUser(server, context)
+        return "nothing to install: the systemd manager writes the server's units at each start"
+    }
+
+    /// Removes the units (current and legacy names), the log, the FIFO and the CPU baseline,
+    /// then reloads systemd. The server was stopped before (`Installation`).
+    public func uninstall(_ server: Server, _ context: VerbContext) throws -> String {
+        try checkUser(server, context)
+        let files = GeneratedFiles(context: context, masker: server.masker)
+        var removed: [String] = []
+        for units in [SystemdUnits(name: server.name, scope: scope, workPath: server.config.workPath)]
+            + [SystemdUnits.legacy(server, scope: scope)].compactMap({ $0 }) {
+            for path in [units.socketFile, units.serviceFile, units.log, units.fifo] where files.remove(path) {
+                removed.append(path)
+            }
+        }
+        if let baselines = try? CPUBaselines(state: context.state) { files.remove(Path.join(baselines.directory, server.name)) }
+        try systemctl(context).expectSuccess(["daemon-reload"], "reload its units")
+        return removed.isEmpty ? "nothing to uninstall: the server has no units" : "uninstalled: removed \(removed.joined(separator: ", "))"
+    }
+
+    // MARK: - Steps
+
+    func systemctl(_ context: VerbContext) -> Systemctl { Systemctl(scope: scope, context: context) }
+
+    /// The unit's state from `systemctl show`: running while systemd keeps the unit up
+    /// (active, starting, stopping, or waiting to restart the game).
+    static func status(_ properties: UnitProperties) -> ServerStatus {
+        let pid = properties.count("MainPID").flatMap { $0 > 0 && $0 <= UInt64(Int32.max) ? Int($0) : nil }
+        let started = properties.count("ExecMainStartTimestampMonotonic").flatMap { $0 > 0 ? Self.wallTime(monotonicMicroseconds: $0) : nil }
+        switch properties["ActiveState"] ?? "" {
+        case "active", "reloading", "activating", "deactivating":
+            return ServerStatus(.running, pid: pid, startedAt: started)
+        case "inactive", "failed":
+            let code = started == nil ? nil : properties.count("ExecMainStatus").flatMap { $0 <= 255 ? Int($0) : nil }
+            return ServerStatus(.stopped, startedAt: started, exitCode: code)
+        default:
+            return ServerStatus(.unknown)
+        }
+    }
+
+    static func wallTime(monotonicMicroseconds: UInt64) -> Double? {
+        let seconds = Double(monotonicMicroseconds) / 1e6
+        let now = Clock.monotonic
+        guard seconds <= now else { return nil }
+        return Clock.wall - (now - seconds)
+    }
+
+    /// The start command's words with the program resolved to a full path: bare names through
+    /// PATH only, names with a slash in the server directory (§12 item 4).
+    func startCommand(_ server: Server) throws -> [String] {
+        var words = try server.template.arguments(wrapper: server.config.scripts.start, command: server.record.effectiveStartCommand)
+        guard let program = words.first else {
+            throw ManagerError.invalid("nothing to start: the record has no start_command and the game mod no default")
+        }
+        guard let path = ExecutableLookup.resolve(program, workingDirectory: server.workDirectory) else {
+            throw ManagerError.failure("failed to find command '\(program)': \(CommandError.notFound(program: program, directory: server.workDirectory))")
+        }
+        words[0] = Path.clean(path.hasPrefix("/") ? path : Path.join(server.workDirectory, path))
+        return words
+    }
+
+    /// With scope=user, units run as the user whose manager runs them (the reference's check).
+    private func checkUser(_ server: Server, _ context: VerbContext) throws {
+        guard scope.isUser else { return }
+        let own = scope.user?.name ?? ""
+        if !server.record.user.isEmpty && server.record.user != own {
+            throw ManagerError.failure("server requests user \"\(server.record.user)\" but pm runs as \"\(own)\": with scope=user the server runs as the user whose systemd manager runs it (run pm as \(server.record.user), or use the system scope)")
+        }
+        warnAboutLinger(context)
+    }
+
+    /// Once per invocation: user services die at logout unless the user lingers. logind keeps
+    /// that as a file, so no call is needed (the reference's `loginctl` check stayed silent
+    /// for a user without a session, §12 item 16).
+    private func warnAboutLinger(_ context: VerbContext) {
+        guard let user = scope.user, !FileSystem.exists("/var/lib/systemd/linger/\(user.name)") else { return }
+        let first = lingerChecked.withLock { () -> Bool in
+            defer { lingerWarned = true }
+            return !lingerWarned
+        }
+        guard first else { return }
+        context.err.line("warning: linger is disabled for user \"\(user.name)\"; user services will be killed at logout. Enable with: sudo loginctl enable-linger \(user.name)")
+    }
+
+    /// Legacy units (named by the raw uuid) are stopped and removed before the XID units start,
+    /// so the same server never runs twice.
+    private func stopLegacyUnits(_ server: Server, _ systemctl: Systemctl, _ files: GeneratedFiles) throws {
+        guard let legacy = SystemdUnits.legacy(server, scope: scope), FileSystem.exists(legacy.serviceFile) else { return }
+        try systemctl.run(["stop", legacy.socket])
+        try systemctl.run(["stop", legacy.service], timeout: Systemctl.stopTimeout)
+        files.remove(legacy.serviceFile)
+        files.remove(legacy.socketFile)
+    }
+
+    /// A fresh log for this run, readable only by the server's user (systemd appends to it).
+    private func prepareLog(_ path: String, owner: Account?, _ context: VerbContext) throws {
+        if let plan = context.executor.plan {
+            plan.write("truncate \(ShellWords.quote(path)) (mode 600\(owner.map { ", owned by \($0.name)" } ?? ""))\n")
+            return
+        }
+        do {
+            try FileSystem.createDirectory(Path.directoryName(path), mode: 0o755)
+            let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0o600)
+            guard fd >= 0 else { throw SystemError("cannot create", path: path) }
+            defer { close(fd) }
+            guard fchmod(fd, 0o600) == 0 else { throw SystemError("cannot chmod", path: path) }
+            if let owner, Account.canSwitchUser, fchown(fd, owner.uid, owner.gid) != 0 {
+                throw SystemError("cannot chown", path: path)
+            }
+        } catch let error as SystemError {
+            throw ManagerError.failure("cannot prepare the log: \(error)")
+        }
+    }
+
+    /// Starts the console socket, or restarts it when its unit changed; a FIFO left by an
+    /// inactive socket is removed first, so systemd creates it again with the right owner.
+    private func startSocket(_ units: SystemdUnits, changed: Bool, _ systemctl: Systemctl, _ files: GeneratedFiles) throws {
+        let active = try systemctl.show(units.socket, ["ActiveState"])["ActiveState"] == "active"
+        if active && !changed { return }
+        if active {
+            try systemctl.expectSuccess(["restart", units.socket], "restart \(units.socket)")
+            return
+        }
+        files.remove(units.fifo)
+        try systemctl.expectSuccess(["start", units.socket], "start \(units.socket)")
+    }
+
+    /// A game that exits within `startCheck` seconds (systemd then restarts it, or gives up)
+    /// is a failure: the unit is stopped and the log's last lines are shown.
+    private func checkStarted(_ units: SystemdUnits, _ systemctl: Systemctl, _ context: VerbContext) throws {
+        let deadline = Clock.monotonic + Self.startCheck
+        repeat {
+            Clock.sleep(seconds: 0.1)
+            let properties = try systemctl.show(units.service, Self.statusProperties)
+            let restarted = (properties.count("NRestarts") ?? 0) > 0 || properties["SubState"] == "auto-restart"
+            if restarted || !Self.status(properties).isRunning {
+                try systemctl.run(["stop", units.service], timeout: Systemctl.stopTimeout)
+                showLastLines(units.log, context)
+                let code = properties.count("ExecMainStatus").map(String.init) ?? "unknown"
+                throw ManagerError.failure("the start command exited at once (status \(code)); the log's last lines are above")
+            }
+        } while Clock.monotonic < deadline
+    }
+
+    private func showLastLines(_ log: String, _ context: VerbContext) {
+        guard let text = try? LogFile.lastLines(log, count: 20) else { return }
+        for line in String(decoding: text, as: UTF8.self).lines { context.err.line("    \(line)") }
+    }
+}

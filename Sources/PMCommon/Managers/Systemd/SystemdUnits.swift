@@ -1,0 +1,49 @@
+/// The names and files of one server's units (`systemd-windows.md` §6.2): the service and its
+/// console socket, `gameap-server-<name>.service` / `.socket` in the scope's units directory,
+/// with the log and the console FIFO in `<work path>/.systemd-services`. The reference's
+/// legacy names (the raw uuid instead of the XID) are still found.
+public struct SystemdUnits {
+    public static let servicesDirectoryName = ".systemd-services"
+
+    public let service: String
+    public let socket: String
+    public let serviceFile: String
+    public let socketFile: String
+    public let log: String
+    public let fifo: String
+
+    /// The files under the server's current name.
+    public init(name: String, scope: SystemdScope, workPath: String) {
+        service = "gameap-server-\(name).service"
+        socket = "gameap-server-\(name).socket"
+        serviceFile = Path.join(scope.unitsDirectory, service)
+        socketFile = Path.join(scope.unitsDirectory, socket)
+        let directory = Self.servicesDirectory(workPath: workPath)
+        log = Path.join(directory, "\(name).log")
+        fifo = Path.join(directory, "\(name).stdin")
+    }
+
+    /// `<work path>/.systemd-services`, cleaned (the reference concatenated strings, §12 item 23).
+    public static func servicesDirectory(workPath: String) -> String {
+        Path.join(workPath.isEmpty ? "/" : workPath, servicesDirectoryName)
+    }
+
+    /// The server's units: the current names, or the legacy ones when only their service file
+    /// exists (the reference's "resolved" names).
+    public static func resolved(_ server: Server, scope: SystemdScope) -> SystemdUnits {
+        let current = SystemdUnits(name: server.name, scope: scope, workPath: server.config.workPath)
+        guard let legacy = legacy(server, scope: scope), !FileSystem.exists(current.serviceFile),
+              FileSystem.exists(legacy.serviceFile) else { return current }
+        return legacy
+    }
+
+    /// The units under the raw uuid, when that differs from the name and is a valid unit name.
+    public static func legacy(_ server: Server, scope: SystemdScope) -> SystemdUnits? {
+        let uuid = server.legacyName
+        let bytes = Array(uuid.utf8)
+        guard !bytes.isEmpty, uuid != server.name, bytes.count <= 200, bytes.first != UInt8(ascii: "."),
+              bytes.allSatisfy({ ASCII.isLetter($0) || ASCII.isDigit($0) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ".") })
+        else { return nil }
+        return SystemdUnits(name: uuid, scope: scope, workPath: server.config.workPath)
+    }
+}

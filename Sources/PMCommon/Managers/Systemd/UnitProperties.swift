@@ -1,0 +1,26 @@
+/// The `KEY=value` lines of `systemctl show --property=...` (`systemd-windows.md` §7 step 4):
+/// a trailing CR is dropped, the key ends at the first `=`, lines without a key are skipped
+/// and a later duplicate wins.
+public struct UnitProperties {
+    public let values: [String: String]
+
+    public init(_ text: String) {
+        var values: [String: String] = [:]
+        for rawLine in text.lines {
+            let line = rawLine.hasSuffix("\r") ? rawLine.dropLast() : Substring(rawLine)
+            guard let equals = line.firstIndex(of: "="), equals != line.startIndex else { continue }
+            values[String(line[..<equals])] = String(line[line.index(after: equals)...])
+        }
+        self.values = values
+    }
+
+    public subscript(_ key: String) -> String? { values[key] }
+
+    /// An unsigned decimal; nil for `[not set]`, `infinity`, text, overflow and systemd's
+    /// "unset" value 2^64-1.
+    public func count(_ key: String) -> UInt64? {
+        guard let text = values[key], !text.isEmpty, text.utf8.allSatisfy(ASCII.isDigit),
+              let value = UInt64(text), value != UInt64.max else { return nil }
+        return value
+    }
+}

@@ -1,0 +1,137 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// An append-only log that a server writes (systemd's `StandardOutput=append:`), read the way
+/// `tail` reads it: whole lines from the end, never from the middle of a line or of a UTF-8
+/// sequence (the reference cut the last 30000 bytes wherever they began, §6.8).
+public enum LogFile {
+    /// At most this much of the end of a log is read.
+    public static let maximumBytes = 64 << 20
+
+    /// The last `count` lines (0: the whole log, up to `maximumBytes`), starting at a line start.
+    public static func lastLines(_ path: String, count: Int) throws -> [UInt8] {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw SystemError("cannot open", path: path) }
+        defer { close(fd) }
+        let size = Int(lseek(fd, 0, SEEK_END))
+        guard size > 0 else { return [] }
+        // A window over the end that doubles until it holds `count` lines (0: the largest).
+        var window = count == 0 ? maximumBytes : 65536
+        var tail: [UInt8]
+        while true {
+            let length = min(window, size, maximumBytes)
+            tail = try read(fd, at: size - length, length: length, name: path)
+            if length == size || length == maximumBytes || newlines(in: tail, excludingLast: true) >= count { break }
+            window *= 2
+        }
+        return fromLineStart(tail, whole: tail.count == size, keeping: count)
+    }
+
+    /// The last `count` lines of `tail`; when `tail` does not begin at the start of the file,
+    /// its first, partial line is dropped.
+    static func fromLineStart(_ tail: [UInt8], whole: Bool, keeping count: Int) -> [UInt8] {
+        var begin = 0
+        if !whole, let newline = tail.firstIndex(of: UInt8(ascii: "\n")) { begin = newline + 1 }
+        guard count > 0 else { return Array(tail[begin...]) }
+        var index = tail.count
+        if tail.last == UInt8(ascii: "\n") { index -= 1 }
+        var seen = 0
+        while index > begin {
+            index -= 1
+            if tail[index] == UInt8(ascii: "\n") {
+                seen += 1
+                if seen == count { return Array(tail[(index + 1)...]) }
+            }
+        }
+        return Array(tail[begin...])
+    }
+
+    private static func newlines(in bytes: [UInt8], excludingLast: Bool) -> Int {
+        var total = 0
+        for byte in bytes where byte == UInt8(ascii: "\n") { total += 1 }
+        return excludingLast && bytes.last == UInt8(ascii: "\n") ? total - 1 : total
+    }
+
+    static func read(_ fd: Int32, at offset: Int, length: Int, name: String) throws -> [UInt8] {
+        var failed = false
+        let bytes = [UInt8](unsafeUninitializedCapacity: length) { buffer, initialized in
+            var done = 0
+            while done < length {
+                let n = pread(fd, buffer.baseAddress! + done, length - done, off_t(offset + done))
+                if n < 0 && errno == EINTR { continue }
+                if n <= 0 { failed = n < 0; break }
+                done += n
+            }
+            initialized = done
+        }
+        if failed { throw SystemError("cannot read", path: name) }
+        return bytes
+    }
+}
+
+/// `pm-output --follow` on a log file: what was appended since the last call. A log that
+/// shrank (truncated by a new start) is read again from its beginning.
+public final class LogFileFeed: ConsoleFeed {
+    private let path: String
+    private var offset: Int
+
+    /// Follows `path` from its current end.
+    public init(path: String) {
+        self.path = path
+        var info = stat()
+        offset = stat(path, &info) == 0 ? Int(info.st_size) : 0
+    }
+
+    public func newOutput() throws -> [UInt8] {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return [] }
+        defer { close(fd) }
+        let size = Int(lseek(fd, 0, SEEK_END))
+        if size < offset { offset = 0 }
+        guard size > offset else { return [] }
+        let length = min(size - offset, LogFile.maximumBytes)
+        let bytes = try LogFile.read(fd, at: size - length, length: length, name: path)
+        offset = size - length + bytes.count
+        return bytes
+    }
+
+    public func finish() {}
+}
+
+/// Writing a console line into a FIFO whose reader is a server (systemd's `ListenFIFO=`).
+/// The open never blocks: a FIFO that nobody reads means the server is not running (§12 item 14).
+public enum FIFOWriter {
+    public enum Failure: Error { case noReader, missing, full, system(SystemError) }
+
+    public static func send(_ bytes: [UInt8], to path: String, timeout: Double = 2) throws {
+        let fd = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY)
+        if fd < 0 {
+            switch errno {
+            case ENXIO: throw Failure.noReader
+            case ENOENT: throw Failure.missing
+            default: throw Failure.system(SystemError("cannot open", path: path))
+            }
+        }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFIFO else {
+            throw Failure.system(SystemError("not a FIFO:", path: path, code: EINVAL))
+        }
+        let deadline = Clock.monotonic + timeout
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + offset, $0.count - offset) }
+            if n >= 0 { offset += n; continue }
+            if errno == EINTR { continue }
+            guard errno == EAGAIN, Clock.monotonic < deadline else {
+                if errno == EAGAIN { throw Failure.full }
+                throw Failure.system(SystemError("cannot write", path: path))
+            }
+            var descriptor = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
+            _ = poll(&descriptor, 1, 50)
+        }
+    }
+}
