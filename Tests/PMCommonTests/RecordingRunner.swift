@@ -3,7 +3,7 @@
 /// A fake `CommandRunner` that records every command and answers from a script of results.
 /// Right for checking exact command sequences; the end-to-end tests run the real thing.
 final class RecordingRunner: CommandRunner {
-    private(set) var calls: [CommandSpec] = []
+    var calls: [CommandSpec] = []
     /// Answers by the command's words; unmatched commands exit 0.
     var answer: ([String]) -> CommandResult = { _ in CommandResult(.exited(0)) }
 
@@ -24,4 +24,8 @@ extension VerbContext {
         return VerbContext(out: out, err: OutputChannel(), executor: Executor(runner: runner, echo: nil, masker: SecretMasker([]), plan: dryRun ? out : nil),
                            state: StateDirectory(path: "/tmp/pm-unit-state"), options: options)
     }
+}
+
+extension RecordingRunner {
+    func reset() { calls.removeAll() }
 }

@@ -84,13 +84,12 @@ public enum FileSystem {
         _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
         let temporary = String(cString: template)
         do {
+            defer { close(fd) }
             try writeAll(fd, bytes)
             guard fchmod(fd, mode) == 0 else { throw SystemError("cannot chmod", path: temporary) }
             guard fsync(fd) == 0 else { throw SystemError("cannot fsync", path: temporary) }
-            close(fd)
             guard rename(temporary, path) == 0 else { throw SystemError("cannot rename onto", path: path) }
         } catch {
-            close(fd)
             unlink(temporary)
             throw error
         }

@@ -74,6 +74,14 @@ public enum UnitFileQuoting {
         return String(decoding: out, as: UTF8.self)
     }
 
+    /// How a secret can appear in a unit file: in `ExecStart=` and in `Environment=`, quoted or
+    /// not (for `SecretMasker`).
+    static func spellings(of secret: String) -> [String] {
+        let exec = doubling(secret, [UInt8(ascii: "%"), UInt8(ascii: "$")])
+        let environment = doubling(secret, [UInt8(ascii: "%")])
+        return [exec, environment] + [exec, environment].compactMap { try? cEscaped($0, what: "") }
+    }
+
     /// Each of `bytes` written twice: `%` → `%%` (specifiers), `$` → `$$` (variables).
     static func doubling(_ text: String, _ bytes: [UInt8]) -> String {
         var out: [UInt8] = []

@@ -1,0 +1,58 @@
+import Foundation
+import XCTest
+@testable import PMCommon
+
+/// Reading logs by whole lines from the end (systemd's `append:` logs).
+final class LogFileTests: XCTestCase {
+    private var path = ""
+
+    override func setUp() {
+        path = FileManager.default.temporaryDirectory.appendingPathComponent("pm-log-\(UUID().uuidString)").path
+    }
+
+    override func tearDown() { try? FileManager.default.removeItem(atPath: path) }
+
+    private func write(_ text: String) throws { try text.write(toFile: path, atomically: false, encoding: .utf8) }
+    private func last(_ count: Int) throws -> String { String(decoding: try LogFile.lastLines(path, count: count), as: UTF8.self) }
+
+    func testLastLinesAreWholeLines() throws {
+        try write("one\ntwo\nthree\n")
+        XCTAssertEqual(try last(2), "two\nthree\n")
+        XCTAssertEqual(try last(3), "one\ntwo\nthree\n")
+        XCTAssertEqual(try last(10), "one\ntwo\nthree\n")
+        XCTAssertEqual(try last(0), "one\ntwo\nthree\n")
+        try write("one\ntwo\npartial")
+        XCTAssertEqual(try last(1), "partial")
+        try write("")
+        XCTAssertEqual(try last(5), "")
+    }
+
+    /// A log larger than the first window: lines of multi-byte characters are never cut.
+    func testLargeLogNeverStartsInsideALineOrACharacter() throws {
+        let line = String(repeating: "é", count: 999) + "\n"
+        try write(String(repeating: line, count: 300))
+        let tail = try last(100)
+        XCTAssertEqual(tail, String(repeating: line, count: 100))
+        let all = try last(0)
+        XCTAssertEqual(all.utf8.count, line.utf8.count * 300)
+    }
+
+    func testMissingLogIsAnError() {
+        XCTAssertThrowsError(try LogFile.lastLines(path + "-missing", count: 1)) { XCTAssertEqual(($0 as? SystemError)?.code, ENOENT) }
+    }
+
+    /// The feed gives what was appended; after the log is truncated (a new start) it reads the
+    /// new log from its beginning.
+    func testFeedFollowsAppendsAndTruncation() throws {
+        try write("old\n")
+        let feed = LogFileFeed(path: path)
+        XCTAssertEqual(try feed.newOutput(), [])
+        let handle = try XCTUnwrap(FileHandle(forWritingAtPath: path))
+        handle.seekToEndOfFile()
+        handle.write(Data("new\n".utf8))
+        try handle.close()
+        XCTAssertEqual(String(decoding: try feed.newOutput(), as: UTF8.self), "new\n")
+        try write("x\n")
+        XCTAssertEqual(String(decoding: try feed.newOutput(), as: UTF8.self), "x\n")
+    }
+}

@@ -1,0 +1,288 @@
+import Foundation
+import XCTest
+@testable import PMCommon
+
+/// The systemd manager's command sequences (`systemd-windows.md` §11 scenarios) with a
+/// recording runner: how the system scope is tested, since PID 1 here is not systemd.
+final class SystemdManagerTests: XCTestCase {
+    private let runner = RecordingRunner()
+    private var root = ""
+    /// The answers: ActiveState per unit, and scripted exits per action.
+    private var active: [String: String] = [:]
+    private var mainPID: [String: Int] = [:]
+    private var exits: [String: Int32] = [:]
+
+    override func setUpWithError() throws {
+        root = FileManager.default.temporaryDirectory.appendingPathComponent("pm-systemd-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: root + "/units", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: root + "/work/servers/cs", withIntermediateDirectories: true)
+        FileManager.default.createFile(atPath: root + "/work/servers/cs/hlds_run", contents: Data("#!/bin/sh\n".utf8),
+                                       attributes: [.posixPermissions: 0o755])
+        runner.answer = { [unowned self] words in answer(Array(words.drop { $0 == "systemctl" || $0 == "--user" })) }
+    }
+
+    override func tearDown() { try? FileManager.default.removeItem(atPath: root) }
+
+    private func answer(_ words: [String]) -> CommandResult {
+        let action = words.first ?? "", unit = words.count > 1 ? words[1] : ""
+        if let code = exits[action + " " + unit] ?? exits[action] { return CommandResult(.exited(code), output: Array("systemctl says no\n".utf8)) }
+        switch action {
+        case "show":
+            let state = active[unit] ?? "inactive"
+            let text = "LoadState=loaded\nActiveState=\(state)\nSubState=running\nMainPID=\(mainPID[unit] ?? (state == "active" ? 4242 : 0))\nNRestarts=0\nExecMainStatus=0\n"
+            return CommandResult(.exited(0), output: Array(text.utf8))
+        case "start", "restart": active[unit] = "active"
+        case "stop": active[unit] = "inactive"
+        default: break
+        }
+        return CommandResult(.exited(0))
+    }
+
+    private var scope: SystemdScope { SystemdScope(kind: .system, unitsDirectory: root + "/units", user: UnitFileTests.account) }
+    private let service = "gameap-server-emdoenmp238umrvnqub0.service"
+    private let socket = "gameap-server-emdoenmp238umrvnqub0.socket"
+
+    private func server(edit: (inout ServerRecord) -> Void = { _ in }) throws -> Server {
+        try UnitFileTests.goldenServer(workPath: root + "/work") { record in
+            record.user = ""
+            edit(&record)
+        }
+    }
+
+    private func lifecycle(_ server: Server, scope: SystemdScope? = nil, options: VerbOptions = VerbOptions(),
+                           dryRun: Bool = false) -> Lifecycle {
+        Lifecycle(manager: SystemdManager(scope: scope ?? self.scope), server: server,
+                  context: .testing(runner, options: options, dryRun: dryRun))
+    }
+
+    /// Each call as `action unit`, without `systemctl` and the property list.
+    private var calls: [String] {
+        runner.calls.map { spec in
+            spec.arguments.drop { $0 == "systemctl" || $0 == "--user" }.prefix(2).joined(separator: " ")
+        }
+    }
+
+    func testStartOnAFreshServer() throws {
+        let server = try server()
+        XCTAssertEqual(try lifecycle(server).start(), "started")
+        let polls = calls.dropFirst(6)
+        XCTAssertEqual(Array(calls.prefix(6)), ["show \(service)", "daemon-reload", "show \(socket)", "start \(socket)", "start \(service)",
+                                               "show \(service)"])
+        XCTAssertTrue(polls.allSatisfy { $0 == "show \(service)" }, "\(calls)")
+        let unit = try String(contentsOfFile: root + "/units/" + service, encoding: .utf8)
+        XCTAssertTrue(unit.contains("ExecStart=\(root)/work/servers/cs/hlds_run -game cstrike"), unit)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: root + "/units/" + socket))
+        let log = root + "/work/.systemd-services/emdoenmp238umrvnqub0.log"
+        let attributes = try FileManager.default.attributesOfItem(atPath: log)
+        XCTAssertEqual((attributes[.posixPermissions] as? NSNumber)?.intValue, 0o600)
+        let unitMode = try FileManager.default.attributesOfItem(atPath: root + "/units/" + service)[.posixPermissions] as? NSNumber
+        XCTAssertEqual(unitMode?.intValue, 0o600)
+        XCTAssertTrue(runner.calls.allSatisfy { $0.environment.isEmpty && $0.arguments.first == "systemctl" && $0.arguments[1] != "--user" })
+    }
+
+    func testStartWhenTheSocketIsActiveDoesNotStartItAgain() throws {
+        let server = try server()
+        XCTAssertEqual(try lifecycle(server).start(), "started")
+        active[service] = "inactive"
+        runner.reset()
+        XCTAssertEqual(try lifecycle(server).start(), "started")
+        XCTAssertEqual(Array(calls.prefix(4)), ["show \(service)", "daemon-reload", "show \(socket)", "start \(service)"])
+    }
+
+    /// §12 item 22: a socket unit whose content changed (another work path) is rewritten and
+    /// restarted; item 13: a FIFO left by an inactive socket is removed before it starts.
+    func testChangedSocketUnitIsRewrittenAndRestarted() throws {
+        try "[Socket]\nListenFIFO=/old/path\n".write(toFile: root + "/units/" + socket, atomically: true, encoding: .utf8)
+        active[socket] = "active"
+        XCTAssertEqual(try lifecycle(try server()).start(), "started")
+        XCTAssertTrue(calls.contains("restart \(socket)"), "\(calls)")
+        XCTAssertTrue(try String(contentsOfFile: root + "/units/" + socket, encoding: .utf8).contains("SocketMode=0600"))
+    }
+
+    func testStaleFIFOOfAnInactiveSocketIsRemoved() throws {
+        let fifo = root + "/work/.systemd-services/emdoenmp238umrvnqub0.stdin"
+        try FileManager.default.createDirectory(atPath: root + "/work/.systemd-services", withIntermediateDirectories: true)
+        XCTAssertEqual(mkfifo(fifo, 0o666), 0)
+        XCTAssertEqual(try lifecycle(try server()).start(), "started")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: fifo))
+    }
+
+    /// §12 item 12: a running legacy unit (named by the raw uuid) is stopped and removed first.
+    func testLegacyUnitsAreStoppedBeforeANewStart() throws {
+        let legacy = "gameap-server-759b875e-d910-11eb-aff7-d796d7fcf7ef"
+        try "[Service]\n".write(toFile: root + "/units/\(legacy).service", atomically: true, encoding: .utf8)
+        try "[Socket]\n".write(toFile: root + "/units/\(legacy).socket", atomically: true, encoding: .utf8)
+        active[legacy + ".service"] = "inactive"
+        XCTAssertEqual(try lifecycle(try server()).start(), "started")
+        XCTAssertEqual(Array(calls.prefix(3)), ["show \(legacy).service", "stop \(legacy).socket", "stop \(legacy).service"])
+        XCTAssertFalse(FileManager.default.fileExists(atPath: root + "/units/\(legacy).service"))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: root + "/units/\(legacy).socket"))
+    }
+
+    func testFailedDaemonReloadIsAnError() throws {
+        exits["daemon-reload"] = 1
+        XCTAssertThrowsError(try lifecycle(try server()).start()) { error in
+            XCTAssertEqual(ExitStatus(for: error), .failure)
+            XCTAssertTrue("\(error)".contains("reload"), "\(error)")
+        }
+        XCTAssertFalse(calls.contains("start \(service)"))
+    }
+
+    func testAGameThatExitsAtOnceFailsTheStart() throws {
+        let server = try server()
+        runner.answer = { [unowned self] words in
+            let words = Array(words.drop { $0 == "systemctl" || $0 == "--user" })
+            if words.first == "show", words[1] == service, calls.contains("start \(service)") {
+                return CommandResult(.exited(0), output: Array("ActiveState=activating\nSubState=auto-restart\nNRestarts=1\nExecMainStatus=3\n".utf8))
+            }
+            return answer(words)
+        }
+        XCTAssertThrowsError(try lifecycle(server).start()) { error in
+            XCTAssertEqual(ExitStatus(for: error), .failure)
+            XCTAssertTrue("\(error)".contains("exited at once (status 3)"), "\(error)")
+        }
+        XCTAssertEqual(calls.last, "stop \(service)")
+    }
+
+    func testStopStopsTheSocketThenTheServiceWithoutPolling() throws {
+        active[service] = "active"
+        XCTAssertEqual(try lifecycle(try server()).stop(), "stopped")
+        XCTAssertEqual(calls, ["show \(service)", "stop \(socket)", "stop \(service)"])
+    }
+
+    /// §12 item 19: a failing `systemctl stop` gives exit status 1 and systemctl's message, not
+    /// its raw exit code; 5 (unit not loaded) means stopped.
+    func testStopFailureIsExitOneAndUnitNotLoadedIsStopped() throws {
+        active[service] = "active"
+        exits["stop \(service)"] = 1
+        XCTAssertThrowsError(try lifecycle(try server()).stop()) { error in
+            XCTAssertEqual(ExitStatus(for: error), .failure)
+            XCTAssertTrue("\(error)".contains("systemctl says no"), "\(error)")
+        }
+        exits["stop \(service)"] = 5
+        active[service] = "active"
+        XCTAssertEqual(try lifecycle(try server()).stop(), "stopped")
+    }
+
+    func testStopOfAStoppedServerSucceedsWithoutSystemctlStop() throws {
+        XCTAssertEqual(try lifecycle(try server()).stop(), "already stopped")
+        XCTAssertEqual(calls, ["show \(service)"])
+    }
+
+    /// Graceful stop: the console stop command goes into the FIFO; when systemd has already
+    /// restarted the game (a new main pid), the unit is stopped for good.
+    func testGracefulStopNoticesARestartedGame() throws {
+        let server = try server { $0.settings.append(("console_stop_command", "quit")) }
+        let directory = root + "/work/.systemd-services"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let fifo = directory + "/emdoenmp238umrvnqub0.stdin"
+        XCTAssertEqual(mkfifo(fifo, 0o600), 0)
+        let reader = open(fifo, O_RDONLY | O_NONBLOCK)
+        defer { close(reader) }
+        active[service] = "active"
+        var polls = 0
+        runner.answer = { [unowned self] words in
+            let words = Array(words.drop { $0 == "systemctl" })
+            if words.first == "show" && words[1] == service {
+                polls += 1
+                mainPID[service] = polls > 2 ? 5151 : 4242
+            }
+            return answer(words)
+        }
+        let outcome = try lifecycle(server).stop()
+        XCTAssertTrue(outcome.hasPrefix("stopped gracefully after"), outcome)
+        var buffer = [UInt8](repeating: 0, count: 64)
+        let count = read(reader, &buffer, 64)
+        XCTAssertEqual(String(decoding: buffer.prefix(max(0, count)), as: UTF8.self), "quit\n")
+        XCTAssertEqual(Array(calls.suffix(2)), ["stop \(socket)", "stop \(service)"])
+    }
+
+    /// §12 item 14: input to a server whose FIFO nobody reads fails at once.
+    func testInputNeverBlocks() throws {
+        active[service] = "active"
+        let directory = root + "/work/.systemd-services"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        XCTAssertEqual(mkfifo(directory + "/emdoenmp238umrvnqub0.stdin", 0o600), 0)
+        let began = Clock.monotonic
+        XCTAssertThrowsError(try lifecycle(try server()).send("say hi")) { error in
+            XCTAssertEqual(ExitStatus(for: error), .failure)
+            XCTAssertTrue("\(error)".contains("nothing reads"), "\(error)")
+        }
+        XCTAssertLessThan(Clock.monotonic - began, 1)
+        active[service] = "inactive"
+        XCTAssertThrowsError(try lifecycle(try server()).send("say hi")) { XCTAssertTrue("\($0)".contains("not running"), "\($0)") }
+    }
+
+    func testUninstallRemovesUnitsLogAndFIFOThenReloads() throws {
+        let server = try server()
+        XCTAssertEqual(try lifecycle(server).start(), "started")
+        runner.reset()
+        let outcome = try Installation(lifecycle(server)).uninstall()
+        XCTAssertTrue(outcome.hasPrefix("uninstalled: removed "), outcome)
+        XCTAssertEqual(calls, ["show \(service)", "stop \(socket)", "stop \(service)", "daemon-reload"])
+        XCTAssertFalse(FileManager.default.fileExists(atPath: root + "/units/" + service))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: root + "/units/" + socket))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: root + "/work/.systemd-services/emdoenmp238umrvnqub0.log"))
+    }
+
+    func testUserScopePrefixesEveryCallAndPassesTheRuntimeDirectory() throws {
+        let user = SystemdScope(kind: .user, unitsDirectory: root + "/units", user: Account.current,
+                                environment: [EnvironmentEntry("XDG_RUNTIME_DIR", "/run/user/0")])
+        let context = VerbContext.testing(runner, dryRun: true)
+        let manager = SystemdManager(scope: user)
+        _ = try manager.status(try server(), context)
+        XCTAssertEqual(runner.calls.first?.arguments.prefix(3), ["systemctl", "--user", "show"])
+        XCTAssertEqual(runner.calls.first?.environment, [EnvironmentEntry("XDG_RUNTIME_DIR", "/run/user/0")])
+    }
+
+    /// The reference's user check: with scope=user a server of another user is refused.
+    func testUserScopeRefusesAnotherUsersServer() throws {
+        let user = SystemdScope(kind: .user, unitsDirectory: root + "/units", user: Account.current)
+        let other = try server { $0.user = "daemon" }
+        XCTAssertThrowsError(try SystemdManager(scope: user).start(other, .testing(runner))) { error in
+            XCTAssertEqual(ExitStatus(for: error), .failure)
+            XCTAssertTrue("\(error)".contains("server requests user \"daemon\""), "\(error)")
+        }
+        XCTAssertTrue(runner.calls.isEmpty)
+    }
+
+    func testScopeOptionIsNormalisedAndChecked() throws {
+        XCTAssertEqual(try SystemdScope.resolve(options: ["scope": "  USER "]).kind, .user)
+        XCTAssertEqual(try SystemdScope.resolve(options: ["scope": "System"]).kind, .system)
+        XCTAssertEqual(try SystemdScope.resolve(options: [:]).unitsDirectory, "/etc/systemd/system")
+        XCTAssertTrue(try SystemdScope.resolve(options: ["scope": "user"]).unitsDirectory.hasSuffix("/.config/systemd/user"))
+        XCTAssertThrowsError(try SystemdScope.resolve(options: ["scope": "global"])) { XCTAssertEqual(ExitStatus(for: $0), .invalid) }
+    }
+
+    /// A dry run prints the unit files and every command, and writes nothing.
+    func testDryRunPlansWithoutWriting() throws {
+        let server = try server()
+        let context = VerbContext.testing(runner, dryRun: true)
+        try SystemdManager(scope: scope).start(server, context)
+        let plan = String(decoding: context.out.takeBuffered(), as: UTF8.self)
+        XCTAssertTrue(plan.contains("write \(root)/units/\(service) (mode 600):"), plan)
+        XCTAssertTrue(plan.contains("    ExecStart=\(root)/work/servers/cs/hlds_run"), plan)
+        XCTAssertFalse(plan.contains("paS$$w0rD"), "the rcon password is masked: \(plan)")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: root + "/units/" + service))
+    }
+
+    // MARK: - Start command resolution (§6.5, with §12 item 4)
+
+    func testStartCommandResolution() throws {
+        let directory = root + "/work/servers/cs"
+        func resolve(_ command: String) throws -> [String] {
+            try SystemdManager(scope: scope).startCommand(try server { $0.startCommand = command })
+        }
+        XCTAssertEqual(try resolve("./hlds_run start command"), [directory + "/hlds_run", "start", "command"])
+        XCTAssertEqual(try resolve("./hlds_run 'some quotes' \"some quotes\" args"), [directory + "/hlds_run", "some quotes", "some quotes", "args"])
+        XCTAssertEqual(try resolve("env --help").first, ExecutableLookup.resolve("env", workingDirectory: nil))
+        XCTAssertEqual(try resolve("/usr/bin/env --help"), ["/usr/bin/env", "--help"])
+        // A bare name never runs a file of the server directory (the reference ran T/env).
+        FileManager.default.createFile(atPath: directory + "/env", contents: Data("#!/bin/sh\n".utf8), attributes: [.posixPermissions: 0o755])
+        XCTAssertNotEqual(try resolve("env --help").first, directory + "/env")
+        XCTAssertEqual(try resolve("./env --help").first, directory + "/env")
+        XCTAssertThrowsError(try resolve("invalid")) { XCTAssertTrue("\($0)".contains("failed to find command 'invalid'"), "\($0)") }
+        XCTAssertThrowsError(try resolve("/usr/bin/invalid")) { XCTAssertTrue("\($0)".contains("failed to find command '/usr/bin/invalid'")) }
+        XCTAssertThrowsError(try resolve("")) { XCTAssertEqual(ExitStatus(for: $0), .invalid) }
+    }
+}
