@@ -97,9 +97,9 @@ public enum OptionTable {
     private static let command: [OptionSpec] = [
         OptionSpec(nil, "restart", group: .verb, verbs: [.start], "restart the server (stop, then start) instead of starting it",
                    apply: { invocation, _ in invocation.restart = true }),
-        OptionSpec(nil, "force", group: .verb, verbs: [.stop, .start], "stop at once, without the console stop command",
+        OptionSpec(nil, "force", group: .verb, verbs: [.stop, .start, .install], "stop at once, without the console stop command",
                    apply: { invocation, _ in invocation.options.force = true }),
-        OptionSpec(nil, "timeout", value: "SECONDS", group: .verb, verbs: [.stop, .start], "how long a graceful stop may take (stop_timeout, default 30)",
+        OptionSpec(nil, "timeout", value: "SECONDS", group: .verb, verbs: [.stop, .start, .install], "how long a graceful stop may take (stop_timeout, default 30)",
                    apply: { invocation, value in invocation.options.stopTimeout = try RecordFlags.seconds(value, "--timeout") }),
         OptionSpec(nil, "console-stop", value: "LINE", group: .verb, verbs: [.stop, .start], "the console command that stops the server gracefully (console_stop_command)",
                    apply: { invocation, value in invocation.flagSettings["console_stop_command"] = value }),

@@ -51,6 +51,8 @@ public struct Lifecycle {
             return "stopped"
         }
         let began = Clock.monotonic
+        try manager.beginGracefulStop(server, context)
+        defer { manager.endGracefulStop(server, context) }
         try send(command)
         if context.executor.isDryRun {
             try manager.stop(server, context)

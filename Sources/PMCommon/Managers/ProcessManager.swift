@@ -82,6 +82,10 @@ public protocol ProcessManager {
     func stop(_ server: Server, _ context: VerbContext) throws
     /// Removes what a server that exited by itself left behind (a dead tmux session).
     func removeExited(_ server: Server, _ context: VerbContext) throws
+    /// Called before the console stop command is sent: a manager that restarts games that
+    /// exit (systemd's `Restart=always`) turns that off until `endGracefulStop`.
+    func beginGracefulStop(_ server: Server, _ context: VerbContext) throws
+    func endGracefulStop(_ server: Server, _ context: VerbContext)
     /// The manager's own restart, or nil to let `Lifecycle` stop and start.
     func restart(_ server: Server, _ context: VerbContext) throws -> Bool
     /// The console output, at least the last `lines` lines (0: all there is).
@@ -103,6 +107,8 @@ extension ProcessManager {
     public func canTellStatus(_ server: Server) -> Bool { true }
     public func restart(_ server: Server, _ context: VerbContext) throws -> Bool { false }
     public func removeExited(_ server: Server, _ context: VerbContext) throws {}
+    public func beginGracefulStop(_ server: Server, _ context: VerbContext) throws {}
+    public func endGracefulStop(_ server: Server, _ context: VerbContext) {}
     public func canSendInput(_ server: Server) -> Bool { true }
     public func openFeed(_ server: Server, _ context: VerbContext) throws -> ConsoleFeed? { nil }
     public func hasOwnInstallation(_ server: Server) -> Bool { false }

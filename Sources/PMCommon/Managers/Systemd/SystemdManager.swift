@@ -63,6 +63,8 @@ public final class SystemdManager: ProcessManager {
         if socketChanged { try files.write(units.socketFile, text.socket, mode: 0o600, what: "socket unit") }
         try systemctl.expectSuccess(["daemon-reload"], "reload its units")
         try startSocket(units, changed: socketChanged, systemctl, files)
+        // A game that crashed in a loop leaves the unit at its start limit until this.
+        try systemctl.run(["reset-failed", units.service])
         do {
             try systemctl.expectSuccess(["start", units.service], "start \(units.service)")
         } catch let error as ManagerError {
@@ -85,10 +87,32 @@ public final class SystemdManager: ProcessManager {
         }
     }
 
-    /// After a graceful stop the game has exited, but `Restart=always` may already have
-    /// started it again: stop the unit (and its socket) for good.
+    /// After a graceful stop the game has exited: stop the socket too (and the game, should
+    /// something have started it again).
     public func removeExited(_ server: Server, _ context: VerbContext) throws {
         try stop(server, context)
+    }
+
+    /// A runtime drop-in with `Restart=no` while the game quits on its console command, so
+    /// systemd does not start it again (the drop-in lives in `/run`, and goes at the end).
+    public func beginGracefulStop(_ server: Server, _ context: VerbContext) throws {
+        let service = SystemdUnits.resolved(server, scope: scope).service
+        try GeneratedFiles(context: context, masker: server.masker)
+            .write(gracefulStopDropIn(service), "[Service]\nRestart=no\n", mode: 0o644, what: "drop-in")
+        try systemctl(context).expectSuccess(["daemon-reload"], "reload its units")
+    }
+
+    public func endGracefulStop(_ server: Server, _ context: VerbContext) {
+        let service = SystemdUnits.resolved(server, scope: scope).service
+        let dropIn = gracefulStopDropIn(service)
+        guard GeneratedFiles(context: context, masker: server.masker).remove(dropIn) else { return }
+        if !context.executor.isDryRun { rmdir(Path.directoryName(dropIn)) }
+        _ = try? systemctl(context).run(["daemon-reload"])
+    }
+
+    /// `<runtime units directory>/<service>.d/50-pm-graceful-stop.conf`.
+    func gracefulStopDropIn(_ service: String) -> String {
+        Path.join(scope.runtimeUnitsDirectory, "\(service).d", "50-pm-graceful-stop.conf")
     }
 
     public func output(_ server: Server, lines: Int, _ context: VerbContext) throws -> String {

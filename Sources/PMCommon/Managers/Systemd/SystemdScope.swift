@@ -13,14 +13,20 @@ public struct SystemdScope {
 
     public let kind: Kind
     public let unitsDirectory: String
+    /// Where runtime drop-ins go (they vanish at reboot): `/run/systemd/system`, or
+    /// `$XDG_RUNTIME_DIR/systemd/user`.
+    public let runtimeUnitsDirectory: String
     /// The user whose manager it is (user scope), or who runs the tool (system scope).
     public let user: Account?
     /// `XDG_RUNTIME_DIR` (and `DBUS_SESSION_BUS_ADDRESS`) for every `systemctl --user` call.
     public let environment: [EnvironmentEntry]
 
-    public init(kind: Kind, unitsDirectory: String, user: Account?, environment: [EnvironmentEntry] = []) {
+    public init(kind: Kind, unitsDirectory: String, runtimeUnitsDirectory: String? = nil, user: Account?,
+                environment: [EnvironmentEntry] = []) {
         self.kind = kind
         self.unitsDirectory = unitsDirectory
+        let runtime = environment.first { $0.name == "XDG_RUNTIME_DIR" }?.value ?? "/run/user/\(user?.uid ?? 0)"
+        self.runtimeUnitsDirectory = runtimeUnitsDirectory ?? (kind == .user ? Path.join(runtime, "systemd/user") : "/run/systemd/system")
         self.user = user
         self.environment = environment
     }
