@@ -8,7 +8,8 @@ build_release() {
 }
 
 # measure NAME_A NAME_B -- COMMAND_A -- COMMAND_B: both in one hyperfine run; sets MEAN_A,
-# MEAN_B (milliseconds) and RATIO (B/A).
+# MEAN_B (milliseconds) and RATIO (B/A). $AS_USER (a command prefix such as `runuser -u U --`)
+# runs hyperfine, and so both commands, as another user.
 measure() {
     local name_a=$1 name_b=$2
     shift 3
@@ -18,7 +19,8 @@ measure() {
     command_b=$1
     local json
     json=$(mktemp)
-    hyperfine -N --warmup 50 --runs "${RUNS:-500}" --export-json "$json" -n "$name_a" "${command_a[*]}" -n "$name_b" "$command_b" >&2
+    chmod 666 "$json"
+    ${AS_USER:-} hyperfine -N --warmup 50 --runs "${RUNS:-500}" --export-json "$json" -n "$name_a" "${command_a[*]}" -n "$name_b" "$command_b" >&2
     read -r MEAN_A MEAN_B RATIO < <(python3 -c '
 import json, sys
 r = json.load(open(sys.argv[1]))["results"]
