@@ -131,7 +131,7 @@ final class SystemdTests: XCTestCase {
         let start = try node.run("pm-start", [record])
         XCTAssertEqual(start.status, 1, start.stderr)
         XCTAssertTrue(start.stderr.contains("boom: missing map"), start.stderr)
-        XCTAssertTrue(start.stderr.contains("exited at once (status 3)"), start.stderr)
+        XCTAssertTrue(start.stderr.contains("the start command exited at once ("), start.stderr)
         XCTAssertEqual(try node.run("pm-status", [record]).status, 1)
     }
 
@@ -154,5 +154,22 @@ final class SystemdTests: XCTestCase {
         XCTAssertTrue(status.stderr.contains("the systemd user manager of pmtest is not running"), status.stderr)
         XCTAssertTrue(status.stderr.contains("loginctl enable-linger pmtest"), status.stderr)
         XCTAssertTrue(status.stderr.contains("XDG_RUNTIME_DIR"), status.stderr)
+    }
+
+    /// A batch query asks systemd once for all servers (the never-started one is stopped).
+    func testBatchStatusAndMetricsAskSystemdOnce() throws {
+        let running = try node.record(id: 8), stopped = try node.record(id: 9)
+        XCTAssertEqual(try node.run("pm-start", [running]).status, 0)
+        let status = try node.run("pm-status", ["-v", running, stopped])
+        XCTAssertEqual(status.status, 1, status.stderr)
+        XCTAssertEqual(status.stdout, "server 8: running\nserver 9: stopped\n")
+        XCTAssertEqual(status.stderr.components(separatedBy: "# systemctl --user show").count - 1, 1, status.stderr)
+        let metrics = try node.run("pm-metrics", ["--interval", "0.1", "-v", running, stopped])
+        XCTAssertEqual(metrics.status, 0, metrics.stderr)
+        XCTAssertTrue(metrics.stdout.contains("gameap_server_up{server_id=\"8\""), metrics.stdout)
+        XCTAssertTrue(metrics.stdout.contains("gameap_server_up{server_id=\"9\""), metrics.stdout)
+        XCTAssertEqual(metrics.stderr.components(separatedBy: "# systemctl --user show").count - 1, 2,
+                       "one snapshot, and one more for the second CPU sample: \(metrics.stderr)")
+        XCTAssertTrue(metrics.stdout.contains("gameap_server_cpu_usage_percent{server_id=\"8\""), metrics.stdout)
     }
 }

@@ -1,6 +1,7 @@
 /// Runs a verb for many servers at once and keeps their output apart: each server writes into
 /// buffers that are copied to stdout and stderr in input order as soon as every earlier server
-/// is done. One server writes straight to stdout and stderr.
+/// is done; after that, a server's channels write straight through. One server writes straight
+/// to stdout and stderr.
 public enum Batch {
     /// At most this many servers are handled at the same time.
     public static let width = 16
@@ -19,8 +20,8 @@ public enum Batch {
             lock.withLock {
                 statuses[index] = status
                 while flushed < items.count, statuses[flushed] != nil {
-                    OutputChannel.standardError.write(errs[flushed].takeBuffered())
-                    OutputChannel.standardOutput.write(outs[flushed].takeBuffered())
+                    errs[flushed].flush(into: .standardError)
+                    outs[flushed].flush(into: .standardOutput)
                     flushed += 1
                 }
             }

@@ -12,6 +12,8 @@ public final class OutputChannel {
     /// The descriptor, for a direct channel; children may then write to it themselves.
     public let descriptor: Int32?
     private var buffer: [UInt8] = []
+    /// Where a buffered channel writes once it has been flushed into it.
+    private var forward: OutputChannel?
     private let lock = Lock()
     public private(set) var isBroken = false
 
@@ -26,6 +28,10 @@ public final class OutputChannel {
         guard !bytes.isEmpty else { return }
         lock.withLock {
             guard !isBroken else { return }
+            if let forward {
+                forward.write(bytes)
+                return
+            }
             guard let descriptor else {
                 buffer += bytes
                 return
@@ -42,6 +48,16 @@ public final class OutputChannel {
 
     /// Writes a line, adding the newline.
     public func line(_ text: String) { write(Array((text + "\n").utf8)) }
+
+    /// Writes what a buffered channel collected to `target`, and sends every later write
+    /// there directly (a batch's metrics echo after the servers' turns are over).
+    public func flush(into target: OutputChannel) {
+        lock.withLock {
+            target.write(buffer)
+            buffer = []
+            forward = target
+        }
+    }
 
     /// Takes what a buffered channel collected.
     public func takeBuffered() -> [UInt8] {

@@ -137,7 +137,7 @@ final class SystemdManagerTests: XCTestCase {
         runner.answer = { [unowned self] words in
             let words = Array(words.drop { $0 == "systemctl" || $0 == "--user" })
             if words.first == "show", words[1] == service, calls.contains("start \(service)") {
-                return CommandResult(.exited(0), output: Array("ActiveState=activating\nSubState=auto-restart\nNRestarts=1\nExecMainStatus=3\n".utf8))
+                return CommandResult(.exited(0), output: Array("ActiveState=activating\nSubState=auto-restart\nNRestarts=1\nExecMainCode=1\nExecMainStatus=3\n".utf8))
             }
             return answer(words)
         }

@@ -100,4 +100,10 @@ final class SystemdMetricsTests: XCTestCase {
         XCTAssertEqual(SystemdManager.status(UnitProperties("LoadState=not-found\nActiveState=inactive\n")).state, .stopped)
         XCTAssertEqual(SystemdManager.status(UnitProperties("nonsense")).state, .unknown)
     }
+
+    func testShowOfSeveralUnitsIsSplitByBlankLines() {
+        let units = UnitProperties.units("Id=a.service\nActiveState=active\n\nId=b.service\r\nActiveState=failed\r\n\r\nno id\n")
+        XCTAssertEqual(units.keys.sorted(), ["a.service", "b.service"])
+        XCTAssertEqual(units["b.service"]?["ActiveState"], "failed")
+    }
 }

@@ -188,6 +188,7 @@ final class UnitFileTests: XCTestCase {
     func testSystemdAnalyzeVerifiesEveryGeneratedUnit() throws {
         let user = try TestUser.ensure()
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("pm-verify-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         defer { try? FileManager.default.removeItem(atPath: root) }
         let values = ["plain", "x\rExecStartPre=+/bin/evil", "x\nExecStartPre=+/bin/evil", ";", "\u{1b}[31m", "%h %n $HOME",
                       "quote\" \\\" '", "trailing\\", "tab\there"]
@@ -197,16 +198,21 @@ final class UnitFileTests: XCTestCase {
             try FileManager.default.createDirectory(atPath: server.workDirectory, withIntermediateDirectories: true)
             let program = server.workDirectory + "/hlds_run"
             FileManager.default.createFile(atPath: program, contents: Data("#!/bin/sh\n".utf8), attributes: [.posixPermissions: 0o755])
-            let scope = SystemdScope(kind: .system, unitsDirectory: "\(root)/\(index)-units", user: user)
-            let names = SystemdUnits(name: server.name, scope: scope, workPath: work)
-            let files = try UnitFiles(server: server, scope: scope, units: names, command: try Self.command(server), account: user)
-            try FileManager.default.createDirectory(atPath: scope.unitsDirectory, withIntermediateDirectories: true)
-            try files.service.write(toFile: names.serviceFile, atomically: true, encoding: .utf8)
-            try files.socket.write(toFile: names.socketFile, atomically: true, encoding: .utf8)
-            let result = try ProcessLauncher().run(CommandSpec(["systemd-analyze", "verify", names.serviceFile, names.socketFile]),
-                                                   output: .capture(limit: 1 << 16))
-            XCTAssertEqual(result.termination, .exited(0), "\(value.debugDescription): \(result.text)")
-            XCTAssertEqual(result.text, "", value.debugDescription)
+            for kind in [SystemdScope.Kind.system, .user] {
+                let scope = SystemdScope(kind: kind, unitsDirectory: "\(root)/\(index)-\(kind)-units", user: user)
+                let names = SystemdUnits(name: server.name, scope: scope, workPath: work)
+                let account = kind == .system ? user : nil
+                let files = try UnitFiles(server: server, scope: scope, units: names, command: try Self.command(server), account: account)
+                try FileManager.default.createDirectory(atPath: scope.unitsDirectory, withIntermediateDirectories: true)
+                try files.service.write(toFile: names.serviceFile, atomically: true, encoding: .utf8)
+                try files.socket.write(toFile: names.socketFile, atomically: true, encoding: .utf8)
+                // The user manager's verify needs a runtime directory of its own.
+                let verify = ["systemd-analyze"] + (kind == .user ? ["--user"] : []) + ["verify", names.serviceFile, names.socketFile]
+                let result = try ProcessLauncher().run(CommandSpec(verify, environment: [EnvironmentEntry("XDG_RUNTIME_DIR", root)]),
+                                                       output: .capture(limit: 1 << 16))
+                XCTAssertEqual(result.termination, .exited(0), "\(kind) \(value.debugDescription): \(result.text)")
+                XCTAssertEqual(result.text, "", "\(kind) \(value.debugDescription)")
+            }
         }
     }
 }

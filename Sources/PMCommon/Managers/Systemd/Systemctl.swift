@@ -40,11 +40,16 @@ struct Systemctl {
 
     /// `systemctl show` of some properties of one unit.
     func show(_ unit: String, _ properties: [String]) throws -> UnitProperties {
-        let result = try run(["show", unit, "--property=" + properties.joined(separator: ",")], readOnly: true)
+        UnitProperties(try showText(unit, properties))
+    }
+
+    /// The text of `systemctl show` for a unit or a pattern of loaded units.
+    func showText(_ unit: String, _ properties: [String]) throws -> String {
+        let result = try run(["show", unit, "--property=" + properties.joined(separator: ",")], readOnly: true, output: .capture(limit: 16 << 20))
         guard result.termination.succeeded else {
             throw ManagerError.unknown("systemctl show \(unit) \(result.termination.description): \(Self.firstLine(result.text))")
         }
-        return UnitProperties(result.text)
+        return result.text
     }
 
     /// A user manager listens on `$XDG_RUNTIME_DIR/systemd/private`; without it every

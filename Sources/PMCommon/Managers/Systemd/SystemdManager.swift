@@ -22,12 +22,13 @@ public final class SystemdManager: ProcessManager {
     /// How long a start watches the unit for a game that exits at once.
     public static let startCheck = 0.5
     static let statusProperties = ["LoadState", "ActiveState", "SubState", "MainPID", "ExecMainStartTimestampMonotonic",
-                                   "ExecMainStatus", "NRestarts", "InvocationID"]
+                                   "ExecMainCode", "ExecMainStatus", "NRestarts", "InvocationID"]
     static let metricProperties = ["MemoryCurrent", "MemoryMax", "CPUUsageNSec", "IOReadBytes", "IOWriteBytes",
                                    "IPIngressBytes", "IPEgressBytes", "TasksCurrent"]
 
     public let name = "systemd"
     public let scope: SystemdScope
+    private let snapshots = UnitSnapshots()
     private let lingerChecked = Lock()
     private var lingerWarned = false
 
@@ -42,8 +43,19 @@ public final class SystemdManager: ProcessManager {
     // MARK: - Verbs
 
     public func status(_ server: Server, _ context: VerbContext) throws -> ServerStatus {
-        let units = SystemdUnits.resolved(server, scope: scope)
-        return Self.status(try systemctl(context).show(units.service, Self.statusProperties))
+        let service = SystemdUnits.resolved(server, scope: scope).service
+        return Self.status(try properties(service, Self.statusProperties, context))
+    }
+
+    /// One unit's properties: from one `systemctl show` of all the servers' units in a batch
+    /// query, else from a `systemctl show` of that unit. A unit systemd has not loaded is not in
+    /// the batch's answer: it is inactive.
+    func properties(_ service: String, _ names: [String], _ context: VerbContext, notBefore: Double = 0) throws -> UnitProperties {
+        guard context.options.sharedQueries else { return try systemctl(context).show(service, names) }
+        let units = try snapshots.units(notBefore: notBefore) {
+            UnitProperties.units(try systemctl(context).showText("gameap-server-*.service", ["Id"] + Self.statusProperties + Self.metricProperties))
+        }
+        return units[service] ?? UnitProperties("LoadState=not-found\nActiveState=inactive\n")
     }
 
     public func start(_ server: Server, _ context: VerbContext) throws {
@@ -152,10 +164,10 @@ public final class SystemdManager: ProcessManager {
 
     public func metrics(_ server: Server, _ context: VerbContext) throws -> MetricsReport {
         let service = SystemdUnits.resolved(server, scope: scope).service
-        let systemctl = systemctl(context)
-        let properties = try systemctl.show(service, Self.statusProperties + Self.metricProperties)
-        return try SystemdMetrics(service: service, properties: properties) {
-            try systemctl.show(service, Self.statusProperties + Self.metricProperties)
+        let names = Self.statusProperties + Self.metricProperties
+        let taken = Clock.monotonic
+        return try SystemdMetrics(service: service, properties: try properties(service, names, context)) {
+            try self.properties(service, names, context, notBefore: taken + CPUBaselines.minimumGap)
         }.report
     }
 
@@ -299,14 +311,37 @@ public final class SystemdManager: ProcessManager {
             if restarted || !Self.status(properties).isRunning {
                 try systemctl.run(["stop", units.service], timeout: Systemctl.stopTimeout)
                 showLastLines(units.log, context)
-                let code = properties.count("ExecMainStatus").map(String.init) ?? "unknown"
-                throw ManagerError.failure("the start command exited at once (status \(code)); the log's last lines are above")
+                throw ManagerError.failure("the start command exited at once (\(Self.howItEnded(properties))); the log's last lines are above")
             }
         } while Clock.monotonic < deadline
+    }
+
+    /// The exit status when systemd still shows the process that exited (`ExecMainCode` 1 is
+    /// CLD_EXITED); once it has started the game again, how often it did.
+    static func howItEnded(_ properties: UnitProperties) -> String {
+        if properties.count("ExecMainCode") == 1, let status = properties.count("ExecMainStatus") { return "status \(status)" }
+        return "systemd restarted it \(properties.count("NRestarts") ?? 0) times"
     }
 
     private func showLastLines(_ log: String, _ context: VerbContext) {
         guard let text = try? LogFile.lastLines(log, count: 20) else { return }
         for line in String(decoding: text, as: UTF8.self).lines { context.err.line("    \(line)") }
+    }
+}
+
+/// The batch's `systemctl show` of every server unit, shared by the threads of a batch; a
+/// second CPU sample asks for one taken after its first (`notBefore`), fetched once for all.
+final class UnitSnapshots {
+    private let lock = Lock()
+    private var latest: (at: Double, units: Result<[String: UnitProperties], Error>)?
+
+    func units(notBefore: Double, fetch: () throws -> [String: UnitProperties]) throws -> [String: UnitProperties] {
+        try lock.withLock {
+            if let latest, latest.at >= notBefore { return try latest.units.get() }
+            let at = Clock.monotonic
+            let units = Result { try fetch() }
+            latest = (at, units)
+            return try units.get()
+        }
     }
 }

@@ -16,6 +16,23 @@ public struct UnitProperties {
 
     public subscript(_ key: String) -> String? { values[key] }
 
+    /// `systemctl show` of several units: blocks separated by blank lines, each keyed by its
+    /// `Id` property.
+    public static func units(_ text: String) -> [String: UnitProperties] {
+        var units: [String: UnitProperties] = [:]
+        var block: [Substring] = []
+        for line in text.lines + [""] {
+            if !line.isEmpty && line != "\r" {
+                block.append(line)
+                continue
+            }
+            let properties = UnitProperties(block.joined(separator: "\n"))
+            if let id = properties["Id"], !id.isEmpty { units[id] = properties }
+            block.removeAll()
+        }
+        return units
+    }
+
     /// An unsigned decimal; nil for `[not set]`, `infinity`, text, overflow and systemd's
     /// "unset" value 2^64-1.
     public func count(_ key: String) -> UInt64? {
