@@ -102,6 +102,22 @@ final class HTTPDockerAPITests: XCTestCase {
         }
     }
 
+    /// With no engine at all, the ping's connect retries are not waited out a second time
+    /// by a GET ping: two rounds (ping, request) of 0.05 + 0.1 + 0.2 s, not three.
+    func testNoEngineFailsWithTheConnectError() throws {
+        var options = HTTPOptions()
+        options.retry = RetryPolicy(retries: 3, initialDelay: 0.05)
+        let path = HTTPClientTests.socketPath()
+        let api = DockerAPI(client: HTTPClient(endpoint: EngineEndpoint(.unix(path: path)), options: options), apiVersion: nil)
+        let began = Date()
+        XCTAssertThrowsError(try api.send(HTTPRequest("GET", "/info"))) { error in
+            XCTAssertEqual(error as? HTTPError, .connectFailed(endpoint: "unix://\(path)", code: ENOENT, attempts: 4))
+        }
+        let elapsed = Date().timeIntervalSince(began)
+        XCTAssertGreaterThanOrEqual(elapsed, 0.7)
+        XCTAssertLessThan(elapsed, 0.95)
+    }
+
     func testFixedVersionNeverPings() throws {
         try engine(pingVersion: "1.47", { api, requests in
             _ = try api.send(HTTPRequest("GET", "/info"))

@@ -73,10 +73,14 @@ public final class DockerAPI {
     }
 
     /// The `Api-Version` header of `HEAD /_ping`, or of `GET /_ping` when the HEAD fails or
-    /// is not 200; an error when the GET fails too.
+    /// is not 200; an error when the GET fails too. When no engine could be reached at all,
+    /// the GET is not tried: it would only wait out the same connect retries again.
     private func pingVersionHeader() throws -> String? {
-        if let head = try? client.send(HTTPRequest("HEAD", "/_ping")), head.status == 200 {
-            return head.headers["Api-Version"]
+        do {
+            let head = try client.send(HTTPRequest("HEAD", "/_ping"))
+            if head.status == 200 { return head.headers["Api-Version"] }
+        } catch {
+            if case HTTPError.connectFailed = error { throw error }
         }
         return try ping().headers["Api-Version"]
     }
