@@ -11,7 +11,7 @@ final class HTTPClientTests: XCTestCase {
 
     private func withServer(tcp: Bool = false, _ handler: @escaping (HTTPTestPeer) -> Void,
                             _ body: (HTTPClient, HTTPTestServer) throws -> Void) throws {
-        let server = tcp ? try HTTPTestServer(tcp: false, handler: handler) : try HTTPTestServer(unix: Self.socketPath(), handler: handler)
+        let server = tcp ? try HTTPTestServer(loopbackIPv6: false, handler: handler) : try HTTPTestServer(unix: Self.socketPath(), handler: handler)
         defer { server.stop() }
         var options = HTTPOptions()
         options.readTimeout = 5
@@ -44,6 +44,18 @@ final class HTTPClientTests: XCTestCase {
                 XCTAssertEqual(got.headers["content-length"], "13")
                 XCTAssertEqual(String(decoding: got.body, as: UTF8.self), "{\"Image\":\"x\"}")
             }
+        }
+    }
+
+    /// IPv6 literals in brackets, and host names through getaddrinfo.
+    func testIPv6AndHostNames() throws {
+        for ipv6 in [true, false] {
+            let server = try HTTPTestServer(loopbackIPv6: ipv6, handler: answer("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nOK"))
+            defer { server.stop() }
+            guard case .tcp(_, let port) = server.endpoint.transport else { return XCTFail() }
+            let endpoint = try EngineEndpoint.parse(ipv6 ? "tcp://[::1]:\(port)" : "http://localhost:\(port)", source: "test")
+            XCTAssertEqual(try HTTPClient(endpoint: endpoint).send(HTTPRequest("GET", "/_ping")).text, "OK")
+            XCTAssertEqual(seen.value?.headers["host"], ipv6 ? "[::1]:\(port)" : "localhost:\(port)")
         }
     }
 

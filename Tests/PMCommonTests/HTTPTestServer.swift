@@ -31,7 +31,7 @@ final class HTTPTestServer {
     }
 
     /// A server on 127.0.0.1 (or ::1 with `ipv6`) at a free port.
-    init(tcp ipv6: Bool = false, handler: @escaping (HTTPTestPeer) -> Void) throws {
+    init(loopbackIPv6 ipv6: Bool = false, handler: @escaping (HTTPTestPeer) -> Void) throws {
         listener = socket(ipv6 ? AF_INET6 : AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var on: Int32 = 1
         setsockopt(listener, SOL_SOCKET, SO_REUSEADDR, &on, socklen_t(MemoryLayout<Int32>.size))
