@@ -56,17 +56,17 @@ public struct Lifecycle {
         try send(command)
         if context.executor.isDryRun {
             try manager.stop(server, context)
-            return "would send \(ShellWords.quote(command)), wait up to \(format(timeout)) seconds, then stop"
+            return "would send \(ShellWords.quote(command)), wait up to \(Clock.text(seconds: timeout)) seconds, then stop"
         }
         while Clock.monotonic - began < timeout {
             Clock.sleep(seconds: min(Self.stopPollInterval, max(0, timeout - (Clock.monotonic - began))))
             if Self.hasExited(since: before, now: try manager.status(server, context)) {
                 try manager.removeExited(server, context)
-                return "stopped gracefully after \(format(Clock.monotonic - began)) seconds"
+                return "stopped gracefully after \(Clock.text(seconds: Clock.monotonic - began)) seconds"
             }
         }
         try manager.stop(server, context)
-        return "stopped: forced after \(format(timeout)) seconds (the server ignored \(ShellWords.quote(command)))"
+        return "stopped: forced after \(Clock.text(seconds: timeout)) seconds (the server ignored \(ShellWords.quote(command)))"
     }
 
     /// Whether the process that ran at `before` has exited: the server stopped, or a manager
@@ -123,10 +123,5 @@ public struct Lifecycle {
         var labels = [(name: "server_id", value: String(server.record.id))]
         if !server.record.uuid.isEmpty { labels.append(("server_uuid", server.record.uuid)) }
         return labels
-    }
-
-    private func format(_ seconds: Double) -> String {
-        let tenths = (seconds * 10).rounded() / 10
-        return tenths == tenths.rounded() ? String(Int(tenths)) : String(tenths)
     }
 }

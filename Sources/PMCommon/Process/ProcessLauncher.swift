@@ -59,7 +59,7 @@ public struct ProcessLauncher: CommandRunner {
             let pid = try CStrings.with(spec.arguments) { argv in
                 try CStrings.with(environment) { envp in
                     try spawn(path: path, argv: argv, envp: envp, directory: directory, account: switchTo,
-                              detached: spec.detached, stdin: devNull, stdout: target)
+                              detached: spec.detached, stdin: devNull, stdout: target, stderr: target)
                 }
             }
             return Launched(pid: pid, pidfd: pm_pidfd_open(pid), file: file, output: output)
@@ -71,7 +71,7 @@ public struct ProcessLauncher: CommandRunner {
 
     private func spawn(path: String, argv: UnsafePointer<UnsafeMutablePointer<CChar>?>,
                        envp: UnsafePointer<UnsafeMutablePointer<CChar>?>, directory: String?,
-                       account: Account?, detached: Bool, stdin: Int32, stdout: Int32) throws -> pid_t {
+                       account: Account?, detached: Bool, stdin: Int32, stdout: Int32, stderr: Int32) throws -> pid_t {
         let groups = account?.groups ?? []
         return try path.withCString { cPath in
             try (directory ?? ".").withCString { cDirectory in
@@ -81,7 +81,7 @@ public struct ProcessLauncher: CommandRunner {
                         switch_user: account == nil ? 0 : 1, uid: account?.uid ?? 0, gid: account?.gid ?? 0,
                         groups: groupBuffer.baseAddress, group_count: Int32(groups.count),
                         new_session: detached ? 1 : 0, new_process_group: 1,
-                        stdin_fd: stdin, stdout_fd: stdout, stderr_fd: stdout)
+                        stdin_fd: stdin, stdout_fd: stdout, stderr_fd: stderr)
                     var pid: pid_t = 0
                     let rc = pm_spawn(&request, &pid)
                     guard rc == 0 else {
@@ -89,6 +89,23 @@ public struct ProcessLauncher: CommandRunner {
                     }
                     return pid
                 }
+            }
+        }
+    }
+
+    /// Starts a program the tool talks to: its standard input and output are `stream` (one
+    /// end of a socket pair), its errors go to `errors`. It runs in its own process group with
+    /// the tool's environment; the caller reaps it. (`ssh … docker system dial-stdio`.)
+    func launchConnected(_ arguments: [String], stream: Int32, errors: Int32) throws -> pid_t {
+        guard let program = arguments.first else { throw CommandError.emptyCommand }
+        guard let path = ExecutableLookup.resolve(program, workingDirectory: nil) else {
+            throw CommandError.notFound(program: program, directory: nil)
+        }
+        let environment = Self.environment([], account: nil)
+        return try CStrings.with(arguments) { argv in
+            try CStrings.with(environment) { envp in
+                try spawn(path: path, argv: argv, envp: envp, directory: nil, account: nil,
+                          detached: false, stdin: stream, stdout: stream, stderr: errors)
             }
         }
     }

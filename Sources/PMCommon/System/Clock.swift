@@ -18,6 +18,12 @@ public enum Clock {
         }
     }
 
+    /// Seconds as short text, to a tenth: `30`, `0.5`.
+    public static func text(seconds: Double) -> String {
+        let tenths = (seconds * 10).rounded() / 10
+        return tenths == tenths.rounded() && abs(tenths) < 1e15 ? String(Int(tenths)) : String(tenths)
+    }
+
     private static func now(_ clock: clockid_t) -> Double {
         var spec = timespec()
         clock_gettime(clock, &spec)

@@ -1,0 +1,97 @@
+/// The Docker Engine API over an `HTTPClient` (`containers.md` §2.1, §2.2). Request paths
+/// get the `/v{V}` prefix: V is the configured version, else the one negotiated over
+/// `/_ping` before the first request (and again before each later one until negotiation
+/// succeeds; meanwhile `/v1.55` is used). Answers of 400 and more become `HTTPError.engine`
+/// with the engine's message; 404 is `isNotFound`.
+public final class DockerAPI {
+    public let client: HTTPClient
+    private let fixedVersion: APIVersion?
+    private var negotiatedVersion: APIVersion?
+    private let lock = Lock()
+
+    public init(client: HTTPClient, apiVersion: APIVersion?) {
+        self.client = client
+        self.fixedVersion = apiVersion
+    }
+
+    public convenience init(selection: EngineSelection, options: HTTPOptions = HTTPOptions()) {
+        self.init(client: HTTPClient(endpoint: selection.endpoint, options: options), apiVersion: selection.apiVersion)
+    }
+
+    /// The version of the next request: fixed, negotiated, or the maximum while negotiation fails.
+    public var version: APIVersion {
+        if let fixedVersion { return fixedVersion }
+        return lock.withLock {
+            if let negotiatedVersion { return negotiatedVersion }
+            do {
+                negotiatedVersion = APIVersion.negotiated(engine: try pingVersionHeader())
+            } catch {
+                return APIVersion.dockerMaximum
+            }
+            return negotiatedVersion ?? APIVersion.dockerMaximum
+        }
+    }
+
+    /// Sends a request to `/v{V}` + its path and reads the whole answer.
+    public func send(_ request: HTTPRequest) throws -> HTTPResponse {
+        let versioned = self.versioned(request)
+        let response = try client.send(versioned)
+        guard response.status < 400 else { throw engineError(response, request: versioned) }
+        return response
+    }
+
+    /// Like `send`, but returns once the head is in and streams the body (logs, pull, wait).
+    public func stream(_ request: HTTPRequest) throws -> HTTPResponseStream {
+        let versioned = self.versioned(request)
+        let stream = try client.stream(versioned)
+        guard stream.status < 400 else {
+            let body = (try? stream.readAll(limit: 1 << 20)) ?? []
+            stream.close()
+            throw engineError(HTTPResponse(head: stream.head, body: body), request: versioned)
+        }
+        return stream
+    }
+
+    /// The hijacked attach (`containers.md` §2.5): `Content-Type: text/plain`, upgraded to a raw stream.
+    public func attach(_ request: HTTPRequest) throws -> HTTPUpgradedConnection {
+        var versioned = self.versioned(request)
+        if !versioned.headers.contains("Content-Type") { versioned.headers.add("Content-Type", "text/plain") }
+        return try client.upgrade(versioned)
+    }
+
+    /// `GET /_ping` (unversioned): the engine is there and answers.
+    public func ping() throws -> HTTPResponse {
+        let response = try client.send(HTTPRequest("GET", "/_ping"), bodyLimit: 1 << 10)
+        guard response.status < 400 else { throw engineError(response, request: HTTPRequest("GET", "/_ping")) }
+        return response
+    }
+
+    private func versioned(_ request: HTTPRequest) -> HTTPRequest {
+        var versioned = request
+        versioned.target = version.pathPrefix + request.target
+        return versioned
+    }
+
+    /// The `Api-Version` header of `HEAD /_ping`, or of `GET /_ping` when the HEAD fails or
+    /// is not 200; an error when the GET fails too. When no engine could be reached at all,
+    /// the GET is not tried: it would only wait out the same connect retries again.
+    private func pingVersionHeader() throws -> String? {
+        do {
+            let head = try client.send(HTTPRequest("HEAD", "/_ping"))
+            if head.status == 200 { return head.headers["Api-Version"] }
+        } catch {
+            if case HTTPError.connectFailed = error { throw error }
+        }
+        return try ping().headers["Api-Version"]
+    }
+
+    private func engineError(_ response: HTTPResponse, request: HTTPRequest) -> HTTPError {
+        var message = response.errorMessage
+        if message.isEmpty {
+            let url = "\(client.endpoint)\(request.target)"
+            message = "request returned \(response.status) for API route and version \(url), "
+                + "check if the server supports the requested API version"
+        }
+        return HTTPError.engine(status: response.status, message: message)
+    }
+}
