@@ -94,3 +94,22 @@ final class HTTPSSHTests: XCTestCase {
         }
     }
 }
+
+/// Host names are resolved outside the (static) process, with `getent ahosts`.
+final class HostResolutionTests: XCTestCase {
+    func testNumericHostsNeedNoLookupAndNamesComeFromGetent() throws {
+        let none: (String, String) -> String? = { _, _ in XCTFail("no lookup for a numeric host"); return nil }
+        XCTAssertEqual(try SocketDialer.addresses("127.0.0.1", endpoint: "tcp://127.0.0.1:1", nameService: none), ["127.0.0.1"])
+        XCTAssertEqual(try SocketDialer.addresses("::1", endpoint: "tcp://[::1]:1", nameService: none), ["::1"])
+        let answer = "::1             STREAM localhost\n::1             DGRAM  \n127.0.0.1       STREAM \n127.0.0.1       DGRAM  \n"
+        XCTAssertEqual(try SocketDialer.addresses("localhost", endpoint: "tcp://localhost:1") { database, key in
+            XCTAssertEqual(database, "ahosts")
+            XCTAssertEqual(key, "localhost")
+            return answer
+        }, ["::1", "127.0.0.1"])
+        XCTAssertThrowsError(try SocketDialer.addresses("nowhere.invalid", endpoint: "tcp://nowhere.invalid:1") { _, _ in nil }) {
+            XCTAssertTrue("\($0)".contains("nowhere.invalid"), "\($0)")
+        }
+        XCTAssertEqual(try SocketDialer.addresses("localhost", endpoint: "tcp://localhost:1").sorted().first.map(SocketDialer.isNumeric), true)
+    }
+}

@@ -4,8 +4,8 @@ import Glibc
 import Darwin
 #endif
 
-/// Opens sockets to an engine: a unix socket path, or a TCP host and port resolved with
-/// getaddrinfo(3) (IPv4, IPv6 and names, each address tried in turn). Connects are
+/// Opens sockets to an engine: a unix socket path, or a TCP host and port (IPv4, IPv6 and
+/// names, each address tried in turn). Connects are
 /// non-blocking and end at a deadline; a refused connect is reported with its errno, so the
 /// retry policy can tell it apart.
 enum SocketDialer {
@@ -36,10 +36,46 @@ enum SocketDialer {
     }
 
     static func tcp(host: String, port: Int, endpoint: String, timeout: Double) throws -> Int32 {
+        let deadline = Clock.monotonic + timeout
+        var failure: Error = HTTPError.connectFailed(endpoint: endpoint, code: ECONNREFUSED, attempts: 1)
+        for address in try addresses(host, endpoint: endpoint) {
+            do {
+                return try tcp(numeric: address, port: port, endpoint: endpoint, deadline: deadline, timeout: timeout)
+            } catch {
+                failure = error
+            }
+        }
+        throw failure
+    }
+
+    /// The numeric addresses of `host`. Names are resolved by `getent ahosts`, not by
+    /// getaddrinfo(3) in this process: the release tools are static executables, and a static C
+    /// library that loads a name-service module (`resolve`, `mdns`, `myhostname`) crashes in it.
+    static func addresses(_ host: String, endpoint: String,
+                          nameService: (String, String) -> String? = UserDatabase.getent) throws -> [String] {
+        if isNumeric(host) { return [host] }
+        let text = nameService("ahosts", host) ?? ""
+        var addresses: [String] = []
+        for line in text.lines {
+            guard let first = line.split(separator: " ").first.map(String.init), isNumeric(first), !addresses.contains(first) else { continue }
+            addresses.append(first)
+        }
+        guard !addresses.isEmpty else {
+            throw HTTPError.hostNotFound(endpoint: endpoint, host: host, reason: "no address found (getent ahosts \(host))")
+        }
+        return addresses
+    }
+
+    static func isNumeric(_ host: String) -> Bool {
+        var v4 = in_addr(), v6 = in6_addr()
+        return inet_pton(AF_INET, host, &v4) == 1 || inet_pton(AF_INET6, host, &v6) == 1
+    }
+
+    private static func tcp(numeric host: String, port: Int, endpoint: String, deadline: Double, timeout: Double) throws -> Int32 {
         var hints = addrinfo()
         hints.ai_family = AF_UNSPEC
         hints.ai_socktype = Sockets.streamType
-        hints.ai_flags = AI_NUMERICSERV
+        hints.ai_flags = AI_NUMERICSERV | AI_NUMERICHOST
         var list: UnsafeMutablePointer<addrinfo>?
         let rc = getaddrinfo(host, String(port), &hints, &list)
         guard rc == 0, let first = list else {
@@ -47,7 +83,6 @@ enum SocketDialer {
             throw HTTPError.hostNotFound(endpoint: endpoint, host: host, reason: reason)
         }
         defer { freeaddrinfo(first) }
-        let deadline = Clock.monotonic + timeout
         var failure: Error = HTTPError.connectFailed(endpoint: endpoint, code: ECONNREFUSED, attempts: 1)
         var entry: UnsafeMutablePointer<addrinfo>? = first
         while let info = entry?.pointee {
