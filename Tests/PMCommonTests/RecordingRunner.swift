@@ -14,6 +14,8 @@ final class RecordingRunner: CommandRunner {
         return result
     }
 
+    func reset() { calls = [] }
+
     /// Each call's words after the program, joined: `status -d /x`.
     var actions: [String] { calls.map { $0.arguments.dropFirst().prefix(1).joined() } }
 }
