@@ -7,8 +7,9 @@ public enum ManagerRegistry {
         switch name {
         case "simple": return SimpleManager()
         case "tmux": return TmuxManager()
+        case "winsw": return WinSWManager()
         case _ where knownNames.contains(name):
-            throw ManagerError.invalid("the \(name) manager is not available in this version of pm yet (available: simple, tmux)")
+            throw ManagerError.invalid("the \(name) manager is not available in this version of pm yet (available: simple, tmux, winsw)")
         default:
             throw ManagerError.invalid("unknown process manager \"\(name)\" (known: \(knownNames.joined(separator: ", ")))")
         }
