@@ -8,8 +8,9 @@ public enum ManagerRegistry {
         case "simple": return SimpleManager()
         case "tmux": return TmuxManager()
         case "winsw": return WinSWManager()
+        case "shawl": return ShawlManager()
         case _ where knownNames.contains(name):
-            throw ManagerError.invalid("the \(name) manager is not available in this version of pm yet (available: simple, tmux, winsw)")
+            throw ManagerError.invalid("the \(name) manager is not available in this version of pm yet (available: simple, tmux, winsw, shawl)")
         default:
             throw ManagerError.invalid("unknown process manager \"\(name)\" (known: \(knownNames.joined(separator: ", ")))")
         }
