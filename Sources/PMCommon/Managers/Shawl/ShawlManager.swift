@@ -75,10 +75,10 @@ public struct ShawlManager: WindowsServiceManager {
         let arguments = ShawlArguments(name: service, workingDirectory: server.workDirectory,
                                        logDirectory: host.path(Self.logDirectory), program: try ServiceProgram.of(server))
         let shawl = try shawlPath(runner)
+        let binPath = arguments.binPath(shawl: shawl)
         let fingerprint = ShawlFingerprint(
             command: server.template.fullCommand(template: server.config.scripts.start, command: server.record.windowsStartCommand),
-            workingDirectory: server.workDirectory, user: server.record.user, account: account, startMode: startMode,
-            binPath: arguments.binPath(shawl: shawl))
+            workingDirectory: server.workDirectory, user: server.record.user, account: account, startMode: startMode, binPath: binPath)
         try runner.ensureDirectory()
         let file = Self.fingerprintFile(service)
         let old = try runner.read(file)
@@ -98,7 +98,7 @@ public struct ShawlManager: WindowsServiceManager {
         if account == .networkService { try AccessControl(runner: runner).grantNetworkService(server.workDirectory) }
         runner.note("Creating service \(service)")
         runner.note("Service executable: \(shawl)")
-        try create(service, startMode: startMode, account: account, binPath: arguments.binPath(shawl: shawl), runner)
+        try create(service, startMode: startMode, account: account, binPath: binPath, runner)
         try runner.write(file, content, shown: content)
         return (service, existed ? .changed : .created)
     }

@@ -54,7 +54,7 @@ struct ServiceControl {
         switch try runner.exitCode(result, arguments) {
         case 0:
             runner.note("Waiting for service to stop...")
-            try waitUntil("stopped", timeout: Self.stopTimeout) { $0 != .unasked && !isRunning($0) }
+            try waitUntil("stopped", timeout: Self.stopTimeout) { !isRunning($0) }
             runner.note("Service stopped")
         case WindowsError.serviceNotActive, WindowsError.serviceDoesNotExist:
             return
