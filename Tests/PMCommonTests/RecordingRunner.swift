@@ -14,6 +14,8 @@ final class RecordingRunner: CommandRunner {
         return result
     }
 
+    func reset() { calls = [] }
+
     /// Each call's words after the program, joined: `status -d /x`.
     var actions: [String] { calls.map { $0.arguments.dropFirst().prefix(1).joined() } }
 }
@@ -24,8 +26,4 @@ extension VerbContext {
         return VerbContext(out: out, err: OutputChannel(), executor: Executor(runner: runner, echo: nil, masker: SecretMasker([]), plan: dryRun ? out : nil),
                            state: StateDirectory(path: "/tmp/pm-unit-state"), options: options)
     }
-}
-
-extension RecordingRunner {
-    func reset() { calls.removeAll() }
 }

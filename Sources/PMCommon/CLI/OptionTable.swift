@@ -203,8 +203,9 @@ public enum OptionTable {
                 invocation.consoleLine = trailing.joined(separator: " ")
             case .start:
                 // Words the caller already split (the daemon's `-- {command}`): quoted again so
-                // that splitting the start command gives exactly these words back.
-                let command = ShellWords.join(trailing)
+                // that splitting the start command gives exactly these words back, in the
+                // Windows dialect too.
+                let command = ShellWords.portableJoin(trailing)
                 invocation.recordEdits.append { record in record.startCommand = command }
             default:
                 invocation.recordFiles += trailing

@@ -19,6 +19,7 @@ struct Plan {
         if config.managerName.isEmpty { config.managerName = ManagerDetection.defaultManager() }
         self.config = config
         manager = try ManagerRegistry.manager(named: config.managerName, options: config.managerOptions)
+        if !invocation.dryRun, let reason = manager.unavailableReason { throw ManagerError.invalid(reason) }
         state = StateDirectory.standard(explicit: invocation.stateDirectory)
 
         var servers: [Server] = []
@@ -26,7 +27,8 @@ struct Plan {
         for entry in try RecordSource.read(invocation) {
             do {
                 guard let record = entry.record else { throw entry.error ?? RecordError(field: "", "unreadable") }
-                servers.append(try Server(record: record, config: config, flagSettings: invocation.flagSettings))
+                servers.append(try Server(record: record, config: config, flagSettings: invocation.flagSettings,
+                                          resolveUser: manager.usesLocalAccounts))
             } catch {
                 problems.append((entry.label, error))
             }

@@ -25,7 +25,7 @@ public struct Lifecycle {
     }
 
     public func restart() throws -> String {
-        if try manager.restart(server, context) { return "restarted" }
+        if try manager.restart(server, context) { return context.executor.isDryRun ? "would restart" : "restarted" }
         let stopped = try stop()
         try manager.start(server, context)
         return stopped == "already stopped" ? "started" : "restarted"
@@ -36,7 +36,7 @@ public struct Lifecycle {
     public func stop() throws -> String {
         guard manager.canTellStatus(server) else {
             try manager.stop(server, context)
-            return "stopped"
+            return context.executor.isDryRun ? "would stop" : "stopped"
         }
         let before = try manager.status(server, context)
         guard before.isRunning else { return "already stopped" }

@@ -9,8 +9,10 @@ public enum ManagerRegistry {
         case "simple": return SimpleManager()
         case "tmux": return TmuxManager()
         case "systemd": return try SystemdManager(options: options)
+        case "winsw": return WinSWManager()
+        case "shawl": return ShawlManager()
         case _ where knownNames.contains(name):
-            throw ManagerError.invalid("the \(name) manager is not available in this version of pm yet (available: simple, tmux, systemd)")
+            throw ManagerError.invalid("the \(name) manager is not available in this version of pm yet (available: simple, tmux, systemd, winsw, shawl)")
         default:
             throw ManagerError.invalid("unknown process manager \"\(name)\" (known: \(knownNames.joined(separator: ", ")))")
         }

@@ -72,6 +72,12 @@ public final class VerbContext {
 public protocol ProcessManager {
     /// The name users give with `-m`.
     var name: String { get }
+    /// Why the manager cannot run for real on this system (a Windows manager on Linux), or
+    /// nil. Such a manager still prints dry-run plans.
+    var unavailableReason: String? { get }
+    /// Whether the record's `su_user` is an account of this system, looked up before anything
+    /// runs (Windows managers take Windows accounts).
+    var usesLocalAccounts: Bool { get }
 
     /// Whether `status` can be asked for this server (the simple manager needs a status script).
     func canTellStatus(_ server: Server) -> Bool
@@ -104,6 +110,8 @@ public protocol ProcessManager {
 }
 
 extension ProcessManager {
+    public var unavailableReason: String? { nil }
+    public var usesLocalAccounts: Bool { true }
     public func canTellStatus(_ server: Server) -> Bool { true }
     public func restart(_ server: Server, _ context: VerbContext) throws -> Bool { false }
     public func removeExited(_ server: Server, _ context: VerbContext) throws {}

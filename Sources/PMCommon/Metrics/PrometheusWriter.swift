@@ -32,16 +32,7 @@ public enum PrometheusWriter {
     }
 
     public static func escapeLabel(_ value: String) -> String {
-        var out = ""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\\": out += "\\\\"
-            case "\"": out += "\\\""
-            case "\n": out += "\\n"
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
+        value.replacingScalars(["\\": "\\\\", "\"": "\\\"", "\n": "\\n"])
     }
 
     static func escapeHelp(_ text: String) -> String {

@@ -17,6 +17,12 @@ public struct CommandSpec: Equatable {
     public var readOnly = false
     /// The program starts a new session and outlives the tool (a server launched in the background).
     public var detached = false
+    /// What echoes and plans show instead of `arguments`, when an argument must never be
+    /// shown (`sc create ... password=******`).
+    public var shownArguments: [String]?
+    /// The arguments form a Windows command line: echoes and plans quote them with the
+    /// `CommandLineToArgvW` rules (`WindowsQuoting`), as the program will receive them.
+    public var windowsCommandLine = false
 
     public init(_ arguments: [String], workingDirectory: String? = nil, fallbackDirectory: String? = nil,
                 environment: [EnvironmentEntry] = [], account: Account? = nil, timeout: Double? = nil,

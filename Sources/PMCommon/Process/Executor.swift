@@ -31,7 +31,7 @@ public final class Executor {
             return CommandResult(.exited(0))
         }
         guard let echo else { return try runner.run(spec, output: output) }
-        echo.write("\(masker.apply(spec.workingDirectory ?? "."))# \(commandLine(spec.arguments))\n\n")
+        echo.write("\(masker.apply(spec.workingDirectory ?? "."))# \(commandLine(spec))\n\n")
         var echoed = output
         if case .discard = output { echoed = .forward(echo) }
         do {
@@ -52,7 +52,7 @@ public final class Executor {
         if let account = spec.account { text += " as \(account.name)" }
         if let directory = spec.workingDirectory { text += " in \(ShellWords.quote(masker.apply(directory)))" }
         if spec.detached { text += " (detached)" }
-        text += ":\n    \(commandLine(spec.arguments))\n"
+        text += ":\n    \(commandLine(spec))\n"
         if !spec.environment.isEmpty {
             text += "  environment:\n"
             for entry in spec.environment { text += "    \(entry.name)=\(ShellWords.quote(masker.apply(entry.value)))\n" }
@@ -60,9 +60,10 @@ public final class Executor {
         return text
     }
 
-    /// The arguments shell-quoted, each masked first (quoting could change how a secret is
-    /// spelled: `Pa$$` becomes `Pa\$\$`).
-    private func commandLine(_ arguments: [String]) -> String {
-        ShellWords.join(arguments.map(masker.apply))
+    /// The arguments as shown (`shownArguments`), shell-quoted or Windows-quoted, each masked
+    /// first (quoting could change how a secret is spelled: `Pa$$` becomes `Pa\$\$`).
+    private func commandLine(_ spec: CommandSpec) -> String {
+        let shown = (spec.shownArguments ?? spec.arguments).map(masker.apply)
+        return spec.windowsCommandLine ? WindowsQuoting.join(shown) : ShellWords.join(shown)
     }
 }

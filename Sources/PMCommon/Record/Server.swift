@@ -52,7 +52,7 @@ public struct Server {
         ], variables: self.variables))
         settings = ManagerSettings(flags: flagSettings, variables: self.variables, modMetadata: record.gameMod.metadata,
                                    gameMetadata: record.game.metadata, options: config.managerOptions)
-        masker = SecretMasker([record.rconPassword] + Array(config.users.values))
+        masker = SecretMasker([record.rconPassword] + ServiceAccount.secrets(in: config.users))
     }
 
     /// A POSIX login name: letters, digits, `_`, `.`, `-` (not first), optional final `$`.

@@ -8,6 +8,17 @@ extension String {
         return String(decoding: bytes[first...last], as: UTF8.self)
     }
 
+    /// The text with each scalar that `table` names replaced by its text, and every other
+    /// scalar passed through `other` (escapers of XML, label values, line-based files).
+    public func replacingScalars(_ table: [Unicode.Scalar: String], other: (Unicode.Scalar) -> Unicode.Scalar = { $0 }) -> String {
+        var out = ""
+        out.reserveCapacity(utf8.count)
+        for scalar in unicodeScalars {
+            if let replacement = table[scalar] { out += replacement } else { out.unicodeScalars.append(other(scalar)) }
+        }
+        return out
+    }
+
     /// The text split into lines at each LF byte (a final newline does not start an empty
     /// line). Split by bytes: as Characters, "\r\n" is one grapheme and would not be split.
     public var lines: [Substring] {

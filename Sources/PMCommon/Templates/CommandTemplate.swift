@@ -15,9 +15,12 @@ public enum TemplateError: Error, CustomStringConvertible {
 /// server's commands (`core.md` §3.3–3.4).
 public struct CommandTemplate {
     public let placeholders: Placeholders
+    /// How the templates are split into words: `windows` for Windows services.
+    public let dialect: ShellWords.Dialect
 
-    public init(placeholders: Placeholders) {
+    public init(placeholders: Placeholders, dialect: ShellWords.Dialect = .posix) {
         self.placeholders = placeholders
+        self.dialect = dialect
     }
 
     /// `BuildCommandArgs`: splits the wrapper and the server command into words first, then
@@ -27,18 +30,20 @@ public struct CommandTemplate {
     ///
     /// Deliberate difference (W-20): a *quoted* `"{command}"` in the wrapper, as in the legacy
     /// `runner.sh ... -c "{command}"` templates, becomes one argument holding the command's words
-    /// shell-quoted (`ShellWords.join`), which is what such scripts expect. The reference expands
+    /// shell-quoted (`ShellWords.join`; `WindowsQuoting.join` in the Windows dialect), which is
+    /// what such scripts expect. The reference expands
     /// it to many arguments, of which a legacy script sees only the first.
     public func arguments(wrapper: String, command: String) throws -> [String] {
         let words = try wrapperWords(wrapper)
         guard !words.isEmpty else { return [] }
         let commandWords: [String]
         do {
-            commandWords = try ShellWords.split(command).map(placeholders.replace(in:))
+            commandWords = try ShellWords.split(command, dialect: dialect).map(placeholders.replace(in:))
         } catch let error as ShellWordsError {
             throw TemplateError.command(error)
         }
-        return expand(words) { quoted in quoted ? [ShellWords.join(commandWords)] : commandWords }
+        let joined = dialect == .windows ? WindowsQuoting.join(commandWords) : ShellWords.join(commandWords)
+        return expand(words) { quoted in quoted ? [joined] : commandWords }
     }
 
     /// The argument vector for console input: the wrapper's `{command}` (quoted or not) becomes
@@ -49,7 +54,7 @@ public struct CommandTemplate {
     }
 
     private func wrapperWords(_ wrapper: String) throws -> [ShellWords.Word] {
-        do { return try ShellWords.splitMarkingQuotes(wrapper) } catch let error as ShellWordsError { throw TemplateError.wrapper(error) }
+        do { return try ShellWords.splitMarkingQuotes(wrapper, dialect: dialect) } catch let error as ShellWordsError { throw TemplateError.wrapper(error) }
     }
 
     private func expand(_ words: [ShellWords.Word], command: (_ quoted: Bool) -> [String]) -> [String] {

@@ -11,12 +11,21 @@ public struct ShellWordsError: Error, CustomStringConvertible, Equatable {
 /// POSIX-shell-like word splitting and quoting with exactly the rules of go-shellquote
 /// (`core.md` §3.5–3.6), which the reference uses for every command template.
 public enum ShellWords {
+    /// How backslashes are read. `windows` is for the commands of Windows services, where
+    /// `C:\path` must stay whole: a backslash is literal except in a run that ends at a quote,
+    /// which follows the `CommandLineToArgvW` rule (2n backslashes give n and the quote
+    /// quotes; 2n+1 give n and a literal quote), so that what `WindowsQuoting.join` quotes
+    /// splits back. Single quotes work as in `sh`. The reference instead doubles every
+    /// backslash before splitting, which breaks single-quoted paths and `\"`
+    /// (`systemd-windows.md` §2.1, §12.26).
+    public enum Dialect { case posix, windows }
+
     private static let space = UInt8(ascii: " "), tab = UInt8(ascii: "\t"), newline = UInt8(ascii: "\n")
     private static let backslash = UInt8(ascii: "\\"), single = UInt8(ascii: "'"), double = UInt8(ascii: "\"")
 
     /// Splits on space, tab and LF; quotes and backslashes as in `sh`; no expansions, no comments.
-    public static func split(_ input: String) throws -> [String] {
-        try splitMarkingQuotes(input).map(\.text)
+    public static func split(_ input: String, dialect: Dialect = .posix) throws -> [String] {
+        try splitMarkingQuotes(input, dialect: dialect).map(\.text)
     }
 
     /// A word and whether it was written as one quoted string (`"{command}"`, `'x y'`).
@@ -26,7 +35,7 @@ public enum ShellWords {
     }
 
     /// `split`, also telling which words were written wholly inside one pair of quotes.
-    public static func splitMarkingQuotes(_ input: String) throws -> [Word] {
+    public static func splitMarkingQuotes(_ input: String, dialect: Dialect = .posix) throws -> [Word] {
         let bytes = Array(input.utf8)
         var words: [Word] = []
         var word: [UInt8] = []
@@ -47,6 +56,10 @@ public enum ShellWords {
             case space, tab, newline:
                 finish()
                 index += 1
+            case backslash where dialect == .windows:
+                index = readBackslashes(bytes, from: index, quotes: [single, double], into: &word)
+                inWord = true
+                allQuoted = false
             case backslash:
                 guard index + 1 < bytes.count else { throw ShellWordsError.backslash }
                 if bytes[index + 1] != newline {
@@ -62,7 +75,7 @@ public enum ShellWords {
                 segments += 1
                 index = close + 1
             case double:
-                index = try readDoubleQuoted(bytes, from: index + 1, into: &word)
+                index = try readDoubleQuoted(bytes, from: index + 1, dialect: dialect, into: &word)
                 inWord = true
                 segments += 1
             default:
@@ -78,11 +91,15 @@ public enum ShellWords {
 
     /// Reads a double-quoted segment starting after its opening quote; returns the index after
     /// the closing quote.
-    private static func readDoubleQuoted(_ bytes: [UInt8], from start: Int, into word: inout [UInt8]) throws -> Int {
+    private static func readDoubleQuoted(_ bytes: [UInt8], from start: Int, dialect: Dialect, into word: inout [UInt8]) throws -> Int {
         var index = start
         while index < bytes.count {
             let byte = bytes[index]
             if byte == double { return index + 1 }
+            if byte == backslash && dialect == .windows {
+                index = readBackslashes(bytes, from: index, quotes: [double], into: &word)
+                continue
+            }
             if byte == backslash {
                 guard index + 1 < bytes.count else { throw ShellWordsError.doubleQuote }
                 let next = bytes[index + 1]
@@ -98,6 +115,23 @@ public enum ShellWords {
             index += 1
         }
         throw ShellWordsError.doubleQuote
+    }
+
+    /// A run of backslashes in the Windows dialect: literal, unless a quote of `quotes` follows;
+    /// then half of them, and the quote itself when their number is odd. Returns the index
+    /// after what it consumed (the quote stays when it opens or closes a quoted segment).
+    private static func readBackslashes(_ bytes: [UInt8], from start: Int, quotes: [UInt8], into word: inout [UInt8]) -> Int {
+        var end = start
+        while end < bytes.count && bytes[end] == backslash { end += 1 }
+        let count = end - start
+        guard end < bytes.count, quotes.contains(bytes[end]) else {
+            word += repeatElement(backslash, count: count)
+            return end
+        }
+        word += repeatElement(backslash, count: count / 2)
+        guard count % 2 == 1 else { return end }
+        word.append(bytes[end])
+        return end + 1
     }
 
     /// Characters that need a backslash in an unquoted word. The reference's set plus `#` and
@@ -128,6 +162,18 @@ public enum ShellWords {
     /// Joins words into one `sh` command line; `split(join(w)) == w` for every word list.
     public static func join(_ words: [String]) -> String {
         words.map(quote).joined(separator: " ")
+    }
+
+    /// Joins words so that both dialects split them back (`-- COMMAND ...` of pm-start, which
+    /// any manager may read): a word with whitespace, a backslash or a quote is single-quoted,
+    /// which both read alike; every other word is left as it is.
+    public static func portableJoin(_ words: [String]) -> String {
+        words.map { word in
+            let bytes = Array(word.utf8)
+            if bytes.isEmpty { return "''" }
+            let plain = !bytes.contains { [space, tab, newline, backslash, single, double].contains($0) }
+            return plain ? word : singleQuoted(bytes)
+        }.joined(separator: " ")
     }
 
     private static func singleQuoted(_ bytes: [UInt8]) -> String {
