@@ -67,13 +67,6 @@ final class TmuxNode {
 
     /// Polls the output until it contains `text` (up to `seconds`).
     func waitForOutput(_ record: String, containing text: String, seconds: Double = 10) throws -> String {
-        var output = ""
-        let deadline = Date().addingTimeInterval(seconds)
-        repeat {
-            output = try run("pm-output", ["--lines", "0", record]).stdout
-            if output.contains(text) { break }
-            Thread.sleep(forTimeInterval: 0.1)
-        } while Date() < deadline
-        return output
+        try Toolbox.poll(seconds: seconds, until: { $0.contains(text) }) { try run("pm-output", ["--lines", "0", record]).stdout }
     }
 }

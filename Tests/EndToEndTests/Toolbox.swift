@@ -55,4 +55,16 @@ enum Toolbox {
         }
         return Result(status: status, stdout: read(output), stderr: read(errors))
     }
+
+    /// Fetches a value every 0.1 s until `done` accepts it or `seconds` pass; the last value.
+    static func poll(seconds: Double, until done: (String) -> Bool, _ fetch: () throws -> String) rethrows -> String {
+        var value = ""
+        let deadline = Date().addingTimeInterval(seconds)
+        repeat {
+            value = try fetch()
+            if done(value) { break }
+            Thread.sleep(forTimeInterval: 0.1)
+        } while Date() < deadline
+        return value
+    }
 }
