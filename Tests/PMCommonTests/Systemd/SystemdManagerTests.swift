@@ -242,6 +242,18 @@ final class SystemdManagerTests: XCTestCase {
         XCTAssertEqual(runner.calls.first?.environment, [EnvironmentEntry("XDG_RUNTIME_DIR", "/run/user/0")])
     }
 
+    /// The linger warning appears once per run, however many servers it starts or stops.
+    func testLingerWarningOncePerRun() throws {
+        let user = try XCTUnwrap(Account.current)
+        try XCTSkipIf(FileManager.default.fileExists(atPath: "/var/lib/systemd/linger/\(user.name)"), "\(user.name) lingers here")
+        let manager = SystemdManager(scope: SystemdScope(kind: .user, unitsDirectory: root + "/units", runtimeUnitsDirectory: root + "/run", user: user))
+        let context = VerbContext.testing(runner, dryRun: true)
+        for _ in 0..<3 { try manager.start(try server(), context) }
+        try manager.stop(try server(), context)
+        let warnings = String(decoding: context.err.takeBuffered(), as: UTF8.self).components(separatedBy: "linger is disabled").count - 1
+        XCTAssertEqual(warnings, 1)
+    }
+
     /// The reference's user check: with scope=user a server of another user is refused.
     func testUserScopeRefusesAnotherUsersServer() throws {
         let user = SystemdScope(kind: .user, unitsDirectory: root + "/units", user: Account.current)
@@ -259,6 +271,11 @@ final class SystemdManagerTests: XCTestCase {
         XCTAssertEqual(try SystemdScope.resolve(options: [:]).unitsDirectory, "/etc/systemd/system")
         XCTAssertTrue(try SystemdScope.resolve(options: ["scope": "user"]).unitsDirectory.hasSuffix("/.config/systemd/user"))
         XCTAssertThrowsError(try SystemdScope.resolve(options: ["scope": "global"])) { XCTAssertEqual(ExitStatus(for: $0), .invalid) }
+        // §12 item 17: a user scope without a resolvable user is an error, not the system's paths.
+        XCTAssertThrowsError(try SystemdScope.resolve(options: ["scope": "user"], current: nil)) { error in
+            XCTAssertEqual(ExitStatus(for: error), .unknown)
+            XCTAssertTrue("\(error)".contains("has no passwd entry"), "\(error)")
+        }
     }
 
     /// A dry run prints the unit files and every command, and writes nothing.

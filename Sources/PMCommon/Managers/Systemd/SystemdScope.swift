@@ -33,13 +33,13 @@ public struct SystemdScope {
 
     /// The scope the options ask for. Unlike the reference, a user scope whose user cannot be
     /// resolved is an error, not a half-configured system scope (§12 item 17).
-    public static func resolve(options: [String: String]) throws -> SystemdScope {
+    public static func resolve(options: [String: String], current: Account? = Account.current) throws -> SystemdScope {
         let value = (options["scope"] ?? "").trimmingWhitespace.lowercased()
         switch value {
         case "", "system":
-            return SystemdScope(kind: .system, unitsDirectory: "/etc/systemd/system", user: Account.current)
+            return SystemdScope(kind: .system, unitsDirectory: "/etc/systemd/system", user: current)
         case "user":
-            guard let user = Account.current else {
+            guard let user = current else {
                 throw ManagerError.unknown("scope=user: the user running pm (uid \(geteuid())) has no passwd entry, so its systemd user manager cannot be found")
             }
             return SystemdScope(kind: .user, unitsDirectory: Path.join(user.home, ".config/systemd/user"), user: user,
