@@ -53,22 +53,17 @@ enum SocketDialer {
     /// library that loads a name-service module (`resolve`, `mdns`, `myhostname`) crashes in it.
     static func addresses(_ host: String, endpoint: String,
                           nameService: (String, String) -> String? = UserDatabase.getent) throws -> [String] {
-        if isNumeric(host) { return [host] }
+        if IPAddress.isValid(host) { return [host] }
         let text = nameService("ahosts", host) ?? ""
         var addresses: [String] = []
         for line in text.lines {
-            guard let first = line.split(separator: " ").first.map(String.init), isNumeric(first), !addresses.contains(first) else { continue }
+            guard let first = line.split(separator: " ").first.map(String.init), IPAddress.isValid(first), !addresses.contains(first) else { continue }
             addresses.append(first)
         }
         guard !addresses.isEmpty else {
             throw HTTPError.hostNotFound(endpoint: endpoint, host: host, reason: "no address found (getent ahosts \(host))")
         }
         return addresses
-    }
-
-    static func isNumeric(_ host: String) -> Bool {
-        var v4 = in_addr(), v6 = in6_addr()
-        return inet_pton(AF_INET, host, &v4) == 1 || inet_pton(AF_INET6, host, &v6) == 1
     }
 
     private static func tcp(numeric host: String, port: Int, endpoint: String, deadline: Double, timeout: Double) throws -> Int32 {

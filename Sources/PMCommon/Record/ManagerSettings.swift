@@ -19,10 +19,11 @@ public struct ManagerSettings {
     }
 
     /// The value of `key`; in `process_manager.config` a `docker_` prefix is looked up without it
-    /// first (`image` for `docker_image`), then in full.
-    public func value(_ key: String) -> String? {
-        var optionKeys = [key]
-        if key.hasPrefix("docker_") { optionKeys.insert(String(key.dropFirst("docker_".count)), at: 0) }
+    /// first (`image` for `docker_image`), then in full. `includingOptions: false` asks the
+    /// server's own sources only.
+    public func value(_ key: String, includingOptions: Bool = true) -> String? {
+        var optionKeys = includingOptions ? [key] : []
+        if includingOptions && key.hasPrefix("docker_") { optionKeys.insert(String(key.dropFirst("docker_".count)), at: 0) }
         let candidates = [flags[key], variables[key], modMetadata[key], gameMetadata[key]] + optionKeys.map { options[$0] }
         return candidates.lazy.compactMap { $0 }.first { !$0.isEmpty }
     }

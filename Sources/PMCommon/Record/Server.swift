@@ -42,17 +42,28 @@ public struct Server {
         self.variables = variables.merged
         environment = variables.environment(port: record.port, queryPort: record.effectiveQueryPort,
                                             rconPort: record.effectiveRconPort).map { EnvironmentEntry($0.name, $0.value) }
-        template = CommandTemplate(placeholders: Placeholders(builtIns: [
-            ("dir", workDirectory), ("uuid", record.uuid), ("uuid_short", record.uuidShort), ("id", String(record.id)),
+        template = CommandTemplate(placeholders: Self.placeholders(record, config, variables: self.variables, directory: workDirectory))
+        settings = ManagerSettings(flags: flagSettings, variables: self.variables, modMetadata: record.gameMod.metadata,
+                                   gameMetadata: record.game.metadata, options: config.managerOptions)
+        masker = SecretMasker([record.rconPassword] + ServiceAccount.secrets(in: config.users))
+    }
+
+    /// The templates of a command that runs elsewhere, where `{dir}` is `directory` (the
+    /// server directory inside a container, `containers.md` §9 item 13).
+    public func template(directory: String) -> CommandTemplate {
+        CommandTemplate(placeholders: Self.placeholders(record, config, variables: variables, directory: directory))
+    }
+
+    private static func placeholders(_ record: ServerRecord, _ config: DaemonConfig, variables: [String: String],
+                                     directory: String) -> Placeholders {
+        Placeholders(builtIns: [
+            ("dir", directory), ("uuid", record.uuid), ("uuid_short", record.uuidShort), ("id", String(record.id)),
             ("host", record.ip), ("ip", record.ip), ("port", String(record.port)),
             ("SERVER_PORT", String(record.port)), ("PORT", String(record.port)),
             ("query_port", String(record.effectiveQueryPort)), ("rcon_port", String(record.effectiveRconPort)),
             ("rcon_password", record.rconPassword), ("game", record.game.startCode), ("user", record.user),
             ("node_work_path", config.workPath), ("node_tools_path", config.effectiveToolsPath),
-        ], variables: self.variables))
-        settings = ManagerSettings(flags: flagSettings, variables: self.variables, modMetadata: record.gameMod.metadata,
-                                   gameMetadata: record.game.metadata, options: config.managerOptions)
-        masker = SecretMasker([record.rconPassword] + ServiceAccount.secrets(in: config.users))
+        ], variables: variables)
     }
 
     /// A POSIX login name: letters, digits, `_`, `.`, `-` (not first), optional final `$`.

@@ -1,0 +1,72 @@
+/// A server installed by the engine (`containers.md` §1.13, §2.3 Install): the installation
+/// image runs the installation script from the server directory, mounted at /mnt/server; its
+/// output goes to stderr as it comes; afterwards the files belong to the server's user.
+struct DockerInstallation {
+    let server: Server
+    let settings: ContainerSettings
+    let engine: EngineRequests
+    let context: VerbContext
+
+    var containerName: String { "gameap-install-\(server.name)" }
+
+    func run(image: String, script: String) throws -> String {
+        let reference = try ImageReference(image)
+        context.err.line("Pulling installation image \(reference.name)...")
+        try DockerManager.pull(reference, engine)
+        try createDirectory()
+        let scriptPath = try ContainerInstallation.writeScript(script, server, context)
+        defer { if !context.executor.isDryRun { FileSystem.remove(scriptPath) } }
+        _ = try? DockerManager.remove(containerName, engine, force: true)
+        let command = ContainerInstallation.command(script: script, entrypoint: settings.installationEntrypoint)
+        let body = DockerContainerSpec.installation(server, image: reference.name, command: command, user: settings.installationUser)
+        context.err.line("Creating installation container...")
+        let created = try engine.require(.json("POST", "/containers/create", query: ["name": containerName], body),
+                                         "failed to create installation container")
+        let id = (try? created.json())?["Id"]?.string ?? containerName
+        defer { _ = try? DockerManager.remove(id, engine, force: true) }
+        context.err.line("Starting installation container...")
+        try engine.require(HTTPRequest("POST", "/containers/\(id)/start"), "failed to start installation container")
+        try followLogs(id)
+        let status = try wait(id)
+        guard status == 0 else { throw ManagerError.failure("exit code \(status): installation failed (its output is above)") }
+        let owner = try ContainerInstallation.chown(server, context)
+        if !owner.isEmpty { context.err.line("Changed ownership to \(owner)") }
+        return context.executor.isDryRun ? "would install" : "installed with \(reference.name)"
+    }
+
+    private func createDirectory() throws {
+        guard FileSystem.kind(of: server.workDirectory) == .missing else { return }
+        if let plan = context.executor.plan {
+            plan.write("create directory \(ShellWords.quote(server.workDirectory))\n")
+            return
+        }
+        do {
+            try FileSystem.createDirectory(server.workDirectory, mode: 0o755)
+        } catch let error as SystemError {
+            throw ManagerError.failure("failed to create work directory: \(error)")
+        }
+    }
+
+    /// The container's output on stderr until it exits.
+    private func followLogs(_ id: String) throws {
+        guard let stream = try engine.open(HTTPRequest("GET", "/containers/\(id)/logs", query: ["follow": "1", "stdout": "1", "stderr": "1"],
+                                                       readTimeout: .infinity), "failed to follow the installation's output") else { return }
+        defer { stream.close() }
+        var decoder = MultiplexedStreamDecoder()
+        do {
+            try stream.forEach { piece in try decoder.decode(piece) { _, payload in context.err.write(Array(payload)) } }
+        } catch let error as HTTPError {
+            context.err.line("(the installation's output ended early: \(error))")
+        }
+    }
+
+    private func wait(_ id: String) throws -> Int {
+        let response = try engine.require(HTTPRequest("POST", "/containers/\(id)/wait", query: ["condition": "not-running"], readTimeout: .infinity),
+                                          "error waiting for installation container")
+        if context.executor.isDryRun { return 0 }
+        guard let status = (try? response.json())?["StatusCode"]?.integer else {
+            throw ManagerError.unknown("error waiting for installation container: no StatusCode in \(response.text.prefix(200))")
+        }
+        return status
+    }
+}

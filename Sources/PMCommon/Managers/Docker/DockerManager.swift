@@ -1,0 +1,314 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The `docker` manager (`containers.md` §1–2): each server is a container named by its XID
+/// (or `docker_container_name`; the raw uuid, the reference's legacy name, is still found),
+/// created from `docker_image` with the server directory bound at `docker_workdir`, its ports
+/// published on the server's IP, the panel's limits, and labels naming the server. It talks to
+/// the Docker Engine API with the toolbox's own HTTP client. Differences from the reference,
+/// on purpose (§9): pull errors in the progress stream fail the pull (6), memory is counted as
+/// `docker stats` counts it (8), follow and attach end when the game exits (10), metrics
+/// without stats still give `up` (11), stats are one-shot and the CPU percent comes from the
+/// state directory's baseline (12), `{dir}` is the directory inside the container (13), an
+/// image that cannot be inspected for another reason than 404 is an error, not a pull (21), a
+/// container that does not start is removed (22); see `ContainerSettings`, `ContainerPorts`,
+/// `ImageReference` for the rest.
+public final class DockerManager: ProcessManager {
+    /// Seconds the engine gives a container between SIGTERM and SIGKILL (the reference's `t=30`).
+    public static let stopGrace = 30
+    public static let startCheck = 0.5
+    /// The `process_manager.config` key for the seconds to wait on the engine.
+    public static let timeoutKey = "engine_timeout"
+
+    public let name = "docker"
+    let api: DockerAPI
+    let selection: EngineSelection
+
+    public init(options: [String: String], environment: (String) -> String? = ProcessEnvironment.value) throws {
+        do {
+            selection = try EngineSelection.docker(options: options, environment: environment)
+        } catch let error as HTTPError {
+            throw ManagerError.invalid("\(error)")
+        }
+        var http = HTTPOptions()
+        if let text = options[Self.timeoutKey] {
+            guard let seconds = Double(text.trimmingWhitespace), seconds > 0, seconds <= 86400 else {
+                throw ManagerError.invalid("process_manager.config \(Self.timeoutKey) must be a number of seconds, not \"\(text.prefix(40))\"")
+            }
+            http.readTimeout = seconds
+            http.connectTimeout = min(seconds, http.connectTimeout)
+        }
+        api = DockerAPI(selection: selection, options: http)
+    }
+
+    // MARK: - Verbs
+
+    public func status(_ server: Server, _ context: VerbContext) throws -> ServerStatus {
+        guard let container = try inspect(server, context) else { return ServerStatus(.stopped) }
+        return container.status
+    }
+
+    public func start(_ server: Server, _ context: VerbContext) throws {
+        let engine = requests(server, context)
+        let settings = try ContainerSettings(server)
+        let names = ContainerNames(server, settings)
+        guard FileSystem.kind(of: server.workDirectory) == .directory || context.executor.isDryRun else {
+            throw ManagerError.failure("the server directory \(server.workDirectory) does not exist (create it or run pm-install)")
+        }
+        let command = try server.template(directory: settings.workdir)
+            .arguments(wrapper: server.config.scripts.start, command: server.record.effectiveStartCommand)
+        guard !command.isEmpty else {
+            throw ManagerError.invalid("nothing to start: the record has no start_command and the game mod no default")
+        }
+        let body = try DockerContainerSpec.runtime(server, settings, name: names.primary, command: command, user: try Self.user(server))
+        for name in names.all { try removeIfPresent(name, engine, force: true) }
+        try ensureImage(settings.image, engine)
+        let created = try engine.require(.json("POST", "/containers/create", query: ["name": names.primary], body), "failed to create container")
+        let id = (try? created.json())?["Id"]?.string ?? names.primary
+        do {
+            try engine.require(HTTPRequest("POST", "/containers/\(id)/start"), "failed to start container")
+        } catch {
+            try? removeIfPresent(id, engine, force: true)
+            throw error
+        }
+        guard !context.executor.isDryRun else { return }
+        try checkStarted(server, name: names.primary, context)
+    }
+
+    public func stop(_ server: Server, _ context: VerbContext) throws {
+        let engine = requests(server, context)
+        let name = try resolvedName(server, context)
+        do {
+            try engine.perform(HTTPRequest("POST", "/containers/\(name)/stop", query: ["t": String(Self.stopGrace)],
+                                           readTimeout: Double(Self.stopGrace) + 60), "failed to stop container")
+        } catch let error as HTTPError where error.isNotFound {
+            return
+        } catch let error as HTTPError {
+            throw engine.managerError(error, "failed to stop container")
+        }
+        try removeIfPresent(name, engine, force: false)
+    }
+
+    /// A game that exited leaves its container; a stop removes it, as the reference's does.
+    public func removeExited(_ server: Server, _ context: VerbContext) throws {
+        try removeIfPresent(try resolvedName(server, context), requests(server, context), force: false)
+    }
+
+    public func output(_ server: Server, lines: Int, _ context: VerbContext) throws -> String {
+        let name = try resolvedName(server, context)
+        let query = ["stdout": "1", "stderr": "1", "tail": lines == 0 ? "all" : String(lines)]
+        let engine = requests(server, context)
+        let response: HTTPResponse
+        do {
+            response = try engine.perform(HTTPRequest("GET", "/containers/\(name)/logs", query: query), "failed to get container logs")
+        } catch let error as HTTPError where error.isNotFound {
+            throw ManagerError.failure("the server has no container \(name) (it was never started, or was stopped and removed)")
+        } catch let error as HTTPError {
+            throw engine.managerError(error, "failed to get container logs")
+        }
+        return String(decoding: try Self.demultiplex(response.body), as: UTF8.self)
+    }
+
+    public func sendInput(_ line: String, _ server: Server, _ context: VerbContext) throws {
+        guard let container = try inspect(server, context), container.status.isRunning else {
+            throw ManagerError.failure("the server is not running (no running container)")
+        }
+        let engine = requests(server, context)
+        guard let connection = try engine.hijack(HTTPRequest("POST", "/containers/\(container.name)/attach", query: ["stdin": "1", "stream": "1"]),
+                                                 "failed to attach to container") else { return }
+        defer { connection.close() }
+        do {
+            try connection.write(Array((line + "\n").utf8))
+        } catch let error as HTTPError {
+            throw engine.managerError(error, "failed to write to container stdin")
+        }
+    }
+
+    public func metrics(_ server: Server, _ context: VerbContext) throws -> MetricsReport {
+        guard let container = try inspect(server, context) else {
+            return MetricsReport(samples: [try Self.upSample(ServerStatus(.stopped), labels: [("container", ContainerNames(server, try ContainerSettings(server)).primary)])], cpu: nil)
+        }
+        let labels = [(name: "container", value: container.name)]
+        guard container.status.isRunning else {
+            return MetricsReport(samples: [try Self.upSample(container.status, labels: labels)], cpu: nil)
+        }
+        let engine = requests(server, context)
+        let stats = { () throws -> JSONValue? in
+            let response = try? engine.perform(HTTPRequest("GET", "/containers/\(container.name)/stats",
+                                                           query: ["stream": "false", "one-shot": "true"]), "failed to get container stats")
+            return try? response?.json()
+        }
+        return DockerStats(stats: try stats(), container: container, labels: labels, resample: stats).report
+    }
+
+    public func hasOwnInstallation(_ server: Server) -> Bool {
+        (try? ContainerSettings(server))?.hasOwnInstallation ?? false
+    }
+
+    public func install(_ server: Server, _ context: VerbContext) throws -> String {
+        let settings = try ContainerSettings(server)
+        let engine = requests(server, context)
+        guard settings.hasOwnInstallation, let image = settings.installationImage, let script = settings.installationScript else {
+            try Self.pull(settings.image, engine)
+            return "pulled \(settings.image.name)"
+        }
+        return try DockerInstallation(server: server, settings: settings, engine: engine, context: context).run(image: image, script: script)
+    }
+
+    /// Removes the containers under the current and the legacy name (the server is stopped).
+    public func uninstall(_ server: Server, _ context: VerbContext) throws -> String {
+        let engine = requests(server, context)
+        var removed: [String] = []
+        for name in ContainerNames(server, try ContainerSettings(server)).all where try removeIfPresent(name, engine, force: true) {
+            removed.append(name)
+        }
+        return removed.isEmpty ? "nothing to uninstall: the server has no container" : "uninstalled: removed container \(removed.joined(separator: ", "))"
+    }
+
+    // MARK: - Containers
+
+    /// What `GET /containers/{name}/json` says of a server's container.
+    struct Container {
+        let name: String
+        let id: String
+        let status: ServerStatus
+        let startedAt: String
+
+        init(name: String, inspection: JSONValue) {
+            self.name = name
+            id = inspection["Id"]?.string ?? name
+            startedAt = inspection["State", "StartedAt"]?.string ?? ""
+            let running = inspection["State", "Running"]?.bool ?? false
+            let started = Timestamp.parseRFC3339(startedAt)
+            if running {
+                status = ServerStatus(.running, pid: inspection["State", "Pid"]?.integer.flatMap { $0 > 0 ? $0 : nil }, startedAt: started)
+            } else {
+                status = ServerStatus(.stopped, startedAt: started, exitCode: started == nil ? nil : inspection["State", "ExitCode"]?.integer)
+            }
+        }
+    }
+
+    /// The server's container under its name, else under the legacy name; nil when neither exists.
+    func inspect(_ server: Server, _ context: VerbContext) throws -> Container? {
+        let engine = requests(server, context)
+        for name in ContainerNames(server, try ContainerSettings(server)).all {
+            do {
+                let response = try engine.perform(HTTPRequest("GET", "/containers/\(name)/json"), "failed to inspect container")
+                guard let json = try? response.json(), json["State"] != nil else {
+                    throw ManagerError.unknown("failed to inspect container \(name): the engine's answer is not a container")
+                }
+                return Container(name: name, inspection: json)
+            } catch let error as HTTPError where error.isNotFound {
+                continue
+            } catch let error as HTTPError {
+                throw engine.managerError(error, "failed to inspect container")
+            }
+        }
+        return nil
+    }
+
+    func resolvedName(_ server: Server, _ context: VerbContext) throws -> String {
+        if let container = try inspect(server, context) { return container.name }
+        return ContainerNames(server, try ContainerSettings(server)).primary
+    }
+
+    @discardableResult
+    func removeIfPresent(_ name: String, _ engine: EngineRequests, force: Bool) throws -> Bool {
+        try Self.remove(name, engine, force: force)
+    }
+
+    /// `DELETE /containers/{name}`; false when there was none.
+    @discardableResult
+    static func remove(_ name: String, _ engine: EngineRequests, force: Bool) throws -> Bool {
+        do {
+            try engine.perform(HTTPRequest("DELETE", "/containers/\(name)", query: force ? ["force": "1"] : [:]), "failed to remove container")
+            return true
+        } catch let error as HTTPError where error.isNotFound {
+            return false
+        } catch let error as HTTPError {
+            throw engine.managerError(error, "failed to remove container \(name)")
+        }
+    }
+
+    /// A game that exits within `startCheck` seconds fails the start, with its last output.
+    private func checkStarted(_ server: Server, name: String, _ context: VerbContext) throws {
+        Clock.sleep(seconds: Self.startCheck)
+        guard let container = try inspect(server, context), !container.status.isRunning else { return }
+        let lastLines = Lifecycle.lastLines((try? output(server, lines: 20, context)) ?? "", 20)
+        for line in lastLines.lines { context.err.line("    \(line)") }
+        throw ManagerError.failure("the start command exited at once (status \(container.status.exitCode.map(String.init) ?? "unknown")); its last output is above")
+    }
+
+    // MARK: - Images
+
+    /// The runtime image, pulled when the engine does not have it.
+    private func ensureImage(_ image: ImageReference, _ engine: EngineRequests) throws {
+        do {
+            try engine.perform(HTTPRequest("GET", "/images/\(image.name)/json"), "failed to inspect image")
+        } catch let error as HTTPError where error.isNotFound {
+            engine.context.err.line("Image \(image.name) not found locally, pulling...")
+            try Self.pull(image, engine)
+        } catch let error as HTTPError {
+            throw engine.managerError(error, "failed to inspect image \(image.name)")
+        }
+    }
+
+    /// `POST /images/create`, its progress on stderr; an error in the progress stream fails it.
+    static func pull(_ image: ImageReference, _ engine: EngineRequests) throws {
+        guard let stream = try engine.open(HTTPRequest("POST", "/images/create", query: image.pullQuery, readTimeout: .infinity),
+                                           "failed to pull image \(image.name)") else { return }
+        defer { stream.close() }
+        try PullProgress.follow(stream, image: image.name, to: engine.context.err)
+    }
+
+    // MARK: - Helpers
+
+    func requests(_ server: Server, _ context: VerbContext) -> EngineRequests {
+        EngineRequests(send: api.send, stream: api.stream, attach: api.attach, context: context, masker: server.masker, engineName: "docker")
+    }
+
+    /// `uid:gid` of the server's user (the tool's own without one).
+    static func user(_ server: Server) throws -> String {
+        guard let account = server.account ?? Account.current else {
+            throw ManagerError.failure("failed to get user IDs: the user running pm has no passwd entry")
+        }
+        return "\(account.uid):\(account.gid)"
+    }
+
+    /// Docker's multiplexed logs as one text (stdout and stderr in arrival order).
+    static func demultiplex(_ bytes: [UInt8]) throws -> [UInt8] {
+        var decoder = MultiplexedStreamDecoder()
+        var out: [UInt8] = []
+        do {
+            try decoder.decode(bytes) { _, payload in out += payload }
+        } catch let error as HTTPError {
+            throw ManagerError.unknown("failed to copy logs: \(error)")
+        }
+        return out
+    }
+}
+
+/// A server's container names (`containers.md` §1.4): `docker_container_name`, else the XID
+/// (or `-n` name) with the raw uuid as the legacy name.
+struct ContainerNames {
+    let primary: String
+    let legacy: String?
+
+    init(_ server: Server, _ settings: ContainerSettings) {
+        if let custom = settings.containerName {
+            primary = custom
+            legacy = nil
+        } else {
+            primary = server.name
+            let uuid = server.legacyName
+            let valid = !uuid.isEmpty && uuid != server.name && uuid.utf8.count <= 128
+                && uuid.utf8.allSatisfy { ASCII.isLetter($0) || ASCII.isDigit($0) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ".") }
+            legacy = valid ? uuid : nil
+        }
+    }
+
+    var all: [String] { [primary] + (legacy.map { [$0] } ?? []) }
+}

@@ -1,0 +1,174 @@
+import Foundation
+import XCTest
+@testable import PMCommon
+
+/// The docker manager's pure parts: image references, settings, ports, the create body, stats.
+final class ContainerSpecTests: XCTestCase {
+    /// The worked example of `containers.md` Appendix A.
+    private func server(workPath: String = "/srv/gameap", edit: (inout ServerRecord) -> Void = { _ in }) throws -> Server {
+        var record = ServerRecord()
+        record.id = 1
+        record.uuid = "3fa85f64-5717-4562-b3fc-2c963f66afa6"
+        record.ip = "10.0.0.5"
+        record.port = 27015
+        record.queryPort = 27016
+        record.rconPort = 27017
+        record.dir = "servers/cs"
+        record.startCommand = "./srcds_run -port {port} +maxplayers {maxplayers} -dir {dir}"
+        record.vars = [("maxplayers", "16"), ("docker_image", "gameap/srcds")]
+        record.ramLimit = 2 << 30
+        record.cpuLimit = 1500
+        edit(&record)
+        var config = Fixtures.config(workPath: workPath)
+        config.managerOptions = ["allowed_volumes": "/srv/shared"]
+        return try Server(record: record, config: config, resolveUser: false)
+    }
+
+    func testImageReferences() throws {
+        let table: [(String, String, String, String)] = [
+            ("nginx", "nginx:latest", "docker.io/library/nginx", "latest"),
+            ("nginx:1.21", "nginx:1.21", "docker.io/library/nginx", "1.21"),
+            ("nginx@sha256:abc123", "nginx@sha256:abc123", "docker.io/library/nginx", "sha256:abc123"),
+            ("my-registry.com/image", "my-registry.com/image:latest", "my-registry.com/image", "latest"),
+            ("my-registry.com/image:v1", "my-registry.com/image:v1", "my-registry.com/image", "v1"),
+            // §9 item 17: a registry port is not a tag.
+            ("registry:5000/game", "registry:5000/game:latest", "registry:5000/game", "latest"),
+            ("localhost/pmtest", "localhost/pmtest:latest", "localhost/pmtest", "latest"),
+            ("gameap/srcds", "gameap/srcds:latest", "docker.io/gameap/srcds", "latest"),
+            ("index.docker.io/gameap/x:2", "index.docker.io/gameap/x:2", "docker.io/gameap/x", "2"),
+        ]
+        for (text, name, fromImage, tag) in table {
+            let reference = try ImageReference(text)
+            XCTAssertEqual(reference.name, name, text)
+            XCTAssertEqual(reference.pullQuery, ["fromImage": fromImage, "tag": tag], text)
+        }
+        for bad in ["", "Upper/Case", "a b", "x:", "x@nodigest", "a//b", "x:bad tag"] {
+            XCTAssertThrowsError(try ImageReference(bad), bad) { XCTAssertEqual(ExitStatus(for: $0), .invalid) }
+        }
+    }
+
+    /// Appendix A: the create body's fields, with the labels, `{dir}` inside the container.
+    func testCreateBodyOfTheWorkedExample() throws {
+        let server = try server()
+        let settings = try ContainerSettings(server)
+        let command = try server.template(directory: settings.workdir).arguments(wrapper: "{command}", command: server.record.startCommand)
+        XCTAssertEqual(command, ["./srcds_run", "-port", "27015", "+maxplayers", "16", "-dir", "/server"])
+        let body = try DockerContainerSpec.runtime(server, settings, name: "7uk5up2n2sqm5svs5ib0", command: command, user: "1000:1000")
+        XCTAssertEqual(body["Image"]?.string, "gameap/srcds:latest")
+        XCTAssertEqual(body["User"]?.string, "1000:1000")
+        XCTAssertEqual(body["Hostname"]?.string, "7uk5up2n2sqm5svs5ib0")
+        XCTAssertEqual(body["WorkingDir"]?.string, "/server")
+        XCTAssertEqual(body["OpenStdin"], .bool(true))
+        XCTAssertEqual(body["Tty"], .bool(false))
+        let env = try XCTUnwrap(body["Env"]?.array?.compactMap(\.string))
+        for entry in ["MAXPLAYERS=16", "SERVER_PORT=27015", "PORT=27015", "QUERY_PORT=27016", "RCON_PORT=27017"] {
+            XCTAssertTrue(env.contains(entry), entry)
+        }
+        XCTAssertEqual(body["ExposedPorts"]?.object?.members.map(\.key), ["27015/tcp", "27015/udp", "27016/udp", "27017/tcp"])
+        XCTAssertEqual(JSONWriter.string(try XCTUnwrap(body["HostConfig", "PortBindings", "27016/udp"])), #"[{"HostIp":"10.0.0.5","HostPort":"27016"}]"#)
+        XCTAssertEqual(JSONWriter.string(try XCTUnwrap(body["HostConfig", "Mounts"])), #"[{"Type":"bind","Source":"/srv/gameap/servers/cs","Target":"/server"}]"#)
+        XCTAssertEqual(body["HostConfig", "Memory"]?.unsigned, 2147483648)
+        XCTAssertEqual(body["HostConfig", "NanoCpus"]?.unsigned, 1_500_000_000)
+        XCTAssertEqual(JSONWriter.string(try XCTUnwrap(body["HostConfig", "RestartPolicy"])), #"{"Name":"no","MaximumRetryCount":0}"#)
+        XCTAssertEqual(body["Labels", "gameap.server.id"]?.string, "1")
+        XCTAssertEqual(body["Labels", "gameap.server.uuid"]?.string, "3fa85f64-5717-4562-b3fc-2c963f66afa6")
+        XCTAssertNil(body["HostConfig", "Privileged"])
+    }
+
+    func testPorts() throws {
+        XCTAssertEqual(try ContainerPorts(try server().record).bindings.map(\.key), ["27015/tcp", "27015/udp", "27016/udp", "27017/tcp"])
+        XCTAssertEqual(try ContainerPorts(try server { $0.queryPort = 27015; $0.rconPort = 0 }.record).bindings.map(\.key), ["27015/tcp", "27015/udp"])
+        XCTAssertEqual(try ContainerPorts(try server { $0.port = 0; $0.queryPort = 0; $0.rconPort = 0 }.record).bindings, [])
+        XCTAssertEqual(try ContainerPorts(try server { $0.ip = "::1" }.record).hostIP, "::1")
+        XCTAssertThrowsError(try ContainerPorts(try server { $0.ip = "game.example.com" }.record)) { XCTAssertEqual(ExitStatus(for: $0), .invalid) }
+    }
+
+    func testSettingsParsing() throws {
+        let settings = try ContainerSettings(try server { record in
+            record.vars += [("docker_capabilities", " net_admin, SYS_NICE ,,CAP_NET_RAW"), ("docker_dns", " 8.8.8.8 , 1.1.1.1"),
+                            ("docker_privileged", "true"), ("docker_network_mode", "host"), ("docker_workdir", "/game/")]
+            record.ramLimit = 0
+            record.cpuLimit = 0
+            record.vars += [("docker_memory_limit", "512m"), ("docker_cpu_limit", "2.5")]
+        })
+        XCTAssertEqual(settings.capabilities, ["CAP_NET_ADMIN", "CAP_NET_RAW", "CAP_SYS_NICE"])
+        XCTAssertEqual(settings.dns, ["8.8.8.8", "1.1.1.1"])
+        XCTAssertTrue(settings.privileged)
+        XCTAssertTrue(settings.hostNetwork)
+        XCTAssertEqual(settings.workdir, "/game")
+        XCTAssertEqual(settings.memoryLimit, 512 << 20)
+        XCTAssertEqual(settings.cpuLimit, 2500)
+        XCTAssertEqual(try ContainerSettings.bytes("2g"), 2 << 30)
+        XCTAssertEqual(try ContainerSettings.bytes("1024k"), 1 << 20)
+        XCTAssertEqual(try ContainerSettings.bytes("1073741824"), 1 << 30)
+        for bad in ["", "lots", "-1m", "1x"] { XCTAssertThrowsError(try ContainerSettings.bytes(bad), bad) }
+        XCTAssertThrowsError(try ContainerSettings(try server { $0.vars.append(("docker_dns", "dns.example")) }))
+        XCTAssertThrowsError(try ContainerSettings(try server { $0.vars.append(("docker_capabilities", "NET ADMIN")) }))
+        // §9 item 25: a container name in process_manager.config is not shared by every server.
+        var config = Fixtures.config(workPath: "/srv/gameap")
+        config.managerOptions = ["container_name": "shared"]
+        var record = try server().record
+        XCTAssertNil(try ContainerSettings(try Server(record: record, config: config, resolveUser: false)).containerName)
+        record.vars.append(("docker_container_name", "my-cs"))
+        XCTAssertEqual(try ContainerSettings(try Server(record: record, config: config, resolveUser: false)).containerName, "my-cs")
+    }
+
+    /// §9 item 24: volumes stay inside the server directory, the work path or the allow-list.
+    func testExtraVolumes() throws {
+        let server = try server()
+        let both = try ContainerMount.extraVolumes(#"["data:/data", "/srv/shared/maps:/maps:ro"]"#, server: server)
+        XCTAssertEqual(both, [ContainerMount(source: "/srv/gameap/servers/cs/data", target: "/data"),
+                              ContainerMount(source: "/srv/shared/maps", target: "/maps", readOnly: true)])
+        XCTAssertEqual(try ContainerMount.extraVolumes("data:/data, /srv/gameap/common:/common:rw", server: server).count, 2)
+        XCTAssertEqual(try ContainerMount.extraVolumes("", server: server), [])
+        for bad in ["../../etc:/etc", "/etc:/host-etc", "/srv/sharedx:/x", "invalid", "a:relative", "a:/b:z", "a:/b:ro:x"] {
+            XCTAssertThrowsError(try ContainerMount.extraVolumes(bad, server: server), bad) { XCTAssertEqual(ExitStatus(for: $0), .invalid) }
+        }
+    }
+
+    func testInstallationCommandFromTheShebang() {
+        let path = "/mnt/server/.gameap_install.sh"
+        XCTAssertEqual(ContainerInstallation.command(script: "echo hi", entrypoint: nil), ["/bin/sh", "-e", path])
+        XCTAssertEqual(ContainerInstallation.command(script: "#!/bin/bash -ex\necho", entrypoint: nil), ["/bin/bash", "-ex", path])
+        XCTAssertEqual(ContainerInstallation.command(script: "#!/usr/bin/env -S bash -e\n", entrypoint: nil), ["/usr/bin/env", "-S", "bash", "-e", path])
+        XCTAssertEqual(ContainerInstallation.command(script: "#!/usr/bin/env python3\r\n", entrypoint: nil), ["/usr/bin/env", "python3", path])
+        XCTAssertEqual(ContainerInstallation.command(script: "#!/bin/bash", entrypoint: "ash"), ["/bin/ash", "-e", path])
+        XCTAssertEqual(ContainerInstallation.normalizedScript("a\r\nb\rc\n"), "a\nb\nc\n")
+    }
+
+    func testStatsLikeDockerStats() throws {
+        let stats = try JSONParser.parse(Array("""
+            {"cpu_stats":{"cpu_usage":{"total_usage":2500000000}},
+             "memory_stats":{"usage":10000,"limit":40000,"stats":{"inactive_file":2000}},
+             "networks":{"eth0":{"rx_bytes":5,"tx_bytes":7},"eth1":{"rx_bytes":1,"tx_bytes":1}},
+             "blkio_stats":{"io_service_bytes_recursive":[{"op":"Read","value":3},{"op":"write","value":4},{"op":"Total","value":7},{"op":"read","value":1}]},
+             "pids_stats":{"current":3}}
+            """.utf8))
+        let container = DockerManager.Container(name: "c1", inspection: try JSONParser.parse(Array(#"{"Id":"abc","State":{"Running":true,"Pid":9,"StartedAt":"2026-11-27T03:56:12.5Z"}}"#.utf8)))
+        let report = DockerStats(stats: stats, container: container, labels: [("container", "c1")]) { nil }.report
+        func value(_ family: MetricFamily) -> MetricSample.Value? { report.samples.first { $0.family == family }?.value }
+        XCTAssertEqual(value(.memoryUsageBytes), .unsigned(8000), "inactive file pages are not counted")
+        XCTAssertEqual(value(.memoryLimitBytes), .unsigned(40000))
+        XCTAssertEqual(value(.memoryUsagePercent), .real(20))
+        XCTAssertEqual(value(.networkReceiveBytesTotal), .unsigned(6))
+        XCTAssertEqual(value(.networkTransmitBytesTotal), .unsigned(8))
+        XCTAssertEqual(value(.blockIOReadBytesTotal), .unsigned(4))
+        XCTAssertEqual(value(.blockIOWriteBytesTotal), .unsigned(4))
+        XCTAssertEqual(value(.processPIDs), .unsigned(3))
+        XCTAssertEqual(value(.cpuSecondsTotal), .real(2.5))
+        XCTAssertEqual(report.cpu?.identity, "abc@2026-11-27T03:56:12.5Z")
+        XCTAssertEqual(container.status.startedAt ?? 0, 1_795_751_772.5, accuracy: 0.001)
+        // §9 item 11: no stats still gives up.
+        let none = DockerStats(stats: nil, container: container, labels: [("container", "c1")]) { nil }.report
+        XCTAssertEqual(none.samples.map(\.family), [.up])
+    }
+
+    func testRFC3339() {
+        XCTAssertEqual(Timestamp.parseRFC3339("1970-01-01T00:00:00Z"), 0)
+        XCTAssertEqual(Timestamp.parseRFC3339("2026-11-27T03:56:12.123456789Z") ?? 0, 1_795_751_772.123456789, accuracy: 1e-6)
+        XCTAssertEqual(Timestamp.parseRFC3339("2026-11-27T05:56:12+02:00"), 1_795_751_772)
+        XCTAssertNil(Timestamp.parseRFC3339("0001-01-01T00:00:00Z"), "Go's zero time")
+        XCTAssertNil(Timestamp.parseRFC3339("yesterday"))
+        XCTAssertEqual(Timestamp.rfc3339(1_795_751_772), "2026-11-27T03:56:12Z")
+    }
+}
