@@ -44,26 +44,22 @@ struct EngineRequests {
 
     /// A streamed answer (pull progress, logs, wait); nil in a dry run for a changing request.
     func open(_ request: HTTPRequest, _ what: String) throws -> HTTPResponseStream? {
-        if let plan = planned(request) {
-            plan.write(describe(request))
-            return nil
-        }
-        echo(request)
-        do {
-            return try stream(request)
-        } catch let error as HTTPError {
-            throw managerError(error, what)
-        }
+        try sendOrPlan(request, what, stream)
     }
 
+    /// A hijacked attach; nil in a dry run.
     func hijack(_ request: HTTPRequest, _ what: String) throws -> HTTPUpgradedConnection? {
+        try sendOrPlan(request, what, attach)
+    }
+
+    private func sendOrPlan<Answer>(_ request: HTTPRequest, _ what: String, _ call: (HTTPRequest) throws -> Answer) throws -> Answer? {
         if let plan = planned(request) {
             plan.write(describe(request))
             return nil
         }
         echo(request)
         do {
-            return try attach(request)
+            return try call(request)
         } catch let error as HTTPError {
             throw managerError(error, what)
         }
