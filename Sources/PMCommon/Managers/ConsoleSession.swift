@@ -73,12 +73,21 @@ public struct ConsoleSession {
                 Clock.sleep(seconds: max(0, nextOutput - Clock.monotonic))
             }
             if Clock.monotonic >= nextOutput {
-                try printNew()
+                do {
+                    try printNew()
+                } catch {
+                    // The output may have gone with the server (a container removed as it stopped).
+                    guard try manager.status(server, context).isRunning else {
+                        context.err.line("\(server.label): the server has stopped")
+                        return
+                    }
+                    throw error
+                }
                 nextOutput = Clock.monotonic + interval
             }
             if Clock.monotonic >= nextStatus {
                 guard try manager.status(server, context).isRunning else {
-                    try printNew()
+                    try? printNew()
                     context.err.line("\(server.label): the server has stopped")
                     return
                 }

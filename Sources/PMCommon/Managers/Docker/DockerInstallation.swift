@@ -1,6 +1,8 @@
 /// A server installed by the engine (`containers.md` §1.13, §2.3 Install): the installation
 /// image runs the installation script from the server directory, mounted at /mnt/server; its
-/// output goes to stderr as it comes; afterwards the files belong to the server's user.
+/// output goes to stderr as it comes; afterwards the files belong to the server's user. The
+/// installation image is pulled only when the engine does not have it (the reference pulled
+/// it every time, which fails on a node without a registry).
 struct DockerInstallation {
     let server: Server
     let settings: ContainerSettings
@@ -11,8 +13,7 @@ struct DockerInstallation {
 
     func run(image: String, script: String) throws -> String {
         let reference = try ImageReference(image)
-        context.err.line("Pulling installation image \(reference.name)...")
-        try DockerManager.pull(reference, engine)
+        try DockerManager.ensureImage(reference, engine)
         try createDirectory()
         let scriptPath = try ContainerInstallation.writeScript(script, server, context)
         defer { if !context.executor.isDryRun { FileSystem.remove(scriptPath) } }

@@ -65,7 +65,7 @@ public final class DockerManager: ProcessManager {
         }
         let body = try DockerContainerSpec.runtime(server, settings, name: names.primary, command: command, user: try Self.user(server))
         for name in names.all { try removeIfPresent(name, engine, force: true) }
-        try ensureImage(settings.image, engine)
+        try Self.ensureImage(settings.image, engine)
         let created = try engine.require(.json("POST", "/containers/create", query: ["name": names.primary], body), "failed to create container")
         let id = (try? created.json())?["Id"]?.string ?? names.primary
         do {
@@ -244,8 +244,8 @@ public final class DockerManager: ProcessManager {
 
     // MARK: - Images
 
-    /// The runtime image, pulled when the engine does not have it.
-    private func ensureImage(_ image: ImageReference, _ engine: EngineRequests) throws {
+    /// An image, pulled when the engine does not have it.
+    static func ensureImage(_ image: ImageReference, _ engine: EngineRequests) throws {
         do {
             try engine.perform(HTTPRequest("GET", "/images/\(image.name)/json"), "failed to inspect image")
         } catch let error as HTTPError where error.isNotFound {

@@ -1,0 +1,241 @@
+import Foundation
+import XCTest
+import PMCommon
+
+/// `-m docker` against a real dockerd (see `DockerNode`), and against stub engines for faults.
+final class DockerTests: XCTestCase {
+    private var node: DockerNode!
+
+    override func setUpWithError() throws { node = try DockerNode() }
+    override func tearDown() { node?.tearDown() }
+
+    /// The game: echoes console lines, saves and exits on `quit`, exits on SIGTERM.
+    static let game = """
+        #!/bin/sh
+        trap 'echo terminated; exit 0' TERM
+        echo "game up in $(pwd) as $(id -u) on port $SERVER_PORT map $DEFAULT_MAP"
+        while read -r line; do
+          case "$line" in
+            quit) echo "saving world... bye"; exit 0 ;;
+            *) echo "got:$line" ;;
+          esac
+        done
+        """
+
+    func testLifecycleFromInstallToUninstall() throws {
+        let script = """
+            #!/bin/sh -e
+            echo "installing into $(pwd)"
+            mkdir -p /mnt/server/data
+            echo v1 > /mnt/server/data/version
+            cat > /mnt/server/game.sh <<'GAME'
+            \(Self.game)
+            GAME
+            chmod 755 /mnt/server/game.sh
+            echo installed
+            """
+        let record = try node.record(id: 1, command: "{dir}/game.sh",
+                                     vars: ["docker_installation_image": DockerNode.image, "docker_installation_script": script, "default_map": "de_dust2"],
+                                     extra: #", "settings": [{"name": "console_stop_command", "value": "quit"}]"#)
+        let check = try node.run("pm-install", ["--check", record])
+        XCTAssertEqual(check.status, 0, check.stdout + check.stderr)
+
+        let install = try node.run("pm-install", [record])
+        XCTAssertEqual(install.status, 0, install.stderr)
+        XCTAssertTrue(install.stderr.contains("installing into /mnt/server"), install.stderr)
+        XCTAssertTrue(install.stderr.contains("installed"), install.stderr)
+        let pmtest = try XCTUnwrap(Account.lookup(name: "pmtest"))
+        let directory = node.workPath + "/servers/d1"
+        for path in [directory, directory + "/data", directory + "/data/version", directory + "/game.sh"] {
+            let owner = try FileManager.default.attributesOfItem(atPath: path)[.ownerAccountID] as? NSNumber
+            XCTAssertEqual(owner?.uint32Value, pmtest.uid, path)
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: directory + "/.gameap_install.sh"), "the script is removed")
+        XCTAssertEqual(try node.containers().count, 0, "the installation container is removed")
+
+        let start = try node.run("pm-start", [record])
+        XCTAssertEqual(start.status, 0, start.stderr)
+        XCTAssertEqual(try node.run("pm-start", [record]).stdout, "server 1: already running\n")
+        let status = try node.run("pm-status", ["--json", record])
+        XCTAssertEqual(status.status, 0, status.stderr)
+        let object = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any])
+        XCTAssertEqual(object["name"] as? String, node.name(1))
+        XCTAssertEqual(object["state"] as? String, "running")
+        XCTAssertNotNil(object["pid"] as? Int)
+        XCTAssertNotNil(object["started_at"] as? String)
+
+        let banner = try node.waitForOutput(record, containing: "game up")
+        XCTAssertTrue(banner.contains("game up in /server as \(pmtest.uid) on port 28010 map de_dust2"), banner)
+        for line in ["hello world", "-n C-c ;x", "third"] { XCTAssertEqual(try node.run("pm-input", ["-c", line, record]).status, 0) }
+        let echoed = try node.waitForOutput(record, containing: "got:third")
+        XCTAssertTrue(echoed.contains("got:hello world\ngot:-n C-c ;x\ngot:third"), echoed)
+
+        // pm-input --attach: lines in, console out, and it ends at the end of its input.
+        let attach = try node.run("pm-input", ["--attach", "--lines", "1", record], stdin: "attached-1\nattached-2\n", timeout: 30)
+        XCTAssertEqual(attach.status, 0, attach.stderr)
+        XCTAssertTrue(attach.stdout.contains("got:attached-2"), attach.stdout)
+
+        let labels = try XCTUnwrap(try node.containers().first?["Labels"] as? [String: String])
+        XCTAssertEqual(labels["gameap.server.id"], "1")
+        XCTAssertEqual(labels["gameap.server.uuid"], node.uuid(1))
+
+        let stop = try node.run("pm-stop", [record])
+        XCTAssertEqual(stop.status, 0, stop.stderr)
+        XCTAssertTrue(stop.stdout.hasPrefix("server 1: stopped gracefully after"), stop.stdout)
+        XCTAssertEqual(try node.run("pm-status", [record]).status, 1)
+        XCTAssertEqual(try node.containers().count, 0)
+
+        // A console stop command the game ignores: forced after the timeout. Meanwhile
+        // pm-output --follow streams, and ends when the container is gone.
+        XCTAssertEqual(try node.run("pm-start", [record]).status, 0)
+        let follow = try Toolbox.shell("(sleep 1; \(ShellWords.join([Toolbox.path("pm-input"), "-m", "docker", "-o", "host=\(node.host)", "--work-path", node.workPath, "-c", "while-following", record]))) >/dev/null & "
+                                       + "(sleep 3; \(ShellWords.join([Toolbox.path("pm-stop"), "-m", "docker", "-o", "host=\(node.host)", "--work-path", node.workPath, "--force", record]))) >/dev/null & "
+                                       + ShellWords.join([Toolbox.path("pm-output"), "-m", "docker", "-o", "host=\(node.host)", "--work-path", node.workPath, "--follow", record]),
+                                       timeout: 30)
+        XCTAssertEqual(follow.status, 0, follow.stderr)
+        XCTAssertTrue(follow.stdout.contains("got:while-following"), follow.stdout)
+        XCTAssertTrue(follow.stderr.contains("the server has stopped"), follow.stderr)
+        XCTAssertEqual(try node.run("pm-start", [record]).status, 0)
+        let forced = try node.run("pm-stop", ["--timeout", "1", "--console-stop", "ignored", record])
+        XCTAssertEqual(forced.stdout, "server 1: stopped: forced after 1 seconds (the server ignored ignored)\n", forced.stderr)
+        XCTAssertEqual(try node.run("pm-status", [record]).status, 1)
+
+        let uninstall = try node.run("pm-install", ["--uninstall", record])
+        XCTAssertEqual(uninstall.status, 0, uninstall.stderr)
+    }
+
+    /// Ports on 127.0.0.1 over TCP and UDP, limits in the HostConfig and enforced, a volume.
+    func testPortsLimitsAndVolumes() throws {
+        let tools = node.root + "/tools"
+        try FileManager.default.createDirectory(atPath: tools, withIntermediateDirectories: true)
+        try Self.udpEcho.write(toFile: tools + "/udpecho.c", atomically: true, encoding: .utf8)
+        let compiled = try Toolbox.shell("clang -static -O1 -o \(tools)/udpecho \(tools)/udpecho.c")
+        XCTAssertEqual(compiled.status, 0, compiled.stderr)
+        let script = """
+            #!/bin/sh
+            echo hello-over-tcp > /server/index.html
+            httpd -p 28020 -h /server
+            ./udpecho 28020 &
+            cat /data/greeting.txt
+            head -c 100000000 /dev/zero | sort > /dev/null || echo memory-limit-enforced
+            trap 'exit 0' TERM
+            echo ready
+            while read -r line; do echo "got:$line"; done
+            """
+        let record = try node.record(id: 2, command: "./serve.sh", files: ["serve.sh": script],
+                                     vars: ["docker_volumes": "shared:/data:ro"],
+                                     extra: #", "ram_limit": 67108864, "cpu_limit": 500"#)
+        let shared = node.workPath + "/servers/d2/shared"
+        try FileManager.default.createDirectory(atPath: shared, withIntermediateDirectories: true)
+        try "from-the-volume\n".write(toFile: shared + "/greeting.txt", atomically: true, encoding: .utf8)
+        _ = try Toolbox.shell("cp \(tools)/udpecho \(node.workPath)/servers/d2/ && chown -R pmtest: \(node.workPath)/servers/d2")
+
+        let start = try node.run("pm-start", [record])
+        XCTAssertEqual(start.status, 0, start.stderr)
+        let output = try node.waitForOutput(record, containing: "ready", seconds: 30)
+        XCTAssertTrue(output.contains("from-the-volume"), output)
+        XCTAssertTrue(output.contains("memory-limit-enforced"), output)
+        XCTAssertEqual(try Toolbox.shell("curl -sS http://127.0.0.1:28020/index.html").stdout, "hello-over-tcp\n")
+        let udp = try Toolbox.shell("python3 -c \(ShellWords.quote(Self.udpClient))")
+        XCTAssertEqual(udp.stdout, "echo:ping\n", udp.stderr)
+
+        let inspected = try XCTUnwrap(try node.engine("/containers/\(node.name(2))/json") as? [String: Any])
+        let host = try XCTUnwrap(inspected["HostConfig"] as? [String: Any])
+        XCTAssertEqual(host["Memory"] as? Int, 67108864)
+        XCTAssertEqual(host["NanoCpus"] as? Int, 500_000_000)
+        let mounts = try XCTUnwrap(inspected["Mounts"] as? [[String: Any]])
+        XCTAssertTrue(mounts.contains { $0["Destination"] as? String == "/data" && $0["RW"] as? Bool == false }, "\(mounts)")
+
+        let metrics = try node.run("pm-metrics", ["--interval", "0.2", record])
+        XCTAssertEqual(metrics.status, 0, metrics.stderr)
+        XCTAssertEqual(try Prometheus.value(metrics.stdout, "gameap_server_up"), 1)
+        XCTAssertGreaterThan(try XCTUnwrap(Prometheus.value(metrics.stdout, "gameap_server_memory_usage_bytes")), 0)
+        XCTAssertEqual(try Prometheus.value(metrics.stdout, "gameap_server_memory_limit_bytes"), 67108864)
+        XCTAssertGreaterThanOrEqual(try XCTUnwrap(Prometheus.value(metrics.stdout, "gameap_server_process_pids")), 1)
+        XCTAssertNotNil(Prometheus.value(metrics.stdout, "gameap_server_network_receive_bytes_total"))
+        XCTAssertNotNil(Prometheus.value(metrics.stdout, "gameap_server_cpu_usage_percent"), metrics.stdout)
+        XCTAssertTrue(metrics.stdout.contains("container=\"\(node.name(2))\""), metrics.stdout)
+        XCTAssertEqual(try Toolbox.shell("promtool check metrics", stdin: Data(metrics.stdout.utf8)).status, 0)
+        XCTAssertEqual(try node.run("pm-stop", ["--force", record]).status, 0)
+    }
+
+    func testMissingImageFailsThePullAndLeavesNothing() throws {
+        let record = try node.record(id: 3, command: "sleep 60", vars: ["docker_image": "localhost/no-such-image:1"])
+        let start = try node.run("pm-start", [record])
+        XCTAssertEqual(start.status, 1, start.stderr)
+        XCTAssertTrue(start.stderr.contains("pulling"), start.stderr)
+        XCTAssertTrue(start.stderr.contains("pm-start: server 3: failed to pull image localhost/no-such-image:1"), start.stderr)
+        XCTAssertEqual(try node.containers().count, 0)
+    }
+
+    /// Bad records never reach the engine: exit 2 and one line.
+    func testBadSettingsAreRefusedBeforeAnyRequest() throws {
+        for (vars, message) in [(["docker_volumes": "/etc:/host-etc"], "outside the work path"),
+                                (["docker_volumes": "../../..:/up"], "leaves the server directory"),
+                                (["docker_image": "Not A Reference"], "is not a valid reference")] {
+            let record = try node.record(id: 4, command: "sleep 60", vars: vars)
+            let start = try node.run("pm-start", [record])
+            XCTAssertEqual(start.status, 2, start.stderr)
+            XCTAssertEqual(start.stderrLines.count, 1, start.stderr)
+            XCTAssertTrue(start.stderr.contains(message), start.stderr)
+        }
+        XCTAssertEqual(try node.containers().count, 0)
+    }
+
+    func testFaultsOfTheEngine() throws {
+        let record = try node.record(id: 5, command: "sleep 60")
+        node.host = "unix:///tmp/pm-no-such-engine.sock"
+        let missing = try node.run("pm-status", [record])
+        XCTAssertEqual(missing.status, 255, missing.stderr)
+        XCTAssertEqual(missing.stderrLines.count, 1, missing.stderr)
+        XCTAssertTrue(missing.stderr.contains("/tmp/pm-no-such-engine.sock"), missing.stderr)
+
+        let refusing = try StubEngine(answer: StubEngine.http("500 Internal Server Error", json: #"{"message":"disk on fire"}"#))
+        defer { refusing.stop() }
+        node.host = "unix://" + refusing.path
+        let refused = try node.run("pm-status", ["-o", "api_version=1.41", record])
+        XCTAssertEqual(refused.status, 1, refused.stderr)
+        XCTAssertTrue(refused.stderr.contains("Error response from daemon: disk on fire"), refused.stderr)
+
+        let silent = try StubEngine(answer: nil)
+        defer { silent.stop() }
+        node.host = "unix://" + silent.path
+        let began = Date()
+        let hung = try node.run("pm-status", ["-o", "api_version=1.41", "-o", "engine_timeout=1", record], timeout: 20)
+        XCTAssertEqual(hung.status, 255, hung.stderr)
+        XCTAssertLessThan(Date().timeIntervalSince(began), 5)
+        XCTAssertTrue(hung.stderr.contains("did not respond within 1"), hung.stderr)
+
+        let truncated = try StubEngine(answer: Array("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n40\r\n{\"State\":".utf8))
+        defer { truncated.stop() }
+        node.host = "unix://" + truncated.path
+        let cut = try node.run("pm-status", ["-o", "api_version=1.41", record])
+        XCTAssertEqual(cut.status, 255, cut.stderr)
+        XCTAssertEqual(cut.stderrLines.count, 1, cut.stderr)
+    }
+
+    static let udpClient = """
+        import socket
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.settimeout(5)
+        s.sendto(b"ping", ("127.0.0.1", 28020)); print(s.recv(100).decode())
+        """
+
+    static let udpEcho = """
+        #include <arpa/inet.h>
+        #include <stdlib.h>
+        #include <string.h>
+        #include <sys/socket.h>
+        int main(int argc, char **argv) {
+            int fd = socket(AF_INET, SOCK_DGRAM, 0);
+            struct sockaddr_in a = {0}; a.sin_family = AF_INET; a.sin_port = htons(atoi(argv[1]));
+            if (bind(fd, (struct sockaddr *)&a, sizeof a) != 0) return 1;
+            for (;;) {
+                char in[512], out[600]; struct sockaddr_in from; socklen_t len = sizeof from;
+                ssize_t n = recvfrom(fd, in, sizeof in - 1, 0, (struct sockaddr *)&from, &len);
+                if (n < 0) continue;
+                in[n] = 0; strcpy(out, "echo:"); strcat(out, in);
+                sendto(fd, out, strlen(out), 0, (struct sockaddr *)&from, len);
+            }
+        }
+        """
+}
