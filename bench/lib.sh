@@ -20,7 +20,7 @@ measure() {
     local json
     json=$(mktemp)
     chmod 666 "$json"
-    ${AS_USER:-} hyperfine -N --warmup 50 --runs "${RUNS:-500}" --export-json "$json" -n "$name_a" "${command_a[*]}" -n "$name_b" "$command_b" >&2
+    ${AS_USER:-} hyperfine -N --warmup "${WARMUP:-50}" --runs "${RUNS:-500}" --export-json "$json" -n "$name_a" "${command_a[*]}" -n "$name_b" "$command_b" >&2
     read -r MEAN_A MEAN_B RATIO < <(python3 -c '
 import json, sys
 r = json.load(open(sys.argv[1]))["results"]
