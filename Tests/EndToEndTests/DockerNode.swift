@@ -7,8 +7,13 @@ import PMCommon
 /// `localhost/pmtest`. Each node has its own work path and uuids; `tearDown` uninstalls
 /// every server it made and checks that no container of them is left.
 final class DockerNode {
-    static let socket = ProcessInfo.processInfo.environment["PM_DOCKER_SOCKET"] ?? "/tmp/pm-backends/docker.sock"
+    static let dockerSocket = ProcessInfo.processInfo.environment["PM_DOCKER_SOCKET"] ?? "/tmp/pm-backends/docker.sock"
+    /// Podman's Docker-compatible API (`scripts/backends/podman-up`).
+    static let podmanSocket = ProcessInfo.processInfo.environment["PM_PODMAN_SOCKET"] ?? "/tmp/pm-backends/podman.sock"
     static let image = "localhost/pmtest"
+
+    /// The engine's socket.
+    let socket: String
 
     let root: String
     var workPath: String { root + "/work" }
@@ -16,12 +21,14 @@ final class DockerNode {
     private let tag = UInt16.random(in: 0...UInt16.max)
     private var records: [String] = []
     /// The engine the tools talk to (`-o host=`).
-    var host = "unix://" + DockerNode.socket
+    var host: String
 
-    init() throws {
-        guard try Toolbox.shell("curl -sf --unix-socket \(Self.socket) http://d/_ping").status == 0 else {
+    init(socket: String = DockerNode.dockerSocket) throws {
+        self.socket = socket
+        host = "unix://" + socket
+        guard try Toolbox.shell("curl -sf --unix-socket \(socket) http://d/_ping").status == 0 else {
             throw NSError(domain: "DockerNode", code: 1, userInfo: [NSLocalizedDescriptionKey:
-                "no dockerd on \(Self.socket): start it with scripts/backends/docker-up (scripts/test does)"])
+                "no engine on \(socket): start it with scripts/backends/docker-up or podman-up (scripts/test does)"])
         }
         root = "/tmp/pm-docker-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: workPath + "/servers", withIntermediateDirectories: true)
@@ -64,7 +71,7 @@ final class DockerNode {
 
     /// `GET path` on the engine's socket, as JSON.
     func engine(_ path: String) throws -> Any {
-        let result = try Toolbox.shell("curl -sS --unix-socket \(Self.socket) \(ShellWords.quote("http://d/v1.41" + path))")
+        let result = try Toolbox.shell("curl -sS --unix-socket \(socket) \(ShellWords.quote("http://d/v1.41" + path))")
         return try JSONSerialization.jsonObject(with: Data(result.stdout.utf8))
     }
 
@@ -79,7 +86,7 @@ final class DockerNode {
     }
 
     func tearDown() {
-        host = "unix://" + Self.socket
+        host = "unix://" + socket
         for record in records { _ = try? run("pm-install", ["--uninstall", "--force", record]) }
         XCTAssertEqual((try? containers())?.count ?? 0, 0, "containers left behind")
         try? FileManager.default.removeItem(atPath: root)

@@ -2,11 +2,15 @@ import Foundation
 import XCTest
 import PMCommon
 
-/// `-m docker` against a real dockerd (see `DockerNode`), and against stub engines for faults.
-final class DockerTests: XCTestCase {
-    private var node: DockerNode!
+/// `-m docker` against a real engine (see `DockerNode`), and against stub engines for faults.
+/// The cases run against dockerd (`DockerTests`) and Podman's Docker-compatible API
+/// (`DockerOnPodmanTests`).
+class DockerEngineCases: XCTestCase {
+    var node: DockerNode!
+    /// The engine's socket.
+    class var socket: String { DockerNode.dockerSocket }
 
-    override func setUpWithError() throws { node = try DockerNode() }
+    override func setUpWithError() throws { node = try DockerNode(socket: Self.socket) }
     override func tearDown() { node?.tearDown() }
 
     /// The game: echoes console lines, saves and exits on `quit`, exits on SIGTERM.
@@ -22,7 +26,7 @@ final class DockerTests: XCTestCase {
         done
         """
 
-    func testLifecycleFromInstallToUninstall() throws {
+    func lifecycleFromInstallToUninstall() throws {
         let script = """
             #!/bin/sh -e
             echo "installing into $(pwd)"
@@ -105,7 +109,7 @@ final class DockerTests: XCTestCase {
     }
 
     /// Ports on 127.0.0.1 over TCP and UDP, limits in the HostConfig and enforced, a volume.
-    func testPortsLimitsAndVolumes() throws {
+    func portsLimitsAndVolumes() throws {
         let tools = node.root + "/tools"
         try FileManager.default.createDirectory(atPath: tools, withIntermediateDirectories: true)
         try Self.udpEcho.write(toFile: tools + "/udpecho.c", atomically: true, encoding: .utf8)
@@ -159,7 +163,7 @@ final class DockerTests: XCTestCase {
         XCTAssertEqual(try node.run("pm-stop", ["--force", record]).status, 0)
     }
 
-    func testMissingImageFailsThePullAndLeavesNothing() throws {
+    func missingImageFailsThePullAndLeavesNothing() throws {
         let record = try node.record(id: 3, command: "sleep 60", vars: ["docker_image": "localhost/no-such-image:1"])
         let start = try node.run("pm-start", [record])
         XCTAssertEqual(start.status, 1, start.stderr)
@@ -169,7 +173,7 @@ final class DockerTests: XCTestCase {
     }
 
     /// Bad records never reach the engine: exit 2 and one line.
-    func testBadSettingsAreRefusedBeforeAnyRequest() throws {
+    func badSettingsAreRefusedBeforeAnyRequest() throws {
         for (vars, message) in [(["docker_volumes": "/etc:/host-etc"], "outside the work path"),
                                 (["docker_volumes": "../../..:/up"], "leaves the server directory"),
                                 (["docker_image": "Not A Reference"], "is not a valid reference")] {
@@ -182,7 +186,7 @@ final class DockerTests: XCTestCase {
         XCTAssertEqual(try node.containers().count, 0)
     }
 
-    func testFaultsOfTheEngine() throws {
+    func faultsOfTheEngine() throws {
         let record = try node.record(id: 5, command: "sleep 60")
         node.host = "unix:///tmp/pm-no-such-engine.sock"
         let missing = try node.run("pm-status", [record])
@@ -238,4 +242,23 @@ final class DockerTests: XCTestCase {
             }
         }
         """
+}
+
+final class DockerTests: DockerEngineCases {
+    func testLifecycleFromInstallToUninstall() throws { try lifecycleFromInstallToUninstall() }
+    func testPortsLimitsAndVolumes() throws { try portsLimitsAndVolumes() }
+    func testMissingImageFailsThePullAndLeavesNothing() throws { try missingImageFailsThePullAndLeavesNothing() }
+    func testBadSettingsAreRefusedBeforeAnyRequest() throws { try badSettingsAreRefusedBeforeAnyRequest() }
+    func testFaultsOfTheEngine() throws { try faultsOfTheEngine() }
+}
+
+/// The same cases against Podman's Docker-compatible API, since users point `DOCKER_HOST` at it.
+/// Podman closes a container's input when an attach ends, so console input goes through an
+/// exec there (`ConsoleExec`): the lifecycle's three lines and graceful stop check it.
+final class DockerOnPodmanTests: DockerEngineCases {
+    override class var socket: String { DockerNode.podmanSocket }
+
+    func testLifecycleFromInstallToUninstall() throws { try lifecycleFromInstallToUninstall() }
+    func testPortsLimitsAndVolumes() throws { try portsLimitsAndVolumes() }
+    func testMissingImageFailsThePullAndLeavesNothing() throws { try missingImageFailsThePullAndLeavesNothing() }
 }

@@ -117,6 +117,11 @@ public final class DockerManager: ProcessManager {
             throw ManagerError.failure("the server is not running (no running container)")
         }
         let engine = requests(server, context)
+        if (try? api.ping())?.headers["Libpod-Api-Version"] != nil {
+            return try ConsoleExec.send(line, container: container.name, engine: engine, prefix: "") {
+                (try? inspect(server, context))??.status.isRunning ?? false
+            }
+        }
         guard let connection = try engine.hijack(HTTPRequest("POST", "/containers/\(container.name)/attach", query: ["stdin": "1", "stream": "1"]),
                                                  "failed to attach to container") else { return }
         defer { connection.close() }
