@@ -172,6 +172,21 @@ class DockerEngineCases: XCTestCase {
         XCTAssertEqual(try node.containers().count, 0)
     }
 
+    /// An image the engine lacks is pulled from a registry, with its progress on stderr
+    /// (`scripts/backends/registry-up` serves 127.0.0.1:5055/pmtest:v1 and removes it from dockerd).
+    func pullsAMissingImageWithItsProgress() throws {
+        let image = "127.0.0.1:5055/pmtest:v1"
+        _ = try Toolbox.shell("curl -sS --unix-socket \(node.socket) -X DELETE http://d/v1.41/images/\(image)")
+        let record = try node.record(id: 6, command: "sh -c 'trap exit TERM; while :; do sleep 0.2; done'", vars: ["docker_image": image])
+        let start = try node.run("pm-start", [record])
+        XCTAssertEqual(start.status, 0, start.stderr)
+        XCTAssertTrue(start.stderr.contains("Image \(image) not found locally, pulling..."), start.stderr)
+        XCTAssertTrue(start.stderr.contains("Pull complete") || start.stderr.contains("Downloaded newer image"), start.stderr)
+        XCTAssertFalse(start.stderr.contains("{"), "progress as text, not JSON: \(start.stderr)")
+        XCTAssertEqual(try node.run("pm-status", [record]).status, 0)
+        XCTAssertEqual(try node.run("pm-stop", ["--force", record]).status, 0)
+    }
+
     /// Bad records never reach the engine: exit 2 and one line.
     func badSettingsAreRefusedBeforeAnyRequest() throws {
         for (vars, message) in [(["docker_volumes": "/etc:/host-etc"], "outside the work path"),
@@ -250,6 +265,7 @@ final class DockerTests: DockerEngineCases {
     func testMissingImageFailsThePullAndLeavesNothing() throws { try missingImageFailsThePullAndLeavesNothing() }
     func testBadSettingsAreRefusedBeforeAnyRequest() throws { try badSettingsAreRefusedBeforeAnyRequest() }
     func testFaultsOfTheEngine() throws { try faultsOfTheEngine() }
+    func testPullsAMissingImageWithItsProgress() throws { try pullsAMissingImageWithItsProgress() }
 }
 
 /// The same cases against Podman's Docker-compatible API, since users point `DOCKER_HOST` at it.
