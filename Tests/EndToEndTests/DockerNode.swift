@@ -23,8 +23,12 @@ final class DockerNode {
     /// The engine the tools talk to (`-o host=`).
     var host: String
 
-    init(socket: String = DockerNode.dockerSocket) throws {
+    /// `docker`, or `podman` (libpod, `-o socket_path=`).
+    let manager: String
+
+    init(socket: String = DockerNode.dockerSocket, manager: String = "docker") throws {
         self.socket = socket
+        self.manager = manager
         host = "unix://" + socket
         guard try Toolbox.shell("curl -sf --unix-socket \(socket) http://d/_ping").status == 0 else {
             throw NSError(domain: "DockerNode", code: 1, userInfo: [NSLocalizedDescriptionKey:
@@ -63,9 +67,14 @@ final class DockerNode {
         return path
     }
 
+    /// The flags that choose the manager and its engine.
+    var engineFlags: [String] {
+        ["-m", manager, "-o", manager == "podman" ? "socket_path=\(host)" : "host=\(host)", "--work-path", workPath, "--state-dir", statePath]
+    }
+
     @discardableResult
     func run(_ tool: String, _ arguments: [String], stdin: String? = nil, timeout: TimeInterval = 90) throws -> Toolbox.Result {
-        try Toolbox.run(tool, ["-m", "docker", "-o", "host=\(host)", "--work-path", workPath, "--state-dir", statePath] + arguments,
+        try Toolbox.run(tool, engineFlags + arguments,
                         stdin: stdin.map { Data($0.utf8) }, timeout: timeout)
     }
 

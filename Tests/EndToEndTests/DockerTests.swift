@@ -7,10 +7,11 @@ import PMCommon
 /// (`DockerOnPodmanTests`).
 class DockerEngineCases: XCTestCase {
     var node: DockerNode!
-    /// The engine's socket.
+    /// The engine's socket and the manager that talks to it.
     class var socket: String { DockerNode.dockerSocket }
+    class var manager: String { "docker" }
 
-    override func setUpWithError() throws { node = try DockerNode(socket: Self.socket) }
+    override func setUpWithError() throws { node = try DockerNode(socket: Self.socket, manager: Self.manager) }
     override func tearDown() { node?.tearDown() }
 
     /// The game: echoes console lines, saves and exits on `quit`, exits on SIGTERM.
@@ -73,6 +74,7 @@ class DockerEngineCases: XCTestCase {
         for line in ["hello world", "-n C-c ;x", "third"] { XCTAssertEqual(try node.run("pm-input", ["-c", line, record]).status, 0) }
         let echoed = try node.waitForOutput(record, containing: "got:third")
         XCTAssertTrue(echoed.contains("got:hello world\ngot:-n C-c ;x\ngot:third"), echoed)
+        XCTAssertEqual(try node.run("pm-status", [record]).status, 0, "input never ends the game (Podman closes stdin after an attach)")
 
         // pm-input --attach: lines in, console out, and it ends at the end of its input.
         let attach = try node.run("pm-input", ["--attach", "--lines", "1", record], stdin: "attached-1\nattached-2\n", timeout: 30)
@@ -92,9 +94,9 @@ class DockerEngineCases: XCTestCase {
         // A console stop command the game ignores: forced after the timeout. Meanwhile
         // pm-output --follow streams, and ends when the container is gone.
         XCTAssertEqual(try node.run("pm-start", [record]).status, 0)
-        let follow = try Toolbox.shell("(sleep 1; \(ShellWords.join([Toolbox.path("pm-input"), "-m", "docker", "-o", "host=\(node.host)", "--work-path", node.workPath, "-c", "while-following", record]))) >/dev/null & "
-                                       + "(sleep 3; \(ShellWords.join([Toolbox.path("pm-stop"), "-m", "docker", "-o", "host=\(node.host)", "--work-path", node.workPath, "--force", record]))) >/dev/null & "
-                                       + ShellWords.join([Toolbox.path("pm-output"), "-m", "docker", "-o", "host=\(node.host)", "--work-path", node.workPath, "--follow", record]),
+        let follow = try Toolbox.shell("(sleep 1; \(ShellWords.join([Toolbox.path("pm-input")] + node.engineFlags + ["-c", "while-following", record]))) >/dev/null & "
+                                       + "(sleep 3; \(ShellWords.join([Toolbox.path("pm-stop")] + node.engineFlags + ["--force", record]))) >/dev/null & "
+                                       + ShellWords.join([Toolbox.path("pm-output")] + node.engineFlags + ["--follow", record]),
                                        timeout: 30)
         XCTAssertEqual(follow.status, 0, follow.stderr)
         XCTAssertTrue(follow.stdout.contains("got:while-following"), follow.stdout)
@@ -277,4 +279,15 @@ final class DockerOnPodmanTests: DockerEngineCases {
     func testLifecycleFromInstallToUninstall() throws { try lifecycleFromInstallToUninstall() }
     func testPortsLimitsAndVolumes() throws { try portsLimitsAndVolumes() }
     func testMissingImageFailsThePullAndLeavesNothing() throws { try missingImageFailsThePullAndLeavesNothing() }
+}
+
+/// `-m podman`: the libpod API of the same Podman service.
+final class PodmanTests: DockerEngineCases {
+    override class var socket: String { DockerNode.podmanSocket }
+    override class var manager: String { "podman" }
+
+    func testLifecycleFromInstallToUninstall() throws { try lifecycleFromInstallToUninstall() }
+    func testPortsLimitsAndVolumes() throws { try portsLimitsAndVolumes() }
+    func testMissingImageFailsThePullAndLeavesNothing() throws { try missingImageFailsThePullAndLeavesNothing() }
+    func testBadSettingsAreRefusedBeforeAnyRequest() throws { try badSettingsAreRefusedBeforeAnyRequest() }
 }

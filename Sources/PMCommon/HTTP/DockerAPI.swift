@@ -9,9 +9,21 @@ public final class DockerAPI {
     private var negotiatedVersion: APIVersion?
     private let lock = Lock()
 
+    /// A fixed path prefix instead of `/v{V}` (Podman's `/v4.0.0/libpod`); no negotiation.
+    private let fixedPrefix: String?
+
     public init(client: HTTPClient, apiVersion: APIVersion?) {
         self.client = client
         self.fixedVersion = apiVersion
+        self.fixedPrefix = nil
+    }
+
+    /// An API whose paths all start with `pathPrefix` (Podman's libpod API, `containers.md` §3.2);
+    /// its error answers are read the same way.
+    public init(client: HTTPClient, pathPrefix: String) {
+        self.client = client
+        self.fixedVersion = nil
+        self.fixedPrefix = pathPrefix
     }
 
     public convenience init(selection: EngineSelection, options: HTTPOptions = HTTPOptions()) {
@@ -68,7 +80,7 @@ public final class DockerAPI {
 
     private func versioned(_ request: HTTPRequest) -> HTTPRequest {
         var versioned = request
-        versioned.target = version.pathPrefix + request.target
+        versioned.target = (fixedPrefix ?? version.pathPrefix) + request.target
         return versioned
     }
 

@@ -9,11 +9,12 @@ public enum ManagerRegistry {
         case "simple": return SimpleManager()
         case "tmux": return TmuxManager()
         case "systemd": return try SystemdManager(options: options)
-        case "docker": return try DockerManager(options: options)
+        case "docker": return try ContainerManager.docker(options: options)
+        case "podman": return try ContainerManager.podman(options: options)
         case "winsw": return WinSWManager()
         case "shawl": return ShawlManager()
         case _ where knownNames.contains(name):
-            throw ManagerError.invalid("the \(name) manager is not available in this version of pm yet (available: simple, tmux, systemd, docker, winsw, shawl)")
+            throw ManagerError.invalid("the \(name) manager is not available in this version of pm yet (available: simple, tmux, systemd, docker, podman, winsw, shawl)")
         default:
             throw ManagerError.invalid("unknown process manager \"\(name)\" (known: \(knownNames.joined(separator: ", ")))")
         }

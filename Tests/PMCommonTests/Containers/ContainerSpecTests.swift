@@ -144,7 +144,7 @@ final class ContainerSpecTests: XCTestCase {
              "blkio_stats":{"io_service_bytes_recursive":[{"op":"Read","value":3},{"op":"write","value":4},{"op":"Total","value":7},{"op":"read","value":1}]},
              "pids_stats":{"current":3}}
             """.utf8))
-        let container = DockerManager.Container(name: "c1", inspection: try JSONParser.parse(Array(#"{"Id":"abc","State":{"Running":true,"Pid":9,"StartedAt":"2026-11-27T03:56:12.5Z"}}"#.utf8)))
+        let container = ContainerManager.Container(name: "c1", inspection: try JSONParser.parse(Array(#"{"Id":"abc","State":{"Running":true,"Pid":9,"StartedAt":"2026-11-27T03:56:12.5Z"}}"#.utf8)))
         let report = DockerStats(stats: stats, container: container, labels: [("container", "c1")]) { nil }.report
         func value(_ family: MetricFamily) -> MetricSample.Value? { report.samples.first { $0.family == family }?.value }
         XCTAssertEqual(value(.memoryUsageBytes), .unsigned(8000), "inactive file pages are not counted")

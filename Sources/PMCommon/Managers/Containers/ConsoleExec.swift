@@ -28,7 +28,7 @@ enum ConsoleExec {
         let inspected = try engine.require(HTTPRequest("GET", prefix + "/exec/\(id)/json"), "failed to inspect exec")
         let code = (try? inspected.json())?["ExitCode"]?.integer ?? -1
         guard code == 0 || !stillRunning() else {
-            let said = String(decoding: (try? DockerManager.demultiplex(output.body)) ?? [], as: UTF8.self).trimmingWhitespace
+            let said = String(decoding: (try? ContainerManager.demultiplex(output.body)) ?? [], as: UTF8.self).trimmingWhitespace
             throw ManagerError.failure("the console line could not be written into the container (exit \(code)\(said.isEmpty ? "" : ": " + said))")
         }
     }

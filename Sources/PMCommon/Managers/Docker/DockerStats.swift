@@ -7,7 +7,7 @@
 struct DockerStats {
     let report: MetricsReport
 
-    init(stats: JSONValue?, container: DockerManager.Container, labels: [(name: String, value: String)],
+    init(stats: JSONValue?, container: ContainerManager.Container, labels: [(name: String, value: String)],
          resample: @escaping () throws -> JSONValue?) {
         var samples: [MetricSample] = []
         let now = Clock.wall
@@ -49,7 +49,7 @@ struct DockerStats {
         return usage
     }
 
-    static func cpuReading(_ stats: JSONValue, container: DockerManager.Container, labels: [(name: String, value: String)],
+    static func cpuReading(_ stats: JSONValue, container: ContainerManager.Container, labels: [(name: String, value: String)],
                            resample: @escaping () throws -> JSONValue?) -> CPUReading? {
         guard let total = stats["cpu_stats", "cpu_usage", "total_usage"]?.unsigned else { return nil }
         let identity = "\(container.id.prefix(64))@\(container.startedAt)".filter { !$0.isWhitespace }

@@ -4,11 +4,12 @@ import Glibc
 import Darwin
 #endif
 
-/// The `docker` manager (`containers.md` §1–2): each server is a container named by its XID
-/// (or `docker_container_name`; the raw uuid, the reference's legacy name, is still found),
-/// created from `docker_image` with the server directory bound at `docker_workdir`, its ports
-/// published on the server's IP, the panel's limits, and labels naming the server. It talks to
-/// the Docker Engine API with the toolbox's own HTTP client. Differences from the reference,
+/// The `docker` and `podman` managers (`containers.md` §1–3): each server is a container named
+/// by its XID (or `docker_container_name`; the raw uuid, the reference's legacy name, is still
+/// found), created from `docker_image` with the server directory bound at `docker_workdir`, its
+/// ports published on the server's IP, the panel's limits, and labels naming the server. It
+/// talks to the engine's API with the toolbox's own HTTP client; what differs between Docker
+/// and Podman is a `ContainerDialect`. Differences from the reference,
 /// on purpose (§9): pull errors in the progress stream fail the pull (6), memory is counted as
 /// `docker stats` counts it (8), follow and attach end when the game exits (10), metrics
 /// without stats still give `up` (11), stats are one-shot and the CPU percent comes from the
@@ -16,23 +17,47 @@ import Darwin
 /// image that cannot be inspected for another reason than 404 is an error, not a pull (21), a
 /// container that does not start is removed (22); see `ContainerSettings`, `ContainerPorts`,
 /// `ImageReference` for the rest.
-public final class DockerManager: ProcessManager {
+public final class ContainerManager: ProcessManager {
     /// Seconds the engine gives a container between SIGTERM and SIGKILL (the reference's `t=30`).
     public static let stopGrace = 30
     public static let startCheck = 0.5
     /// The `process_manager.config` key for the seconds to wait on the engine.
     public static let timeoutKey = "engine_timeout"
 
-    public let name = "docker"
+    public var name: String { dialect.engineName }
     let api: DockerAPI
-    let selection: EngineSelection
+    let dialect: ContainerDialect
 
-    public init(options: [String: String], environment: (String) -> String? = ProcessEnvironment.value) throws {
+    init(api: DockerAPI, dialect: ContainerDialect) {
+        self.api = api
+        self.dialect = dialect
+    }
+
+    /// The docker manager: the engine of `host`/`api_version`, else `DOCKER_HOST` (§2.1).
+    public static func docker(options: [String: String], environment: (String) -> String? = ProcessEnvironment.value) throws -> ContainerManager {
+        let selection: EngineSelection
         do {
             selection = try EngineSelection.docker(options: options, environment: environment)
         } catch let error as HTTPError {
             throw ManagerError.invalid("\(error)")
         }
+        return ContainerManager(api: DockerAPI(selection: selection, options: try httpOptions(options)), dialect: DockerDialect())
+    }
+
+    /// The podman manager: libpod on `socket_path`, else the rootless or root default (§3.1).
+    public static func podman(options: [String: String]) throws -> ContainerManager {
+        let endpoint: EngineEndpoint
+        do {
+            endpoint = try EngineEndpoint.parse(PodmanDialect.socket(options: options), source: "process_manager.config socket_path")
+        } catch let error as HTTPError {
+            throw ManagerError.invalid("\(error)")
+        }
+        let client = HTTPClient(endpoint: endpoint, options: try httpOptions(options))
+        return ContainerManager(api: DockerAPI(client: client, pathPrefix: PodmanDialect.pathPrefix), dialect: PodmanDialect())
+    }
+
+    /// `engine_timeout`: how long to wait on the engine (and at most that to connect).
+    static func httpOptions(_ options: [String: String]) throws -> HTTPOptions {
         var http = HTTPOptions()
         if let text = options[Self.timeoutKey] {
             guard let seconds = Double(text.trimmingWhitespace), seconds > 0, seconds <= 86400 else {
@@ -41,7 +66,7 @@ public final class DockerManager: ProcessManager {
             http.readTimeout = seconds
             http.connectTimeout = min(seconds, http.connectTimeout)
         }
-        api = DockerAPI(selection: selection, options: http)
+        return http
     }
 
     // MARK: - Verbs
@@ -63,10 +88,10 @@ public final class DockerManager: ProcessManager {
         guard !command.isEmpty else {
             throw ManagerError.invalid("nothing to start: the record has no start_command and the game mod no default")
         }
-        let body = try DockerContainerSpec.runtime(server, settings, name: names.primary, command: command, user: try Self.user(server))
+        let body = try dialect.createBody(server, settings, name: names.primary, command: command, user: try Self.user(server))
         for name in names.all { try removeIfPresent(name, engine, force: true) }
-        try Self.ensureImage(settings.image, engine)
-        let created = try engine.require(.json("POST", "/containers/create", query: ["name": names.primary], body), "failed to create container")
+        try ensureImage(settings.image, engine)
+        let created = try engine.require(dialect.create(name: names.primary, body), "failed to create container")
         let id = (try? created.json())?["Id"]?.string ?? names.primary
         do {
             try engine.require(HTTPRequest("POST", "/containers/\(id)/start"), "failed to start container")
@@ -82,8 +107,7 @@ public final class DockerManager: ProcessManager {
         let engine = requests(server, context)
         let name = try resolvedName(server, context)
         do {
-            try engine.perform(HTTPRequest("POST", "/containers/\(name)/stop", query: ["t": String(Self.stopGrace)],
-                                           readTimeout: Double(Self.stopGrace) + 60), "failed to stop container")
+            try engine.perform(dialect.stop(name, grace: Self.stopGrace), "failed to stop container")
         } catch let error as HTTPError where error.isNotFound {
             return
         } catch let error as HTTPError {
@@ -99,11 +123,10 @@ public final class DockerManager: ProcessManager {
 
     public func output(_ server: Server, lines: Int, _ context: VerbContext) throws -> String {
         let name = try resolvedName(server, context)
-        let query = ["stdout": "1", "stderr": "1", "tail": lines == 0 ? "all" : String(lines)]
         let engine = requests(server, context)
         let response: HTTPResponse
         do {
-            response = try engine.perform(HTTPRequest("GET", "/containers/\(name)/logs", query: query), "failed to get container logs")
+            response = try engine.perform(dialect.logs(name, lines: lines, follow: false), "failed to get container logs")
         } catch let error as HTTPError where error.isNotFound {
             throw ManagerError.failure("the server has no container \(name) (it was never started, or was stopped and removed)")
         } catch let error as HTTPError {
@@ -117,7 +140,7 @@ public final class DockerManager: ProcessManager {
             throw ManagerError.failure("the server is not running (no running container)")
         }
         let engine = requests(server, context)
-        if (try? api.ping())?.headers["Libpod-Api-Version"] != nil {
+        if dialect.closesInputAfterAttach || (try? api.ping())?.headers["Libpod-Api-Version"] != nil {
             return try ConsoleExec.send(line, container: container.name, engine: engine, prefix: "") {
                 (try? inspect(server, context))??.status.isRunning ?? false
             }
@@ -141,12 +164,12 @@ public final class DockerManager: ProcessManager {
             return MetricsReport(samples: [try Self.upSample(container.status, labels: labels)], cpu: nil)
         }
         let engine = requests(server, context)
+        let dialect = self.dialect
         let stats = { () throws -> JSONValue? in
-            let response = try? engine.perform(HTTPRequest("GET", "/containers/\(container.name)/stats",
-                                                           query: ["stream": "false", "one-shot": "true"]), "failed to get container stats")
+            let response = try? engine.perform(dialect.stats(container.name), "failed to get container stats")
             return try? response?.json()
         }
-        return DockerStats(stats: try stats(), container: container, labels: labels, resample: stats).report
+        return dialect.metrics(stats: try stats(), container: container, labels: labels, resample: stats)
     }
 
     public func hasOwnInstallation(_ server: Server) -> Bool {
@@ -157,10 +180,11 @@ public final class DockerManager: ProcessManager {
         let settings = try ContainerSettings(server)
         let engine = requests(server, context)
         guard settings.hasOwnInstallation, let image = settings.installationImage, let script = settings.installationScript else {
-            try Self.pull(settings.image, engine)
+            try pull(settings.image, engine)
             return "pulled \(settings.image.name)"
         }
-        return try DockerInstallation(server: server, settings: settings, engine: engine, context: context).run(image: image, script: script)
+        return try EngineInstallation(manager: self, server: server, settings: settings, engine: engine, context: context)
+            .run(image: image, script: script)
     }
 
     /// Removes the containers under the current and the legacy name (the server is stopped).
@@ -220,16 +244,11 @@ public final class DockerManager: ProcessManager {
         return ContainerNames(server, try ContainerSettings(server)).primary
     }
 
-    @discardableResult
-    func removeIfPresent(_ name: String, _ engine: EngineRequests, force: Bool) throws -> Bool {
-        try Self.remove(name, engine, force: force)
-    }
-
     /// `DELETE /containers/{name}`; false when there was none.
     @discardableResult
-    static func remove(_ name: String, _ engine: EngineRequests, force: Bool) throws -> Bool {
+    func removeIfPresent(_ name: String, _ engine: EngineRequests, force: Bool) throws -> Bool {
         do {
-            try engine.perform(HTTPRequest("DELETE", "/containers/\(name)", query: force ? ["force": "1"] : [:]), "failed to remove container")
+            try engine.perform(dialect.remove(name, force: force), "failed to remove container")
             return true
         } catch let error as HTTPError where error.isNotFound {
             return false
@@ -250,21 +269,20 @@ public final class DockerManager: ProcessManager {
     // MARK: - Images
 
     /// An image, pulled when the engine does not have it.
-    static func ensureImage(_ image: ImageReference, _ engine: EngineRequests) throws {
+    func ensureImage(_ image: ImageReference, _ engine: EngineRequests) throws {
         do {
-            try engine.perform(HTTPRequest("GET", "/images/\(image.name)/json"), "failed to inspect image")
+            try engine.perform(dialect.imageProbe(image), "failed to inspect image")
         } catch let error as HTTPError where error.isNotFound {
             engine.context.err.line("Image \(image.name) not found locally, pulling...")
-            try Self.pull(image, engine)
+            try pull(image, engine)
         } catch let error as HTTPError {
             throw engine.managerError(error, "failed to inspect image \(image.name)")
         }
     }
 
     /// `POST /images/create`, its progress on stderr; an error in the progress stream fails it.
-    static func pull(_ image: ImageReference, _ engine: EngineRequests) throws {
-        guard let stream = try engine.open(HTTPRequest("POST", "/images/create", query: image.pullQuery, readTimeout: .infinity),
-                                           "failed to pull image \(image.name)") else { return }
+    func pull(_ image: ImageReference, _ engine: EngineRequests) throws {
+        guard let stream = try engine.open(dialect.pull(image), "failed to pull image \(image.name)") else { return }
         defer { stream.close() }
         try PullProgress.follow(stream, image: image.name, to: engine.context.err)
     }
@@ -272,7 +290,7 @@ public final class DockerManager: ProcessManager {
     // MARK: - Helpers
 
     func requests(_ server: Server, _ context: VerbContext) -> EngineRequests {
-        EngineRequests(send: api.send, stream: api.stream, attach: api.attach, context: context, masker: server.masker, engineName: "docker")
+        EngineRequests(send: api.send, stream: api.stream, attach: api.attach, context: context, masker: server.masker, engineName: name)
     }
 
     /// `uid:gid` of the server's user (the tool's own without one).
@@ -283,7 +301,7 @@ public final class DockerManager: ProcessManager {
         return "\(account.uid):\(account.gid)"
     }
 
-    /// Docker's multiplexed logs as one text (stdout and stderr in arrival order).
+    /// The engine's multiplexed logs as one text (stdout and stderr in arrival order).
     static func demultiplex(_ bytes: [UInt8]) throws -> [UInt8] {
         var decoder = MultiplexedStreamDecoder()
         var out: [UInt8] = []

@@ -1,9 +1,10 @@
-/// A server installed by the engine (`containers.md` §1.13, §2.3 Install): the installation
+/// A server installed by the engine (`containers.md` §1.13, §2.3 and §3.3 Install): the installation
 /// image runs the installation script from the server directory, mounted at /mnt/server; its
 /// output goes to stderr as it comes; afterwards the files belong to the server's user. The
 /// installation image is pulled only when the engine does not have it (the reference pulled
 /// it every time, which fails on a node without a registry).
-struct DockerInstallation {
+struct EngineInstallation {
+    let manager: ContainerManager
     let server: Server
     let settings: ContainerSettings
     let engine: EngineRequests
@@ -13,18 +14,18 @@ struct DockerInstallation {
 
     func run(image: String, script: String) throws -> String {
         let reference = try ImageReference(image)
-        try DockerManager.ensureImage(reference, engine)
+        try manager.ensureImage(reference, engine)
         try createDirectory()
         let scriptPath = try ContainerInstallation.writeScript(script, server, context)
         defer { if !context.executor.isDryRun { FileSystem.remove(scriptPath) } }
-        _ = try? DockerManager.remove(containerName, engine, force: true)
+        _ = try? manager.removeIfPresent(containerName, engine, force: true)
         let command = ContainerInstallation.command(script: script, entrypoint: settings.installationEntrypoint)
-        let body = DockerContainerSpec.installation(server, image: reference.name, command: command, user: settings.installationUser)
+        let body = manager.dialect.installationBody(server, name: containerName, image: reference, command: command, user: settings.installationUser)
         context.err.line("Creating installation container...")
-        let created = try engine.require(.json("POST", "/containers/create", query: ["name": containerName], body),
+        let created = try engine.require(manager.dialect.create(name: containerName, body),
                                          "failed to create installation container")
         let id = (try? created.json())?["Id"]?.string ?? containerName
-        defer { _ = try? DockerManager.remove(id, engine, force: true) }
+        defer { _ = try? manager.removeIfPresent(id, engine, force: true) }
         context.err.line("Starting installation container...")
         try engine.require(HTTPRequest("POST", "/containers/\(id)/start"), "failed to start installation container")
         try followLogs(id)
@@ -50,8 +51,7 @@ struct DockerInstallation {
 
     /// The container's output on stderr until it exits.
     private func followLogs(_ id: String) throws {
-        guard let stream = try engine.open(HTTPRequest("GET", "/containers/\(id)/logs", query: ["follow": "1", "stdout": "1", "stderr": "1"],
-                                                       readTimeout: .infinity), "failed to follow the installation's output") else { return }
+        guard let stream = try engine.open(manager.dialect.logs(id, lines: 0, follow: true), "failed to follow the installation's output") else { return }
         defer { stream.close() }
         var decoder = MultiplexedStreamDecoder()
         do {
@@ -62,10 +62,9 @@ struct DockerInstallation {
     }
 
     private func wait(_ id: String) throws -> Int {
-        let response = try engine.require(HTTPRequest("POST", "/containers/\(id)/wait", query: ["condition": "not-running"], readTimeout: .infinity),
-                                          "error waiting for installation container")
+        let response = try engine.require(manager.dialect.wait(id), "error waiting for installation container")
         if context.executor.isDryRun { return 0 }
-        guard let status = (try? response.json())?["StatusCode"]?.integer else {
+        guard let status = manager.dialect.exitStatus(ofWait: response) else {
             throw ManagerError.unknown("error waiting for installation container: no StatusCode in \(response.text.prefix(200))")
         }
         return status
