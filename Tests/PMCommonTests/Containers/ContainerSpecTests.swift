@@ -145,7 +145,7 @@ final class ContainerSpecTests: XCTestCase {
              "pids_stats":{"current":3}}
             """.utf8))
         let container = ContainerManager.Container(name: "c1", inspection: try JSONParser.parse(Array(#"{"Id":"abc","State":{"Running":true,"Pid":9,"StartedAt":"2026-11-27T03:56:12.5Z"}}"#.utf8)))
-        let report = DockerStats(stats: stats, container: container, labels: [("container", "c1")]) { nil }.report
+        let report = DockerStats.report(stats: stats, container: container, labels: [("container", "c1")]) { nil }
         func value(_ family: MetricFamily) -> MetricSample.Value? { report.samples.first { $0.family == family }?.value }
         XCTAssertEqual(value(.memoryUsageBytes), .unsigned(8000), "inactive file pages are not counted")
         XCTAssertEqual(value(.memoryLimitBytes), .unsigned(40000))
@@ -159,7 +159,7 @@ final class ContainerSpecTests: XCTestCase {
         XCTAssertEqual(report.cpu?.identity, "abc@2026-11-27T03:56:12.5Z")
         XCTAssertEqual(container.status.startedAt ?? 0, 1_795_751_772.5, accuracy: 0.001)
         // §9 item 11: no stats still gives up.
-        let none = DockerStats(stats: nil, container: container, labels: [("container", "c1")]) { nil }.report
+        let none = DockerStats.report(stats: nil, container: container, labels: [("container", "c1")]) { nil }
         XCTAssertEqual(none.samples.map(\.family), [.up])
     }
 
@@ -170,5 +170,32 @@ final class ContainerSpecTests: XCTestCase {
         XCTAssertNil(Timestamp.parseRFC3339("0001-01-01T00:00:00Z"), "Go's zero time")
         XCTAssertNil(Timestamp.parseRFC3339("yesterday"))
         XCTAssertEqual(Timestamp.rfc3339(1_795_751_772), "2026-11-27T03:56:12Z")
+    }
+
+    /// libpod's stats: Podman 4's `NetInput`, Podman 5's `Network` map; an error is no stats.
+    func testPodmanStatsAndWait() throws {
+        let container = ContainerManager.Container(name: "c1", inspection: try JSONParser.parse(Array(#"{"Id":"abc","State":{"Running":true,"StartedAt":"2026-11-27T03:56:12Z"}}"#.utf8)))
+        func value(_ json: String, _ family: MetricFamily) throws -> MetricSample.Value? {
+            PodmanStats.report(stats: try JSONParser.parse(Array(json.utf8)), container: container, labels: []) { nil }
+                .samples.first { $0.family == family }?.value
+        }
+        let four = #"{"Error":null,"Stats":[{"CPUNano":1500000000,"MemUsage":100,"MemLimit":400,"PIDs":2,"NetInput":5,"NetOutput":6,"BlockInput":7,"BlockOutput":8}]}"#
+        XCTAssertEqual(try value(four, .cpuSecondsTotal), .real(1.5))
+        XCTAssertEqual(try value(four, .memoryUsagePercent), .real(25))
+        XCTAssertEqual(try value(four, .networkReceiveBytesTotal), .unsigned(5))
+        XCTAssertEqual(try value(four, .blockIOWriteBytesTotal), .unsigned(8))
+        XCTAssertEqual(try value(four, .processPIDs), .unsigned(2))
+        let five = #"{"Error":null,"Stats":[{"CPUNano":1,"MemUsage":1,"Network":{"eth0":{"RxBytes":10,"TxBytes":20},"eth1":{"RxBytes":1,"TxBytes":2}}}]}"#
+        XCTAssertEqual(try value(five, .networkReceiveBytesTotal), .unsigned(11))
+        XCTAssertEqual(try value(five, .networkTransmitBytesTotal), .unsigned(22))
+        XCTAssertNil(try value(#"{"Error":{"cause":"no such container"},"Stats":null}"#, .memoryUsageBytes))
+        XCTAssertEqual(try value(#"{"Error":{"cause":"x"}}"#, .up), .unsigned(1), "no stats still gives up")
+        let head = HTTPResponseHead(status: 200, reason: "OK", headers: HTTPHeaders())
+        XCTAssertEqual(PodmanDialect().exitStatus(ofWait: HTTPResponse(head: head, body: Array("3\n".utf8))), 3)
+        XCTAssertEqual(PodmanDialect().exitStatus(ofWait: HTTPResponse(head: head, body: Array(#"{"StatusCode":4}"#.utf8))), 4)
+        XCTAssertNil(PodmanDialect().exitStatus(ofWait: HTTPResponse(head: head, body: Array("nonsense".utf8))))
+        XCTAssertEqual(PodmanDialect.socket(options: ["socket_path": "/custom/podman.sock"]), "unix:///custom/podman.sock")
+        XCTAssertEqual(PodmanDialect.socket(options: ["socket_path": "unix:///custom/podman.sock"]), "unix:///custom/podman.sock")
+        XCTAssertEqual(PodmanDialect.socket(options: [:], uid: 0), "unix:///run/podman/podman.sock")
     }
 }

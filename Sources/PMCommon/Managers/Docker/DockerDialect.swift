@@ -43,7 +43,7 @@ struct DockerDialect: ContainerDialect {
 
     func metrics(stats: JSONValue?, container: ContainerManager.Container, labels: [(name: String, value: String)],
                  resample: @escaping () throws -> JSONValue?) -> MetricsReport {
-        DockerStats(stats: stats, container: container, labels: labels, resample: resample).report
+        DockerStats.report(stats: stats, container: container, labels: labels, resample: resample)
     }
 
     func wait(_ id: String) -> HTTPRequest {

@@ -65,7 +65,7 @@ struct PodmanDialect: ContainerDialect {
 
     func metrics(stats: JSONValue?, container: ContainerManager.Container, labels: [(name: String, value: String)],
                  resample: @escaping () throws -> JSONValue?) -> MetricsReport {
-        PodmanStats(stats: stats, container: container, labels: labels, resample: resample).report
+        PodmanStats.report(stats: stats, container: container, labels: labels, resample: resample)
     }
 
     func wait(_ id: String) -> HTTPRequest {
