@@ -189,9 +189,44 @@ class DockerEngineCases: XCTestCase {
         XCTAssertEqual(try node.run("pm-stop", ["--force", record]).status, 0)
     }
 
+    /// A record cannot reach another server's container through `docker_container_name`, nor
+    /// a container pm did not create; a volume the game turns into a link does not lock the
+    /// server out of its own container.
+    func containersOfOthersAreOutOfReach() throws {
+        let victim = try node.record(id: 7, command: Self.trappedSleep)
+        XCTAssertEqual(try node.run("pm-start", [victim]).status, 0)
+        let thief = try node.record(id: 8, command: Self.trappedSleep, vars: ["docker_container_name": node.name(7)])
+        for tool in ["pm-stop", "pm-start", "pm-status", "pm-output"] {
+            let result = try node.run(tool, [thief])
+            XCTAssertEqual(result.status, 1, "\(tool): \(result.stderr)")
+            XCTAssertTrue(result.stderr.contains("belongs to server 7"), "\(tool): \(result.stderr)")
+        }
+        XCTAssertEqual(try node.run("pm-status", [victim]).status, 0, "the other server's container is untouched")
+
+        let foreign = "pm-foreign-\(UUID().uuidString.prefix(6).lowercased())"
+        _ = try Toolbox.shell("curl -sS --unix-socket \(node.socket) -X POST -H 'Content-Type: application/json' "
+                              + "'http://d/v1.41/containers/create?name=\(foreign)' -d '{\"Image\":\"\(DockerNode.image)\",\"Cmd\":[\"sleep\",\"60\"]}'")
+        defer { _ = try? Toolbox.shell("curl -sS --unix-socket \(node.socket) -X DELETE 'http://d/v1.41/containers/\(foreign)?force=1'") }
+        let squatter = try node.record(id: 9, command: Self.trappedSleep, vars: ["docker_container_name": foreign])
+        let start = try node.run("pm-start", [squatter])
+        XCTAssertEqual(start.status, 1, start.stderr)
+        XCTAssertTrue(start.stderr.contains("was not created by pm"), start.stderr)
+        XCTAssertNotNil(try node.engine("/containers/\(foreign)/json") as? [String: Any], "the foreign container is still there")
+
+        let linked = try node.record(id: 10, command: Self.trappedSleep, vars: ["docker_volumes": "data:/data"])
+        try FileManager.default.createDirectory(atPath: node.workPath + "/servers/d10/data", withIntermediateDirectories: true)
+        XCTAssertEqual(try node.run("pm-start", [linked]).status, 0)
+        _ = try Toolbox.shell("rm -rf \(node.workPath)/servers/d10/data && ln -s / \(node.workPath)/servers/d10/data")
+        XCTAssertEqual(try node.run("pm-status", [linked]).status, 0)
+        XCTAssertEqual(try node.run("pm-stop", ["--force", linked]).status, 0)
+        XCTAssertEqual(try node.run("pm-stop", ["--force", victim]).status, 0)
+    }
+
+    static let trappedSleep = "sh -c 'trap exit TERM; while :; do sleep 0.2; done'"
+
     /// Bad records never reach the engine: exit 2 and one line.
     func badSettingsAreRefusedBeforeAnyRequest() throws {
-        for (vars, message) in [(["docker_volumes": "/etc:/host-etc"], "outside the work path"),
+        for (vars, message) in [(["docker_volumes": "/etc:/host-etc"], "outside the server directory"),
                                 (["docker_volumes": "../../..:/up"], "leaves the server directory"),
                                 (["docker_image": "Not A Reference"], "is not a valid reference")] {
             let record = try node.record(id: 4, command: "sleep 60", vars: vars)
@@ -268,6 +303,7 @@ final class DockerTests: DockerEngineCases {
     func testBadSettingsAreRefusedBeforeAnyRequest() throws { try badSettingsAreRefusedBeforeAnyRequest() }
     func testFaultsOfTheEngine() throws { try faultsOfTheEngine() }
     func testPullsAMissingImageWithItsProgress() throws { try pullsAMissingImageWithItsProgress() }
+    func testContainersOfOthersAreOutOfReach() throws { try containersOfOthersAreOutOfReach() }
 }
 
 /// The same cases against Podman's Docker-compatible API, since users point `DOCKER_HOST` at it.
@@ -290,4 +326,5 @@ final class PodmanTests: DockerEngineCases {
     func testPortsLimitsAndVolumes() throws { try portsLimitsAndVolumes() }
     func testMissingImageFailsThePullAndLeavesNothing() throws { try missingImageFailsThePullAndLeavesNothing() }
     func testBadSettingsAreRefusedBeforeAnyRequest() throws { try badSettingsAreRefusedBeforeAnyRequest() }
+    func testContainersOfOthersAreOutOfReach() throws { try containersOfOthersAreOutOfReach() }
 }

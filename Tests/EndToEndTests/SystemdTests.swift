@@ -133,6 +133,8 @@ final class SystemdTests: XCTestCase {
         XCTAssertTrue(start.stderr.contains("boom: missing map"), start.stderr)
         XCTAssertTrue(start.stderr.contains("the start command exited at once ("), start.stderr)
         XCTAssertEqual(try node.run("pm-status", [record]).status, 1)
+        let socket = node.service(5).replacingOccurrences(of: ".service", with: ".socket")
+        XCTAssertEqual(try node.systemctl(["is-active", socket]).stdout, "inactive\n", "the console socket is stopped too")
     }
 
     func testWithoutSystemctlTheToolsSayWhat() throws {

@@ -94,11 +94,13 @@ final class HTTPDockerAPITests: XCTestCase {
         }
     }
 
-    func testTooOldEngineIsAskedAgainBeforeEachRequest() throws {
+    /// Negotiation happens once per run even when it fails (a too old engine): the reference
+    /// asked again before each request, which made a silent engine cost a timeout each time.
+    func testNegotiationIsNotRepeatedWithinARun() throws {
         try engine(pingVersion: "1.30") { api, requests in
             _ = try api.send(HTTPRequest("GET", "/info"))
             _ = try api.send(HTTPRequest("GET", "/info"))
-            XCTAssertEqual(requests.value, ["HEAD /_ping", "GET /v1.55/info", "HEAD /_ping", "GET /v1.55/info"])
+            XCTAssertEqual(requests.value, ["HEAD /_ping", "GET /v1.55/info", "GET /v1.55/info"])
         }
     }
 

@@ -77,4 +77,15 @@ final class ReviewRegressionTests: XCTestCase {
         XCTAssertThrowsError(try lifecycle.stop()) { XCTAssertEqual(ExitStatus(for: $0), .invalid) }
         XCTAssertFalse(runner.calls.contains { $0.arguments.first == "/bin/send" }, "nothing was typed")
     }
+
+    /// A secret inside an engine request's JSON body is masked in its escaped spelling too.
+    func testSecretsAreMaskedInJSONBodies() {
+        for secret in ["a\"b%c$d", "q\\w%e\"r$", "it's%\"x", "ab\u{1}cd"] {
+            var body = ""
+            JSONWriter.quote(secret, to: &body)
+            let masked = SecretMasker([secret]).apply("{\"Cmd\":[\"./srv\",\(body)]}")
+            XCTAssertFalse(masked.contains(String(body.dropFirst().dropLast())), masked)
+            XCTAssertTrue(masked.contains(SecretMasker.mask), masked)
+        }
+    }
 }

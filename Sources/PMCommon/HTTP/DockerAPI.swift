@@ -33,13 +33,12 @@ public final class DockerAPI {
     /// The version of the next request: fixed, negotiated, or the maximum while negotiation fails.
     public var version: APIVersion {
         if let fixedVersion { return fixedVersion }
+        // One negotiation per run, failed or not: a one-shot tool must not ask an engine that
+        // does not answer again before every request (each would wait out the timeout).
         return lock.withLock {
             if let negotiatedVersion { return negotiatedVersion }
-            do {
-                negotiatedVersion = APIVersion.negotiated(engine: try pingVersionHeader())
-            } catch {
-                return APIVersion.dockerMaximum
-            }
+            let version = (try? APIVersion.negotiated(engine: pingVersionHeader())) ?? nil
+            negotiatedVersion = version ?? APIVersion.dockerMaximum
             return negotiatedVersion ?? APIVersion.dockerMaximum
         }
     }

@@ -28,6 +28,15 @@ public struct ManagerSettings {
         return candidates.lazy.compactMap { $0 }.first { !$0.isEmpty }
     }
 
+    /// The value of `key` from the sources a panel user cannot edit: the flags, the game mod's
+    /// and the game's metadata, and `process_manager.config` (with the `docker_` alias).
+    public func trustedValue(_ key: String) -> String? {
+        var optionKeys = [key]
+        if key.hasPrefix("docker_") { optionKeys.insert(String(key.dropFirst("docker_".count)), at: 0) }
+        let candidates = [flags[key], modMetadata[key], gameMetadata[key]] + optionKeys.map { options[$0] }
+        return candidates.lazy.compactMap { $0 }.first { !$0.isEmpty }
+    }
+
     /// A number of seconds; nil when unset, an error naming the key when it is not a number.
     public func seconds(_ key: String) throws -> Double? {
         guard let text = value(key) else { return nil }

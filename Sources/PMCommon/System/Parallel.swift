@@ -33,6 +33,35 @@ public enum Parallel {
         for thread in threads { pthread_join(thread, nil) }
     }
 
+    /// Runs `body` on a thread of its own; `join` waits for it.
+    public static func background(_ body: @escaping () -> Void) -> BackgroundThread {
+        BackgroundThread(body)
+    }
+
+    public final class BackgroundThread {
+        private var thread = pthread_t()
+        private var started = false
+
+        init(_ body: @escaping () -> Void) {
+            final class Box { let body: () -> Void; init(_ body: @escaping () -> Void) { self.body = body } }
+            let context = Unmanaged.passRetained(Box(body)).toOpaque()
+            started = pthread_create(&thread, nil, { context in
+                Unmanaged<Box>.fromOpaque(context!).takeRetainedValue().body()
+                return nil
+            }, context) == 0
+            if !started {
+                Unmanaged<Box>.fromOpaque(context).release()
+                body()
+            }
+        }
+
+        public func join() {
+            guard started else { return }
+            started = false
+            pthread_join(thread, nil)
+        }
+    }
+
     private final class WorkQueue {
         let count: Int
         let body: (Int) -> Void

@@ -85,8 +85,9 @@ final class ContainerSpecTests: XCTestCase {
 
     func testSettingsParsing() throws {
         let settings = try ContainerSettings(try server { record in
-            record.vars += [("docker_capabilities", " net_admin, SYS_NICE ,,CAP_NET_RAW"), ("docker_dns", " 8.8.8.8 , 1.1.1.1"),
-                            ("docker_privileged", "true"), ("docker_network_mode", "host"), ("docker_workdir", "/game/")]
+            record.gameMod.metadata = ["docker_capabilities": " net_admin, SYS_NICE ,,CAP_NET_RAW", "docker_privileged": "true",
+                                       "docker_network_mode": "host"]
+            record.vars += [("docker_dns", " 8.8.8.8 , 1.1.1.1"), ("docker_workdir", "/game/")]
             record.ramLimit = 0
             record.cpuLimit = 0
             record.vars += [("docker_memory_limit", "512m"), ("docker_cpu_limit", "2.5")]
@@ -99,11 +100,19 @@ final class ContainerSpecTests: XCTestCase {
         XCTAssertEqual(settings.memoryLimit, 512 << 20)
         XCTAssertEqual(settings.cpuLimit, 2500)
         XCTAssertEqual(try ContainerSettings.bytes("2g"), 2 << 30)
-        XCTAssertEqual(try ContainerSettings.bytes("1024k"), 1 << 20)
+        XCTAssertEqual(try ContainerSettings.bytes("10240k"), 10 << 20)
         XCTAssertEqual(try ContainerSettings.bytes("1073741824"), 1 << 30)
-        for bad in ["", "lots", "-1m", "1x"] { XCTAssertThrowsError(try ContainerSettings.bytes(bad), bad) }
+        for bad in ["", "lots", "-1m", "1x", "1k"] { XCTAssertThrowsError(try ContainerSettings.bytes(bad), bad) }
+        // §9 item 24: a server's own vars cannot give its container power over the host.
+        let fromVars = try ContainerSettings(try server { record in
+            record.vars += [("docker_privileged", "true"), ("docker_capabilities", "ALL"), ("docker_network_mode", "host")]
+        })
+        XCTAssertFalse(fromVars.privileged)
+        XCTAssertEqual(fromVars.capabilities, [])
+        XCTAssertFalse(fromVars.hostNetwork)
         XCTAssertThrowsError(try ContainerSettings(try server { $0.vars.append(("docker_dns", "dns.example")) }))
-        XCTAssertThrowsError(try ContainerSettings(try server { $0.vars.append(("docker_capabilities", "NET ADMIN")) }))
+        XCTAssertThrowsError(try ContainerSettings(try server { $0.ramLimit = 0; $0.vars.append(("docker_memory_limit", "0.5b")) }))
+        XCTAssertThrowsError(try ContainerSettings(try server { $0.gameMod.metadata = ["docker_capabilities": "NET ADMIN"] }))
         // §9 item 25: a container name in process_manager.config is not shared by every server.
         var config = Fixtures.config(workPath: "/srv/gameap")
         config.managerOptions = ["container_name": "shared"]
@@ -119,9 +128,10 @@ final class ContainerSpecTests: XCTestCase {
         let both = try ContainerMount.extraVolumes(#"["data:/data", "/srv/shared/maps:/maps:ro"]"#, server: server)
         XCTAssertEqual(both, [ContainerMount(source: "/srv/gameap/servers/cs/data", target: "/data"),
                               ContainerMount(source: "/srv/shared/maps", target: "/maps", readOnly: true)])
-        XCTAssertEqual(try ContainerMount.extraVolumes("data:/data, /srv/gameap/common:/common:rw", server: server).count, 2)
+        XCTAssertEqual(try ContainerMount.extraVolumes("data:/data, /srv/gameap/servers/cs/common:/common:rw", server: server).count, 2)
         XCTAssertEqual(try ContainerMount.extraVolumes("", server: server), [])
-        for bad in ["../../etc:/etc", "/etc:/host-etc", "/srv/sharedx:/x", "invalid", "a:relative", "a:/b:z", "a:/b:ro:x"] {
+        for bad in ["../../etc:/etc", "/etc:/host-etc", "/srv/sharedx:/x", "/srv/gameap:/all", "/srv/gameap/servers/other:/o",
+                    "invalid", "a:relative", "a:/b:z", "a:/b:ro:x"] {
             XCTAssertThrowsError(try ContainerMount.extraVolumes(bad, server: server), bad) { XCTAssertEqual(ExitStatus(for: $0), .invalid) }
         }
     }
@@ -144,7 +154,7 @@ final class ContainerSpecTests: XCTestCase {
              "blkio_stats":{"io_service_bytes_recursive":[{"op":"Read","value":3},{"op":"write","value":4},{"op":"Total","value":7},{"op":"read","value":1}]},
              "pids_stats":{"current":3}}
             """.utf8))
-        let container = ContainerManager.Container(name: "c1", inspection: try JSONParser.parse(Array(#"{"Id":"abc","State":{"Running":true,"Pid":9,"StartedAt":"2026-11-27T03:56:12.5Z"}}"#.utf8)))
+        let container = ContainerManager.Container(name: "c1", inspection: try JSONParser.parse(Array(#"{"Id":"0123456789abcdef","State":{"Running":true,"Pid":9,"StartedAt":"2026-11-27T03:56:12.5Z"}}"#.utf8)))
         let report = DockerStats.report(stats: stats, container: container, labels: [("container", "c1")]) { nil }
         func value(_ family: MetricFamily) -> MetricSample.Value? { report.samples.first { $0.family == family }?.value }
         XCTAssertEqual(value(.memoryUsageBytes), .unsigned(8000), "inactive file pages are not counted")
@@ -156,7 +166,9 @@ final class ContainerSpecTests: XCTestCase {
         XCTAssertEqual(value(.blockIOWriteBytesTotal), .unsigned(4))
         XCTAssertEqual(value(.processPIDs), .unsigned(3))
         XCTAssertEqual(value(.cpuSecondsTotal), .real(2.5))
-        XCTAssertEqual(report.cpu?.identity, "abc@2026-11-27T03:56:12.5Z")
+        XCTAssertEqual(report.cpu?.identity, "0123456789abcdef@2026-11-27T03:56:12.5Z")
+        let odd = ContainerManager.Container(name: "c1", inspection: try JSONParser.parse(Array(#"{"Id":"abc def","State":{}}"#.utf8)))
+        XCTAssertEqual(odd.id, "c1", "an id that is not hexadecimal is not used")
         XCTAssertEqual(container.status.startedAt ?? 0, 1_795_751_772.5, accuracy: 0.001)
         // §9 item 11: no stats still gives up.
         let none = DockerStats.report(stats: nil, container: container, labels: [("container", "c1")]) { nil }

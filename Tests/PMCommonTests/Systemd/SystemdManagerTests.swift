@@ -123,6 +123,16 @@ final class SystemdManagerTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: root + "/units/\(legacy).socket"))
     }
 
+    /// Exit 2 means nothing was changed: the legacy units are removed only once the new
+    /// units could be built.
+    func testARefusedRecordLeavesTheLegacyUnitsAlone() throws {
+        let legacy = root + "/units/gameap-server-759b875e-d910-11eb-aff7-d796d7fcf7ef.service"
+        try "[Service]\n".write(toFile: legacy, atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try lifecycle(try server { $0.startCommand = "" }).start()) { XCTAssertEqual(ExitStatus(for: $0), .invalid) }
+        XCTAssertTrue(FileManager.default.fileExists(atPath: legacy))
+        XCTAssertFalse(calls.contains { $0.hasPrefix("stop") }, "\(calls)")
+    }
+
     func testFailedDaemonReloadIsAnError() throws {
         exits["daemon-reload"] = 1
         XCTAssertThrowsError(try lifecycle(try server()).start()) { error in
@@ -226,7 +236,10 @@ final class SystemdManagerTests: XCTestCase {
         runner.reset()
         let outcome = try Installation(lifecycle(server)).uninstall()
         XCTAssertTrue(outcome.hasPrefix("uninstalled: removed "), outcome)
-        XCTAssertEqual(calls, ["show \(service)", "stop \(socket)", "stop \(service)", "daemon-reload"])
+        // The graceful stop, then the socket and service once more in one call (a socket left
+        // listening by a failed start must not outlive its files), then the reload.
+        XCTAssertEqual(calls, ["show \(service)", "stop \(socket)", "stop \(service)", "stop \(socket)", "daemon-reload"])
+        XCTAssertEqual(runner.calls[3].arguments.suffix(3), ["stop", socket, service])
         XCTAssertFalse(FileManager.default.fileExists(atPath: root + "/units/" + service))
         XCTAssertFalse(FileManager.default.fileExists(atPath: root + "/units/" + socket))
         XCTAssertFalse(FileManager.default.fileExists(atPath: root + "/work/.systemd-services/emdoenmp238umrvnqub0.log"))

@@ -15,7 +15,8 @@ protocol ContainerDialect {
     func pull(_ image: ImageReference) -> HTTPRequest
     func stop(_ name: String, grace: Int) -> HTTPRequest
     func remove(_ name: String, force: Bool) -> HTTPRequest
-    func logs(_ name: String, lines: Int, follow: Bool) -> HTTPRequest
+    /// `tail`: how many of the last lines; nil for all.
+    func logs(_ name: String, tail: String?, follow: Bool) -> HTTPRequest
     func stats(_ name: String) -> HTTPRequest
     func metrics(stats: JSONValue?, container: ContainerManager.Container, labels: [(name: String, value: String)],
                  resample: @escaping () throws -> JSONValue?) -> MetricsReport

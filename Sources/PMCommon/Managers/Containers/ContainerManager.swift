@@ -79,7 +79,7 @@ public final class ContainerManager: ProcessManager {
     public func start(_ server: Server, _ context: VerbContext) throws {
         let engine = requests(server, context)
         let settings = try ContainerSettings(server)
-        let names = ContainerNames(server, settings)
+        let names = try ContainerNames(server)
         guard FileSystem.kind(of: server.workDirectory) == .directory || context.executor.isDryRun else {
             throw ManagerError.failure("the server directory \(server.workDirectory) does not exist (create it or run pm-install)")
         }
@@ -89,10 +89,14 @@ public final class ContainerManager: ProcessManager {
             throw ManagerError.invalid("nothing to start: the record has no start_command and the game mod no default")
         }
         let body = try dialect.createBody(server, settings, name: names.primary, command: command, user: try Self.user(server))
-        for name in names.all { try removeIfPresent(name, engine, force: true) }
+        for name in names.all {
+            guard let existing = try inspect(name, engine) else { continue }
+            try checkOwnership(existing, server, custom: names.isCustom)
+            try removeIfPresent(name, engine, force: true)
+        }
         try ensureImage(settings.image, engine)
         let created = try engine.require(dialect.create(name: names.primary, body), "failed to create container")
-        let id = (try? created.json())?["Id"]?.string ?? names.primary
+        let id = (try? created.json())?["Id"]?.string.flatMap(Self.validID) ?? names.primary
         do {
             try engine.require(HTTPRequest("POST", "/containers/\(id)/start"), "failed to start container")
         } catch {
@@ -121,18 +125,26 @@ public final class ContainerManager: ProcessManager {
         try removeIfPresent(try resolvedName(server, context), requests(server, context), force: false)
     }
 
+    /// The last `lines` lines of the container's log (all of it up to 64 MiB for 0), read as a
+    /// stream so a large log is not held whole.
     public func output(_ server: Server, lines: Int, _ context: VerbContext) throws -> String {
-        let name = try resolvedName(server, context)
-        let engine = requests(server, context)
-        let response: HTTPResponse
-        do {
-            response = try engine.perform(dialect.logs(name, lines: lines, follow: false), "failed to get container logs")
-        } catch let error as HTTPError where error.isNotFound {
-            throw ManagerError.failure("the server has no container \(name) (it was never started, or was stopped and removed)")
-        } catch let error as HTTPError {
-            throw engine.managerError(error, "failed to get container logs")
+        guard let container = try inspect(server, context) else {
+            throw ManagerError.failure("the server has no container \(try ContainerNames(server).primary) (it was never started, or was stopped and removed)")
         }
-        return String(decoding: try Self.demultiplex(response.body), as: UTF8.self)
+        let request = dialect.logs(container.name, tail: lines == 0 ? nil : String(lines), follow: false)
+        guard let stream = try requests(server, context).open(request, "failed to get container logs") else { return "" }
+        defer { stream.close() }
+        var decoder = MultiplexedStreamDecoder()
+        var text: [UInt8] = []
+        do {
+            while let piece = try stream.next() {
+                try decoder.decode(piece) { _, payload in text += payload }
+                if text.count > LogFile.maximumBytes { text.removeFirst(text.count - LogFile.maximumBytes) }
+            }
+        } catch let error as HTTPError {
+            throw ManagerError.unknown("failed to copy logs: \(error)")
+        }
+        return String(decoding: LogFile.fromLineStart(text, whole: true, keeping: lines), as: UTF8.self)
     }
 
     public func sendInput(_ line: String, _ server: Server, _ context: VerbContext) throws {
@@ -155,9 +167,17 @@ public final class ContainerManager: ProcessManager {
         }
     }
 
+    /// The engine's log stream from now on, for follow and attach.
+    public func openFeed(_ server: Server, _ context: VerbContext) throws -> ConsoleFeed? {
+        guard let container = try inspect(server, context), container.status.isRunning else { return nil }
+        let engine = requests(server, context)
+        let request = dialect.logs(container.name, tail: "0", follow: true)
+        return EngineLogFeed { try engine.open(request, "failed to follow the container's logs") }
+    }
+
     public func metrics(_ server: Server, _ context: VerbContext) throws -> MetricsReport {
         guard let container = try inspect(server, context) else {
-            return MetricsReport(samples: [try Self.upSample(ServerStatus(.stopped), labels: [("container", ContainerNames(server, try ContainerSettings(server)).primary)])], cpu: nil)
+            return MetricsReport(samples: [try Self.upSample(ServerStatus(.stopped), labels: [("container", try ContainerNames(server).primary)])], cpu: nil)
         }
         let labels = [(name: "container", value: container.name)]
         guard container.status.isRunning else {
@@ -191,8 +211,11 @@ public final class ContainerManager: ProcessManager {
     public func uninstall(_ server: Server, _ context: VerbContext) throws -> String {
         let engine = requests(server, context)
         var removed: [String] = []
-        for name in ContainerNames(server, try ContainerSettings(server)).all where try removeIfPresent(name, engine, force: true) {
-            removed.append(name)
+        let names = try ContainerNames(server)
+        for name in names.all {
+            guard let existing = try inspect(name, engine) else { continue }
+            try checkOwnership(existing, server, custom: names.isCustom)
+            if try removeIfPresent(name, engine, force: true) { removed.append(name) }
         }
         return removed.isEmpty ? "nothing to uninstall: the server has no container" : "uninstalled: removed container \(removed.joined(separator: ", "))"
     }
@@ -205,10 +228,13 @@ public final class ContainerManager: ProcessManager {
         let id: String
         let status: ServerStatus
         let startedAt: String
+        /// The `gameap.server.id` label; nil on a container pm did not create.
+        let serverID: String?
 
         init(name: String, inspection: JSONValue) {
             self.name = name
-            id = inspection["Id"]?.string ?? name
+            id = inspection["Id"]?.string.flatMap(ContainerManager.validID) ?? name
+            serverID = inspection["Config", "Labels", DockerContainerSpec.idLabel]?.string
             startedAt = inspection["State", "StartedAt"]?.string ?? ""
             let running = inspection["State", "Running"]?.bool ?? false
             let started = Timestamp.parseRFC3339(startedAt)
@@ -220,28 +246,52 @@ public final class ContainerManager: ProcessManager {
         }
     }
 
-    /// The server's container under its name, else under the legacy name; nil when neither exists.
+    /// The server's container under its name, else under the legacy name; nil when neither
+    /// exists. A container under one of those names that belongs to another server (its
+    /// `gameap.server.id` label), or that pm did not create under a custom name, is refused:
+    /// names come from records, and one record must not reach another server's container.
     func inspect(_ server: Server, _ context: VerbContext) throws -> Container? {
-        let engine = requests(server, context)
-        for name in ContainerNames(server, try ContainerSettings(server)).all {
-            do {
-                let response = try engine.perform(HTTPRequest("GET", "/containers/\(name)/json"), "failed to inspect container")
-                guard let json = try? response.json(), json["State"] != nil else {
-                    throw ManagerError.unknown("failed to inspect container \(name): the engine's answer is not a container")
-                }
-                return Container(name: name, inspection: json)
-            } catch let error as HTTPError where error.isNotFound {
-                continue
-            } catch let error as HTTPError {
-                throw engine.managerError(error, "failed to inspect container")
-            }
+        let names = try ContainerNames(server)
+        for name in names.all {
+            guard let container = try inspect(name, requests(server, context)) else { continue }
+            try checkOwnership(container, server, custom: names.isCustom)
+            return container
         }
         return nil
     }
 
+    /// `GET /containers/{name}/json`; nil when there is none.
+    func inspect(_ name: String, _ engine: EngineRequests) throws -> Container? {
+        do {
+            let response = try engine.perform(HTTPRequest("GET", "/containers/\(name)/json"), "failed to inspect container")
+            guard let json = try? response.json(), json["State"] != nil else {
+                throw ManagerError.unknown("failed to inspect container \(name): the engine's answer is not a container")
+            }
+            return Container(name: name, inspection: json)
+        } catch let error as HTTPError where error.isNotFound {
+            return nil
+        } catch let error as HTTPError {
+            throw engine.managerError(error, "failed to inspect container")
+        }
+    }
+
+    func checkOwnership(_ container: Container, _ server: Server, custom: Bool) throws {
+        if let owner = container.serverID, owner != String(server.record.id) {
+            throw ManagerError.failure("the container \(container.name) belongs to server \(owner), not to \(server.label)")
+        }
+        if container.serverID == nil && custom {
+            throw ManagerError.failure("the container \(container.name) was not created by pm for \(server.label) (it has no gameap.server.id label); choose another docker_container_name")
+        }
+    }
+
+    /// An engine's container id: 12 to 64 hexadecimal digits; anything else is not used.
+    static func validID(_ id: String) -> String? {
+        (12...64).contains(id.utf8.count) && id.utf8.allSatisfy({ ASCII.isDigit($0) || (0x61...0x66).contains($0) }) ? id : nil
+    }
+
     func resolvedName(_ server: Server, _ context: VerbContext) throws -> String {
         if let container = try inspect(server, context) { return container.name }
-        return ContainerNames(server, try ContainerSettings(server)).primary
+        return try ContainerNames(server).primary
     }
 
     /// `DELETE /containers/{name}`; false when there was none.
@@ -319,17 +369,21 @@ public final class ContainerManager: ProcessManager {
 struct ContainerNames {
     let primary: String
     let legacy: String?
+    /// `docker_container_name` named the container (it must then carry the server's labels).
+    let isCustom: Bool
 
-    init(_ server: Server, _ settings: ContainerSettings) {
-        if let custom = settings.containerName {
+    init(_ server: Server) throws {
+        if let custom = try ContainerSettings.containerName(server.settings.value("docker_container_name", includingOptions: false)) {
             primary = custom
             legacy = nil
+            isCustom = true
         } else {
             primary = server.name
             let uuid = server.legacyName
             let valid = !uuid.isEmpty && uuid != server.name && uuid.utf8.count <= 128
                 && uuid.utf8.allSatisfy { ASCII.isLetter($0) || ASCII.isDigit($0) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ".") }
             legacy = valid ? uuid : nil
+            isCustom = false
         }
     }
 

@@ -17,12 +17,12 @@ public struct ContainerMount: Equatable {
 
     /// `docker_volumes`: a JSON array of strings, or a comma-separated list, of
     /// `SOURCE:TARGET[:ro|rw]`. A relative source is inside the server directory; the source
-    /// must stay inside the work path or an allowed directory (the reference mounted any host
+    /// must stay inside the server directory or an allowed directory (the reference mounted any host
     /// path a panel user wrote, §9 item 24), and every entry must be well formed (the
     /// reference skipped bad ones silently).
     public static func extraVolumes(_ value: String?, server: Server) throws -> [ContainerMount] {
         guard let value, !value.trimmingWhitespace.isEmpty else { return [] }
-        let allowed = (server.config.workPath.isEmpty ? [] : [server.config.workPath])
+        let allowed = [server.workDirectory]
             + (server.config.managerOptions[allowListKey] ?? "").split(separator: ",").map { Path.clean(String($0).trimmingWhitespace) }
                 .filter { $0.hasPrefix("/") }
         return try entries(value).map { try mount($0, server: server, allowed: allowed) }
@@ -50,7 +50,7 @@ public struct ContainerMount: Equatable {
         if parts[0].hasPrefix("/") {
             source = Path.clean(parts[0])
             guard allowed.contains(where: { Path.isInside(source, root: $0) }) else {
-                throw invalid("mounts \(source), which is outside the work path and the directories allowed by process_manager.config.\(allowListKey)")
+                throw invalid("mounts \(source), which is outside the server directory and the directories allowed by process_manager.config.\(allowListKey)")
             }
         } else {
             source = Path.clean(Path.join(server.workDirectory, parts[0]))

@@ -3,8 +3,11 @@
 /// `docker_` prefix) and checked before anything is sent to an engine. Shared by the docker and
 /// podman managers. Fixes, on purpose (§9): capabilities and DNS entries are trimmed (15), a
 /// `..` or an absolute volume source outside the work path and the configured allow-list is
-/// refused (24), `container_name` counts only per server, never from `process_manager.config`
-/// (25), and the seed's `docker_memory_limit` / `docker_cpu_limit` work.
+/// refused (24), the keys that give a container power over the host (`docker_privileged`,
+/// `docker_capabilities`, `docker_network_mode`) are read from the game's and the mod's
+/// metadata and `process_manager.config` only, never from the server's own vars and settings
+/// (24), `container_name` counts only per server, never from `process_manager.config` (25),
+/// and the seed's `docker_memory_limit` / `docker_cpu_limit` work.
 public struct ContainerSettings {
     public static let defaultImage = "docker.io/gameap/debian"
     public static let defaultWorkdir = "/server"
@@ -34,10 +37,10 @@ public struct ContainerSettings {
         installationScript = settings.value("docker_installation_script")
         installationEntrypoint = settings.value("docker_installation_entrypoint")
         installationUser = settings.value("docker_installation_user") ?? ""
-        hostNetwork = settings.value("docker_network_mode") == "host"
+        hostNetwork = settings.trustedValue("docker_network_mode") == "host"
         containerName = try Self.containerName(settings.value("docker_container_name", includingOptions: false))
-        capabilities = try Self.capabilities(settings.value("docker_capabilities"))
-        privileged = settings.value("docker_privileged") == "true"
+        capabilities = try Self.capabilities(settings.trustedValue("docker_capabilities"))
+        privileged = settings.trustedValue("docker_privileged") == "true"
         dns = try Self.dns(settings.value("docker_dns"))
         workdir = try Self.workdir(settings.value("docker_workdir") ?? Self.defaultWorkdir)
         volumes = try ContainerMount.extraVolumes(settings.value("docker_volumes"), server: server)
@@ -99,15 +102,15 @@ public struct ContainerSettings {
         for (suffix, size) in units where value.hasSuffix(suffix) {
             number = String(value.dropLast()); factor = size; break
         }
-        guard let amount = Double(number), amount.isFinite, amount > 0, amount * Double(factor) < 1e18 else {
-            throw ManagerError.invalid("docker_memory_limit must be a size such as 512m or 2g, not \"\(text.prefix(40))\"")
+        guard let amount = Double(number), amount.isFinite, amount * Double(factor) >= Double(6 << 20), amount * Double(factor) < 1e18 else {
+            throw ManagerError.invalid("docker_memory_limit must be a size of at least 6m, such as 512m or 2g, not \"\(text.prefix(40))\"")
         }
         return Int(amount * Double(factor))
     }
 
     /// `2.0` cores → 2000 millicores, as `docker run --cpus` reads it.
     static func millicores(_ text: String) throws -> Int {
-        guard let cores = Double(text.trimmingWhitespace), cores.isFinite, cores > 0, cores <= 100_000 else {
+        guard let cores = Double(text.trimmingWhitespace), cores.isFinite, cores >= 0.001, cores <= 100_000 else {
             throw ManagerError.invalid("docker_cpu_limit must be a number of cores such as 1.5, not \"\(text.prefix(40))\"")
         }
         return Int((cores * 1000).rounded())

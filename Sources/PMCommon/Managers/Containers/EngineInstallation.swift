@@ -24,7 +24,7 @@ struct EngineInstallation {
         context.err.line("Creating installation container...")
         let created = try engine.require(manager.dialect.create(name: containerName, body),
                                          "failed to create installation container")
-        let id = (try? created.json())?["Id"]?.string ?? containerName
+        let id = (try? created.json())?["Id"]?.string.flatMap(ContainerManager.validID) ?? containerName
         defer { _ = try? manager.removeIfPresent(id, engine, force: true) }
         context.err.line("Starting installation container...")
         try engine.require(HTTPRequest("POST", "/containers/\(id)/start"), "failed to start installation container")
@@ -51,7 +51,7 @@ struct EngineInstallation {
 
     /// The container's output on stderr until it exits.
     private func followLogs(_ id: String) throws {
-        guard let stream = try engine.open(manager.dialect.logs(id, lines: 0, follow: true), "failed to follow the installation's output") else { return }
+        guard let stream = try engine.open(manager.dialect.logs(id, tail: nil, follow: true), "failed to follow the installation's output") else { return }
         defer { stream.close() }
         var decoder = MultiplexedStreamDecoder()
         do {

@@ -30,10 +30,10 @@ struct DockerDialect: ContainerDialect {
         HTTPRequest("DELETE", "/containers/\(name)", query: force ? ["force": "1"] : [:])
     }
 
-    func logs(_ name: String, lines: Int, follow: Bool) -> HTTPRequest {
+    func logs(_ name: String, tail: String?, follow: Bool) -> HTTPRequest {
         var query = ["stdout": "1", "stderr": "1"]
         if follow { query["follow"] = "1" }
-        query["tail"] = lines == 0 ? "all" : String(lines)
+        query["tail"] = tail ?? "all"
         return HTTPRequest("GET", "/containers/\(name)/logs", query: query, readTimeout: follow ? .infinity : nil)
     }
 

@@ -52,10 +52,10 @@ struct PodmanDialect: ContainerDialect {
         HTTPRequest("DELETE", "/containers/\(name)", query: force ? ["force": "true"] : [:])
     }
 
-    func logs(_ name: String, lines: Int, follow: Bool) -> HTTPRequest {
+    func logs(_ name: String, tail: String?, follow: Bool) -> HTTPRequest {
         var query = ["stdout": "true", "stderr": "true"]
         if follow { query["follow"] = "true" }
-        if lines > 0 { query["tail"] = String(lines) }
+        if let tail { query["tail"] = tail }
         return HTTPRequest("GET", "/containers/\(name)/logs", query: query, readTimeout: follow ? .infinity : nil)
     }
 

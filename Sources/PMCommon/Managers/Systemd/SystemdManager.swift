@@ -65,10 +65,11 @@ public final class SystemdManager: ProcessManager {
         }
         let systemctl = systemctl(context)
         let files = GeneratedFiles(context: context, masker: server.masker)
-        try stopLegacyUnits(server, systemctl, files)
         let units = SystemdUnits(name: server.name, scope: scope, workPath: server.config.workPath)
         let account = scope.isUser ? nil : (server.account ?? scope.user)
+        // Everything that can refuse the record comes first: exit 2 means nothing was changed.
         let text = try UnitFiles(server: server, scope: scope, units: units, command: try startCommand(server), account: account)
+        try stopLegacyUnits(server, systemctl, files)
         try prepareLog(units.log, owner: account, context)
         let socketChanged = (try? FileSystem.contents(of: units.socketFile, limit: 1 << 16)) != Array(text.socket.utf8)
         try files.write(units.serviceFile, text.service, mode: 0o600, what: "service unit")
@@ -181,15 +182,20 @@ public final class SystemdManager: ProcessManager {
     public func uninstall(_ server: Server, _ context: VerbContext) throws -> String {
         try checkUser(server, context)
         let files = GeneratedFiles(context: context, masker: server.masker)
+        let control = systemctl(context)
         var removed: [String] = []
         for units in [SystemdUnits(name: server.name, scope: scope, workPath: server.config.workPath)]
             + [SystemdUnits.legacy(server, scope: scope)].compactMap({ $0 }) {
+            // A socket left listening (a start that failed) would outlive its unit files.
+            if FileSystem.exists(units.socketFile) || FileSystem.exists(units.serviceFile) {
+                try control.run(["stop", units.socket, units.service], timeout: Systemctl.stopTimeout)
+            }
             for path in [units.socketFile, units.serviceFile, units.log, units.fifo] where files.remove(path) {
                 removed.append(path)
             }
         }
         if let baselines = try? CPUBaselines(state: context.state) { files.remove(Path.join(baselines.directory, server.name)) }
-        try systemctl(context).expectSuccess(["daemon-reload"], "reload its units")
+        try control.expectSuccess(["daemon-reload"], "reload its units")
         return removed.isEmpty ? "nothing to uninstall: the server has no units" : "uninstalled: removed \(removed.joined(separator: ", "))"
     }
 
@@ -206,7 +212,9 @@ public final class SystemdManager: ProcessManager {
         case "active", "reloading", "activating", "deactivating":
             return ServerStatus(.running, pid: pid, startedAt: started)
         case "inactive", "failed":
-            let code = started == nil ? nil : properties.count("ExecMainStatus").flatMap { $0 <= 255 ? Int($0) : nil }
+            // An exit status only when the process exited (ExecMainCode 1, CLD_EXITED), not a signal.
+            let exited = started != nil && (properties.count("ExecMainCode") ?? 1) == 1
+            let code = exited ? properties.count("ExecMainStatus").flatMap { $0 <= 255 ? Int($0) : nil } : nil
             return ServerStatus(.stopped, startedAt: started, exitCode: code)
         default:
             return ServerStatus(.unknown)
@@ -309,6 +317,7 @@ public final class SystemdManager: ProcessManager {
             let properties = try systemctl.show(units.service, Self.statusProperties)
             let restarted = (properties.count("NRestarts") ?? 0) > 0 || properties["SubState"] == "auto-restart"
             if restarted || !Self.status(properties).isRunning {
+                try systemctl.run(["stop", units.socket])
                 try systemctl.run(["stop", units.service], timeout: Systemctl.stopTimeout)
                 showLastLines(units.log, context)
                 throw ManagerError.failure("the start command exited at once (\(Self.howItEnded(properties))); the log's last lines are above")
