@@ -177,18 +177,18 @@ final class WindowsServiceTests: XCTestCase {
                        "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
     }
 
-    func testFileTailStartsAtALine() throws {
+    func testServiceLogTailStartsAtALine() throws {
         let bed = try WindowsTestBed()
-        let path = bed.directory + "/log"
+        let files = ServiceFiles(root: bed.directory)
         let lines = (1...20000).map { "line \($0)" }
-        try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
-        XCTAssertEqual(String(decoding: try FileTail.read(path, lines: 2) ?? [], as: UTF8.self), "line 19999\nline 20000\n")
-        XCTAssertEqual(try FileTail.read(path, lines: 0)?.count, (lines.joined(separator: "\n") + "\n").utf8.count)
-        let capped = String(decoding: try FileTail.read(path, lines: 0, byteLimit: 100) ?? [], as: UTF8.self)
+        try (lines.joined(separator: "\n") + "\n").write(toFile: bed.directory + "/log", atomically: true, encoding: .utf8)
+        XCTAssertEqual(String(decoding: try files.tail("log", lines: 2) ?? [], as: UTF8.self), "line 19999\nline 20000\n")
+        XCTAssertEqual(try files.tail("log", lines: 0)?.count, (lines.joined(separator: "\n") + "\n").utf8.count)
+        let capped = String(decoding: try LogFile.lastLines(bed.directory + "/log", count: 0, limit: 100), as: UTF8.self)
         XCTAssertTrue(capped.hasPrefix("line "), "a cut tail begins at a whole line: \(capped)")
         XCTAssertTrue(capped.hasSuffix("line 20000\n"))
-        XCTAssertNil(try FileTail.read(bed.directory + "/missing", lines: 5))
-        try "no newline".write(toFile: path, atomically: true, encoding: .utf8)
-        XCTAssertEqual(String(decoding: try FileTail.read(path, lines: 5) ?? [], as: UTF8.self), "no newline")
+        XCTAssertNil(try files.tail("missing", lines: 5))
+        try "no newline".write(toFile: bed.directory + "/log", atomically: true, encoding: .utf8)
+        XCTAssertEqual(String(decoding: try files.tail("log", lines: 5) ?? [], as: UTF8.self), "no newline")
     }
 }

@@ -11,20 +11,21 @@ public enum LogFile {
     /// At most this much of the end of a log is read.
     public static let maximumBytes = 64 << 20
 
-    /// The last `count` lines (0: the whole log, up to `maximumBytes`), starting at a line start.
-    public static func lastLines(_ path: String, count: Int) throws -> [UInt8] {
+    /// The last `count` lines (0: the whole log), never more than its last `limit` bytes,
+    /// starting at a line start.
+    public static func lastLines(_ path: String, count: Int, limit: Int = maximumBytes) throws -> [UInt8] {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw SystemError("cannot open", path: path) }
         defer { close(fd) }
         let size = Int(lseek(fd, 0, SEEK_END))
         guard size > 0 else { return [] }
         // A window over the end that doubles until it holds `count` lines (0: the largest).
-        var window = count == 0 ? maximumBytes : 65536
+        var window = count == 0 ? limit : 65536
         var tail: [UInt8]
         while true {
-            let length = min(window, size, maximumBytes)
+            let length = min(window, size, limit)
             tail = try read(fd, at: size - length, length: length, name: path)
-            if length == size || length == maximumBytes || newlines(in: tail, excludingLast: true) >= count { break }
+            if length == size || length == limit || newlines(in: tail, excludingLast: true) >= count { break }
             window *= 2
         }
         return fromLineStart(tail, whole: tail.count == size, keeping: count)

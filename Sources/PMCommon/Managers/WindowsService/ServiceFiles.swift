@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// The files of the services directory on this system (a temporary directory in tests).
 /// Names are relative to it, with `/` between components.
 public struct ServiceFiles {
@@ -39,6 +45,10 @@ public struct ServiceFiles {
 
     /// The last `lines` lines of a log (0: all that is kept); nil when it does not exist.
     func tail(_ name: String, lines: Int) throws -> [UInt8]? {
-        try FileTail.read(localPath(name), lines: lines)
+        do {
+            return try LogFile.lastLines(localPath(name), count: lines, limit: 16 << 20)
+        } catch let error as SystemError where error.code == ENOENT {
+            return nil
+        }
     }
 }
