@@ -89,11 +89,28 @@ public final class DockerAPI {
     private func pingVersionHeader() throws -> String? {
         do {
             let head = try client.send(HTTPRequest("HEAD", "/_ping"))
-            if head.status == 200 { return head.headers["Api-Version"] }
+            if head.status == 200 {
+                pingHeaders = head.headers
+                return head.headers["Api-Version"]
+            }
         } catch {
             if case HTTPError.connectFailed = error { throw error }
         }
-        return try ping().headers["Api-Version"]
+        let answer = try ping()
+        pingHeaders = answer.headers
+        return answer.headers["Api-Version"]
+    }
+
+    /// The headers of the engine's `/_ping`, kept from the negotiation.
+    private var pingHeaders: HTTPHeaders?
+
+    /// Whether the engine is Podman behind its Docker-compatible API (its `/_ping` carries
+    /// `Libpod-Api-Version`): the negotiation's answer when there was one, else one ping.
+    public var isPodman: Bool {
+        lock.withLock {
+            if pingHeaders == nil { pingHeaders = (try? ping())?.headers ?? HTTPHeaders() }
+            return pingHeaders?["Libpod-Api-Version"] != nil
+        }
     }
 
     private func engineError(_ response: HTTPResponse, request: HTTPRequest) -> HTTPError {

@@ -152,7 +152,7 @@ public final class ContainerManager: ProcessManager {
             throw ManagerError.failure("the server is not running (no running container)")
         }
         let engine = requests(server, context)
-        if dialect.closesInputAfterAttach || (try? api.ping())?.headers["Libpod-Api-Version"] != nil {
+        if dialect.closesInputAfterAttach || api.isPodman {
             return try ConsoleExec.send(line, container: container.name, engine: engine, prefix: "") {
                 (try? inspect(server, context))??.status.isRunning ?? false
             }
