@@ -14,10 +14,6 @@ public struct HTTPResponse: Equatable {
     public var headers: HTTPHeaders { head.headers }
     public var text: String { String(decoding: body, as: UTF8.self) }
 
-    /// 200 to 399, as the Docker client counts success (`304 Not Modified` from stop or start
-    /// included; `containers.md` §2.2).
-    public var isSuccess: Bool { (200..<400).contains(status) }
-
     public func json() throws -> JSONValue { try JSONParser.parse(body) }
 
     /// What the engine says went wrong: the `message` member of a JSON body, else the body's

@@ -57,7 +57,7 @@ public struct ContainerMount: Equatable {
             guard Path.isInside(source, root: server.workDirectory) else { throw invalid("leaves the server directory") }
         }
         if let real = FileSystem.realPath(source),
-           !(allowed + [server.workDirectory]).contains(where: { Path.isInside(real, root: FileSystem.realPath($0) ?? $0) }) {
+           !allowed.contains(where: { Path.isInside(real, root: FileSystem.realPath($0) ?? $0) }) {
             throw invalid("is a symbolic link to \(real), outside the allowed directories")
         }
         return ContainerMount(source: source, target: Path.clean(parts[1]), readOnly: parts.count == 3 && parts[2] == "ro")
