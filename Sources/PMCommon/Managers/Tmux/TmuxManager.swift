@@ -12,6 +12,9 @@ import Darwin
 ///   `SHELL=/bin/sh` so users whose login shell is `nologin` work (W-23, W-28);
 /// - the start command's words are given to tmux as separate arguments, so no shell re-reads
 ///   them, and the server gets its environment with `-e` (W-15);
+/// - the pane's process is a `/bin/sh` that runs those words and outlives the game by
+///   `exitGrace`: tmux 3.3 closes a pane as soon as its process exits, dropping output it has
+///   not read yet, which is the error message of a game that fails at once;
 /// - the history limit is set before the game's pane exists (W-29);
 /// - targets are exact (`=name`, W-31); one `list-panes` call tells the name, the state, the
 ///   pid and the start time;
@@ -25,6 +28,8 @@ public struct TmuxManager: ProcessManager {
     public static let historyLimit = 30000
     /// How long a start waits to see whether the game exits at once.
     public static let startCheck = 0.5
+    /// How long the pane's shell stays after the game exits, for tmux to read its last output.
+    public static let exitGrace = "0.2"
     /// No tmux call may take longer.
     public static let callTimeout = 10.0
 
@@ -40,7 +45,7 @@ public struct TmuxManager: ProcessManager {
     public func status(_ server: Server, _ context: VerbContext) throws -> ServerStatus {
         guard let pane = try session(server, context) else { return ServerStatus(.stopped) }
         if pane.dead { return ServerStatus(.stopped, startedAt: pane.created, exitCode: pane.deadStatus) }
-        return ServerStatus(.running, pid: pane.pid, startedAt: pane.created)
+        return ServerStatus(.running, pid: pane.pid.map(Self.gamePid), startedAt: pane.created)
     }
 
     public func start(_ server: Server, _ context: VerbContext) throws {
@@ -67,7 +72,7 @@ public struct TmuxManager: ProcessManager {
         commands.append(["set-option", "-g", "history-limit", String(Self.historyLimit)])
         var game = ["new-session", "-d", "-s", server.name, "-x", String(Self.width), "-c", server.workDirectory]
         for entry in server.environment { game += ["-e", "\(entry.name)=\(entry.value)"] }
-        commands.append(game + ["--"] + Self.paneCommand(command))
+        commands.append(game + ["--"] + Self.paneCommand(command, name: server.name))
         commands.append(["set-option", "-w", "-t", "=\(server.name):", "remain-on-exit", "on"])
         try expectSuccess(try tmux(Self.sequence(commands), server, context), "start the session")
         guard !context.executor.isDryRun else { return }
@@ -216,10 +221,18 @@ public struct TmuxManager: ProcessManager {
         throw ManagerError.unknown("tmux could not \(what): it \(result.termination.description)")
     }
 
-    /// The pane's command: the words as separate arguments (tmux runs them without a shell);
-    /// a single word is given shell-quoted, because tmux hands a lone argument to the shell.
-    static func paneCommand(_ words: [String]) -> [String] {
-        words.count == 1 ? [ShellWords.quote(words[0])] : words
+    /// The pane's command: `/bin/sh` runs the words as its arguments (`"$@"`, never re-read
+    /// as shell text), then waits `exitGrace` and exits with the game's status. `name` is the
+    /// shell's `$0`, which its own messages ("not found") begin with.
+    static func paneCommand(_ words: [String], name: String) -> [String] {
+        ["/bin/sh", "-c", "\"$@\"; status=$?; sleep \(exitGrace); exit $status", name] + words
+    }
+
+    /// The game's pid: the only child of the pane's shell (`paneCommand`), else the pane's pid.
+    static func gamePid(pane pid: Int) -> Int {
+        guard let bytes = try? FileSystem.contents(of: "/proc/\(pid)/task/\(pid)/children", limit: 4096) else { return pid }
+        let children = bytes.split(separator: UInt8(ascii: " ")).compactMap { Int(String(decoding: $0, as: UTF8.self)) }
+        return children.count == 1 ? children[0] : pid
     }
 
     /// Several tmux commands in one call, separated by `;` arguments. tmux reads any argument
