@@ -71,7 +71,13 @@ final class ConfigTests: XCTestCase {
         d: ~
         e: {}
         "quoted key": "\\u00e9\\t"
+        f: 'it''s # not a comment'  # a comment
+        g: "# not a comment" # a comment
+        h: k:v#x
         """)
+        XCTAssertEqual(node["f"], .scalar("it's # not a comment", line: 0))
+        XCTAssertEqual(node["g"], .scalar("# not a comment", line: 0))
+        XCTAssertEqual(node["h"], .scalar("k:v#x", line: 0))
         XCTAssertEqual(node["a"], .sequence([.scalar("1", line: 0), .sequence([.scalar("x", line: 0), .scalar("y", line: 0)], line: 0),
                                              .mapping([("k", .scalar("v", line: 0)),
                                                        ("m", .sequence([.scalar("p", line: 0), .scalar("q r", line: 0), .scalar("s", line: 0)], line: 0))], line: 0)], line: 0))

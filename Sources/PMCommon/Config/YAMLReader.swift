@@ -25,8 +25,8 @@ public struct YAMLReader {
         }
         lines = []
         for (offset, line) in raw.enumerated() {
-            let indent = line.prefix { $0 == " " }.count
-            let rest = line.dropFirst(indent)
+            let rest = line.droppingLeadingSpaces
+            let indent = line.utf8.count - rest.utf8.count
             if rest.first == "\t", !YAMLReader.isBlankOrComment(rest) {
                 throw YAMLError(line: offset + 1, message: "a tab in the indentation (YAML indents with spaces)")
             }
@@ -287,53 +287,65 @@ public struct YAMLReader {
             }
             return (key, after.dropFirst())
         }
-        var cursor = text.startIndex
-        while cursor < text.endIndex {
-            if text[cursor] == "#", cursor == text.startIndex || text[text.index(before: cursor)] == " " { break }
-            if text[cursor] == ":" {
-                let next = text.index(after: cursor)
-                if next == text.endIndex || text[next] == " " {
-                    let key = text[..<cursor].trimmingTrailingSpaces
-                    guard !key.isEmpty else { break }
-                    if let first = key.first, "&*!%@`[{>|".contains(first) {
-                        throw YAMLError(line: line.number, message: "anchors, aliases, tags and complex keys are not supported")
-                    }
-                    return (String(key), text[next...])
+        let bytes = text.utf8
+        var previous = UInt8(ascii: " ")
+        var cursor = bytes.startIndex
+        while cursor < bytes.endIndex {
+            let byte = bytes[cursor]
+            if byte == UInt8(ascii: "#") && previous == UInt8(ascii: " ") { break }
+            let next = bytes.index(after: cursor)
+            if byte == UInt8(ascii: ":") && (next == bytes.endIndex || bytes[next] == UInt8(ascii: " ")) {
+                let key = text[..<cursor].trimmingTrailingSpaces
+                guard let first = key.utf8.first else { break }
+                if Array("&*!%@`[{>|".utf8).contains(first) {
+                    throw YAMLError(line: line.number, message: "anchors, aliases, tags and complex keys are not supported")
                 }
+                return (String(key), text[next...])
             }
-            cursor = text.index(after: cursor)
+            previous = byte
+            cursor = next
         }
         if isBlankOrComment(text) { throw YAMLError(line: line.number, message: "unexpected empty line") }
         throw YAMLError(line: line.number, message: "expected 'key: value' (a value that continues on a new line must be quoted or use |)")
     }
 
     private func isSequenceItem(_ text: Substring) -> Bool {
-        text.first == "-" && (text.count == 1 || text.dropFirst().first == " ")
+        let bytes = text.utf8
+        return bytes.first == UInt8(ascii: "-") && (bytes.count == 1 || bytes.dropFirst().first == UInt8(ascii: " "))
     }
 
     /// Drops a trailing `# comment` (a `#` at the start or after a space, outside quotes).
+    /// Scans bytes: every character it looks for is ASCII.
     private func stripComment(_ text: Substring) -> Substring {
-        var quote: Character?
-        var cursor = text.startIndex
-        while cursor < text.endIndex {
-            let character = text[cursor]
+        let bytes = text.utf8
+        var quote: UInt8?
+        var previous = UInt8(ascii: " ")
+        var cursor = bytes.startIndex
+        while cursor < bytes.endIndex {
+            let byte = bytes[cursor]
             if let open = quote {
-                if character == open { quote = nil }
-            } else if character == "\"" || character == "'" {
-                if cursor == text.startIndex || text[text.index(before: cursor)] == " " || text[text.index(before: cursor)] == "[" || text[text.index(before: cursor)] == "," {
-                    quote = character
+                if byte == open {
+                    let next = bytes.index(after: cursor)
+                    if open == UInt8(ascii: "'") && next < bytes.endIndex && bytes[next] == open {
+                        cursor = bytes.index(after: next)  // '' inside single quotes is one quote
+                        continue
+                    }
+                    quote = nil
                 }
-            } else if character == "#", cursor == text.startIndex || text[text.index(before: cursor)] == " " {
-                return text[..<cursor].trimmingTrailingSpaces.drop { $0 == " " }
+            } else if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'") {
+                if previous == UInt8(ascii: " ") || previous == UInt8(ascii: "[") || previous == UInt8(ascii: ",") { quote = byte }
+            } else if byte == UInt8(ascii: "#") && previous == UInt8(ascii: " ") {
+                return text[..<cursor].trimmingTrailingSpaces.droppingLeadingSpaces
             }
-            cursor = text.index(after: cursor)
+            previous = byte
+            cursor = bytes.index(after: cursor)
         }
-        return text.trimmingTrailingSpaces.drop { $0 == " " }
+        return text.trimmingTrailingSpaces.droppingLeadingSpaces
     }
 
     private static func isBlankOrComment(_ text: Substring) -> Bool {
-        let rest = text.drop { $0 == " " || $0 == "\t" }
-        return rest.isEmpty || rest.first == "#"
+        let first = text.utf8.first { $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "\t") }
+        return first == nil || first == UInt8(ascii: "#")
     }
 
     private func isBlankOrComment(_ text: Substring) -> Bool { Self.isBlankOrComment(text) }
@@ -344,9 +356,19 @@ public struct YAMLReader {
 }
 
 extension Substring {
+    /// Without trailing spaces and tabs (scanned as bytes).
     var trimmingTrailingSpaces: Substring {
-        var end = endIndex
-        while end > startIndex, self[index(before: end)] == " " || self[index(before: end)] == "\t" { end = index(before: end) }
+        var end = utf8.endIndex
+        while end > utf8.startIndex {
+            let before = utf8.index(before: end)
+            guard utf8[before] == UInt8(ascii: " ") || utf8[before] == UInt8(ascii: "\t") else { break }
+            end = before
+        }
         return self[startIndex..<end]
+    }
+
+    /// Without leading spaces (scanned as bytes).
+    var droppingLeadingSpaces: Substring {
+        self[(utf8.firstIndex { $0 != UInt8(ascii: " ") } ?? endIndex)...]
     }
 }
