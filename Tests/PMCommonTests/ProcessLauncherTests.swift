@@ -32,6 +32,21 @@ final class ProcessLauncherTests: XCTestCase {
         XCTAssertEqual(result.text, "2|it's $x|path\n")
     }
 
+    /// An inherited variable that the spec sets or unsets appears once, or not at all; a name
+    /// that only begins like it is kept.
+    func testEnvironmentOverridesAndUnsetsInheritedNames() throws {
+        setenv("PM_INHERITED", "old", 1)
+        setenv("PM_INHERITED_LONGER", "kept", 1)
+        setenv("PM_GONE", "x", 1)
+        defer { for name in ["PM_INHERITED", "PM_INHERITED_LONGER", "PM_GONE"] { unsetenv(name) } }
+        let result = try capture(["/usr/bin/env"]) {
+            $0.environment = [EnvironmentEntry("PM_INHERITED", "new")]
+            $0.unsetEnvironment = ["PM_GONE", "PM_NOT_SET"]
+        }
+        let lines = result.text.split(separator: "\n").filter { $0.hasPrefix("PM_") }.sorted()
+        XCTAssertEqual(lines, ["PM_INHERITED=new", "PM_INHERITED_LONGER=kept"])
+    }
+
     /// W-23: a bare name is looked up in PATH only, never in the working directory.
     func testBareNamesNeverResolveInTheWorkingDirectory() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pm-launch-\(UUID().uuidString)").path
