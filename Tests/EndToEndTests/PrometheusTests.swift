@@ -62,7 +62,7 @@ final class PrometheusTests: XCTestCase {
         let began = Date()
         let metrics = try node.run("pm-metrics", ["--interval", "1", array])
         let elapsed = Date().timeIntervalSince(began)
-        XCTAssertEqual(metrics.status, 0, metrics.stderr)
+        XCTAssertEqual(metrics.status, 0, "stderr: \(metrics.stderr)\nstdout: \(metrics.stdout)")
         XCTAssertLessThan(elapsed, 3, "one interval for the batch, not twenty")
         XCTAssertEqual(metrics.stdout.components(separatedBy: "\ngameap_server_cpu_usage_percent{").count - 1, 20)
     }

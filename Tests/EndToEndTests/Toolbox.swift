@@ -46,7 +46,8 @@ enum Toolbox {
         let spec = CommandSpec(["/bin/sh", "-c", wrapped], environment: entries, timeout: timeout)
         let result = try ProcessLauncher().run(spec, output: .discard)
         if case .timedOut = result.termination { XCTFail("\(script) did not finish within \(timeout) seconds") }
-        let read = { (path: String) in (try? String(contentsOfFile: path, encoding: .utf8)) ?? "" }
+        // Lossy: a stray byte must not hide a tool's whole message from a failing assertion.
+        let read = { (path: String) in FileManager.default.contents(atPath: path).map { String(decoding: $0, as: UTF8.self) } ?? "" }
         let status: Int32
         switch result.termination {
         case .exited(let code): status = code
