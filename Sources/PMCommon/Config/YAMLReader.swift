@@ -297,7 +297,7 @@ public struct YAMLReader {
             if byte == UInt8(ascii: ":") && (next == bytes.endIndex || bytes[next] == UInt8(ascii: " ")) {
                 let key = text[..<cursor].trimmingTrailingSpaces
                 guard let first = key.utf8.first else { break }
-                if Array("&*!%@`[{>|".utf8).contains(first) {
+                if "&*!%@`[{>|".utf8.contains(first) {
                     throw YAMLError(line: line.number, message: "anchors, aliases, tags and complex keys are not supported")
                 }
                 return (String(key), text[next...])

@@ -29,7 +29,7 @@ public struct TmuxManager: ProcessManager {
     /// How long a start waits to see whether the game exits at once.
     public static let startCheck = 0.5
     /// How long the pane's shell stays after the game exits, for tmux to read its last output.
-    public static let exitGrace = "0.2"
+    public static let exitGrace = 0.2
     /// No tmux call may take longer.
     public static let callTimeout = 10.0
 
