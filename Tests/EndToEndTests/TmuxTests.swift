@@ -139,9 +139,9 @@ final class TmuxTests: XCTestCase {
     func testFollowStreamsThroughAPrivateFileUntilTheSessionEnds() throws {
         let record = try node.file(node.record(id: 9))
         XCTAssertEqual(try node.run("pm-start", [record]).status, 0)
-        var pipeMode = ""
+        let pipeMode = Shared("")
         DispatchQueue.global().asyncAfter(deadline: .now() + 1) {
-            pipeMode = (try? Toolbox.shell("stat -c '%a %U' /tmp/pm-console-*/ /tmp/pm-console-*/console 2>/dev/null").stdout) ?? ""
+            pipeMode.value = (try? Toolbox.shell("stat -c '%a %U' /tmp/pm-console-*/ /tmp/pm-console-*/console 2>/dev/null").stdout) ?? ""
             _ = try? self.node.run("pm-input", ["-c", "say streamed", record])
             Thread.sleep(forTimeInterval: 0.5)
             _ = try? self.node.run("pm-input", ["-c", "quit", record])
@@ -153,7 +153,7 @@ final class TmuxTests: XCTestCase {
         XCTAssertFalse(follow.stdout.contains("\r"), "CR LF turned into LF")
         XCTAssertTrue(follow.stdout.contains("bye"), follow.stdout)
         XCTAssertTrue(follow.stderr.contains("the server has stopped"), follow.stderr)
-        XCTAssertTrue(pipeMode.contains("700 pmtest") && pipeMode.contains("600 pmtest"), "private directory and file: \(pipeMode)")
+        XCTAssertTrue(pipeMode.value.contains("700 pmtest") && pipeMode.value.contains("600 pmtest"), "private directory and file: \(pipeMode.value)")
         XCTAssertEqual(try Toolbox.shell("ls -d /tmp/pm-console-* 2>/dev/null | wc -l").stdout.trimmingCharacters(in: .whitespacesAndNewlines), "0",
                        "the pipe file is removed")
     }
@@ -176,6 +176,23 @@ final class TmuxTests: XCTestCase {
         XCTAssertEqual(try node.run("pm-status", [], stdin: array).status, 0)
         XCTAssertEqual(try node.run("pm-stop", ["--force"], stdin: array).status, 0)
         XCTAssertEqual(try node.run("pm-status", [], stdin: array).stdout, (11...15).map { "server \($0): stopped\n" }.joined())
+    }
+
+    /// A tmux server without sessions (the moment between a first `new-session` starting the
+    /// server and creating its session, which another server of a batch can hit) answers every
+    /// target with "no current target": that is a stopped server, not an error.
+    func testATmuxServerWithoutSessionsMeansStopped() throws {
+        let record = try node.file(node.record(id: 19))
+        let empty = try node.tmux(["-f", "/dev/null", "start-server", ";", "set-option", "-s", "exit-empty", "off"])
+        XCTAssertEqual(empty.status, 0, empty.stderr)
+        XCTAssertEqual(try node.tmux(["list-panes", "-a"]).stderr, "no current target\n", "the state this test is about")
+        let status = try node.run("pm-status", [record])
+        XCTAssertEqual(status.status, 1, status.stderr)
+        XCTAssertEqual(status.stdout, "server 19: stopped\n")
+        XCTAssertEqual(try node.run("pm-stop", [record]).status, 0, "stopping a stopped server is no error")
+        let start = try node.run("pm-start", [record])
+        XCTAssertEqual(start.status, 0, start.stderr)
+        XCTAssertEqual(try node.run("pm-status", [record]).status, 0)
     }
 
     func testTmuxMissingFromPath() throws {

@@ -39,7 +39,7 @@ enum Toolbox {
         defer { try? FileManager.default.removeItem(at: scratch) }
         let input = scratch.appendingPathComponent("in").path, output = scratch.appendingPathComponent("out").path
         let errors = scratch.appendingPathComponent("err").path
-        FileManager.default.createFile(atPath: input, contents: stdin ?? Data())
+        try (stdin ?? Data()).write(to: URL(fileURLWithPath: input))
         var entries = [EnvironmentEntry("PATH", binDirectory.path + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"))]
         entries += environment.sorted { $0.key < $1.key }.map { EnvironmentEntry($0.key, $0.value) }
         let wrapped = "exec <\(ShellWords.quote(input)) >\(ShellWords.quote(output)) 2>\(ShellWords.quote(errors)); \(script)"
@@ -67,5 +67,18 @@ enum Toolbox {
             Thread.sleep(forTimeInterval: 0.1)
         } while Date() < deadline
         return value
+    }
+}
+
+/// A value written on one thread and read on another, under a lock.
+final class Shared<Value>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: Value
+
+    init(_ value: Value) { stored = value }
+
+    var value: Value {
+        get { lock.withLock { stored } }
+        set { lock.withLock { stored = newValue } }
     }
 }

@@ -145,7 +145,7 @@ public struct TmuxManager: ProcessManager {
         arguments += session.map { ["-t", "=\($0):"] } ?? ["-a"]
         let result = try tmux(arguments, server, context, readOnly: true, output: .capture(limit: 4 << 20))
         guard result.termination.succeeded else {
-            if case .exited(1) = result.termination, Self.meansNoServer(result.text) || result.text.contains("can't find") { return [] }
+            if case .exited(1) = result.termination, Self.meansNoSessions(result.text) || result.text.contains("can't find") { return [] }
             throw ManagerError.unknown("tmux list-panes \(result.termination.description): \(Self.firstLine(result.text))")
         }
         return result.text.lines.compactMap { line in
@@ -213,7 +213,7 @@ public struct TmuxManager: ProcessManager {
         guard !result.termination.succeeded else { return }
         if case .exited(1) = result.termination {
             let text = Self.firstLine(result.text)
-            if text.contains("can't find") || Self.meansNoServer(text) {
+            if text.contains("can't find") || Self.meansNoSessions(text) {
                 throw ManagerError.failure("the server is not running (tmux: \(text))")
             }
             throw ManagerError.failure("tmux could not \(what): \(text)")
@@ -248,8 +248,11 @@ public struct TmuxManager: ProcessManager {
         return String(argument.dropLast()) + "\\;"
     }
 
-    static func meansNoServer(_ text: String) -> Bool {
-        text.contains("no server running") || text.contains("error connecting to")
+    /// No tmux server runs, or one runs without sessions: for an unattached client tmux 3.3
+    /// answers every target then with "no current target" (it looks for a current session
+    /// first). A first `new-session` starting the server leaves such a moment.
+    static func meansNoSessions(_ text: String) -> Bool {
+        text.contains("no server running") || text.contains("error connecting to") || text.contains("no current target")
     }
 
     static func firstLine(_ text: String) -> String {
