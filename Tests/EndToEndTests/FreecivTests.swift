@@ -44,7 +44,7 @@ final class FreecivTests: XCTestCase {
         // Metrics from the game's process tree; a CPU percent only once a baseline exists.
         let first = try node.run("pm-metrics", ["--interval", "0", record])
         XCTAssertEqual(first.status, 0, first.stderr)
-        XCTAssertEqual(try Prometheus.value(first.stdout, "gameap_server_up"), 1)
+        XCTAssertEqual(Prometheus.value(first.stdout, "gameap_server_up"), 1)
         XCTAssertGreaterThan(try XCTUnwrap(Prometheus.value(first.stdout, "gameap_server_memory_usage_bytes")), 10_000_000)
         XCTAssertGreaterThanOrEqual(try XCTUnwrap(Prometheus.value(first.stdout, "gameap_server_process_pids")), 1)
         XCTAssertNotNil(Prometheus.value(first.stdout, "gameap_server_cpu_seconds_total"))

@@ -105,21 +105,18 @@ final class ReviewEndToEndTests: XCTestCase {
         XCTAssertEqual(try node.run("pm-start", [record]).status, 0)
         var results: [Toolbox.Result] = []
         let lock = NSLock()
-        let group = DispatchGroup()
-        for _ in 0..<2 {
-            group.enter()
-            DispatchQueue.global().async {
+        let followers = (0..<2).map { _ in
+            Parallel.background {
                 if let result = try? node.run("pm-output", ["--follow", "--lines", "1", record], timeout: 20) {
-                    lock.lock(); results.append(result); lock.unlock()
+                    lock.withLock { results.append(result) }
                 }
-                group.leave()
             }
         }
         Thread.sleep(forTimeInterval: 1.5)
         XCTAssertEqual(try node.run("pm-input", ["-c", "say to both", record]).status, 0)
         Thread.sleep(forTimeInterval: 1.5)
         XCTAssertEqual(try node.run("pm-input", ["-c", "quit", record]).status, 0)
-        group.wait()
+        followers.forEach { $0.join() }
         XCTAssertEqual(results.count, 2)
         for result in results { XCTAssertTrue(result.stdout.contains("[chat] server: to both"), result.stdout) }
     }

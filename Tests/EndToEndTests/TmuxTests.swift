@@ -139,9 +139,9 @@ final class TmuxTests: XCTestCase {
     func testFollowStreamsThroughAPrivateFileUntilTheSessionEnds() throws {
         let record = try node.file(node.record(id: 9))
         XCTAssertEqual(try node.run("pm-start", [record]).status, 0)
-        let pipeMode = Shared("")
+        let modes = node.root.appendingPathComponent("pipe-modes").path
         DispatchQueue.global().asyncAfter(deadline: .now() + 1) {
-            pipeMode.value = (try? Toolbox.shell("stat -c '%a %U' /tmp/pm-console-*/ /tmp/pm-console-*/console 2>/dev/null").stdout) ?? ""
+            _ = try? Toolbox.shell("stat -c '%a %U' /tmp/pm-console-*/ /tmp/pm-console-*/console >\(modes) 2>/dev/null")
             _ = try? self.node.run("pm-input", ["-c", "say streamed", record])
             Thread.sleep(forTimeInterval: 0.5)
             _ = try? self.node.run("pm-input", ["-c", "quit", record])
@@ -153,7 +153,8 @@ final class TmuxTests: XCTestCase {
         XCTAssertFalse(follow.stdout.contains("\r"), "CR LF turned into LF")
         XCTAssertTrue(follow.stdout.contains("bye"), follow.stdout)
         XCTAssertTrue(follow.stderr.contains("the server has stopped"), follow.stderr)
-        XCTAssertTrue(pipeMode.value.contains("700 pmtest") && pipeMode.value.contains("600 pmtest"), "private directory and file: \(pipeMode.value)")
+        let pipeMode = try String(contentsOfFile: modes, encoding: .utf8)
+        XCTAssertTrue(pipeMode.contains("700 pmtest") && pipeMode.contains("600 pmtest"), "private directory and file: \(pipeMode)")
         XCTAssertEqual(try Toolbox.shell("ls -d /tmp/pm-console-* 2>/dev/null | wc -l").stdout.trimmingCharacters(in: .whitespacesAndNewlines), "0",
                        "the pipe file is removed")
     }

@@ -69,16 +69,3 @@ enum Toolbox {
         return value
     }
 }
-
-/// A value written on one thread and read on another, under a lock.
-final class Shared<Value>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var stored: Value
-
-    init(_ value: Value) { stored = value }
-
-    var value: Value {
-        get { lock.withLock { stored } }
-        set { lock.withLock { stored = newValue } }
-    }
-}
