@@ -57,8 +57,8 @@ final class ProcessLauncherTests: XCTestCase {
         chmod(fake, 0o755)
         XCTAssertEqual(try capture(["true"]) { $0.workingDirectory = directory }.text, "")
         XCTAssertEqual(try capture(["./true"]) { $0.workingDirectory = directory }.text, "hijacked\n")
-        FileManager.default.changeCurrentDirectoryPath(directory)
-        defer { FileManager.default.changeCurrentDirectoryPath("/") }
+        XCTAssertTrue(FileManager.default.changeCurrentDirectoryPath(directory))
+        defer { _ = FileManager.default.changeCurrentDirectoryPath("/") }
         XCTAssertNil(ExecutableLookup.resolve("true", workingDirectory: directory, searchPath: ".::relative"), "relative PATH entries are skipped")
         XCTAssertEqual(ExecutableLookup.resolve("true", workingDirectory: nil, searchPath: "/nonexistent:" + directory), fake)
         XCTAssertThrowsError(try capture(["pm-no-such-program"])) { error in

@@ -16,8 +16,8 @@ final class SystemdManagerTests: XCTestCase {
         root = FileManager.default.temporaryDirectory.appendingPathComponent("pm-systemd-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: root + "/units", withIntermediateDirectories: true)
         try FileManager.default.createDirectory(atPath: root + "/work/servers/cs", withIntermediateDirectories: true)
-        FileManager.default.createFile(atPath: root + "/work/servers/cs/hlds_run", contents: Data("#!/bin/sh\n".utf8),
-                                       attributes: [.posixPermissions: 0o755])
+        XCTAssertTrue(FileManager.default.createFile(atPath: root + "/work/servers/cs/hlds_run", contents: Data("#!/bin/sh\n".utf8),
+                                       attributes: [.posixPermissions: 0o755]))
         runner.answer = { [unowned self] words in answer(Array(words.drop { $0 == "systemctl" || $0 == "--user" })) }
     }
 
@@ -316,7 +316,7 @@ final class SystemdManagerTests: XCTestCase {
         XCTAssertEqual(try resolve("env --help").first, ExecutableLookup.resolve("env", workingDirectory: nil))
         XCTAssertEqual(try resolve("/usr/bin/env --help"), ["/usr/bin/env", "--help"])
         // A bare name never runs a file of the server directory (the reference ran T/env).
-        FileManager.default.createFile(atPath: directory + "/env", contents: Data("#!/bin/sh\n".utf8), attributes: [.posixPermissions: 0o755])
+        XCTAssertTrue(FileManager.default.createFile(atPath: directory + "/env", contents: Data("#!/bin/sh\n".utf8), attributes: [.posixPermissions: 0o755]))
         XCTAssertNotEqual(try resolve("env --help").first, directory + "/env")
         XCTAssertEqual(try resolve("./env --help").first, directory + "/env")
         XCTAssertThrowsError(try resolve("invalid")) { XCTAssertTrue("\($0)".contains("failed to find command 'invalid'"), "\($0)") }

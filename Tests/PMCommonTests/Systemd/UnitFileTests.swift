@@ -197,7 +197,7 @@ final class UnitFileTests: XCTestCase {
             let server = try Self.goldenServer(workPath: work) { $0.vars = [("hostname", value), ("weird-key ü", value)] }
             try FileManager.default.createDirectory(atPath: server.workDirectory, withIntermediateDirectories: true)
             let program = server.workDirectory + "/hlds_run"
-            FileManager.default.createFile(atPath: program, contents: Data("#!/bin/sh\n".utf8), attributes: [.posixPermissions: 0o755])
+            XCTAssertTrue(FileManager.default.createFile(atPath: program, contents: Data("#!/bin/sh\n".utf8), attributes: [.posixPermissions: 0o755]))
             for kind in [SystemdScope.Kind.system, .user] {
                 let scope = SystemdScope(kind: kind, unitsDirectory: "\(root)/\(index)-\(kind)-units", user: user)
                 let names = SystemdUnits(name: server.name, scope: scope, workPath: work)
