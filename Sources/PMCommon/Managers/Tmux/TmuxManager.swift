@@ -52,16 +52,24 @@ public struct TmuxManager: ProcessManager {
         guard FileSystem.kind(of: server.workDirectory) == .directory || context.executor.isDryRun else {
             throw ManagerError.failure("the server directory \(server.workDirectory) does not exist (create it or run pm-install)")
         }
-        // The helper session and the global option belong to the user's tmux server, which
-        // servers started at the same time share: one start at a time per user.
-        let userLock = context.executor.isDryRun ? nil
-            : try ServerLock.acquire("tmux-user-\(server.account?.uid ?? geteuid())", in: context.state)
-        defer { withExtendedLifetime(userLock) {} }
-        let panes = try listPanes(server, context)
         let command = try server.template.arguments(wrapper: server.config.scripts.start, command: server.record.effectiveStartCommand)
         guard !command.isEmpty else {
             throw ManagerError.invalid("nothing to start: the record has no start_command and the game mod no default")
         }
+        try createSession(server, running: command, context)
+        guard !context.executor.isDryRun else { return }
+        try checkStarted(server, context)
+    }
+
+    /// Creates the server's session (and the helper session on a fresh tmux server). The
+    /// helper session and the global option belong to the user's tmux server, which servers
+    /// started at the same time share: one creation at a time per user; the start checks that
+    /// follow run side by side.
+    private func createSession(_ server: Server, running command: [String], _ context: VerbContext) throws {
+        let userLock = context.executor.isDryRun ? nil
+            : try ServerLock.acquire("tmux-user-\(server.account?.uid ?? geteuid())", in: context.state)
+        defer { withExtendedLifetime(userLock) {} }
+        let panes = try listPanes(server, context)
         var commands: [[String]] = []
         for stale in [server.name, server.legacyName] where !stale.isEmpty && panes.contains(where: { $0.session == stale }) {
             commands.append(["kill-session", "-t", "=" + stale])
@@ -75,8 +83,6 @@ public struct TmuxManager: ProcessManager {
         commands.append(game + ["--"] + Self.paneCommand(command, name: server.name))
         commands.append(["set-option", "-w", "-t", "=\(server.name):", "remain-on-exit", "on"])
         try expectSuccess(try tmux(Self.sequence(commands), server, context), "start the session")
-        guard !context.executor.isDryRun else { return }
-        try checkStarted(server, context)
     }
 
     public func stop(_ server: Server, _ context: VerbContext) throws {
