@@ -1,7 +1,8 @@
 /// One command-line option, declared once: parsing, `--help` and the usage line all come from
 /// this table (the way swift-argument-parser derives them), and a test checks the man pages
-/// against it.
-public struct OptionSpec {
+/// against it. A class: parsing walks the table on every call of a tool, and a reference is
+/// passed around with one retain where a copy of this struct took five.
+public final class OptionSpec {
     public enum Group: String, CaseIterable {
         case record = "Server record"
         case verb = "Command"
@@ -30,6 +31,10 @@ public struct OptionSpec {
         self.apply = apply
     }
 
+    func accepted(by verb: Verb) -> Bool {
+        verbs?.contains(verb) ?? true
+    }
+
     /// `-d DIR`, `--lines N`, `-o, --option KEY=VALUE`.
     public var synopsis: String {
         let names = [short.map { "-\($0)" }, long.map { "--\($0)" }].compactMap { $0 }.joined(separator: ", ")
@@ -40,10 +45,23 @@ public struct OptionSpec {
 /// The options of all seven tools.
 public enum OptionTable {
     public static func options(for verb: Verb) -> [OptionSpec] {
-        all.filter { $0.verbs?.contains(verb) ?? true }
+        all.filter { $0.accepted(by: verb) }
     }
 
-    static let all: [OptionSpec] = record + command + configuration + general
+    /// The option of `verb` that `matches`, found without copying the table (parsing runs on
+    /// every call of a tool, so its start-up cost counts).
+    static func option(of verb: Verb, where matches: (OptionSpec) -> Bool) -> OptionSpec? {
+        all.first { $0.accepted(by: verb) && matches($0) }
+    }
+
+    static let all: [OptionSpec] = {
+        var all = record
+        all.reserveCapacity(record.count + command.count + configuration.count + general.count)
+        all += command
+        all += configuration
+        all += general
+        return all
+    }()
 
     /// A record flag: its value is checked at once (a bad value is a usage error before anything
     /// else happens) and the change is applied later to every record.
@@ -149,7 +167,6 @@ public enum OptionTable {
 
     /// Parses `arguments` (without the program name).
     public static func parse(_ arguments: [String], verb: Verb) throws -> Invocation {
-        let options = options(for: verb)
         var invocation = Invocation(verb: verb)
         var trailing: [String] = []
         var index = 0
@@ -169,7 +186,7 @@ public enum OptionTable {
                 let body = argument.dropFirst(2)
                 let name = body.split(separator: "=", maxSplits: 1).first.map(String.init) ?? ""
                 let attached = body.contains("=") ? String(body.drop { $0 != "=" }.dropFirst()) : nil
-                guard let option = options.first(where: { $0.long == name }) else {
+                guard let option = option(of: verb, where: { $0.long == name }) else {
                     throw UsageError("unknown option --\(name)", showsUsage: true)
                 }
                 if option.value == nil {
@@ -182,7 +199,7 @@ public enum OptionTable {
                 var letters = Substring(argument.dropFirst())
                 while let letter = letters.first {
                     letters = letters.dropFirst()
-                    guard let option = options.first(where: { $0.short == letter }) else {
+                    guard let option = option(of: verb, where: { $0.short == letter }) else {
                         throw UsageError("unknown option -\(letter)", showsUsage: true)
                     }
                     if option.value == nil {

@@ -7,26 +7,30 @@ public enum Path {
         let bytes = Array(path.utf8)
         if bytes.isEmpty { return "." }
         let rooted = bytes[0] == slash
-        var parts: [ArraySlice<UInt8>] = []
+        func isDotDot(_ start: Int, _ end: Int) -> Bool { end - start == 2 && bytes[start] == dot && bytes[start + 1] == dot }
+        // The kept elements as byte ranges: two [Int] rather than an array of slices, whose
+        // generic metadata would be built at run time on every call of a tool.
+        var starts: [Int] = [], ends: [Int] = []
         var start = 0
         for end in 0...bytes.count where end == bytes.count || bytes[end] == slash {
-            let part = bytes[start..<end]
-            start = end + 1
-            if part.isEmpty || part.elementsEqual([dot]) { continue }
-            if part.elementsEqual([dot, dot]) {
-                if let last = parts.last, !last.elementsEqual([dot, dot]) {
-                    parts.removeLast()
-                } else if !rooted {
-                    parts.append(part)
+            defer { start = end + 1 }
+            if end == start || (end - start == 1 && bytes[start] == dot) { continue }
+            if isDotDot(start, end) {
+                if let last = starts.indices.last, !isDotDot(starts[last], ends[last]) {
+                    starts.removeLast()
+                    ends.removeLast()
+                    continue
                 }
-                continue
+                if rooted { continue }
             }
-            parts.append(part)
+            starts.append(start)
+            ends.append(end)
         }
         var out: [UInt8] = rooted ? [slash] : []
-        for (index, part) in parts.enumerated() {
+        out.reserveCapacity(bytes.count)
+        for index in starts.indices {
             if index > 0 { out.append(slash) }
-            out += part
+            out += bytes[starts[index]..<ends[index]]
         }
         return out.isEmpty ? "." : String(decoding: out, as: UTF8.self)
     }

@@ -22,6 +22,7 @@ public struct Placeholders {
     /// random, W-19): every exact spelling, then the lower-case forms, then the upper-case forms,
     /// each group in sorted key order.
     public init(builtIns: [(String, String)], variables: [String: String]) {
+        table.reserveCapacity(builtIns.count + 3 * variables.count)
         for (name, value) in builtIns { register(name, value) }
         let sorted = variables.sorted { $0.key < $1.key }
         for (key, value) in sorted { register(key, value) }
