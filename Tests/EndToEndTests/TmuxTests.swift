@@ -92,7 +92,9 @@ final class TmuxTests: XCTestCase {
         let start = try node.run("pm-start", [record])
         XCTAssertEqual(start.status, 1)
         XCTAssertTrue(start.stderr.contains("missing map de_nuke"), start.stderr)
-        XCTAssertTrue(start.stderr.contains("pm-start: server 4: the start command exited at once (status 3)"), start.stderr)
+        // The status is tmux's, which now and then never records it (TmuxManager.checkStarted).
+        XCTAssertTrue(start.stderr.contains("pm-start: server 4: the start command exited at once (status 3)")
+                      || start.stderr.contains("pm-start: server 4: the start command exited at once (status unknown)"), start.stderr)
         XCTAssertEqual(try node.run("pm-status", [record]).status, 1)
         XCTAssertNotEqual(try node.tmux(["has-session", "-t", "=\(XID.name(uuid: node.uuid(4), id: 4))"]).status, 0)
     }

@@ -29,8 +29,14 @@ final class JSONTests: XCTestCase {
         XCTAssertNoThrow(try JSONParser.parse(String(repeating: "[", count: 60) + String(repeating: "]", count: 60)))
     }
 
-    func testInvalidUTF8IsRefused() {
-        XCTAssertThrowsError(try JSONParser.parse([0x22, 0xC3, 0x28, 0x22]))
+    func testInvalidUTF8IsRefused() throws {
+        let quote: UInt8 = 0x22, backslash: UInt8 = 0x5C, n: UInt8 = 0x6E
+        for bytes: [UInt8] in [[0xC3, 0x28], [0xC3, backslash, n], [backslash, n, 0xA9], [0xC0, 0xAF], [0xED, 0xA0, 0x80], [0xF0, 0x9F, 0x98]] {
+            XCTAssertThrowsError(try JSONParser.parse([quote] + bytes + [quote]), "\(bytes)") { error in
+                XCTAssertEqual((error as? JSONSyntaxError)?.message, "a string is not valid UTF-8")
+            }
+        }
+        XCTAssertEqual(try JSONParser.parse([quote, 0xC3, 0xA9, backslash, n, 0xC3, 0xA9, quote]), .string("é\né"))
     }
 
     func testWriterEscapes() {

@@ -28,6 +28,27 @@ final class ReviewRegressionTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(Date().timeIntervalSince(started), TmuxManager.exitGrace)
     }
 
+    /// The game's pid is the pane shell's only child; a pane process without exactly one child
+    /// is its own game.
+    func testGamePidIsThePaneShellsOnlyChild() throws {
+        let argv = TmuxManager.paneCommand(["sleep", "5"], name: "game")
+        let shell = Process()
+        shell.executableURL = URL(fileURLWithPath: argv[0])
+        shell.arguments = Array(argv.dropFirst())
+        try shell.run()
+        defer { kill(shell.processIdentifier, SIGKILL); shell.waitUntilExit() }
+        let pid = Int(shell.processIdentifier)
+        var game = pid
+        for _ in 0..<100 where game == pid {
+            Thread.sleep(forTimeInterval: 0.02)
+            game = TmuxManager.gamePid(pane: pid)
+        }
+        XCTAssertNotEqual(game, pid)
+        XCTAssertEqual(try String(contentsOfFile: "/proc/\(game)/comm", encoding: .utf8), "sleep\n")
+        XCTAssertEqual(TmuxManager.gamePid(pane: game), game, "no child: the process itself")
+        kill(Int32(game), SIGKILL)
+    }
+
     /// Secrets are masked before quoting, in every spelling an echo or plan can show.
     func testSecretsAreMaskedBeforeQuoting() {
         let masker = SecretMasker(["Pa$$w0rd"])

@@ -121,34 +121,36 @@ public struct JSONParser {
         return String(decoding: bytes[start..<index], as: UTF8.self)
     }
 
+    /// The string's UTF-8 is collected as bytes and checked once at the end; a string of ASCII
+    /// (nearly every one in a record) needs no check at all.
     private mutating func parseString() throws -> String {
         index += 1
-        var scalars = String.UnicodeScalarView()
+        var utf8: [UInt8] = []
+        var ascii = true
         var runStart = index
-        func flushRun(_ parser: JSONParser, upTo end: Int) throws {
-            guard runStart < end else { return }
-            guard let text = String(validating: parser.bytes[runStart..<end], as: UTF8.self) else {
-                throw parser.error("a string is not valid UTF-8")
-            }
-            scalars.append(contentsOf: text.unicodeScalars)
-        }
         while index < bytes.count {
             let byte = bytes[index]
-            if byte == UInt8(ascii: "\"") {
-                try flushRun(self, upTo: index)
-                index += 1
-                return String(scalars)
-            }
-            if byte < 0x20 { throw error("control character \(describe(byte)) must be escaped in a string") }
-            if byte == UInt8(ascii: "\\") {
-                try flushRun(self, upTo: index)
-                scalars.append(try parseEscape())
+            if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
+                utf8.append(contentsOf: bytes[runStart..<index])
+                if byte == UInt8(ascii: "\"") {
+                    index += 1
+                    return try string(utf8, ascii: ascii)
+                }
+                UTF8.encode(try parseEscape()) { utf8.append($0) }
                 runStart = index
                 continue
             }
+            if byte < 0x20 { throw error("control character \(describe(byte)) must be escaped in a string") }
+            if byte >= 0x80 { ascii = false }
             index += 1
         }
         throw error("unterminated string")
+    }
+
+    private func string(_ utf8: [UInt8], ascii: Bool) throws -> String {
+        if ascii { return String(decoding: utf8, as: UTF8.self) }
+        guard let text = String(validating: utf8, as: UTF8.self) else { throw error("a string is not valid UTF-8") }
+        return text
     }
 
     private mutating func parseEscape() throws -> Unicode.Scalar {

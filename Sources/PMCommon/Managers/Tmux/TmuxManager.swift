@@ -44,7 +44,7 @@ public struct TmuxManager: ProcessManager {
 
     public func status(_ server: Server, _ context: VerbContext) throws -> ServerStatus {
         guard let pane = try session(server, context) else { return ServerStatus(.stopped) }
-        if pane.dead { return ServerStatus(.stopped, startedAt: pane.created, exitCode: pane.deadStatus) }
+        if pane.dead { return ServerStatus(.stopped, startedAt: pane.created, exitCode: pane.exitCode) }
         return ServerStatus(.running, pid: pane.pid.map(Self.gamePid), startedAt: pane.created)
     }
 
@@ -138,11 +138,21 @@ public struct TmuxManager: ProcessManager {
         let pid: Int?
         let dead: Bool
         let deadStatus: Int?
+        let deadSignal: Int?
         let created: Double?
         let piped: Bool
+
+        /// How the game ended, as a shell tells it: the exit status, or 128 + the signal.
+        var exitCode: Int? { deadStatus ?? deadSignal.map { 128 + $0 } }
+
+        var ending: String {
+            if let deadStatus { return "status \(deadStatus)" }
+            if let deadSignal { return "killed by signal \(deadSignal)" }
+            return "status unknown"
+        }
     }
 
-    static let paneFormat = "#{session_name}\t#{pane_pid}\t#{pane_dead}\t#{pane_dead_status}\t#{session_created}\t#{pane_pipe}"
+    static let paneFormat = "#{session_name}\t#{pane_pid}\t#{pane_dead}\t#{pane_dead_status}\t#{session_created}\t#{pane_pipe}\t#{pane_dead_signal}"
 
     /// The panes of the user's tmux server (all sessions, or the one `session` names); none
     /// when there is no such session or no tmux server runs.
@@ -154,12 +164,13 @@ public struct TmuxManager: ProcessManager {
             if case .exited(1) = result.termination, Self.meansNoSessions(result.text) || result.text.contains("can't find") { return [] }
             throw ManagerError.unknown("tmux list-panes \(result.termination.description): \(Self.firstLine(result.text))")
         }
-        return result.text.lines.compactMap { line in
-            let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
-            guard fields.count >= 6 else { return nil }
+        return result.text.fields(separatedBy: UInt8(ascii: "\n")).compactMap { line in
+            let fields = line.fields(separatedBy: UInt8(ascii: "\t"))
+            guard fields.count >= 7 else { return nil }
             let created = Double(fields[4]).flatMap { (0...1e11).contains($0) ? $0 : nil }
-            return Pane(session: String(fields[0]), pid: Int32(fields[1]).flatMap { $0 > 0 ? Int($0) : nil }, dead: fields[2] == "1",
-                        deadStatus: Int32(fields[3]).map(Int.init), created: created, piped: fields[5] == "1")
+            return Pane(session: fields[0], pid: Int32(fields[1]).flatMap { $0 > 0 ? Int($0) : nil }, dead: fields[2] == "1",
+                        deadStatus: Int32(fields[3]).map(Int.init), deadSignal: Int32(fields[6]).map(Int.init), created: created,
+                        piped: fields[5] == "1")
         }
     }
 
@@ -184,14 +195,23 @@ public struct TmuxManager: ProcessManager {
         let deadline = Clock.monotonic + Self.startCheck
         repeat {
             Clock.sleep(seconds: 0.1)
-            guard let pane = try listPanes(server, context, session: server.name).first else {
+            guard var pane = try listPanes(server, context, session: server.name).first else {
                 throw ManagerError.failure("the start command exited at once and its session is gone")
             }
             if pane.dead {
+                // tmux marks the pane dead when its terminal closes and records the exit status
+                // when it reaps the process, which can come a moment later, or (tmux 3.3, about
+                // one start in ten on a busy machine) never: the pane's process stays a zombie.
+                let statusDeadline = Clock.monotonic + 0.5
+                while pane.exitCode == nil, Clock.monotonic < statusDeadline {
+                    Clock.sleep(seconds: 0.02)
+                    guard let again = try listPanes(server, context, session: server.name).first else { break }
+                    pane = again
+                }
                 let lastLines = Lifecycle.lastLines((try? output(server, lines: 0, context)) ?? "", 20)
                 _ = try? tmux(["kill-session", "-t", "=" + server.name], server, context)
                 for line in lastLines.lines { context.err.line("    \(line)") }
-                throw ManagerError.failure("the start command exited at once (status \(pane.deadStatus.map(String.init) ?? "unknown")); its last output is above")
+                throw ManagerError.failure("the start command exited at once (\(pane.ending)); its last output is above")
             }
         } while Clock.monotonic < deadline
     }
@@ -237,8 +257,17 @@ public struct TmuxManager: ProcessManager {
     /// The game's pid: the only child of the pane's shell (`paneCommand`), else the pane's pid.
     static func gamePid(pane pid: Int) -> Int {
         guard let bytes = try? FileSystem.contents(of: "/proc/\(pid)/task/\(pid)/children", limit: 4096) else { return pid }
-        let children = bytes.split(separator: UInt8(ascii: " ")).compactMap { Int(String(decoding: $0, as: UTF8.self)) }
-        return children.count == 1 ? children[0] : pid
+        // "PID " per child: exactly one number, else the pane's own pid.
+        var child = 0, numbers = 0, inNumber = false
+        for byte in bytes {
+            if (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) {
+                if !inNumber { numbers += 1; child = 0; inNumber = true }
+                child = min(child * 10 + Int(byte - UInt8(ascii: "0")), Int(Int32.max) + 1)
+            } else {
+                inNumber = false
+            }
+        }
+        return numbers == 1 && child > 0 && child <= Int(Int32.max) ? child : pid
     }
 
     /// Several tmux commands in one call, separated by `;` arguments. tmux reads any argument
