@@ -195,25 +195,32 @@ public struct TmuxManager: ProcessManager {
         let deadline = Clock.monotonic + Self.startCheck
         repeat {
             Clock.sleep(seconds: 0.1)
-            guard var pane = try listPanes(server, context, session: server.name).first else {
+            guard let pane = try listPanes(server, context, session: server.name).first else {
                 throw ManagerError.failure("the start command exited at once and its session is gone")
             }
             if pane.dead {
-                // tmux marks the pane dead when its terminal closes and records the exit status
-                // when it reaps the process, which can come a moment later, or (tmux 3.3, about
-                // one start in ten on a busy machine) never: the pane's process stays a zombie.
-                let statusDeadline = Clock.monotonic + 0.5
-                while pane.exitCode == nil, Clock.monotonic < statusDeadline {
-                    Clock.sleep(seconds: 0.02)
-                    guard let again = try listPanes(server, context, session: server.name).first else { break }
-                    pane = again
-                }
+                let pane = try withExitCode(pane, server, context)
                 let lastLines = Lifecycle.lastLines((try? output(server, lines: 0, context)) ?? "", 20)
                 _ = try? tmux(["kill-session", "-t", "=" + server.name], server, context)
                 for line in lastLines.lines { context.err.line("    \(line)") }
                 throw ManagerError.failure("the start command exited at once (\(pane.ending)); its last output is above")
             }
         } while Clock.monotonic < deadline
+    }
+
+    /// tmux marks a pane dead when its terminal closes and records the exit status when it
+    /// reaps the process, which can come a moment later, or never: tmux 3.3 now and then
+    /// leaves the pane's process a zombie (up to one start in three in this project's tests).
+    /// Waits half a second for the status, then gives the pane as it is.
+    private func withExitCode(_ dead: Pane, _ server: Server, _ context: VerbContext) throws -> Pane {
+        var pane = dead
+        let deadline = Clock.monotonic + 0.5
+        while pane.exitCode == nil, Clock.monotonic < deadline {
+            Clock.sleep(seconds: 0.02)
+            guard let again = try listPanes(server, context, session: server.name).first else { break }
+            pane = again
+        }
+        return pane
     }
 
     // MARK: - Running tmux
