@@ -92,7 +92,7 @@ final class TmuxTests: XCTestCase {
         let start = try node.run("pm-start", [record])
         XCTAssertEqual(start.status, 1)
         XCTAssertTrue(start.stderr.contains("missing map de_nuke"), start.stderr)
-        // The status is tmux's, which now and then never records it (TmuxManager.checkStarted).
+        // The status is tmux's, which now and then never records it (TmuxManager.withExitCode).
         XCTAssertTrue(start.stderr.contains("pm-start: server 4: the start command exited at once (status 3)")
                       || start.stderr.contains("pm-start: server 4: the start command exited at once (status unknown)"), start.stderr)
         XCTAssertEqual(try node.run("pm-status", [record]).status, 1)
@@ -143,7 +143,7 @@ final class TmuxTests: XCTestCase {
         XCTAssertEqual(try node.run("pm-start", [record]).status, 0)
         let modes = node.root.appendingPathComponent("pipe-modes").path
         DispatchQueue.global().asyncAfter(deadline: .now() + 1) {
-            _ = try? Toolbox.shell("stat -c '%a %U' /tmp/pm-console-*/ /tmp/pm-console-*/console >\(modes) 2>/dev/null")
+            _ = try? Toolbox.shell("stat -c '%a %U' /tmp/pm-console-*/ /tmp/pm-console-*/console >\(ShellWords.quote(modes)) 2>/dev/null")
             _ = try? self.node.run("pm-input", ["-c", "say streamed", record])
             Thread.sleep(forTimeInterval: 0.5)
             _ = try? self.node.run("pm-input", ["-c", "quit", record])

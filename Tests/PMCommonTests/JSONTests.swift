@@ -37,6 +37,9 @@ final class JSONTests: XCTestCase {
             }
         }
         XCTAssertEqual(try JSONParser.parse([quote, 0xC3, 0xA9, backslash, n, 0xC3, 0xA9, quote]), .string("é\né"))
+        XCTAssertThrowsError(try JSONParser.parse(Array("{\n  \"a\": \"".utf8) + [0xC3, 0x28, quote, 0x7D])) { error in
+            XCTAssertEqual((error as? JSONSyntaxError).map { [$0.line, $0.column] }, [2, 8], "the position of the string's opening quote")
+        }
     }
 
     func testWriterEscapes() {

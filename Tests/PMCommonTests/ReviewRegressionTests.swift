@@ -31,7 +31,7 @@ final class ReviewRegressionTests: XCTestCase {
     /// The game's pid is the pane shell's only child; a pane process without exactly one child
     /// is its own game.
     func testGamePidIsThePaneShellsOnlyChild() throws {
-        let argv = TmuxManager.paneCommand(["sleep", "5"], name: "game")
+        let argv = TmuxManager.paneCommand(["/bin/sh", "-c", "sleep 5 & sleep 5 & wait"], name: "game")
         let shell = Process()
         shell.executableURL = URL(fileURLWithPath: argv[0])
         shell.arguments = Array(argv.dropFirst())
@@ -44,9 +44,32 @@ final class ReviewRegressionTests: XCTestCase {
             game = TmuxManager.gamePid(pane: pid)
         }
         XCTAssertNotEqual(game, pid)
-        XCTAssertEqual(try String(contentsOfFile: "/proc/\(game)/comm", encoding: .utf8), "sleep\n")
-        XCTAssertEqual(TmuxManager.gamePid(pane: game), game, "no child: the process itself")
+        XCTAssertEqual(try String(contentsOfFile: "/proc/\(game)/comm", encoding: .utf8), "sh\n")
+        var children: [String] = []
+        for _ in 0..<100 where children.count < 2 {
+            Thread.sleep(forTimeInterval: 0.02)
+            children = try String(contentsOfFile: "/proc/\(game)/task/\(game)/children", encoding: .utf8).fields(separatedBy: 0x20).filter { !$0.isEmpty }
+        }
+        XCTAssertEqual(children.count, 2)
+        XCTAssertEqual(TmuxManager.gamePid(pane: game), game, "two children: the process itself")
+        let sleeper = try XCTUnwrap(Int(children[0]))
+        XCTAssertEqual(TmuxManager.gamePid(pane: sleeper), sleeper, "no child: the process itself")
         kill(Int32(game), SIGKILL)
+        for child in children { kill(Int32(child) ?? 0, SIGKILL) }
+    }
+
+    /// A dead pane's exit code: tmux's status, else 128 + the signal that killed the pane's
+    /// process, else unknown.
+    func testDeadPaneExitCode() {
+        func pane(status: Int?, signal: Int?) -> TmuxManager.Pane {
+            TmuxManager.Pane(session: "s", pid: 1, dead: true, deadStatus: status, deadSignal: signal, created: nil, piped: false)
+        }
+        XCTAssertEqual(pane(status: 3, signal: nil).exitCode, 3)
+        XCTAssertEqual(pane(status: 3, signal: nil).ending, "status 3")
+        XCTAssertEqual(pane(status: nil, signal: 9).exitCode, 137)
+        XCTAssertEqual(pane(status: nil, signal: 9).ending, "killed by signal 9")
+        XCTAssertNil(pane(status: nil, signal: nil).exitCode)
+        XCTAssertEqual(pane(status: nil, signal: nil).ending, "status unknown")
     }
 
     /// Secrets are masked before quoting, in every spelling an echo or plan can show.

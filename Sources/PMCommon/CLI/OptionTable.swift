@@ -54,14 +54,7 @@ public enum OptionTable {
         all.first { $0.accepted(by: verb) && matches($0) }
     }
 
-    static let all: [OptionSpec] = {
-        var all = record
-        all.reserveCapacity(record.count + command.count + configuration.count + general.count)
-        all += command
-        all += configuration
-        all += general
-        return all
-    }()
+    static let all: [OptionSpec] = record + command + configuration + general
 
     /// A record flag: its value is checked at once (a bad value is a usage error before anything
     /// else happens) and the change is applied later to every record.

@@ -122,8 +122,9 @@ public struct JSONParser {
     }
 
     /// The string's UTF-8 is collected as bytes and checked once at the end; a string of ASCII
-    /// (nearly every one in a record) needs no check at all.
+    /// (nearly every one in a record) needs no check at all. An error points at the string.
     private mutating func parseString() throws -> String {
+        let start = index
         index += 1
         var utf8: [UInt8] = []
         var ascii = true
@@ -134,7 +135,7 @@ public struct JSONParser {
                 utf8.append(contentsOf: bytes[runStart..<index])
                 if byte == UInt8(ascii: "\"") {
                     index += 1
-                    return try string(utf8, ascii: ascii)
+                    return try string(utf8, ascii: ascii, start: start)
                 }
                 UTF8.encode(try parseEscape()) { utf8.append($0) }
                 runStart = index
@@ -147,9 +148,9 @@ public struct JSONParser {
         throw error("unterminated string")
     }
 
-    private func string(_ utf8: [UInt8], ascii: Bool) throws -> String {
+    private func string(_ utf8: [UInt8], ascii: Bool, start: Int) throws -> String {
         if ascii { return String(decoding: utf8, as: UTF8.self) }
-        guard let text = String(validating: utf8, as: UTF8.self) else { throw error("a string is not valid UTF-8") }
+        guard let text = String(validating: utf8, as: UTF8.self) else { throw error("a string is not valid UTF-8", at: start) }
         return text
     }
 
@@ -240,10 +241,11 @@ public struct JSONParser {
         return "0x" + String(byte, radix: 16, uppercase: true)
     }
 
-    private func error(_ message: String) -> JSONSyntaxError {
+    /// An error at the current position, or at `position`.
+    private func error(_ message: String, at position: Int? = nil) -> JSONSyntaxError {
         var line = 1
         var column = 1
-        for byte in bytes[..<min(index, bytes.count)] {
+        for byte in bytes[..<min(position ?? index, bytes.count)] {
             if byte == 0x0A { line += 1; column = 1 } else { column += 1 }
         }
         return JSONSyntaxError(line: line, column: column, message: message)

@@ -15,14 +15,10 @@ public enum ExecutableLookup {
             let path = program.hasPrefix("/") ? program : Path.join(workingDirectory ?? ".", program)
             return FileSystem.isExecutableFile(path) ? path : nil
         }
-        // Scanned as bytes: `split` and `Substring` concatenation here are generic code whose
-        // first call costs more (type lookups by name) than everything else in a status call.
-        let bytes = Array(searchPath.utf8)
-        var start = 0
-        for end in 0...bytes.count where end == bytes.count || bytes[end] == UInt8(ascii: ":") {
-            defer { start = end + 1 }
-            guard end > start, bytes[start] == UInt8(ascii: "/") else { continue }
-            let candidate = String(decoding: bytes[start..<end], as: UTF8.self) + "/" + program
+        // `fields` splits by bytes: the generic `split` and `Substring` concatenation cost more
+        // on their first call than everything else in a status call.
+        for directory in searchPath.fields(separatedBy: UInt8(ascii: ":")) where directory.hasPrefix("/") {
+            let candidate = directory + "/" + program
             if FileSystem.isExecutableFile(candidate) { return candidate }
         }
         return nil

@@ -30,6 +30,8 @@ public struct TmuxManager: ProcessManager {
     public static let startCheck = 0.5
     /// How long the pane's shell stays after the game exits, for tmux to read its last output.
     public static let exitGrace = 0.2
+    /// How long a failed start waits for tmux to record the game's exit status.
+    public static let statusWait = 0.5
     /// No tmux call may take longer.
     public static let callTimeout = 10.0
 
@@ -211,10 +213,10 @@ public struct TmuxManager: ProcessManager {
     /// tmux marks a pane dead when its terminal closes and records the exit status when it
     /// reaps the process, which can come a moment later, or never: tmux 3.3 now and then
     /// leaves the pane's process a zombie (up to one start in three in this project's tests).
-    /// Waits half a second for the status, then gives the pane as it is.
+    /// Waits `statusWait` for the status, then gives the pane as it is.
     private func withExitCode(_ dead: Pane, _ server: Server, _ context: VerbContext) throws -> Pane {
         var pane = dead
-        let deadline = Clock.monotonic + 0.5
+        let deadline = Clock.monotonic + Self.statusWait
         while pane.exitCode == nil, Clock.monotonic < deadline {
             Clock.sleep(seconds: 0.02)
             guard let again = try listPanes(server, context, session: server.name).first else { break }
@@ -264,17 +266,8 @@ public struct TmuxManager: ProcessManager {
     /// The game's pid: the only child of the pane's shell (`paneCommand`), else the pane's pid.
     static func gamePid(pane pid: Int) -> Int {
         guard let bytes = try? FileSystem.contents(of: "/proc/\(pid)/task/\(pid)/children", limit: 4096) else { return pid }
-        // "PID " per child: exactly one number, else the pane's own pid.
-        var child = 0, numbers = 0, inNumber = false
-        for byte in bytes {
-            if (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) {
-                if !inNumber { numbers += 1; child = 0; inNumber = true }
-                child = min(child * 10 + Int(byte - UInt8(ascii: "0")), Int(Int32.max) + 1)
-            } else {
-                inNumber = false
-            }
-        }
-        return numbers == 1 && child > 0 && child <= Int(Int32.max) ? child : pid
+        let children = String(decoding: bytes, as: UTF8.self).fields(separatedBy: UInt8(ascii: " ")).compactMap { Int32($0) }
+        return children.count == 1 && children[0] > 0 ? Int(children[0]) : pid
     }
 
     /// Several tmux commands in one call, separated by `;` arguments. tmux reads any argument
