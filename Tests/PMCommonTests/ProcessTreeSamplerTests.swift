@@ -31,6 +31,13 @@ final class ProcessTreeSamplerTests: XCTestCase {
     }
     """#
 
+    /// The compiled helper is shared by the tests of this class and removed after the last.
+    override class func tearDown() {
+        if let helper { try? FileManager.default.removeItem(atPath: (helper as NSString).deletingLastPathComponent) }
+        helper = nil
+        super.tearDown()
+    }
+
     private func helperPath() throws -> String {
         if let helper = Self.helper { return helper }
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pm-sampler-\(UUID().uuidString)").path
