@@ -119,6 +119,23 @@ final class TmuxTests: XCTestCase {
     }
 
     /// The reference's legacy session name (the raw uuid) is still found and managed.
+    /// A pane whose shell is killed stays dead with the signal: pm-status reports it stopped
+    /// with exit code 128 + 9.
+    func testAKilledPaneReportsItsSignal() throws {
+        let record = try node.file(node.record(id: 20))
+        XCTAssertEqual(try node.run("pm-start", [record]).status, 0)
+        let session = XID.name(uuid: node.uuid(20), id: 20)
+        let panePid = try node.tmux(["display-message", "-p", "-t", "=\(session):", "#{pane_pid}"]).stdout
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        XCTAssertEqual(kill(try XCTUnwrap(Int32(panePid)), SIGKILL), 0)
+        let status = try Toolbox.poll(seconds: 5, until: { $0.contains("\"exit_code\"") }) {
+            try node.run("pm-status", ["--json", record]).stdout
+        }
+        let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(status.utf8)) as? [String: Any], status)
+        XCTAssertEqual(object["state"] as? String, "stopped")
+        XCTAssertEqual(object["exit_code"] as? Int, 137, status)
+    }
+
     func testLegacySessionNameIsFound() throws {
         let record = try node.file(node.record(id: 7))
         XCTAssertEqual(try node.tmux(["new-session", "-d", "-s", node.uuid(7), "sleep", "300"]).status, 0)
