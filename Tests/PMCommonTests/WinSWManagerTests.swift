@@ -9,6 +9,8 @@ final class WinSWManagerTests: XCTestCase {
     private let xml = #"C:\gameap\services\gameapServer7.xml"#
 
     override func setUpWithError() throws { bed = try WindowsTestBed() }
+    /// XCTest keeps every test case alive until the run ends: release the bed (and its directory) now.
+    override func tearDown() { bed = nil }
 
     private func lifecycle(_ server: Server? = nil, dryRun: Bool = false) throws -> Lifecycle {
         Lifecycle(manager: manager, server: try server ?? bed.server(), context: bed.context(dryRun: dryRun))
