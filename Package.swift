@@ -27,7 +27,7 @@ let package = Package(
     products: tools.map { .executable(name: "pm-\($0)", targets: ["pm-\($0)"]) },
     targets: [
         // POSIX process creation (fork/exec with user switching); the only C in the project.
-        .target(name: "CPMSystem"),
+        .target(name: "CPMSystem", cSettings: [.define("PM_OWN_ARGV", .when(platforms: [.linux], configuration: .release))]),
         .target(name: "PMCommon", dependencies: ["CPMSystem"], swiftSettings: releaseSwift),
     ] + tools.map {
         .executableTarget(name: "pm-\($0)", dependencies: ["PMCommon"], swiftSettings: releaseSwift, linkerSettings: releaseLink)
