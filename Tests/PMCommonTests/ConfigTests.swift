@@ -101,6 +101,19 @@ final class ConfigTests: XCTestCase {
         }
     }
 
+    func testDuplicateKeysInSmallAndLargeMappings() {
+        for count in [3, 15, 16, 17, 40] {
+            let keys = (0..<count).map { "key\($0): \($0)" }
+            XCTAssertNoThrow(try YAMLReader.parse(keys.joined(separator: "\n")))
+            for duplicate in [0, count / 2, count - 1] {
+                let text = (keys + ["key\(duplicate): again"]).joined(separator: "\n")
+                XCTAssertThrowsError(try YAMLReader.parse(text), "\(count) keys, key\(duplicate) twice") { error in
+                    XCTAssertEqual((error as? YAMLError)?.line, count + 1)
+                }
+            }
+        }
+    }
+
     func testWrongShapesInUsedKeys() {
         XCTAssertThrowsError(try ConfigLoader.parse(YAMLReader.parse("work_path:\n  - a"))) { error in
             XCTAssertEqual((error as? YAMLError)?.line, 2)
@@ -137,15 +150,23 @@ final class ConfigTests: XCTestCase {
     }
 
     func testSettingPriority() {
-        let settings = ManagerSettings(flags: ["k1": "flag"], variables: ["k1": "var", "k2": "", "docker_image": ""],
+        let settings = ManagerSettings(flags: ["k1": "flag"], variables: ["k1": "var", "k2": "", "docker_image": "", "k6": "var"],
                                        modMetadata: ["k2": "mod", "k3": ""], gameMetadata: ["k3": "game"],
-                                       options: ["image": "short", "docker_image": "long", "k4": "option"])
+                                       options: ["image": "short", "docker_image": "long", "k4": "option", "k6": "option",
+                                                 "docker_tag": "long tag", "tag": ""])
         XCTAssertEqual(settings.value("k1"), "flag")
         XCTAssertEqual(settings.value("k2"), "mod")
         XCTAssertEqual(settings.value("k3"), "game")
         XCTAssertEqual(settings.value("k4"), "option")
         XCTAssertEqual(settings.value("docker_image"), "short")
         XCTAssertNil(settings.value("k5"))
+        XCTAssertEqual(settings.value("docker_tag"), "long tag", "an empty short option falls through to the long one")
+        XCTAssertNil(settings.value("k4", includingOptions: false))
+        XCTAssertEqual(settings.value("k6"), "var")
+        XCTAssertEqual(settings.trustedValue("k6"), "option", "server vars are not trusted")
+        XCTAssertEqual(settings.trustedValue("k1"), "flag")
+        XCTAssertEqual(settings.trustedValue("k3"), "game")
+        XCTAssertEqual(settings.trustedValue("docker_image"), "short")
         XCTAssertThrowsError(try ManagerSettings(flags: ["t": "soon"], variables: [:], modMetadata: [:], gameMetadata: [:], options: [:]).seconds("t"))
     }
 }

@@ -28,6 +28,14 @@ final class TemplateTests: XCTestCase {
         }
     }
 
+    /// Go's replacer compares bytes: a decomposed `é` is not the precomposed one, though Swift
+    /// strings call them equal. Earlier matches of different lengths at one `{` still follow rank.
+    func testPlaceholdersMatchBytes() throws {
+        let server = try Fixtures.vectorServer(vars: [("caf\u{E9}", "precomposed"), ("a}b", "brace")])
+        XCTAssertEqual(server.template.placeholders.replace(in: "{caf\u{E9}} {cafe\u{301}} {CAF\u{C9}}"), "precomposed {cafe\u{301}} precomposed")
+        XCTAssertEqual(server.template.placeholders.replace(in: "{a}b} {id}"), "brace 1")
+    }
+
     func testSubstitutedValuesAreNeverRescanned() throws {
         let server = try Fixtures.vectorServer(vars: [("hostname", "{id}")])
         XCTAssertEqual(server.template.placeholders.replace(in: "{hostname}"), "{id}")

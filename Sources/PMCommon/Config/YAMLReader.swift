@@ -72,14 +72,14 @@ public struct YAMLReader {
     private mutating func parseMapping(indent: Int) throws -> YAMLNode {
         let start = lines[index].number
         var entries: [(key: String, value: YAMLNode)] = []
-        var keys = Set<String>()
+        var keys = Set<String>()  // filled by `hasKey` once the mapping is large
         while index < lines.count {
             let line = lines[index]
             if line.indent < indent { break }
             if line.indent > indent { throw YAMLError(line: line.number, message: "unexpected indentation") }
             if isSequenceItem(line.text) { break }
             let (key, rest) = try splitKey(line)
-            if !keys.insert(key).inserted {
+            if Self.hasKey(key, entries, &keys) {
                 throw YAMLError(line: line.number, message: "the key \"\(key)\" appears twice in one mapping")
             }
             index += 1
@@ -88,6 +88,18 @@ public struct YAMLReader {
         }
         return .mapping(entries, line: start)
     }
+
+    /// Whether the mapping so far has `key`: a scan for the few keys of a usual mapping (no
+    /// set to build on every run), a set past `linearKeys`, so that a huge one stays linear.
+    private static func hasKey(_ key: String, _ entries: [(key: String, value: YAMLNode)], _ keys: inout Set<String>) -> Bool {
+        if entries.count < linearKeys { return entries.contains { $0.key == key } }
+        if keys.isEmpty {
+            for entry in entries { keys.insert(entry.key) }
+        }
+        return !keys.insert(key).inserted
+    }
+
+    private static let linearKeys = 16
 
     private mutating func parseSequence(indent: Int) throws -> YAMLNode {
         let start = lines[index].number

@@ -22,19 +22,27 @@ public struct ManagerSettings {
     /// first (`image` for `docker_image`), then in full. `includingOptions: false` asks the
     /// server's own sources only.
     public func value(_ key: String, includingOptions: Bool = true) -> String? {
-        var optionKeys = includingOptions ? [key] : []
-        if includingOptions && key.hasPrefix("docker_") { optionKeys.insert(String(key.dropFirst("docker_".count)), at: 0) }
-        let candidates = [flags[key], variables[key], modMetadata[key], gameMetadata[key]] + optionKeys.map { options[$0] }
-        return candidates.lazy.compactMap { $0 }.first { !$0.isEmpty }
+        Self.nonEmpty(flags[key]) ?? Self.nonEmpty(variables[key]) ?? Self.nonEmpty(modMetadata[key])
+            ?? Self.nonEmpty(gameMetadata[key]) ?? (includingOptions ? option(key) : nil)
     }
 
     /// The value of `key` from the sources a panel user cannot edit: the flags, the game mod's
     /// and the game's metadata, and `process_manager.config` (with the `docker_` alias).
     public func trustedValue(_ key: String) -> String? {
-        var optionKeys = [key]
-        if key.hasPrefix("docker_") { optionKeys.insert(String(key.dropFirst("docker_".count)), at: 0) }
-        let candidates = [flags[key], modMetadata[key], gameMetadata[key]] + optionKeys.map { options[$0] }
-        return candidates.lazy.compactMap { $0 }.first { !$0.isEmpty }
+        Self.nonEmpty(flags[key]) ?? Self.nonEmpty(modMetadata[key]) ?? Self.nonEmpty(gameMetadata[key]) ?? option(key)
+    }
+
+    /// `process_manager.config`, where `docker_image` is looked up as `image` first.
+    private func option(_ key: String) -> String? {
+        if key.hasPrefix("docker_"), let value = Self.nonEmpty(options[String(key.dropFirst("docker_".count))]) {
+            return value
+        }
+        return Self.nonEmpty(options[key])
+    }
+
+    /// An empty value counts as unset, in every source.
+    private static func nonEmpty(_ value: String?) -> String? {
+        value?.isEmpty == false ? value : nil
     }
 
     /// A number of seconds; nil when unset, an error naming the key when it is not a number.

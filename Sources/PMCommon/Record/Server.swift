@@ -41,7 +41,7 @@ public struct Server {
         let variables = ServerVariables(record)
         self.variables = variables.merged
         environment = variables.environment(port: record.port, queryPort: record.effectiveQueryPort,
-                                            rconPort: record.effectiveRconPort).map { EnvironmentEntry($0.name, $0.value) }
+                                            rconPort: record.effectiveRconPort)
         template = CommandTemplate(placeholders: Self.placeholders(record, config, variables: self.variables, directory: workDirectory))
         settings = ManagerSettings(flags: flagSettings, variables: self.variables, modMetadata: record.gameMod.metadata,
                                    gameMetadata: record.game.metadata, options: config.managerOptions)

@@ -19,17 +19,28 @@ public struct ServerVariables {
     /// `core.md` W-3, W-14): names are ASCII-only and valid for shells and systemd, a key that
     /// normalises to nothing is dropped, within the merge the later entry wins, and the port
     /// variables come last. Sorted by name.
-    public func environment(port: Int, queryPort: Int, rconPort: Int) -> [(name: String, value: String)] {
-        var map: [String: String] = [:]
+    public func environment(port: Int, queryPort: Int, rconPort: Int) -> [EnvironmentEntry] {
+        var entries: [EnvironmentEntry] = []
         for entry in layered {
-            guard let name = EnvironmentName.normalize(entry.key) else { continue }
-            map[name] = entry.value
+            if let name = EnvironmentName.normalize(entry.key) { entries.append(EnvironmentEntry(name, entry.value)) }
         }
-        map["SERVER_PORT"] = String(port)
-        map["PORT"] = String(port)
-        map["QUERY_PORT"] = String(queryPort)
-        map["RCON_PORT"] = String(rconPort)
-        return map.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+        entries.append(EnvironmentEntry("SERVER_PORT", String(port)))
+        entries.append(EnvironmentEntry("PORT", String(port)))
+        entries.append(EnvironmentEntry("QUERY_PORT", String(queryPort)))
+        entries.append(EnvironmentEntry("RCON_PORT", String(rconPort)))
+        // By name, and of one name the entry appended last: a sort of positions, so that a
+        // record with many vars stays O(n log n) and no dictionary is built.
+        let order = entries.indices.sorted {
+            entries[$0].name == entries[$1].name ? $0 < $1 : entries[$0].name < entries[$1].name
+        }
+        var result: [EnvironmentEntry] = []
+        result.reserveCapacity(order.count)
+        for position in order.indices {
+            let entry = entries[order[position]]
+            if position + 1 < order.count, entries[order[position + 1]].name == entry.name { continue }
+            result.append(entry)
+        }
+        return result
     }
 }
 

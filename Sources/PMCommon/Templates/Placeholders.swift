@@ -2,38 +2,44 @@
 /// `strings.NewReplacer` semantics: at each position the earliest-registered matching
 /// placeholder wins, and substituted text is never rescanned).
 public struct Placeholders {
-    /// Placeholder → (registration rank, value). Lower rank wins.
-    private var table: [String: (rank: Int, value: String)] = [:]
-    private var longest = 0
-    private var nextRank = 0
-
-    public init() {}
-
-    /// Registers `{name}`; the first registration of a spelling wins.
-    public mutating func register(_ name: String, _ value: String) {
-        let key = "{" + name + "}"
-        guard table[key] == nil else { return }
-        table[key] = (nextRank, value)
-        nextRank += 1
-        longest = max(longest, key.utf8.count)
+    /// `{name}` as bytes (Go compares bytes), its value, and when it was registered.
+    private struct Entry {
+        let key: [UInt8]
+        let value: String
+        let rank: Int
     }
+
+    /// Sorted by key; one entry per key, the first registered. A sorted array rather than a
+    /// dictionary: one generic type fewer to set up on every run of a tool.
+    private let entries: [Entry]
+    private let longest: Int
 
     /// The built-ins first, then the variables. Precedence for variables (the reference's is
     /// random, W-19): every exact spelling, then the lower-case forms, then the upper-case forms,
-    /// each group in sorted key order.
+    /// each group in sorted key order. The first registration of a spelling wins.
     public init(builtIns: [(String, String)], variables: [String: String]) {
-        table.reserveCapacity(builtIns.count + 3 * variables.count)
+        var all: [Entry] = []
+        all.reserveCapacity(builtIns.count + 3 * variables.count)
+        func register(_ name: String, _ value: String) {
+            all.append(Entry(key: Array(("{" + name + "}").utf8), value: value, rank: all.count))
+        }
         for (name, value) in builtIns { register(name, value) }
         let sorted = variables.sorted { $0.key < $1.key }
         for (key, value) in sorted { register(key, value) }
         for (key, value) in sorted { register(CaseMapping.lower(key), value) }
         for (key, value) in sorted { register(CaseMapping.upper(key), value) }
+        all.sort { $0.key == $1.key ? $0.rank < $1.rank : $0.key.lexicographicallyPrecedes($1.key) }
+        var unique: [Entry] = []
+        unique.reserveCapacity(all.count)
+        for entry in all where unique.last?.key != entry.key { unique.append(entry) }
+        entries = unique
+        longest = unique.reduce(0) { max($0, $1.key.count) }
     }
 
     /// `ReplaceShortCodes`: replaces every placeholder in one left-to-right pass.
     public func replace(in text: String) -> String {
         let bytes = Array(text.utf8)
-        guard bytes.contains(UInt8(ascii: "{")), !table.isEmpty else { return text }
+        guard bytes.contains(UInt8(ascii: "{")), !entries.isEmpty else { return text }
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count)
         var index = 0
@@ -55,14 +61,23 @@ public struct Placeholders {
         let limit = min(bytes.count, start + longest)
         while end < limit {
             if bytes[end] == UInt8(ascii: "}") {
-                let candidate = String(decoding: bytes[start...end], as: UTF8.self)
-                if let entry = table[candidate], entry.rank < (best?.rank ?? Int.max) {
+                if let entry = entry(bytes[start...end]), entry.rank < (best?.rank ?? Int.max) {
                     best = (entry.rank, entry.value, end - start + 1)
                 }
             }
             end += 1
         }
         return best.map { ($0.value, $0.length) }
+    }
+
+    /// The entry of `key`, by binary search.
+    private func entry(_ key: ArraySlice<UInt8>) -> Entry? {
+        var low = 0, high = entries.count
+        while low < high {
+            let middle = (low + high) / 2
+            if entries[middle].key.lexicographicallyPrecedes(key) { low = middle + 1 } else { high = middle }
+        }
+        return low < entries.count && entries[low].key.elementsEqual(key) ? entries[low] : nil
     }
 }
 

@@ -100,7 +100,7 @@ public final class ContainerManager: ProcessManager {
         do {
             try engine.require(HTTPRequest("POST", "/containers/\(id)/start"), "failed to start container")
         } catch {
-            try? removeIfPresent(id, engine, force: true)
+            _ = try? removeIfPresent(id, engine, force: true)
             throw error
         }
         guard !context.executor.isDryRun else { return }
