@@ -27,7 +27,10 @@ public enum XID {
             return nil
         }
         for dash in [8, 13, 18, 23] where chars[dash] != UInt8(ascii: "-") { return nil }
-        return hexBytes(chars.enumerated().filter { ![8, 13, 18, 23].contains($0.offset) }.map(\.element))
+        var digits: [UInt8] = []
+        digits.reserveCapacity(32)
+        for (offset, byte) in chars.enumerated() where ![8, 13, 18, 23].contains(offset) { digits.append(byte) }
+        return hexBytes(digits)
     }
 
     static func fallbackBytes(id: Int) -> [UInt8] {

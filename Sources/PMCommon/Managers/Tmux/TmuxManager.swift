@@ -266,8 +266,8 @@ public struct TmuxManager: ProcessManager {
     /// The game's pid: the only child of the pane's shell (`paneCommand`), else the pane's pid.
     static func gamePid(pane pid: Int) -> Int {
         guard let bytes = try? FileSystem.contents(of: "/proc/\(pid)/task/\(pid)/children", limit: 4096) else { return pid }
-        let children = String(decoding: bytes, as: UTF8.self).fields(separatedBy: UInt8(ascii: " ")).compactMap { Int32($0) }
-        return children.count == 1 && children[0] > 0 ? Int(children[0]) : pid
+        let children = String(decoding: bytes, as: UTF8.self).fields(separatedBy: UInt8(ascii: " ")).compactMap { Int($0) }
+        return children.count == 1 && children[0] > 0 ? children[0] : pid
     }
 
     /// Several tmux commands in one call, separated by `;` arguments. tmux reads any argument
