@@ -61,6 +61,15 @@ final class ProcessLauncherTests: XCTestCase {
         defer { _ = FileManager.default.changeCurrentDirectoryPath("/") }
         XCTAssertNil(ExecutableLookup.resolve("true", workingDirectory: directory, searchPath: ".::relative"), "relative PATH entries are skipped")
         XCTAssertEqual(ExecutableLookup.resolve("true", workingDirectory: nil, searchPath: "/nonexistent:" + directory), fake)
+        // A directory of that name, and a file without the execute bit, are passed over.
+        let earlier = directory + "/é dir", plain = directory + "/plain"
+        try FileManager.default.createDirectory(atPath: earlier + "/true", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: plain, withIntermediateDirectories: true)
+        try "#!/bin/sh\n".write(toFile: plain + "/true", atomically: true, encoding: .utf8)
+        XCTAssertEqual(ExecutableLookup.resolve("true", workingDirectory: nil, searchPath: "\(earlier):\(plain)::\(directory):/bin"), fake)
+        try "#!/bin/sh\n".write(toFile: earlier + "/x", atomically: true, encoding: .utf8)
+        chmod(earlier + "/x", 0o755)
+        XCTAssertEqual(ExecutableLookup.resolve("x", workingDirectory: nil, searchPath: "/bin:" + earlier), earlier + "/x")
         XCTAssertThrowsError(try capture(["pm-no-such-program"])) { error in
             XCTAssertTrue("\(error)".contains("not found in PATH"), "\(error)")
         }

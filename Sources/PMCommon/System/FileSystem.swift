@@ -10,6 +10,10 @@ public enum FileSystem {
     public enum Kind { case missing, directory, regular, other }
 
     public static func kind(of path: String, followLinks: Bool = true) -> Kind {
+        path.withCString { kind(cPath: $0, followLinks: followLinks) }
+    }
+
+    static func kind(cPath path: UnsafePointer<CChar>, followLinks: Bool = true) -> Kind {
         var info = stat()
         let rc = followLinks ? stat(path, &info) : lstat(path, &info)
         guard rc == 0 else { return .missing }
@@ -23,7 +27,11 @@ public enum FileSystem {
     public static func exists(_ path: String) -> Bool { kind(of: path) != .missing }
 
     public static func isExecutableFile(_ path: String) -> Bool {
-        kind(of: path) == .regular && access(path, X_OK) == 0
+        path.withCString { isExecutableFile(cPath: $0) }
+    }
+
+    static func isExecutableFile(cPath path: UnsafePointer<CChar>) -> Bool {
+        kind(cPath: path) == .regular && access(path, X_OK) == 0
     }
 
     /// The canonical absolute path (`realpath(3)`), or nil if it does not exist.
