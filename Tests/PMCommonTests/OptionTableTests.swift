@@ -21,6 +21,9 @@ final class OptionTableTests: XCTestCase {
     }
 
     func testForms() throws {
+        XCTAssertThrowsError(try OptionTable.parse(["--=json"], verb: .status)) { error in
+            XCTAssertEqual("\(error)", "unknown option --", "the name ends at the first \"=\"")
+        }
         let invocation = try OptionTable.parse(["--lines=5", "-f", "-vmsimple", "--option", "scope=user", "a.json", "-", "--", "b.json"], verb: .output)
         XCTAssertEqual(invocation.options.lines, 5)
         XCTAssertTrue(invocation.follow)
@@ -47,6 +50,7 @@ final class OptionTableTests: XCTestCase {
             (["--bogus"], .start), (["-x"], .start), (["--lines"], .output), (["--lines", "-1"], .output), (["--json"], .start),
             (["--port", "70000"], .start), (["--var", "novalue"], .start), (["-n", "bad name"], .start), (["-n", "-x"], .status),
             (["--restart=yes"], .start), (["--timeout", "soon"], .stop), (["-c", "x"], .status), (["--dry-run=1"], .stop),
+            (["--=json"], .status), (["--=lines=5"], .output),
         ]
         for (arguments, verb) in cases {
             XCTAssertThrowsError(try OptionTable.parse(arguments, verb: verb), "\(arguments)") { error in

@@ -177,7 +177,7 @@ public enum OptionTable {
             }
             if argument.hasPrefix("--") {
                 let body = argument.dropFirst(2)
-                let name = body.split(separator: "=", maxSplits: 1).first.map(String.init) ?? ""
+                let name = String(body.prefix { $0 != "=" })
                 let attached = body.contains("=") ? String(body.drop { $0 != "=" }.dropFirst()) : nil
                 guard let option = option(of: verb, where: { $0.long == name }) else {
                     throw UsageError("unknown option --\(name)", showsUsage: true)
