@@ -7,9 +7,12 @@ build_release() {
     export PATH=$PWD/.build/release:$PATH
 }
 
-# measure NAME_A NAME_B -- COMMAND_A -- COMMAND_B: both in one hyperfine run; sets MEAN_A,
-# MEAN_B (milliseconds) and RATIO (B/A). $AS_USER (a command prefix such as `runuser -u U --`)
-# runs hyperfine, and so both commands, as another user.
+# measure NAME_A NAME_B -- COMMAND_A -- COMMAND_B: both in one run; sets MEAN_A, MEAN_B
+# (milliseconds), RATIO (B/A) and SPREAD (the lowest and highest ratio of the rounds).
+# hyperfine runs all of A, then all of B; on a VM whose speed drifts over a minute that skews
+# the ratio either way, so the runs are split into $ROUNDS rounds (default 10) of A then B,
+# and the means are taken over all rounds. $AS_USER (a command prefix such as
+# `runuser -u U --`) runs hyperfine, and so both commands, as another user.
 measure() {
     local name_a=$1 name_b=$2
     shift 3
@@ -17,15 +20,22 @@ measure() {
     while [ "$1" != "--" ]; do command_a+=("$1"); shift; done
     shift
     command_b=$1
-    local json
-    json=$(mktemp)
-    chmod 666 "$json"
-    ${AS_USER:-} hyperfine -N --warmup "${WARMUP:-50}" --runs "${RUNS:-500}" --export-json "$json" -n "$name_a" "${command_a[*]}" -n "$name_b" "$command_b" >&2
-    read -r MEAN_A MEAN_B RATIO < <(python3 -c '
+    local runs=${RUNS:-500} rounds=${ROUNDS:-10} dir round
+    [ $((runs / rounds)) -ge 10 ] || rounds=1
+    dir=$(mktemp -d)
+    chmod 777 "$dir"
+    for round in $(seq "$rounds"); do
+        ${AS_USER:-} hyperfine -N --warmup "${WARMUP:-$((50 / rounds + 5))}" --runs $((runs / rounds)) --export-json "$dir/$round.json" \
+            -n "$name_a" "${command_a[*]}" -n "$name_b" "$command_b" >&2
+    done
+    read -r MEAN_A MEAN_B RATIO SPREAD < <(python3 -c '
 import json, sys
-r = json.load(open(sys.argv[1]))["results"]
-print("%.2f %.2f %.2f" % (r[0]["mean"] * 1000, r[1]["mean"] * 1000, r[1]["mean"] / r[0]["mean"]))' "$json")
-    rm -f "$json"
+rounds = [json.load(open(path))["results"] for path in sys.argv[1:]]
+a = sum(r[0]["mean"] for r in rounds) / len(rounds)
+b = sum(r[1]["mean"] for r in rounds) / len(rounds)
+ratios = [r[1]["mean"] / r[0]["mean"] for r in rounds]
+print("%.2f %.2f %.2f %.2f-%.2f" % (a * 1000, b * 1000, b / a, min(ratios), max(ratios)))' "$dir"/*.json)
+    rm -rf "$dir"
 }
 
 # peak_rss_kib COMMAND...: the largest resident set of the command, in KiB (its children not counted).
