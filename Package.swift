@@ -26,7 +26,8 @@ let package = Package(
     name: "pm",
     products: tools.map { .executable(name: "pm-\($0)", targets: ["pm-\($0)"]) },
     targets: [
-        // POSIX process creation (fork/exec with user switching); the only C in the project.
+        // POSIX process creation (fork/exec with user switching), and argv for the static release
+        // link (argv.c); the only C in the project.
         .target(name: "CPMSystem", cSettings: [.define("PM_OWN_ARGV", .when(platforms: [.linux], configuration: .release))]),
         .target(name: "PMCommon", dependencies: ["CPMSystem"], swiftSettings: releaseSwift),
     ] + tools.map {
