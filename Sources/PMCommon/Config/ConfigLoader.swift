@@ -20,7 +20,7 @@ public enum ConfigLoader {
         } catch {
             throw ConfigError(path: path, line: nil, message: "\(error)")
         }
-        guard let text = String(validating: bytes, as: UTF8.self) else {
+        guard let text = String(validUTF8: bytes) else {
             throw ConfigError(path: path, line: nil, message: "is not UTF-8 text")
         }
         do {

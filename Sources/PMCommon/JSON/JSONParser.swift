@@ -150,7 +150,7 @@ public struct JSONParser {
 
     private func string(_ utf8: [UInt8], ascii: Bool, start: Int) throws -> String {
         if ascii { return String(decoding: utf8, as: UTF8.self) }
-        guard let text = String(validating: utf8, as: UTF8.self) else { throw error("a string is not valid UTF-8", at: start) }
+        guard let text = String(validUTF8: utf8) else { throw error("a string is not valid UTF-8", at: start) }
         return text
     }
 

@@ -19,6 +19,16 @@ extension String {
         return out
     }
 
+    /// `bytes` as text, or nil when they are not valid UTF-8. Decoding replaces each invalid
+    /// sequence with U+FFFD, so the bytes were valid exactly when decoding changed none of them.
+    /// (The standard library's generic `String(validating:as:)` sets up generic metadata on its
+    /// first call, which every tool paid to read its configuration.)
+    public init?(validUTF8 bytes: [UInt8]) {
+        let text = String(decoding: bytes, as: UTF8.self)
+        guard text.utf8.elementsEqual(bytes) else { return nil }
+        self = text
+    }
+
     /// The text split at every `separator` byte, empty fields kept ("a\t\tb" is three fields).
     /// By bytes, into Strings: the generic `split` on `Substring`s costs more on a tool's first
     /// call than the parsing itself.

@@ -31,7 +31,7 @@ enum ServiceAccount: Equatable {
         var password = value
         if value.hasPrefix(base64Prefix) {
             guard let bytes = Base64.decode(String(value.dropFirst(base64Prefix.count))),
-                  let decoded = String(validating: bytes, as: UTF8.self) else {
+                  let decoded = String(validUTF8: bytes) else {
                 throw ManagerError.invalid("the password of user \(user) in the users map is not UTF-8 text in standard base64 after \"base64:\"")
             }
             password = decoded
@@ -51,7 +51,7 @@ enum ServiceAccount: Equatable {
         users.values.flatMap { value -> [String] in
             guard value.hasPrefix(base64Prefix) else { return [value] }
             let encoded = String(value.dropFirst(base64Prefix.count))
-            let decoded = Base64.decode(encoded).flatMap { String(validating: $0, as: UTF8.self) }
+            let decoded = Base64.decode(encoded).flatMap { String(validUTF8: $0) }
             return [value, encoded] + (decoded.map { [$0] } ?? [])
         }
     }
