@@ -1,10 +1,15 @@
 # Shared helpers of the bench/ scripts.
 
-# The release build the benchmarks measure: statically linked, as shipped.
+# build_release DIR: the release build (statically linked, as shipped) installed into DIR as
+# the README installs it, and DIR put first on PATH. Never the linker's output file itself: the
+# same bytes run 0.2-0.4 ms slower from there (docs/benchmarks.md).
 build_release() {
     command -v hyperfine >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq hyperfine >/dev/null
     swift build -c release >/dev/null 2>&1
-    export PATH=$PWD/.build/release:$PATH
+    mkdir -p "$1"
+    local tool
+    for tool in start stop status output input metrics install; do install -m 755 ".build/release/pm-$tool" "$1/"; done
+    export PATH=$1:$PATH
 }
 
 # measure NAME_A NAME_B -- COMMAND_A -- COMMAND_B: both in one run; sets MEAN_A, MEAN_B
