@@ -7,12 +7,15 @@ let tools = ["start", "stop", "status", "output", "input", "metrics", "install"]
 
 /// Each tool is a new process per call, so start-up time is most of its cost (docs/benchmarks.md).
 /// Release builds: concrete generic metadata through accessor calls instead of demangling type
-/// names at run time (a third of a cold run's instructions); fully static executables, the
-/// Swift runtime included; one section per function, and the functions of the common paths
-/// (`startup.order`, made by scripts/startup-order) packed together by lld, so a run touches
-/// fewer 64 KiB windows of code, each a page fault.
+/// names at run time (a third of a cold run's instructions); copies and destroys of values
+/// emitted directly, not through the value witnesses of type metadata built at run time
+/// (`-disable-type-layout`: a dozen generic types fewer per run); fully static executables, the
+/// Swift runtime included; one section per function, and the functions and variables of the
+/// common paths (`startup.order`, made by scripts/startup-order) packed together by lld, so a
+/// run touches fewer pages, each a page fault.
 let releaseSwift: [SwiftSetting] = [
-    .unsafeFlags(["-Xfrontend", "-disable-concrete-type-metadata-mangled-name-accessors", "-Xfrontend", "-function-sections"],
+    .unsafeFlags(["-Xfrontend", "-disable-concrete-type-metadata-mangled-name-accessors", "-Xfrontend", "-disable-type-layout",
+                  "-Xfrontend", "-function-sections"],
                  .when(configuration: .release)),
 ]
 let startupOrder = String(#filePath.dropLast("Package.swift".count)) + "startup.order"
