@@ -1,13 +1,18 @@
 # Shared helpers of the bench/ scripts.
 
-# build_release DIR: the release build (statically linked, as shipped) installed into DIR as
-# the README installs it, DIR put first on PATH, and the installed files dropped from the page
-# cache. How a file came into the cache changes how fast it runs (docs/benchmarks.md): written
-# by install(1) it runs 0.2-0.4 ms faster than read in by the page faults of its first run,
-# which is how a node has it after a reboot; the benchmarks measure the latter.
+# The release build the benchmarks measure: statically linked, as shipped. Run it first, before
+# anything needs cleaning up.
 build_release() {
     command -v hyperfine >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq hyperfine >/dev/null
-    swift build -c release >/dev/null 2>&1
+    swift build -c release >/dev/null
+}
+
+# install_release DIR: the release tools installed into DIR as the README installs them, DIR put
+# first on PATH, and the installed files dropped from the page cache. How a file came into the
+# cache changes how fast it runs (docs/benchmarks.md): written by install(1) it runs 0.2-0.4 ms
+# faster than read in by the page faults of its first run, which is how a node has it after a
+# reboot; the benchmarks measure the latter.
+install_release() {
     mkdir -p "$1"
     local tool
     for tool in start stop status output input metrics install; do install -m 755 ".build/release/pm-$tool" "$1/"; done
@@ -34,12 +39,13 @@ measure() {
     shift
     command_b=$1
     local runs=${RUNS:-500} rounds=${ROUNDS:-10} dir round
-    [ $((runs / rounds)) -ge 10 ] || rounds=1
+    [ "$rounds" -ge 1 ] && [ $((runs / rounds)) -ge 10 ] || rounds=1
     dir=$(mktemp -d)
     chmod 777 "$dir"
     for round in $(seq "$rounds"); do
+        # $WARMUP runs before each round (default: 5 plus an equal share of 50).
         ${AS_USER:-} hyperfine -N --warmup "${WARMUP:-$((50 / rounds + 5))}" --runs $((runs / rounds)) --export-json "$dir/$round.json" \
-            -n "$name_a" "${command_a[*]}" -n "$name_b" "$command_b" >&2
+            -n "$name_a" "${command_a[*]}" -n "$name_b" "$command_b" >&2 || { rm -rf "$dir"; return 1; }
     done
     read -r MEAN_A MEAN_B RATIO SPREAD < <(python3 -c '
 import json, sys

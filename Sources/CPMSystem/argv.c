@@ -1,11 +1,21 @@
 // The two Swift runtime hooks behind `CommandLine.arguments`, for static release builds only
 // (PM_OWN_ARGV, set in Package.swift). The runtime's own definitions (CommandLine.cpp in
-// libswiftCore.a) find argv at start-up by parsing /proc/self/maps, about 50 us of every run.
+// libswiftCore.a) find argv at start-up by parsing /proc/self/maps, about 40 us of every run.
 // glibc passes argc and argv to each .init_array function, so they are kept from there; with
 // both hooks defined here, the linker leaves the runtime's object out (a duplicate definition
-// would fail the link, not go unnoticed).
-#ifdef PM_OWN_ARGV
-#include <stddef.h>
+// would fail the link, not go unnoticed). Other C libraries (musl) call constructors without
+// arguments, so they keep the runtime's hooks.
+#include <stdlib.h>  // defines __GLIBC__ under glibc
+
+#if defined(PM_OWN_ARGV) && defined(__GLIBC__)
+
+// The runtime declares the hooks with the Swift calling convention; for these signatures it
+// passes the same registers as C, but say so where the compiler can.
+#if defined(__has_attribute) && __has_attribute(swiftcall)
+#define PM_SWIFTCALL __attribute__((swiftcall))
+#else
+#define PM_SWIFTCALL
+#endif
 
 static char **kept_argv;
 static int kept_argc;
@@ -19,7 +29,7 @@ static void keep_arguments(int argc, char **argv, char **envp) {
 __attribute__((section(".init_array"), used))
 static void (*const keep_arguments_entry)(int, char **, char **) = keep_arguments;
 
-char **_swift_stdlib_getUnsafeArgvArgc(int *count) {
+PM_SWIFTCALL char **_swift_stdlib_getUnsafeArgvArgc(int *count) {
     static char *empty[] = { NULL };
     if (kept_argv == NULL) {
         *count = 0;
@@ -29,7 +39,7 @@ char **_swift_stdlib_getUnsafeArgvArgc(int *count) {
     return kept_argv;
 }
 
-void _swift_stdlib_overrideUnsafeArgvArgc(char **argv, int argc) {
+PM_SWIFTCALL void _swift_stdlib_overrideUnsafeArgvArgc(char **argv, int argc) {
     kept_argv = argv;
     kept_argc = argc;
 }

@@ -34,6 +34,9 @@ final class TemplateTests: XCTestCase {
         let server = try Fixtures.vectorServer(vars: [("caf\u{E9}", "precomposed"), ("a}b", "brace")])
         XCTAssertEqual(server.template.placeholders.replace(in: "{caf\u{E9}} {cafe\u{301}} {CAF\u{C9}}"), "precomposed {cafe\u{301}} precomposed")
         XCTAssertEqual(server.template.placeholders.replace(in: "{a}b} {id}"), "brace 1")
+        // "{a}" and "{a}b}" both match at the same "{": the earlier registered ("a" sorts first) wins.
+        let both = try Fixtures.vectorServer(vars: [("a}b", "brace"), ("a", "short")])
+        XCTAssertEqual(both.template.placeholders.replace(in: "{a}b} {id}"), "shortb} 1")
     }
 
     func testSubstitutedValuesAreNeverRescanned() throws {

@@ -17,8 +17,8 @@ public enum ExecutableLookup {
         }
         // `fields` splits by bytes (the generic `split` and `Substring` concatenation cost more
         // on their first call than everything else in a status call), and each candidate is
-        // built in one reused NUL-terminated buffer: a String per PATH entry cost a third of
-        // the instructions of a tmux status call.
+        // built in one reused NUL-terminated buffer: two Strings per PATH entry cost as much
+        // as the rest of the lookup.
         var candidate: [UInt8] = []
         for directory in searchPath.fields(separatedBy: UInt8(ascii: ":")) where directory.hasPrefix("/") {
             candidate.removeAll(keepingCapacity: true)
