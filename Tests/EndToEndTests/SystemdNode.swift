@@ -20,7 +20,7 @@ final class SystemdNode {
     /// The tools, copied where the test user can run them (the build directory may be private).
     static let binDirectory: String = {
         let directory = "/tmp/pm-systemd-bin-\(getpid())"
-        atexit { try? FileManager.default.removeItem(atPath: "/tmp/pm-systemd-bin-\(getpid())") }
+        atexit { try? FileManager.default.removeItem(atPath: SystemdNode.binDirectory) }  // set by then
         try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
         for tool in ["pm-start", "pm-stop", "pm-status", "pm-output", "pm-input", "pm-metrics", "pm-install"] {
             try? FileManager.default.removeItem(atPath: directory + "/" + tool)
