@@ -161,19 +161,6 @@ int pm_pidfd_open(pid_t pid) {
 #endif
 }
 
-int pm_temporary_file(void) {
-    char path[] = "/tmp/pm-output-XXXXXX";
-    int fd = open("/tmp", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
-    if (fd >= 0) {
-        return fd;
-    }
-    fd = mkostemp(path, O_CLOEXEC);
-    if (fd >= 0) {
-        unlink(path);
-    }
-    return fd;
-}
-
 volatile int pm_interrupted = 0;
 
 static void on_interrupt(int signal) {

@@ -215,6 +215,40 @@ final class TmuxTests: XCTestCase {
         XCTAssertEqual(try node.run("pm-status", [record]).status, 0)
     }
 
+    /// Queries go to the user's tmux server over its socket (TmuxClient): pm-status starts no
+    /// tmux program; a change still does.
+    func testStatusAsksTheTmuxServerWithoutStartingTmux() throws {
+        let record = try node.file(node.record(id: 20))
+        XCTAssertEqual(try node.run("pm-start", [record]).status, 0)
+        let shims = node.root.appendingPathComponent("shims").path
+        let log = node.root.appendingPathComponent("tmux-calls").path
+        try FileManager.default.createDirectory(atPath: shims, withIntermediateDirectories: true)
+        try "#!/bin/sh\necho \"$*\" >> \(log)\nexec /usr/bin/tmux \"$@\"\n".write(toFile: shims + "/tmux", atomically: true, encoding: .utf8)
+        try "".write(toFile: log, atomically: true, encoding: .utf8)
+        chmod(shims + "/tmux", 0o755)
+        chmod(log, 0o666)
+        let path = ["PATH": "\(shims):/usr/bin:/bin"]
+
+        let status = try node.run("pm-status", ["--json", record], environment: path)
+        XCTAssertEqual(status.status, 0, status.stderr)
+        XCTAssertTrue(status.stdout.contains("\"pid\""), status.stdout)
+        XCTAssertEqual(try node.run("pm-output", [record], environment: path).status, 0)
+        XCTAssertEqual(try String(contentsOfFile: log, encoding: .utf8), "")
+        XCTAssertEqual(try node.run("pm-stop", ["--force", record], environment: path).status, 0)
+        XCTAssertTrue(try String(contentsOfFile: log, encoding: .utf8).contains("kill-session -t ="), "the stop runs tmux")
+    }
+
+    /// Outside a UTF-8 locale (a daemon started by systemd or cron has none) tmux prints `_`
+    /// for the tabs between the fields of a pane line; the status must still read them.
+    func testStatusOutsideAUTF8Locale() throws {
+        let record = try node.file(node.record(id: 21))
+        let noLocale = ["LANG": "", "LC_ALL": "", "LC_CTYPE": ""]
+        XCTAssertEqual(try node.run("pm-start", [record], environment: noLocale).status, 0)
+        let status = try node.run("pm-status", [record], environment: noLocale)
+        XCTAssertEqual(status.status, 0, status.stderr)
+        XCTAssertEqual(status.stdout, "server 21: running\n")
+    }
+
     func testTmuxMissingFromPath() throws {
         let record = try node.file(node.record(id: 16))
         let result = try node.run("pm-status", [record], environment: ["PATH": "/nonexistent"])
@@ -245,7 +279,7 @@ final class TmuxTests: XCTestCase {
         XCTAssertTrue(plan.stdout.contains("run as pmtest"), plan.stdout)
         XCTAssertEqual(try node.run("pm-status", [record]).status, 1, "nothing started")
         let verbose = try node.run("pm-status", ["-v", record])
-        XCTAssertTrue(verbose.stderr.hasPrefix("\(node.workPath)/servers/t19# tmux list-panes -F"), verbose.stderr)
+        XCTAssertTrue(verbose.stderr.hasPrefix("\(node.workPath)/servers/t19# tmux -u list-panes -F"), verbose.stderr)
         XCTAssertTrue(verbose.stderr.hasSuffix("Exited with 1\n"), verbose.stderr)
     }
 }

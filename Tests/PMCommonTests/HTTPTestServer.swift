@@ -153,6 +153,13 @@ final class HTTPTestPeer {
         return pending
     }
 
+    /// The next bytes the client sends; empty once it has closed.
+    func readSome() -> [UInt8] {
+        if pending.isEmpty { _ = receive() }
+        defer { pending = [] }
+        return pending
+    }
+
     func write(_ text: String) { write(Array(text.utf8)) }
 
     func write(_ bytes: [UInt8]) {

@@ -24,12 +24,15 @@ public final class Executor {
 
     public var isDryRun: Bool { plan != nil }
 
+    /// Runs `spec` with `runner`, or with `alternative` when given: a runner that does the same
+    /// job another way (`TmuxClient` speaks to a tmux server instead of starting tmux).
     @discardableResult
-    public func run(_ spec: CommandSpec, output: CommandOutput) throws -> CommandResult {
+    public func run(_ spec: CommandSpec, output: CommandOutput, via alternative: CommandRunner? = nil) throws -> CommandResult {
         if let plan, !spec.readOnly {
             plan.write(describe(spec))
             return CommandResult(.exited(0))
         }
+        let runner = alternative ?? runner
         guard let echo else { return try runner.run(spec, output: output) }
         echo.write("\(masker.apply(spec.workingDirectory ?? "."))# \(commandLine(spec))\n\n")
         var echoed = output

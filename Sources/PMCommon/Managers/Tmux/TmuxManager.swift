@@ -157,9 +157,11 @@ public struct TmuxManager: ProcessManager {
     static let paneFormat = "#{session_name}\t#{pane_pid}\t#{pane_dead}\t#{pane_dead_status}\t#{session_created}\t#{pane_pipe}\t#{pane_dead_signal}"
 
     /// The panes of the user's tmux server (all sessions, or the one `session` names); none
-    /// when there is no such session or no tmux server runs.
+    /// when there is no such session or no tmux server runs. `-u`: outside a UTF-8 locale tmux
+    /// replaces every byte of a printed line that is not printable ASCII with `_`, the tabs
+    /// between the fields included.
     func listPanes(_ server: Server, _ context: VerbContext, session: String? = nil) throws -> [Pane] {
-        var arguments = ["list-panes", "-F", Self.paneFormat]
+        var arguments = ["-u", "list-panes", "-F", Self.paneFormat]
         arguments += session.map { ["-t", "=\($0):"] } ?? ["-a"]
         let result = try tmux(arguments, server, context, readOnly: true, output: .capture(limit: 4 << 20))
         guard result.termination.succeeded else {
@@ -228,7 +230,8 @@ public struct TmuxManager: ProcessManager {
     // MARK: - Running tmux
 
     /// Runs tmux as the server's user, in the server directory (else that user's home), with
-    /// `SHELL=/bin/sh` and without an outer `TMUX` that would redirect it.
+    /// `SHELL=/bin/sh` and without an outer `TMUX` that would redirect it. A read-only query
+    /// goes to the user's tmux server through `TmuxClient`, without starting tmux.
     func tmux(_ arguments: [String], _ server: Server, _ context: VerbContext, readOnly: Bool = false,
               output: CommandOutput? = nil) throws -> CommandResult {
         var spec = CommandSpec(["tmux"] + arguments, workingDirectory: server.workDirectory,
@@ -236,12 +239,20 @@ public struct TmuxManager: ProcessManager {
                                account: server.account, timeout: Self.callTimeout, readOnly: readOnly)
         spec.unsetEnvironment = ["TMUX", "TMUX_PANE"]
         do {
-            return try context.executor.run(spec, output: output ?? .capture(limit: 1 << 20))
+            return try context.executor.run(spec, output: output ?? .capture(limit: 1 << 20), via: readOnly ? Self.client(context) : nil)
         } catch CommandError.notFound(let program, _) where program == "tmux" {
             throw ManagerError.unknown("tmux was not found in PATH: install it (apt-get install tmux)")
         } catch let error as CommandError {
             throw ManagerError.unknown("cannot run tmux: \(error)")
         }
+    }
+
+    private static func client(_ context: VerbContext) -> CommandRunner? {
+        #if os(Linux)
+        return TmuxClient(fallback: context.executor.runner)
+        #else
+        return nil
+        #endif
     }
 
     private func expectSuccess(_ result: CommandResult, _ what: String) throws {

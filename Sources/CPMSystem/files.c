@@ -1,0 +1,30 @@
+#define _GNU_SOURCE
+#include "pm_system.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+int pm_temporary_file(void) {
+    char path[] = "/tmp/pm-output-XXXXXX";
+    int fd = open("/tmp", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+    if (fd >= 0) {
+        return fd;
+    }
+    fd = mkostemp(path, O_CLOEXEC);
+    if (fd >= 0) {
+        unlink(path);
+    }
+    return fd;
+}
+
+int pm_open_node(const char *path) {
+#ifdef O_PATH
+    return open(path, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+#else
+    (void)path;
+    errno = ENOSYS;
+    return -1;
+#endif
+}
