@@ -19,10 +19,11 @@ int pm_temporary_file(void) {
     return fd;
 }
 
-int pm_open_node(const char *path) {
+int pm_open_node(int directory, const char *path) {
 #ifdef O_PATH
-    return open(path, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+    return openat(directory, path, O_PATH | O_NOFOLLOW | O_CLOEXEC);
 #else
+    (void)directory;
     (void)path;
     errno = ENOSYS;
     return -1;

@@ -38,9 +38,10 @@ int pm_pidfd_open(pid_t pid);
 /// or -1 with errno set.
 int pm_temporary_file(void);
 
-/// A descriptor for the file `path` names, never following a last link (`O_PATH | O_NOFOLLOW`,
-/// close-on-exec), for fstat(2) and /proc/self/fd; -1 with errno set (ENOSYS without O_PATH).
-int pm_open_node(const char *path);
+/// A descriptor for the file `path` names in `directory` (a descriptor, or AT_FDCWD), never
+/// following a last link (`O_PATH | O_NOFOLLOW`, close-on-exec), for fstat(2) and
+/// /proc/self/fd; -1 with errno set (ENOSYS without O_PATH).
+int pm_open_node(int directory, const char *path);
 
 /// Set to 1 by the SIGINT/SIGTERM handler that pm_catch_interrupts installs.
 extern volatile int pm_interrupted;

@@ -25,7 +25,8 @@ public final class Executor {
     public var isDryRun: Bool { plan != nil }
 
     /// Runs `spec` with `runner`, or with `alternative` when given: a runner that does the same
-    /// job another way (`TmuxClient` speaks to a tmux server instead of starting tmux).
+    /// job another way (`TmuxClient` speaks to a tmux server instead of starting tmux) and
+    /// hands `runner` only what it cannot do, so a recording runner sees only those calls.
     @discardableResult
     public func run(_ spec: CommandSpec, output: CommandOutput, via alternative: CommandRunner? = nil) throws -> CommandResult {
         if let plan, !spec.readOnly {

@@ -13,11 +13,18 @@ import Glibc
 /// another user's server, root.
 struct TmuxClient: CommandRunner {
     let fallback: CommandRunner
+    /// Where tmux must be found.
+    let searchPath: String
+
+    init(fallback: CommandRunner, searchPath: String = ExecutableLookup.searchPath) {
+        self.fallback = fallback
+        self.searchPath = searchPath
+    }
 
     func run(_ spec: CommandSpec, output: CommandOutput) throws -> CommandResult {
         guard spec.arguments.first == "tmux", let first = spec.arguments.dropFirst().first(where: { $0 != "-u" }),
               !first.hasPrefix("-") else { return try fallback.run(spec, output: output) }
-        guard ExecutableLookup.resolve("tmux", workingDirectory: nil) != nil else {
+        guard ExecutableLookup.resolve("tmux", workingDirectory: nil, searchPath: searchPath) != nil else {
             throw CommandError.notFound(program: "tmux", directory: spec.workingDirectory)
         }
         if let account = spec.account, account.uid != geteuid(), !Account.canSwitchUser {
@@ -35,6 +42,8 @@ struct TmuxClient: CommandRunner {
 
 /// One command's conversation with a tmux server.
 private struct TmuxExchange {
+    /// How the conversation ended: with the command's termination, or with the server saying
+    /// it speaks another protocol version (and closing the connection).
     enum Ending {
         case finished(Termination)
         case otherProtocolVersion
@@ -56,11 +65,10 @@ private struct TmuxExchange {
     private var remaining: Double? { deadline.map { max(0, $0 - Clock.monotonic) } }
 
     mutating func run() -> Ending {
-        let uid = spec.account?.uid ?? geteuid()
         let connection: EngineConnection
         do throws(TmuxServerSocket.Refusal) {
-            let path = try TmuxServerSocket.path(uid: uid, temporaryDirectory: temporaryDirectory)
-            connection = try TmuxServerSocket.connect(path, uid: uid, timeout: remaining ?? TmuxManager.callTimeout)
+            connection = try TmuxServerSocket.connect(uid: spec.account?.uid ?? geteuid(), temporaryDirectory: temporaryDirectory,
+                                                      timeout: remaining ?? TmuxManager.callTimeout)
         } catch {
             printed.line(error.message)
             return .finished(.exited(1))
@@ -75,7 +83,7 @@ private struct TmuxExchange {
             return try converse(connection)
         } catch HTTPError.timedOut {
             return .finished(.timedOut(seconds: spec.timeout ?? 0))
-        } catch let malformed as TmuxMessageReader.MalformedFrame {
+        } catch let malformed as TmuxMessageReader.MalformedMessage {
             printed.line("the tmux server at \(connection.endpoint) sent a malformed message (length \(malformed.length))")
         } catch {
             printed.line("lost the tmux server at \(connection.endpoint): \(error)")
@@ -114,15 +122,12 @@ private struct TmuxExchange {
             }
         case .readOpen:
             try reply(TmuxMessage(.readDone, integers: [message.integer(at: 0) ?? -1, EBADF]), connection)
-        case .exit:
+        case .exit, .shutdown:
             guard message.payload.isEmpty || message.payload.count >= 4 else {
-                throw TmuxMessageReader.MalformedFrame(length: TmuxMessage.headerSize + message.payload.count)
+                throw TmuxMessageReader.MalformedMessage(length: TmuxMessage.headerSize + message.payload.count)
             }
             if let text = Self.text(message.payload.dropFirst(4)), !text.isEmpty { printed.line(text) }
             return .finished(.exited((message.integer(at: 0) ?? 0) & 0xff))
-        case .shutdown:
-            printed.line("server exited")
-            return .finished(.exited(1))
         default:
             break
         }

@@ -23,6 +23,7 @@ struct TmuxMessageType: RawRepresentable, Equatable {
     static let identifyLongFlags = Self(rawValue: 111)
     static let command = Self(rawValue: 200)
     static let exit = Self(rawValue: 203)
+    /// The server is going away (`kill-server`); the client ends as on `exit`.
     static let shutdown = Self(rawValue: 210)
     static let readOpen = Self(rawValue: 300)
     static let readDone = Self(rawValue: 302)
@@ -84,20 +85,22 @@ struct TmuxMessage: Equatable {
     }
 }
 
-/// Cuts the bytes read from a tmux server into messages.
+/// Cuts the bytes read from a tmux server into messages. It holds at most one message
+/// (16384 bytes) and the last read: what has been cut off is dropped before more is added.
 struct TmuxMessageReader {
-    struct MalformedFrame: Error {
+    struct MalformedMessage: Error {
         let length: Int
     }
 
     private var buffer: [UInt8] = []
     private var start = 0
 
+    /// The bytes held, for tests of the bound above.
+    var buffered: Int { buffer.count }
+
     mutating func append(_ bytes: [UInt8]) {
-        if start > 0, start == buffer.count {
-            buffer.removeAll(keepingCapacity: true)
-            start = 0
-        }
+        buffer.removeFirst(start)
+        start = 0
         buffer += bytes
     }
 
@@ -107,16 +110,12 @@ struct TmuxMessageReader {
         guard buffer.count - start >= TmuxMessage.headerSize else { return nil }
         let header = buffer[start..<start + TmuxMessage.headerSize]
         let length = Int(header.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: 4, as: UInt16.self) })
-        guard length >= TmuxMessage.headerSize, length <= TmuxMessage.maximumSize else { throw MalformedFrame(length: length) }
+        guard length >= TmuxMessage.headerSize, length <= TmuxMessage.maximumSize else { throw MalformedMessage(length: length) }
         guard buffer.count - start >= length else { return nil }
         let type = header.withUnsafeBytes { $0.loadUnaligned(as: UInt32.self) }
         var message = TmuxMessage(TmuxMessageType(rawValue: type), Array(buffer[start + TmuxMessage.headerSize..<start + length]))
         message.peerID = header.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: 8, as: UInt32.self) }
         start += length
-        if start == buffer.count {
-            buffer.removeAll(keepingCapacity: true)
-            start = 0
-        }
         return message
     }
 }
