@@ -251,6 +251,26 @@ final class TmuxClientTests: XCTestCase {
         XCTAssertEqual(Array(result.output.suffix(16)), line)
     }
 
+    /// Mutated and random answers end in a result (or a timeout), never a crash or a hang.
+    func testRandomAndMutatedAnswers() throws {
+        var valid: [UInt8] = []
+        valid += TmuxMessage(.writeOpen, integers: [1, 1, 0]).encoded(pid: 1) ?? []
+        valid += TmuxMessage(.write, TmuxMessage.bytes(of: Int32(1)) + Array("a\tb\n".utf8)).encoded(pid: 1) ?? []
+        valid += TmuxMessage(.exit, TmuxMessage.bytes(of: Int32(0)) + Array("bye\0".utf8)).encoded(pid: 1) ?? []
+        var random = SeededRandom(seed: 0x7A3C)
+        for round in 0..<40 {
+            let answer = round % 4 == 0 ? random.bytes(count: Int(random.next() % 200)) : random.mutate(valid)
+            let server = try scripted { peer in
+                _ = peer.readUntilCommand()
+                peer.write(answer)
+            }
+            let result = try client(fallback: RecordingRunner()).run(tmuxSpec(["list-panes", "-a"], timeout: 0.5), output: .capture(limit: 4096))
+            server.stop()
+            if case .exited = result.termination { continue }
+            XCTAssertEqual(result.termination, .timedOut(seconds: 0.5), "round \(round)")
+        }
+    }
+
     /// Messages cut anywhere across reads, down to single bytes.
     func testMessagesSplitAcrossReads() throws {
         let server = try scripted { peer in
