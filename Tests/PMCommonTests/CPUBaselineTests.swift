@@ -34,15 +34,35 @@ final class CPUBaselineTests: XCTestCase {
         XCTAssertNil(baselines.baseline(for: "srv", matching: reading("10@500", 5.0, at: 104)))
     }
 
+    /// Writers of lines of different lengths and readers side by side: every reading is one
+    /// whole line some writer wrote (seconds and time written together), never a mix.
     func testConcurrentWritersNeverTearAFile() throws {
         let baselines = try CPUBaselines(state: state)
-        DispatchQueue.concurrentPerform(iterations: 200) { index in
-            try? baselines.save(reading("10@500", Double(index), at: Double(index)), for: "srv")
-            if let text = try? String(contentsOfFile: baselines.directory + "/srv", encoding: .utf8) {
-                XCTAssertTrue(text.hasPrefix("v1 10@500 ") && text.hasSuffix("\n"), text)
-            }
+        try baselines.save(reading("10@500", 0, at: 0), for: "srv")
+        DispatchQueue.concurrentPerform(iterations: 400) { index in
+            let value = index % 2 == 0 ? Double(index) : Double(index) * 1_000_000.125
+            try? baselines.save(reading("10@500", value, at: value), for: "srv")
+            let found = baselines.baseline(for: "srv", matching: reading("10@500", 0, at: 0))
+            XCTAssertNotNil(found)
+            if let found { XCTAssertEqual(found.seconds, found.at) }
         }
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: baselines.directory), ["srv"])
+    }
+
+    /// Rewritten in place (no new inode per reading); a file that is not one whole line (a
+    /// writer killed half-way) is not used.
+    func testBaselinesAreRewrittenInPlaceAndPartLinesIgnored() throws {
+        let baselines = try CPUBaselines(state: state)
+        let path = baselines.directory + "/srv"
+        try baselines.save(reading("10@500", 2.0, at: 100), for: "srv")
+        let inode = try XCTUnwrap(FileManager.default.attributesOfItem(atPath: path)[.systemFileNumber] as? UInt64)
+        try baselines.save(reading("10@500", 3.0, at: 101), for: "srv")
+        XCTAssertEqual(try FileManager.default.attributesOfItem(atPath: path)[.systemFileNumber] as? UInt64, inode)
+        XCTAssertEqual(try String(contentsOfFile: path, encoding: .utf8), "v1 10@500 3.0 101.0\n")
+        for torn in ["v1 10@500 3.0 101.0", "v1 10@500 3.0 101.0\n9\n", "v1 10@500 3.0 10"] {
+            try torn.write(toFile: path, atomically: false, encoding: .utf8)
+            XCTAssertNil(baselines.baseline(for: "srv", matching: reading("10@500", 5.0, at: 104)), torn)
+        }
     }
 
     /// Without baselines, many servers take their second reading after one sleep together.

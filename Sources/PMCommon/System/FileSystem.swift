@@ -103,6 +103,28 @@ public enum FileSystem {
         }
     }
 
+    /// Replaces the contents of `path` in place, under an exclusive flock(2); creates it with
+    /// `mode` when missing, never through a link. No new inode, no rename, no fsync: for small
+    /// state that is rewritten often and may be lost, read with `lockedContents(of:limit:)`,
+    /// which then sees the old contents or the new.
+    public static func rewriteLocked(_ path: String, _ bytes: [UInt8], mode: mode_t = 0o600) throws {
+        let fd = open(path, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, mode)
+        guard fd >= 0 else { throw SystemError("cannot open", path: path) }
+        defer { close(fd) }
+        guard flock(fd, LOCK_EX) == 0 else { throw SystemError("cannot lock", path: path) }
+        let written = bytes.withUnsafeBytes { pwrite(fd, $0.baseAddress, $0.count, 0) }
+        guard written == bytes.count, ftruncate(fd, off_t(bytes.count)) == 0 else { throw SystemError("cannot write", path: path) }
+    }
+
+    /// The contents of a file that `rewriteLocked` writes, read under a shared flock(2).
+    public static func lockedContents(of path: String, limit: Int) throws -> [UInt8] {
+        let fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
+        guard fd >= 0 else { throw SystemError("cannot open", path: path) }
+        defer { close(fd) }
+        guard flock(fd, LOCK_SH) == 0 else { throw SystemError("cannot lock", path: path) }
+        return try readAll(fd, limit: limit, name: path)
+    }
+
     /// Creates a directory and its missing parents (like `mkdir -p`).
     public static func createDirectory(_ path: String, mode: mode_t = 0o755) throws {
         if kind(of: path) == .directory { return }
