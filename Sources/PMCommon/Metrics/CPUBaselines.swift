@@ -47,7 +47,7 @@ public struct CPUBaselines {
 
     public func baseline(for name: String, matching reading: CPUReading) -> (identity: String, seconds: Double, at: Double)? {
         guard let bytes = try? FileSystem.lockedContents(of: Path.join(directory, name), limit: 4096),
-              bytes.last == UInt8(ascii: "\n"), bytes.firstIndex(of: UInt8(ascii: "\n")) == bytes.count - 1 else { return nil }
+              bytes.firstIndex(of: UInt8(ascii: "\n")) == bytes.count - 1 else { return nil }
         let fields = String(decoding: bytes, as: UTF8.self).trimmingWhitespace.split(separator: " ")
         guard fields.count == 4, fields[0] == "v1", let seconds = Double(fields[2]), let at = Double(fields[3]) else { return nil }
         let baseline = (identity: String(fields[1]), seconds: seconds, at: at)

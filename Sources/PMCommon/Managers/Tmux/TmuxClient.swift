@@ -180,7 +180,7 @@ private struct TmuxExchange {
 /// What a command printed, kept as `CommandOutput` asks, like `ProcessLauncher` keeps it: the
 /// last `limit` bytes for `.capture`, the last 16 MiB written to the channel at the end for
 /// `.forward`, nothing for `.discard`.
-struct PrintedOutput {
+private struct PrintedOutput {
     private let output: CommandOutput
     private let limit: Int
     private var bytes: [UInt8] = []
