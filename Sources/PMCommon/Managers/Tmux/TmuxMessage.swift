@@ -35,7 +35,7 @@ struct TmuxMessageType: RawRepresentable, Equatable {
 /// One message of tmux's client protocol: an OpenBSD imsg frame, a 16-byte header in host
 /// byte order (type, whole length, flags, peer id, pid) and the payload, at most 16384 bytes
 /// in all. The peer id carries the protocol version: 8 in tmux 3.3a and in tmux's current source.
-struct TmuxMessage: Equatable {
+struct TmuxMessage {
     static let protocolVersion: UInt32 = 8
     static let headerSize = 16
     static let maximumSize = 16384

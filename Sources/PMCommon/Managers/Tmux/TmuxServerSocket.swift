@@ -15,7 +15,7 @@ import CPMSystem
 enum TmuxServerSocket {
     /// Why no connection was made, in the words of tmux's client where it has them (it then
     /// exits with 1).
-    struct Refusal: Error, Equatable {
+    struct Refusal: Error {
         let message: String
     }
 
