@@ -23,8 +23,11 @@ final class TmuxClientTests: XCTestCase {
 
     /// A tmux command in this test's `TMUX_TMPDIR`, by default in a UTF-8 locale (the client
     /// always asks for UTF-8; so does the tmux program in such a locale, or with `-u`).
+    /// `SHELL=/bin/sh`, as the manager sets it: without it a server started for the test user
+    /// takes the user's `nologin` as its shell, and every pane dies at once.
     private func tmuxSpec(_ words: [String], account: Account? = nil, timeout: Double = 5, locale: String = "C.UTF-8") -> CommandSpec {
-        CommandSpec(["tmux"] + words, environment: [EnvironmentEntry("TMUX_TMPDIR", directory), EnvironmentEntry("LC_ALL", locale)],
+        CommandSpec(["tmux"] + words, environment: [EnvironmentEntry("TMUX_TMPDIR", directory), EnvironmentEntry("LC_ALL", locale),
+                                                    EnvironmentEntry("SHELL", "/bin/sh")],
                     account: account, timeout: timeout, readOnly: true)
     }
 
