@@ -238,6 +238,20 @@ final class TmuxClientTests: XCTestCase {
         }
     }
 
+    /// A spec without a timeout still gets one: the client's default (`TmuxManager.callTimeout`).
+    func testASilentServerTimesOutWithoutATimeoutInTheSpec() throws {
+        let server = try scripted { peer in
+            _ = peer.readUntilCommand()
+            Thread.sleep(forTimeInterval: 1.5)
+        }
+        var spec = tmuxSpec(["list-panes", "-a"])
+        spec.timeout = nil
+        let result = try TmuxClient(fallback: RecordingRunner(), defaultTimeout: 0.3).run(spec, output: .capture(limit: 4096))
+        server.stop()
+        XCTAssertEqual(result.termination, .timedOut(seconds: 0.3))
+        XCTAssertEqual(TmuxClient(fallback: RecordingRunner()).defaultTimeout, TmuxManager.callTimeout)
+    }
+
     func testEndlessOutputKeepsOnlyTheLimit() throws {
         let line = Array("0123456789abcdef".utf8)
         let server = try scripted { peer in

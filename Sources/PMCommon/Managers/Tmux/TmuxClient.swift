@@ -15,10 +15,13 @@ struct TmuxClient: CommandRunner {
     let fallback: CommandRunner
     /// Where tmux must be found.
     let searchPath: String
+    /// The limit of a query whose spec gives none: a query never waits without end.
+    let defaultTimeout: Double
 
-    init(fallback: CommandRunner, searchPath: String = ExecutableLookup.searchPath) {
+    init(fallback: CommandRunner, searchPath: String = ExecutableLookup.searchPath, defaultTimeout: Double = TmuxManager.callTimeout) {
         self.fallback = fallback
         self.searchPath = searchPath
+        self.defaultTimeout = defaultTimeout
     }
 
     func run(_ spec: CommandSpec, output: CommandOutput) throws -> CommandResult {
@@ -30,7 +33,7 @@ struct TmuxClient: CommandRunner {
         if let account = spec.account, account.uid != geteuid(), !Account.canSwitchUser {
             throw CommandError.cannotSwitchUser(account.name)
         }
-        var exchange = TmuxExchange(spec: spec, output: output)
+        var exchange = TmuxExchange(spec: spec, timeout: spec.timeout ?? defaultTimeout, output: output)
         switch exchange.run() {
         case .finished(let termination):
             return exchange.printed.result(termination)
@@ -50,25 +53,27 @@ private struct TmuxExchange {
     }
 
     let spec: CommandSpec
-    let deadline: Double?
+    let timeout: Double
+    let deadline: Double
     var printed: PrintedOutput
     /// The output streams the server opened, as bits (1: standard output, 2: standard error);
     /// never a file by name.
     private var openStreams: Int32 = 0
 
-    init(spec: CommandSpec, output: CommandOutput) {
+    init(spec: CommandSpec, timeout: Double, output: CommandOutput) {
         self.spec = spec
-        deadline = spec.timeout.map { Clock.monotonic + $0 }
+        self.timeout = timeout
+        deadline = Clock.monotonic + timeout
         printed = PrintedOutput(output)
     }
 
-    private var remaining: Double? { deadline.map { max(0, $0 - Clock.monotonic) } }
+    private var remaining: Double { max(0, deadline - Clock.monotonic) }
 
     mutating func run() -> Ending {
         let connection: EngineConnection
         do throws(TmuxServerSocket.Refusal) {
             connection = try TmuxServerSocket.connect(uid: spec.account?.uid ?? geteuid(), temporaryDirectory: temporaryDirectory,
-                                                      timeout: remaining ?? TmuxManager.callTimeout)
+                                                      timeout: remaining)
         } catch {
             printed.line(error.message)
             return .finished(.exited(1))
@@ -82,7 +87,7 @@ private struct TmuxExchange {
             try connection.write(opening, timeout: remaining)
             return try converse(connection)
         } catch HTTPError.timedOut {
-            return .finished(.timedOut(seconds: spec.timeout ?? 0))
+            return .finished(.timedOut(seconds: timeout))
         } catch let malformed as TmuxMessageReader.MalformedMessage {
             printed.line("the tmux server at \(connection.endpoint) sent a malformed message (length \(malformed.length))")
         } catch {
