@@ -118,7 +118,6 @@ final class TmuxTests: XCTestCase {
         XCTAssertNotEqual(before, after, "a new pid")
     }
 
-    /// The reference's legacy session name (the raw uuid) is still found and managed.
     /// A pane whose shell is killed stays dead with the signal: pm-status reports it stopped
     /// with exit code 128 + 9.
     func testAKilledPaneReportsItsSignal() throws {
@@ -136,6 +135,7 @@ final class TmuxTests: XCTestCase {
         XCTAssertEqual(object["exit_code"] as? Int, 137, status)
     }
 
+    /// The reference's legacy session name (the raw uuid) is still found and managed.
     func testLegacySessionNameIsFound() throws {
         let record = try node.file(node.record(id: 7))
         XCTAssertEqual(try node.tmux(["new-session", "-d", "-s", node.uuid(7), "sleep", "300"]).status, 0)
@@ -223,7 +223,7 @@ final class TmuxTests: XCTestCase {
         let shims = node.root.appendingPathComponent("shims").path
         let log = node.root.appendingPathComponent("tmux-calls").path
         try FileManager.default.createDirectory(atPath: shims, withIntermediateDirectories: true)
-        try "#!/bin/sh\necho \"$*\" >> \(log)\nexec /usr/bin/tmux \"$@\"\n".write(toFile: shims + "/tmux", atomically: true, encoding: .utf8)
+        try "#!/bin/sh\necho \"$*\" >> \(ShellWords.quote(log))\nexec /usr/bin/tmux \"$@\"\n".write(toFile: shims + "/tmux", atomically: true, encoding: .utf8)
         try "".write(toFile: log, atomically: true, encoding: .utf8)
         chmod(shims + "/tmux", 0o755)
         chmod(log, 0o666)
