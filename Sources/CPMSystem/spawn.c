@@ -161,6 +161,17 @@ int pm_pidfd_open(pid_t pid) {
 #endif
 }
 
+int pm_pidfd_send_signal(int pidfd, int signal) {
+#ifdef SYS_pidfd_send_signal
+    return (int)syscall(SYS_pidfd_send_signal, pidfd, signal, NULL, 0);
+#else
+    (void)pidfd;
+    (void)signal;
+    errno = ENOSYS;
+    return -1;
+#endif
+}
+
 volatile int pm_interrupted = 0;
 
 static void on_interrupt(int signal) {
@@ -175,6 +186,7 @@ void pm_catch_interrupts(void) {
     sigemptyset(&action.sa_mask);
     sigaction(SIGINT, &action, NULL);
     sigaction(SIGTERM, &action, NULL);
+    sigaction(SIGHUP, &action, NULL);
 }
 
 void pm_prepare_signals(void) {

@@ -28,41 +28,52 @@ final class ReviewRegressionTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(Date().timeIntervalSince(started), TmuxManager.exitGrace)
     }
 
-    /// The game's pid is the pane shell's only child; a pane process without exactly one child
-    /// is its own game.
-    func testGamePidIsThePaneShellsOnlyChild() throws {
-        let argv = TmuxManager.paneCommand(["/bin/sh", "-c", "sleep 5 & sleep 5 & wait"], name: "game")
+    /// The game is the pane shell's marked child while it runs; once it has exited, the shell
+    /// that waits out its exit grace is no game (a stop that waited for a pid change returned
+    /// during that grace). A pane process without the marker is a legacy session: its only
+    /// child, else the process itself.
+    func testGameIsThePaneShellsMarkedChild() throws {
+        let marker = ServerMarker(name: "game", owner: "7/u")
+        let argv = TmuxManager.paneCommand(["/bin/sh", "-c", "sleep 0.6"], name: "game")
         let shell = Process()
         shell.executableURL = URL(fileURLWithPath: argv[0])
         shell.arguments = Array(argv.dropFirst())
+        shell.environment = Dictionary(uniqueKeysWithValues: marker.environment.map { ($0.name, $0.value) })
         try shell.run()
         defer { kill(shell.processIdentifier, SIGKILL); shell.waitUntilExit() }
         let pid = Int(shell.processIdentifier)
-        var game = pid
-        for _ in 0..<100 where game == pid {
-            Thread.sleep(forTimeInterval: 0.02)
-            game = TmuxManager.gamePid(pane: pid)
+        var game: Int?
+        for _ in 0..<50 where game == nil {
+            Thread.sleep(forTimeInterval: 0.01)
+            game = TmuxManager.game(inPane: pid, marker)
         }
-        XCTAssertNotEqual(game, pid)
-        XCTAssertEqual(try String(contentsOfFile: "/proc/\(game)/comm", encoding: .utf8), "sh\n")
-        var children: [String] = []
-        for _ in 0..<100 where children.count < 2 {
-            Thread.sleep(forTimeInterval: 0.02)
-            children = try String(contentsOfFile: "/proc/\(game)/task/\(game)/children", encoding: .utf8).fields(separatedBy: 0x20).filter { !$0.isEmpty }
+        let running = try XCTUnwrap(game)
+        XCTAssertNotEqual(running, pid)
+        XCTAssertEqual(try String(contentsOfFile: "/proc/\(running)/comm", encoding: .utf8), "sh\n")
+        while kill(Int32(running), 0) == 0 && Int32(running) != 0 { Thread.sleep(forTimeInterval: 0.01) }
+        XCTAssertNil(TmuxManager.game(inPane: pid, marker), "the game exited: the shell's grace is no game")
+        XCTAssertTrue(shell.isRunning, "the shell still waits out its grace")
+
+        let legacy = Process()
+        legacy.executableURL = URL(fileURLWithPath: "/bin/sh")
+        legacy.arguments = ["-c", "sleep 5 & sleep 5 & wait"]
+        try legacy.run()
+        let legacyPid = legacy.processIdentifier
+        defer {
+            let children = (try? String(contentsOfFile: "/proc/\(legacyPid)/task/\(legacyPid)/children", encoding: .utf8)) ?? ""
+            for child in children.split(separator: " ").compactMap({ Int32($0) }) { kill(child, SIGKILL) }
+            legacy.terminate()
+            legacy.waitUntilExit()
         }
-        XCTAssertEqual(children.count, 2)
-        XCTAssertEqual(TmuxManager.gamePid(pane: game), game, "two children: the process itself")
-        let sleeper = try XCTUnwrap(Int(children[0]))
-        XCTAssertEqual(TmuxManager.gamePid(pane: sleeper), sleeper, "no child: the process itself")
-        kill(Int32(game), SIGKILL)
-        for child in children { kill(Int32(child) ?? 0, SIGKILL) }
+        Thread.sleep(forTimeInterval: 0.1)
+        XCTAssertEqual(TmuxManager.game(inPane: Int(legacyPid), marker), Int(legacyPid), "two children: the process itself")
     }
 
     /// A dead pane's exit code: tmux's status, else 128 + the signal that killed the pane's
     /// process, else unknown.
     func testDeadPaneExitCode() {
         func pane(status: Int?, signal: Int?) -> TmuxManager.Pane {
-            TmuxManager.Pane(session: "s", pid: 1, dead: true, deadStatus: status, deadSignal: signal, created: nil, piped: false)
+            TmuxManager.Pane(session: "s", pid: 1, dead: true, deadStatus: status, deadSignal: signal, created: nil, piped: false, owner: "")
         }
         XCTAssertEqual(pane(status: 3, signal: nil).exitCode, 3)
         XCTAssertEqual(pane(status: 3, signal: nil).ending, "status 3")

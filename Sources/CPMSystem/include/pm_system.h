@@ -34,6 +34,10 @@ int pm_spawn(const pm_spawn_request *request, pid_t *pid);
 /// A pidfd for `pid` (Linux 5.3+), or -1 with errno set where the kernel has none.
 int pm_pidfd_open(pid_t pid);
 
+/// Sends `signal` to the process a pidfd refers to (Linux 5.1+): never to a process that
+/// reused its pid. 0, or -1 with errno set (ENOSYS where the kernel has no such call).
+int pm_pidfd_send_signal(int pidfd, int signal);
+
 /// An unlinked, close-on-exec temporary file in /tmp (O_TMPFILE where the file system has it),
 /// or -1 with errno set.
 int pm_temporary_file(void);
@@ -43,11 +47,12 @@ int pm_temporary_file(void);
 /// /proc/self/fd; -1 with errno set (ENOSYS without O_PATH).
 int pm_open_node(int directory, const char *path);
 
-/// Set to 1 by the SIGINT/SIGTERM handler that pm_catch_interrupts installs.
+/// Set to 1 by the SIGINT/SIGTERM/SIGHUP handler that pm_catch_interrupts installs.
 extern volatile int pm_interrupted;
 
-/// Makes SIGINT and SIGTERM set pm_interrupted instead of ending the process, so that a
-/// following or attached tool can stop cleanly.
+/// Makes SIGINT, SIGTERM and SIGHUP set pm_interrupted instead of ending the process, so that
+/// a tool that changed something for a while (a stop's drop-in, a follower's pipe) can undo it.
+/// Without SA_RESTART: a blocking call the signal interrupts returns EINTR.
 void pm_catch_interrupts(void);
 
 /// Ignores SIGPIPE (writes to a closed pipe then fail with EPIPE instead of killing the tool)

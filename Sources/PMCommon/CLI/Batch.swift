@@ -5,8 +5,12 @@
 public enum Batch {
     /// At most this many servers are handled at the same time.
     public static let width = 16
+    /// For verbs that mostly wait on the games (a graceful stop waits for each game to save):
+    /// a wide batch costs threads, not work.
+    public static let waitingWidth = 64
 
-    public static func run<Item>(_ items: [Item], _ body: @escaping (Item, OutputChannel, OutputChannel) -> ExitStatus) -> [ExitStatus] {
+    public static func run<Item>(_ items: [Item], width: Int = Batch.width,
+                                 _ body: @escaping (Item, OutputChannel, OutputChannel) -> ExitStatus) -> [ExitStatus] {
         guard items.count > 1 else {
             return items.map { body($0, .standardOutput, .standardError) }
         }

@@ -70,7 +70,7 @@ struct Plan {
 
     func execute(report: Reporter) -> ExitStatus {
         let collector = invocation.verb == .metrics ? MetricsCollector() : nil
-        let statuses = Batch.run(servers) { server, out, err in
+        let statuses = Batch.run(servers, width: invocation.verb == .stop ? Batch.waitingWidth : Batch.width) { server, out, err in
             var reporter = report
             reporter.masker = server.masker
             let context = self.context(for: server, out: out, err: err)

@@ -3,7 +3,6 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import CPMSystem
 
 /// A live feed of a server's console output, for managers that can stream it (tmux's
 /// `pipe-pane`). Managers without one are polled.
@@ -50,7 +49,7 @@ public struct ConsoleSession {
         guard try manager.status(server, context).isRunning else {
             throw ManagerError.failure("the server is not running")
         }
-        pm_catch_interrupts()
+        Interrupts.intercept()
         shown = try manager.output(server, lines: lines, context)
         context.out.write(Lifecycle.lastLines(shown, lines))
         feed = try manager.openFeed(server, context)
@@ -61,7 +60,7 @@ public struct ConsoleSession {
         var inputOpen = input != nil
         var nextOutput = Clock.monotonic + interval
         var nextStatus = Clock.monotonic + Self.statusInterval
-        while pm_interrupted == 0 && !context.out.isBroken {
+        while !Interrupts.pending && !context.out.isBroken {
             if inputOpen, let input {
                 inputOpen = try pump(input, pending: &pending, wait: max(0, nextOutput - Clock.monotonic))
                 if !inputOpen {

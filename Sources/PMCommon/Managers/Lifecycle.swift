@@ -1,9 +1,16 @@
-/// The lifecycle rules that are the same for every manager (`toolbox.md` §2, §6): starting a
-/// running server and stopping a stopped one succeed, a stop is graceful first, a restart
-/// without the manager's own is stop + start. Each function returns the line to report.
+/// The lifecycle rules that are the same for every manager: starting a running server and
+/// stopping a stopped one succeed, a stop is graceful first and ends with no process of the
+/// server left, a restart without the manager's own is stop + start. Each function returns the
+/// line to report.
 public struct Lifecycle {
     public static let defaultStopTimeout = 30.0
-    /// How often a graceful stop asks whether the server has exited.
+    /// Seconds between SIGTERM and SIGKILL in a hard stop (setting `kill_timeout`).
+    public static let defaultKillTimeout = 10.0
+    /// The longest a graceful stop watches the game's processes without asking for the status.
+    static let recheckInterval = 1.0
+    /// Without a process to watch, a graceful stop asks for the status after this long at
+    /// first, then twice as long each time, up to `stopPollInterval`.
+    static let firstPollInterval = 0.01
     public static let stopPollInterval = 0.25
 
     public let manager: ProcessManager
@@ -31,15 +38,21 @@ public struct Lifecycle {
         return stopped == "already stopped" ? "started" : "restarted"
     }
 
-    /// Graceful stop: the console stop command, a wait of up to the stop timeout, then the
-    /// manager's hard stop. `--force` goes straight to the hard stop.
+    /// Graceful stop: the console stop command, a wait of up to the stop timeout for the game
+    /// to exit, then the manager's hard stop. `--force` goes straight to the hard stop. When it
+    /// returns, no process of the server runs. SIGINT, SIGTERM and SIGHUP end the wait early,
+    /// and what the stop set up is undone.
     public func stop() throws -> String {
+        Interrupts.intercept()
         guard manager.canTellStatus(server) else {
             try manager.stop(server, context)
             return context.executor.isDryRun ? "would stop" : "stopped"
         }
         let before = try manager.status(server, context)
-        guard before.isRunning else { return "already stopped" }
+        guard before.isRunning else {
+            try manager.removeExited(server, context)
+            return "already stopped"
+        }
         let timeout = try context.options.stopTimeout ?? server.settings.seconds("stop_timeout") ?? Self.defaultStopTimeout
         guard !context.options.force, let command = server.settings.value("console_stop_command") else {
             try manager.stop(server, context)
@@ -58,21 +71,50 @@ public struct Lifecycle {
             try manager.stop(server, context)
             return "would send \(ShellWords.quote(command)), wait up to \(Clock.text(seconds: timeout)) seconds, then stop"
         }
-        while Clock.monotonic - began < timeout {
-            Clock.sleep(seconds: min(Self.stopPollInterval, max(0, timeout - (Clock.monotonic - began))))
-            if Self.hasExited(since: before, now: try manager.status(server, context)) {
-                try manager.removeExited(server, context)
-                return "stopped gracefully after \(Clock.text(seconds: Clock.monotonic - began)) seconds"
-            }
+        if try waitForExit(since: before, deadline: began + timeout, after: command) {
+            try manager.removeExited(server, context)
+            return "stopped gracefully after \(Clock.text(seconds: Clock.monotonic - began)) seconds"
         }
         try manager.stop(server, context)
         return "stopped: forced after \(Clock.text(seconds: timeout)) seconds (the server ignored \(ShellWords.quote(command)))"
     }
 
-    /// Whether the process that ran at `before` has exited: the server stopped, or a manager
-    /// that restarts games (systemd's `Restart=always`) already runs a new process.
+    /// Waits until the run of the game that `before` shows has ended, or `deadline`: whether it
+    /// ended. The processes the manager names are watched through pidfds, so the wait ends as
+    /// the game does; the status is asked again after each end and at least every
+    /// `recheckInterval`, and polled when there is nothing to watch.
+    func waitForExit(since before: ServerStatus, deadline: Double, after command: String) throws -> Bool {
+        var pause = Self.firstPollInterval
+        while true {
+            if Interrupts.pending {
+                throw ManagerError.failure("interrupted: \(ShellWords.quote(command)) was sent, but the server has not stopped yet")
+            }
+            let now = try manager.status(server, context)
+            if Self.hasExited(since: before, now: now) { return true }
+            let remaining = deadline - Clock.monotonic
+            guard remaining > 0 else { return false }
+            let watched = manager.processesToWatch(server, now, context).filter { !$0.hasExited }
+            if watched.isEmpty {
+                Clock.sleep(seconds: min(pause, remaining))
+                pause = min(pause * 2, Self.stopPollInterval)
+            } else if ProcessHandle.waitForAny(watched, seconds: min(remaining, Self.recheckInterval)) {
+                pause = Self.firstPollInterval
+            }
+        }
+    }
+
+    /// Whether the run of the game that `before` shows has ended: the server stopped, or a
+    /// manager that restarts games by itself already runs the next one, as its own record of
+    /// runs tells (`ServerStatus.run`). A changed pid alone proves nothing: a game's helper, a
+    /// wrapper or a fork can change what a manager reports.
     static func hasExited(since before: ServerStatus, now: ServerStatus) -> Bool {
-        !now.isRunning || (before.pid != nil && now.pid != before.pid)
+        !now.isRunning || (before.run != nil && now.run != before.run)
+    }
+
+    /// `kill_timeout`: the seconds a hard stop gives the server's processes between SIGTERM and
+    /// SIGKILL.
+    public static func killTimeout(_ server: Server) throws -> Double {
+        try server.settings.seconds("kill_timeout") ?? defaultKillTimeout
     }
 
     /// Types one console line, after checking it is one line of text: the only way lines reach

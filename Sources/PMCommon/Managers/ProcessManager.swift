@@ -7,12 +7,17 @@ public struct ServerStatus: Equatable {
     /// Seconds since the epoch.
     public var startedAt: Double?
     public var exitCode: Int?
+    /// Which run of the game this is, from the manager's own record, for managers that restart
+    /// games by themselves (systemd's restart count and start time, a container's): a
+    /// different value means the game exited and was started again. Nil for the others.
+    public var run: String?
 
-    public init(_ state: State, pid: Int? = nil, startedAt: Double? = nil, exitCode: Int? = nil) {
+    public init(_ state: State, pid: Int? = nil, startedAt: Double? = nil, exitCode: Int? = nil, run: String? = nil) {
         self.state = state
         self.pid = pid
         self.startedAt = startedAt
         self.exitCode = exitCode
+        self.run = run
     }
 
     public var isRunning: Bool { state == .running }
@@ -82,12 +87,20 @@ public protocol ProcessManager {
     /// Whether `status` can be asked for this server (the simple manager needs a status script).
     func canTellStatus(_ server: Server) -> Bool
     func status(_ server: Server, _ context: VerbContext) throws -> ServerStatus
-    /// Starts a server that is not running.
+    /// Starts a server that is not running, after removing what its last run left (a dead
+    /// session, processes that outlived the game), so that exactly one copy runs.
     func start(_ server: Server, _ context: VerbContext) throws
-    /// Stops a running server at once (the hard stop after the graceful attempt).
+    /// Stops a running server at once (the hard stop after the graceful attempt): SIGTERM to
+    /// every process of the server, `kill_timeout` seconds, SIGKILL, then a check; throws
+    /// when a process is left.
     func stop(_ server: Server, _ context: VerbContext) throws
-    /// Removes what a server that exited by itself left behind (a dead tmux session).
+    /// Removes what a server that is not running left behind: a dead tmux session, processes
+    /// that outlived the game, a console socket. Called after a graceful stop and by a stop of
+    /// a stopped server.
     func removeExited(_ server: Server, _ context: VerbContext) throws
+    /// The processes whose end a graceful stop waits for (with the status `status` just
+    /// gave), where the tool can see them on this machine; none makes it poll the status.
+    func processesToWatch(_ server: Server, _ status: ServerStatus, _ context: VerbContext) -> [ProcessHandle]
     /// Called before the console stop command is sent: a manager that restarts games that
     /// exit (systemd's `Restart=always`) turns that off until `endGracefulStop`.
     func beginGracefulStop(_ server: Server, _ context: VerbContext) throws
@@ -115,6 +128,7 @@ extension ProcessManager {
     public func canTellStatus(_ server: Server) -> Bool { true }
     public func restart(_ server: Server, _ context: VerbContext) throws -> Bool { false }
     public func removeExited(_ server: Server, _ context: VerbContext) throws {}
+    public func processesToWatch(_ server: Server, _ status: ServerStatus, _ context: VerbContext) -> [ProcessHandle] { [] }
     public func beginGracefulStop(_ server: Server, _ context: VerbContext) throws {}
     public func endGracefulStop(_ server: Server, _ context: VerbContext) {}
     public func canSendInput(_ server: Server) -> Bool { true }

@@ -45,19 +45,6 @@ public enum ProcessTreeSampler {
                                  processes: members.count, identity: identity)
     }
 
-    /// The processes started with `GAMEAP_PM_SERVER=<name>` in their environment whose parent
-    /// was not: the tops of what a simple server's start script left running.
-    public static func markedRoots(_ name: String, in table: ProcessTable) -> [Int32] {
-        let marked = table.entries.keys.filter { ProcFileSystem.environmentValue($0, ServerMarker.variable) == name }
-        let set = Set(marked)
-        return marked.filter { pid in table.entries[pid].map { !set.contains($0.parent) } ?? false }.sorted()
-    }
-}
-
-/// The environment variable the simple manager gives every script it runs, so that the
-/// processes a start script leaves behind can be found again.
-public enum ServerMarker {
-    public static let variable = "GAMEAP_PM_SERVER"
 }
 
 /// One `/proc` snapshot per round, shared by the servers of a batch.

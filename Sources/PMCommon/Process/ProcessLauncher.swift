@@ -203,7 +203,10 @@ public struct ProcessLauncher: CommandRunner {
             overrides.removeAll { $0.name == entry.name }
             overrides.append(entry)
         }
-        let hidden = (overrides.map(\.name) + unset).map { Array($0.utf8) }
+        // A server's marker reaches a process only from its server, never from the tool's own
+        // environment (a tool run from a game's shell would mark everything it starts).
+        let markers = [ServerMarker.nameVariable, ServerMarker.ownerVariable]
+        let hidden = (overrides.map(\.name) + unset + markers).map { Array($0.utf8) }
         var pointers: [UnsafeMutablePointer<CChar>?] = []
         var cursor = environ
         while let raw = cursor.pointee {

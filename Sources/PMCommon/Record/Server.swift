@@ -9,6 +9,8 @@ public struct Server {
     public let name: String
     /// The reference's legacy name (the raw uuid), looked for when `name` is not found.
     public let legacyName: String
+    /// Who the server is, written next to its name in the backend (two servers can share a name).
+    public let owner: ServerOwner
     /// The user the server runs as; nil runs it as the user running the tool.
     public let account: Account?
     public let variables: [String: String]
@@ -30,6 +32,7 @@ public struct Server {
         workDirectory = try WorkDirectory.resolve(record: record, workPath: config.workPath)
         name = record.nameOverride ?? XID.name(uuid: record.uuid, id: record.id)
         legacyName = record.uuid
+        owner = ServerOwner(id: record.id, uuid: record.uuid)
         if resolveUser && !record.user.isEmpty {
             guard let account = Account.lookup(name: record.user) else {
                 throw RecordError(field: "su_user", "there is no user \(record.user) on this system")
@@ -75,6 +78,17 @@ public struct Server {
                 || byte == UInt8(ascii: "-") || (byte == UInt8(ascii: "$") && index == bytes.count - 1)
         }
         guard valid else { throw RecordError(field: "su_user", "\"\(user)\" is not a valid user name") }
+    }
+
+    /// The marker the game's processes carry (`ServerMarker`).
+    public var marker: ServerMarker { ServerMarker(name: name, owner: owner.token) }
+
+    /// The environment of the game itself: the server's, with the marker, which no var can
+    /// replace, in name order.
+    public var gameEnvironment: [EnvironmentEntry] {
+        let marker = self.marker.environment
+        let names = Set(marker.map(\.name))
+        return (environment.filter { !names.contains($0.name) } + marker).sorted { $0.name < $1.name }
     }
 
     /// `server 7`, for messages.

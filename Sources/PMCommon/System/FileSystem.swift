@@ -26,6 +26,12 @@ public enum FileSystem {
 
     public static func exists(_ path: String) -> Bool { kind(of: path) != .missing }
 
+    /// The owner of what `path` names (links followed); nil when it does not exist.
+    public static func owner(of path: String) -> uid_t? {
+        var info = stat()
+        return stat(path, &info) == 0 ? info.st_uid : nil
+    }
+
     public static func isExecutableFile(_ path: String) -> Bool {
         path.withCString { isExecutableFile(cPath: $0) }
     }

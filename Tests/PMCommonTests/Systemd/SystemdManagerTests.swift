@@ -10,6 +10,7 @@ final class SystemdManagerTests: XCTestCase {
     /// The answers: ActiveState per unit, and scripted exits per action.
     private var active: [String: String] = [:]
     private var mainPID: [String: Int] = [:]
+    private var restarts: [String: Int] = [:]
     private var exits: [String: Int32] = [:]
 
     override func setUpWithError() throws {
@@ -28,8 +29,11 @@ final class SystemdManagerTests: XCTestCase {
         if let code = exits[action + " " + unit] ?? exits[action] { return CommandResult(.exited(code), output: Array("systemctl says no\n".utf8)) }
         switch action {
         case "show":
-            let state = active[unit] ?? "inactive"
-            let text = "LoadState=loaded\nActiveState=\(state)\nSubState=running\nMainPID=\(mainPID[unit] ?? (state == "active" ? 4242 : 0))\nNRestarts=0\nExecMainStatus=0\n"
+            let units = words.dropFirst().filter { !$0.hasPrefix("--") }
+            let text = units.map { unit in
+                let state = active[unit] ?? "inactive"
+                return "Id=\(unit)\nLoadState=loaded\nActiveState=\(state)\nSubState=running\nMainPID=\(mainPID[unit] ?? (state == "active" ? 4242 : 0))\nNRestarts=\(restarts[unit] ?? 0)\nExecMainStatus=0\n"
+            }.joined(separator: "\n")
             return CommandResult(.exited(0), output: Array(text.utf8))
         case "start", "restart": active[unit] = "active"
         case "stop": active[unit] = "inactive"
@@ -67,9 +71,10 @@ final class SystemdManagerTests: XCTestCase {
     func testStartOnAFreshServer() throws {
         let server = try server()
         XCTAssertEqual(try lifecycle(server).start(), "started")
-        let polls = calls.dropFirst(6)
+        let polls = calls.dropFirst(7)
         XCTAssertFalse(polls.isEmpty)
-        XCTAssertEqual(Array(calls.prefix(6)), ["show \(service)", "daemon-reload", "show \(socket)", "start \(socket)",
+        // The status, the owner of the unit, then the start.
+        XCTAssertEqual(Array(calls.prefix(7)), ["show \(service)", "show \(service)", "daemon-reload", "show \(socket)", "start \(socket)",
                                                "reset-failed \(service)", "start \(service)"])
         XCTAssertTrue(polls.allSatisfy { $0 == "show \(service)" }, "\(calls)")
         let unit = try String(contentsOfFile: root + "/units/" + service, encoding: .utf8)
@@ -89,8 +94,8 @@ final class SystemdManagerTests: XCTestCase {
         active[service] = "inactive"
         runner.reset()
         XCTAssertEqual(try lifecycle(server).start(), "started")
-        XCTAssertEqual(Array(calls.prefix(5)), ["show \(service)", "daemon-reload", "show \(socket)", "reset-failed \(service)",
-                                               "start \(service)"])
+        XCTAssertEqual(Array(calls.prefix(6)), ["show \(service)", "show \(service)", "daemon-reload", "show \(socket)",
+                                               "reset-failed \(service)", "start \(service)"])
     }
 
     /// §12 item 22: a socket unit whose content changed (another work path) is rewritten and
@@ -118,7 +123,8 @@ final class SystemdManagerTests: XCTestCase {
         try "[Socket]\n".write(toFile: root + "/units/\(legacy).socket", atomically: true, encoding: .utf8)
         active[legacy + ".service"] = "inactive"
         XCTAssertEqual(try lifecycle(try server()).start(), "started")
-        XCTAssertEqual(Array(calls.prefix(3)), ["show \(legacy).service", "stop \(legacy).socket", "stop \(legacy).service"])
+        XCTAssertEqual(Array(calls.prefix(4)), ["show \(legacy).service", "show \(legacy).service", "stop \(legacy).socket",
+                                               "stop \(legacy).service"])
         XCTAssertFalse(FileManager.default.fileExists(atPath: root + "/units/\(legacy).service"))
         XCTAssertFalse(FileManager.default.fileExists(atPath: root + "/units/\(legacy).socket"))
     }
@@ -158,10 +164,26 @@ final class SystemdManagerTests: XCTestCase {
         XCTAssertEqual(calls.last, "stop \(service)")
     }
 
+    /// The status, the unit's owner, the stops, then one look that the unit is down.
     func testStopStopsTheSocketThenTheServiceWithoutPolling() throws {
         active[service] = "active"
         XCTAssertEqual(try lifecycle(try server()).stop(), "stopped")
-        XCTAssertEqual(calls, ["show \(service)", "stop \(socket)", "stop \(service)"])
+        XCTAssertEqual(calls, ["show \(service)", "show \(service)", "stop \(socket)", "stop \(service)", "show \(service)"])
+    }
+
+    /// A unit that is still up after `systemctl stop` (a process that ignored SIGKILL) is not
+    /// reported as stopped.
+    func testAUnitStillActiveAfterTheStopIsAFailure() throws {
+        active[service] = "active"
+        runner.answer = { [unowned self] words in
+            let words = Array(words.drop { $0 == "systemctl" })
+            if words.first == "stop" && words[1] == service { return CommandResult(.exited(0)) }
+            return answer(words)
+        }
+        XCTAssertThrowsError(try lifecycle(try server()).stop()) { error in
+            XCTAssertEqual(ExitStatus(for: error), .failure)
+            XCTAssertTrue("\(error)".contains("is still active (running) after systemctl stop"), "\(error)")
+        }
     }
 
     /// §12 item 19: a failing `systemctl stop` gives exit status 1 and systemctl's message, not
@@ -178,13 +200,15 @@ final class SystemdManagerTests: XCTestCase {
         XCTAssertEqual(try lifecycle(try server()).stop(), "stopped")
     }
 
+    /// One look at the service and its socket: both down, nothing to stop.
     func testStopOfAStoppedServerSucceedsWithoutSystemctlStop() throws {
         XCTAssertEqual(try lifecycle(try server()).stop(), "already stopped")
-        XCTAssertEqual(calls, ["show \(service)"])
+        XCTAssertEqual(calls, ["show \(service)", "show \(service)"])
+        XCTAssertEqual(runner.calls.last?.arguments.prefix(4), ["systemctl", "show", service, socket])
     }
 
     /// Graceful stop: the console stop command goes into the FIFO; when systemd has already
-    /// restarted the game (a new main pid), the unit is stopped for good.
+    /// restarted the game (its restart count grew), the unit is stopped for good.
     func testGracefulStopNoticesARestartedGame() throws {
         let server = try server { $0.settings.append(("console_stop_command", "quit")) }
         let directory = root + "/work/.systemd-services"
@@ -202,6 +226,7 @@ final class SystemdManagerTests: XCTestCase {
                 polls += 1
                 XCTAssertEqual(try? String(contentsOfFile: dropIn, encoding: .utf8), polls > 1 ? "[Service]\nRestart=no\n" : nil)
                 mainPID[service] = polls > 2 ? 5151 : 4242
+                restarts[service] = polls > 2 ? 1 : 0
             }
             return answer(words)
         }
@@ -238,8 +263,9 @@ final class SystemdManagerTests: XCTestCase {
         XCTAssertTrue(outcome.hasPrefix("uninstalled: removed "), outcome)
         // The graceful stop, then the socket and service once more in one call (a socket left
         // listening by a failed start must not outlive its files), then the reload.
-        XCTAssertEqual(calls, ["show \(service)", "stop \(socket)", "stop \(service)", "stop \(socket)", "daemon-reload"])
-        XCTAssertEqual(runner.calls[3].arguments.suffix(3), ["stop", socket, service])
+        XCTAssertEqual(calls, ["show \(service)", "show \(service)", "stop \(socket)", "stop \(service)", "show \(service)",
+                               "show \(service)", "stop \(socket)", "daemon-reload"])
+        XCTAssertEqual(runner.calls[6].arguments.suffix(3), ["stop", socket, service])
         XCTAssertFalse(FileManager.default.fileExists(atPath: root + "/units/" + service))
         XCTAssertFalse(FileManager.default.fileExists(atPath: root + "/units/" + socket))
         XCTAssertFalse(FileManager.default.fileExists(atPath: root + "/work/.systemd-services/emdoenmp238umrvnqub0.log"))

@@ -59,6 +59,8 @@ final class UnitFileTests: XCTestCase {
             StandardError=append:/srv/gameap/.systemd-services/emdoenmp238umrvnqub0.log
             WorkingDirectory=/srv/gameap/servers/cs
             Restart=always
+            KillMode=control-group
+            TimeoutStopSec=10000ms
             CPUAccounting=yes
             MemoryAccounting=yes
             TasksAccounting=yes
@@ -70,6 +72,8 @@ final class UnitFileTests: XCTestCase {
             CPUQuota=150%
             Environment="AUTOSTART=1"
             Environment="DEFAULT_MAP=de_dust2"
+            Environment="GAMEAP_PM_OWNER=1/759b875e-d910-11eb-aff7-d796d7fcf7ef"
+            Environment="GAMEAP_PM_SERVER=emdoenmp238umrvnqub0"
             Environment="HOSTNAME=Andrey's 100%% $erver"
             Environment="MAXPLAYERS=32"
             Environment="PORT=27015"

@@ -18,8 +18,6 @@ import Darwin
 /// container that does not start is removed (22); see `ContainerSettings`, `ContainerPorts`,
 /// `ImageReference` for the rest.
 public final class ContainerManager: ProcessManager {
-    /// Seconds the engine gives a container between SIGTERM and SIGKILL (the reference's `t=30`).
-    public static let stopGrace = 30
     public static let startCheck = 0.5
     /// The `process_manager.config` key for the seconds to wait on the engine.
     public static let timeoutKey = "engine_timeout"
@@ -107,22 +105,41 @@ public final class ContainerManager: ProcessManager {
         try checkStarted(server, name: names.primary, context)
     }
 
+    /// The engine's stop: the stop signal to the container's first process, SIGKILL to the
+    /// whole container after `kill_timeout` seconds (the reference waited 30). Then a check
+    /// that it is down, and the container is removed, as the reference's stop does.
     public func stop(_ server: Server, _ context: VerbContext) throws {
         let engine = requests(server, context)
         let name = try resolvedName(server, context)
+        let grace = Int(try Lifecycle.killTimeout(server).rounded(.up))
         do {
-            try engine.perform(dialect.stop(name, grace: Self.stopGrace), "failed to stop container")
+            try engine.perform(dialect.stop(name, grace: grace), "failed to stop container")
         } catch let error as HTTPError where error.isNotFound {
             return
         } catch let error as HTTPError {
             throw engine.managerError(error, "failed to stop container")
+        }
+        if !context.executor.isDryRun, let container = try inspect(name, engine), container.status.isRunning {
+            throw ManagerError.failure("the container \(name) still runs after the engine's stop")
         }
         try removeIfPresent(name, engine, force: false)
     }
 
     /// A game that exited leaves its container; a stop removes it, as the reference's does.
     public func removeExited(_ server: Server, _ context: VerbContext) throws {
-        try removeIfPresent(try resolvedName(server, context), requests(server, context), force: false)
+        guard let container = try inspect(server, context) else { return }
+        try removeIfPresent(container.name, requests(server, context), force: false)
+    }
+
+    /// The container's first process, when it runs on this machine: its pid as the engine
+    /// reports it, held only if that process's cgroup names the container (a remote engine's
+    /// pid means nothing here).
+    public func processesToWatch(_ server: Server, _ status: ServerStatus, _ context: VerbContext) -> [ProcessHandle] {
+        guard let pid = status.pid.map({ Int32(clamping: $0) }), let process = ProcessHandle(pid: pid),
+              let id = (try? inspect(server, context))??.id, id.utf8.count == 64,
+              let cgroup = try? FileSystem.contents(of: "/proc/\(pid)/cgroup", limit: 1 << 16),
+              String(decoding: cgroup, as: UTF8.self).contains(id) else { return [] }
+        return [process]
     }
 
     /// The last `lines` lines of the container's log (all of it up to 64 MiB for 0), read as a
@@ -230,16 +247,20 @@ public final class ContainerManager: ProcessManager {
         let startedAt: String
         /// The `gameap.server.id` label; nil on a container pm did not create.
         let serverID: String?
+        let serverUUID: String?
 
         init(name: String, inspection: JSONValue) {
             self.name = name
             id = inspection["Id"]?.string.flatMap(ContainerManager.validID) ?? name
             serverID = inspection["Config", "Labels", DockerContainerSpec.idLabel]?.string
+            serverUUID = inspection["Config", "Labels", DockerContainerSpec.uuidLabel]?.string
             startedAt = inspection["State", "StartedAt"]?.string ?? ""
             let running = inspection["State", "Running"]?.bool ?? false
             let started = Timestamp.parseRFC3339(startedAt)
             if running {
-                status = ServerStatus(.running, pid: inspection["State", "Pid"]?.integer.flatMap { $0 > 0 ? $0 : nil }, startedAt: started)
+                let restarts = inspection["RestartCount"]?.integer ?? 0
+                status = ServerStatus(.running, pid: inspection["State", "Pid"]?.integer.flatMap { $0 > 0 ? $0 : nil }, startedAt: started,
+                                      run: "\(restarts)/\(startedAt)")
             } else {
                 status = ServerStatus(.stopped, startedAt: started, exitCode: started == nil ? nil : inspection["State", "ExitCode"]?.integer)
             }
@@ -276,8 +297,10 @@ public final class ContainerManager: ProcessManager {
     }
 
     func checkOwnership(_ container: Container, _ server: Server, custom: Bool) throws {
-        if let owner = container.serverID, owner != String(server.record.id) {
-            throw ManagerError.failure("the container \(container.name) belongs to server \(owner), not to \(server.label)")
+        if let owner = container.serverID, owner != String(server.record.id)
+            || (container.serverUUID.map { !$0.isEmpty && !server.record.uuid.isEmpty && $0 != server.record.uuid } ?? false) {
+            let token = ServerOwner(id: Int(owner) ?? 0, uuid: container.serverUUID ?? "").token
+            throw ServerOwner.conflict("the container \(container.name)", ownedBy: token, not: server)
         }
         if container.serverID == nil && custom {
             throw ManagerError.failure("the container \(container.name) was not created by pm for \(server.label) (it has no gameap.server.id label); choose another docker_container_name")

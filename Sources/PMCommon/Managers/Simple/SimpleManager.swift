@@ -28,6 +28,7 @@ public struct SimpleManager: ProcessManager {
     }
 
     public func start(_ server: Server, _ context: VerbContext) throws {
+        try removeExited(server, context)
         try expectSuccess(.start, server, context)
         guard !context.executor.isDryRun, canTellStatus(server) else { return }
         guard try status(server, context).isRunning else {
@@ -35,8 +36,27 @@ public struct SimpleManager: ProcessManager {
         }
     }
 
+    /// The stop script, when there is one, then the hard stop of every process that carries the
+    /// server's marker: what the script missed (a daemon the game left, a game that ignores
+    /// the script's signal) cannot outlive the stop.
     public func stop(_ server: Server, _ context: VerbContext) throws {
-        try expectSuccess(.stop, server, context)
+        let processes = ServerProcesses(server)
+        var failure: Error?
+        if try !arguments(for: .stop, server).isEmpty {
+            do { try expectSuccess(.stop, server, context) } catch { failure = error }
+        }
+        try processes.terminate(grace: try Lifecycle.killTimeout(server), context)
+        if let failure { throw failure }
+    }
+
+    /// The processes that outlived the game (the status script says it is stopped).
+    public func removeExited(_ server: Server, _ context: VerbContext) throws {
+        try ServerProcesses(server).terminate(grace: try Lifecycle.killTimeout(server), context)
+    }
+
+    /// The tops of what the start script left running.
+    public func processesToWatch(_ server: Server, _ status: ServerStatus, _ context: VerbContext) -> [ProcessHandle] {
+        ServerProcesses(server).markedRoots(in: ProcessTable.read()).compactMap { ProcessHandle(pid: $0) }
     }
 
     public func restart(_ server: Server, _ context: VerbContext) throws -> Bool {
@@ -53,15 +73,15 @@ public struct SimpleManager: ProcessManager {
         return result.text
     }
 
-    /// Console input needs a send_command script, and the line must never become the program.
     /// Up from the status script, and the trees of the processes the start script left
-    /// running, found by the `GAMEAP_PM_SERVER` marker it gave them.
+    /// running, found by the marker it gave them (`ServerMarker`).
     public func metrics(_ server: Server, _ context: VerbContext) throws -> MetricsReport {
         let status = try self.status(server, context)
-        let roots = status.isRunning ? ProcessTreeSampler.markedRoots(server.name, in: ProcessTableCache.shared.current()) : []
+        let roots = status.isRunning ? ServerProcesses(server).markedRoots(in: ProcessTableCache.shared.current()) : []
         return try processTreeMetrics(status, roots: roots, session: server.name)
     }
 
+    /// Console input needs a send_command script, and the line must never become the program.
     public func canSendInput(_ server: Server) -> Bool {
         guard let first = try? ShellWords.split(server.config.scripts.sendCommand).first else { return false }
         return first != "{command}"
@@ -135,7 +155,7 @@ public struct SimpleManager: ProcessManager {
                          output: CommandOutput) throws -> CommandResult {
         let timeout = try server.settings.seconds("script_timeout") ?? Self.defaultScriptTimeout
         var spec = server.spec(arguments, timeout: timeout, readOnly: script == .status || script == .getConsole)
-        if script == .start || script == .restart { spec.environment.append(EnvironmentEntry(ServerMarker.variable, server.name)) }
+        if script == .start || script == .restart { spec.environment = server.gameEnvironment }
         do {
             return try context.executor.run(spec, output: output)
         } catch let error as CommandError {

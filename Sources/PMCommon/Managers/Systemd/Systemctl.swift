@@ -40,14 +40,14 @@ struct Systemctl {
 
     /// `systemctl show` of some properties of one unit.
     func show(_ unit: String, _ properties: [String]) throws -> UnitProperties {
-        UnitProperties(try showText(unit, properties))
+        UnitProperties(try showText([unit], properties))
     }
 
-    /// The text of `systemctl show` for a unit or a pattern of loaded units.
-    func showText(_ unit: String, _ properties: [String]) throws -> String {
-        let result = try run(["show", unit, "--property=" + properties.joined(separator: ",")], readOnly: true, output: .capture(limit: 16 << 20))
+    /// The text of `systemctl show` for units or patterns of loaded units (a block per unit).
+    func showText(_ units: [String], _ properties: [String]) throws -> String {
+        let result = try run(["show"] + units + ["--property=" + properties.joined(separator: ",")], readOnly: true, output: .capture(limit: 16 << 20))
         guard result.termination.succeeded else {
-            throw ManagerError.unknown("systemctl show \(unit) \(result.termination.description): \(Self.firstLine(result.text))")
+            throw ManagerError.unknown("systemctl show \(units.joined(separator: " ")) \(result.termination.description): \(Self.firstLine(result.text))")
         }
         return result.text
     }

@@ -22,7 +22,7 @@ public final class SystemdManager: ProcessManager {
     /// How long a start watches the unit for a game that exits at once.
     public static let startCheck = 0.5
     static let statusProperties = ["LoadState", "ActiveState", "SubState", "MainPID", "ExecMainStartTimestampMonotonic",
-                                   "ExecMainCode", "ExecMainStatus", "NRestarts", "InvocationID"]
+                                   "ExecMainCode", "ExecMainStatus", "NRestarts", "InvocationID", "Environment"]
     static let metricProperties = ["MemoryCurrent", "MemoryMax", "CPUUsageNSec", "IOReadBytes", "IOWriteBytes",
                                    "IPIngressBytes", "IPEgressBytes", "TasksCurrent"]
 
@@ -44,22 +44,38 @@ public final class SystemdManager: ProcessManager {
 
     public func status(_ server: Server, _ context: VerbContext) throws -> ServerStatus {
         let service = SystemdUnits.resolved(server, scope: scope).service
-        return Self.status(try properties(service, Self.statusProperties, context))
+        return Self.status(try properties(service, Self.statusProperties, server, context))
     }
 
     /// One unit's properties: from one `systemctl show` of all the servers' units in a batch
     /// query, else from a `systemctl show` of that unit. A unit systemd has not loaded is not in
-    /// the batch's answer: it is inactive.
-    func properties(_ service: String, _ names: [String], _ context: VerbContext, notBefore: Double = 0) throws -> UnitProperties {
-        guard context.options.sharedQueries else { return try systemctl(context).show(service, names) }
-        let units = try snapshots.units(notBefore: notBefore) {
-            UnitProperties.units(try systemctl(context).showText("gameap-server-*.service", ["Id"] + Self.statusProperties + Self.metricProperties))
+    /// the batch's answer: it is inactive. A unit that another server's start wrote (its
+    /// `GAMEAP_PM_OWNER`) is an error: no verb may touch it.
+    func properties(_ service: String, _ names: [String], _ server: Server, _ context: VerbContext,
+                    notBefore: Double = 0) throws -> UnitProperties {
+        let properties: UnitProperties
+        if context.options.sharedQueries {
+            let units = try snapshots.units(notBefore: notBefore) {
+                UnitProperties.units(try systemctl(context).showText(["gameap-server-*.service"], ["Id"] + Self.statusProperties + Self.metricProperties))
+            }
+            properties = units[service] ?? UnitProperties("LoadState=not-found\nActiveState=inactive\n")
+        } else {
+            properties = try systemctl(context).show(service, names.contains("Environment") ? names : names + ["Environment"])
         }
-        return units[service] ?? UnitProperties("LoadState=not-found\nActiveState=inactive\n")
+        if let owner = properties.environment(ServerMarker.ownerVariable), owner != server.owner.token {
+            throw ServerOwner.conflict("the unit \(service)", ownedBy: owner, not: server)
+        }
+        return properties
+    }
+
+    /// Refuses a server whose unit another server's start wrote.
+    private func checkOwner(_ server: Server, _ context: VerbContext) throws {
+        _ = try properties(SystemdUnits.resolved(server, scope: scope).service, ["LoadState"], server, context)
     }
 
     public func start(_ server: Server, _ context: VerbContext) throws {
         try checkUser(server, context)
+        try checkOwner(server, context)
         guard FileSystem.kind(of: server.workDirectory) == .directory || context.executor.isDryRun else {
             throw ManagerError.failure("the server directory \(server.workDirectory) does not exist (create it or run pm-install)")
         }
@@ -73,6 +89,8 @@ public final class SystemdManager: ProcessManager {
         try prepareLog(units.log, owner: account, context)
         let socketChanged = (try? FileSystem.contents(of: units.socketFile, limit: 1 << 16)) != Array(text.socket.utf8)
         try files.write(units.serviceFile, text.service, mode: 0o600, what: "service unit")
+        // A graceful stop's drop-in that a killed pm-stop left would keep Restart=no.
+        removeGracefulStopDropIn(units.service, context)
         if socketChanged { try files.write(units.socketFile, text.socket, mode: 0o600, what: "socket unit") }
         try systemctl.expectSuccess(["daemon-reload"], "reload its units")
         try startSocket(units, changed: socketChanged, systemctl, files)
@@ -88,22 +106,46 @@ public final class SystemdManager: ProcessManager {
         try checkStarted(units, systemctl, context)
     }
 
+    /// `systemctl stop`: systemd sends SIGTERM to every process of the unit's control group and
+    /// SIGKILL after `TimeoutStopSec` (kill_timeout). Then a check: the unit is down, and no
+    /// process with the server's marker escaped the group (they get the same hard stop).
     public func stop(_ server: Server, _ context: VerbContext) throws {
         try checkUser(server, context)
+        try checkOwner(server, context)
         let units = SystemdUnits.resolved(server, scope: scope)
         let systemctl = systemctl(context)
+        let killTimeout = try Lifecycle.killTimeout(server)
         try systemctl.run(["stop", units.socket])
-        let result = try systemctl.run(["stop", units.service], timeout: Systemctl.stopTimeout)
+        let result = try systemctl.run(["stop", units.service], timeout: Systemctl.stopTimeout + 2 * killTimeout)
         // 5: the unit is not loaded, so it is not running either.
         guard result.termination.succeeded || result.termination == .exited(5) else {
             throw ManagerError.failure("systemctl could not stop \(units.service): \(Systemctl.firstLine(result.text))")
         }
+        if result.termination.succeeded && !context.executor.isDryRun {
+            let state = try systemctl.show(units.service, ["ActiveState", "SubState"])
+            guard ["inactive", "failed"].contains(state["ActiveState"]) else {
+                throw ManagerError.failure("\(units.service) is still \(state["ActiveState"] ?? "?") (\(state["SubState"] ?? "?")) after systemctl stop")
+            }
+        }
+        try ServerProcesses(server).terminate(grace: killTimeout, context)
     }
 
-    /// After a graceful stop the game has exited: stop the socket too (and the game, should
-    /// something have started it again).
+    /// After the game exited: the console socket, and the service should systemd have started
+    /// the game again, are stopped; nothing is run when both are down.
     public func removeExited(_ server: Server, _ context: VerbContext) throws {
-        try stop(server, context)
+        let units = SystemdUnits.resolved(server, scope: scope)
+        let states = UnitProperties.units(try systemctl(context).showText([units.service, units.socket], ["Id", "ActiveState"]))
+        let down = [units.service, units.socket].allSatisfy { ["inactive", "failed", nil].contains(states[$0]?["ActiveState"]) }
+        if down {
+            try ServerProcesses(server).terminate(grace: try Lifecycle.killTimeout(server), context)
+        } else {
+            try stop(server, context)
+        }
+    }
+
+    /// The unit's main process.
+    public func processesToWatch(_ server: Server, _ status: ServerStatus, _ context: VerbContext) -> [ProcessHandle] {
+        status.pid.flatMap { ProcessHandle(pid: Int32(clamping: $0)) }.map { [$0] } ?? []
     }
 
     /// A runtime drop-in with `Restart=no` while the game quits on its console command, so
@@ -117,10 +159,16 @@ public final class SystemdManager: ProcessManager {
 
     public func endGracefulStop(_ server: Server, _ context: VerbContext) {
         let service = SystemdUnits.resolved(server, scope: scope).service
+        if removeGracefulStopDropIn(service, context) { _ = try? systemctl(context).run(["daemon-reload"]) }
+    }
+
+    /// Removes the drop-in of `beginGracefulStop` and its directory; whether there was one.
+    @discardableResult
+    private func removeGracefulStopDropIn(_ service: String, _ context: VerbContext) -> Bool {
         let dropIn = gracefulStopDropIn(service)
-        guard GeneratedFiles(context: context, masker: server.masker).remove(dropIn) else { return }
+        guard GeneratedFiles(context: context, masker: SecretMasker([])).remove(dropIn) else { return false }
         if !context.executor.isDryRun { rmdir(Path.directoryName(dropIn)) }
-        _ = try? systemctl(context).run(["daemon-reload"])
+        return true
     }
 
     /// `<runtime units directory>/<service>.d/50-pm-graceful-stop.conf`.
@@ -129,6 +177,7 @@ public final class SystemdManager: ProcessManager {
     }
 
     public func output(_ server: Server, lines: Int, _ context: VerbContext) throws -> String {
+        try checkOwner(server, context)
         let log = SystemdUnits.resolved(server, scope: scope).log
         do {
             return String(decoding: try LogFile.lastLines(log, count: lines), as: UTF8.self)
@@ -141,7 +190,7 @@ public final class SystemdManager: ProcessManager {
 
     public func sendInput(_ line: String, _ server: Server, _ context: VerbContext) throws {
         let units = SystemdUnits.resolved(server, scope: scope)
-        guard try Self.status(systemctl(context).show(units.service, Self.statusProperties)).isRunning else {
+        guard try Self.status(properties(units.service, Self.statusProperties, server, context)).isRunning else {
             throw ManagerError.failure("the server is not running (\(units.service) is not active)")
         }
         if let plan = context.executor.plan {
@@ -167,8 +216,8 @@ public final class SystemdManager: ProcessManager {
         let service = SystemdUnits.resolved(server, scope: scope).service
         let names = Self.statusProperties + Self.metricProperties
         let taken = Clock.monotonic
-        return try SystemdMetrics(service: service, properties: try properties(service, names, context)) {
-            try self.properties(service, names, context, notBefore: taken + CPUBaselines.minimumGap)
+        return try SystemdMetrics(service: service, properties: try properties(service, names, server, context)) {
+            try self.properties(service, names, server, context, notBefore: taken + CPUBaselines.minimumGap)
         }.report
     }
 
@@ -181,6 +230,7 @@ public final class SystemdManager: ProcessManager {
     /// then reloads systemd. The server was stopped before (`Installation`).
     public func uninstall(_ server: Server, _ context: VerbContext) throws -> String {
         try checkUser(server, context)
+        try checkOwner(server, context)
         let files = GeneratedFiles(context: context, masker: server.masker)
         let control = systemctl(context)
         var removed: [String] = []
@@ -208,9 +258,10 @@ public final class SystemdManager: ProcessManager {
     static func status(_ properties: UnitProperties) -> ServerStatus {
         let pid = properties.count("MainPID").flatMap { $0 > 0 && $0 <= UInt64(Int32.max) ? Int($0) : nil }
         let started = properties.count("ExecMainStartTimestampMonotonic").flatMap { $0 > 0 ? Self.wallTime(monotonicMicroseconds: $0) : nil }
+        let run = "\(properties["NRestarts"] ?? "")/\(properties["ExecMainStartTimestampMonotonic"] ?? "")"
         switch properties["ActiveState"] ?? "" {
         case "active", "reloading", "activating", "deactivating":
-            return ServerStatus(.running, pid: pid, startedAt: started)
+            return ServerStatus(.running, pid: pid, startedAt: started, run: run)
         case "inactive", "failed":
             // An exit status only when the process exited (ExecMainCode 1, CLD_EXITED), not a signal.
             let exited = started != nil && (properties.count("ExecMainCode") ?? 1) == 1

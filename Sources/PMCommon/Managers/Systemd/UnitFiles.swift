@@ -31,6 +31,9 @@ public struct UnitFiles {
             "StandardError=append:\(log)",
             "WorkingDirectory=" + (try UnitFileQuoting.path(server.workDirectory, what: "the server directory")),
             "Restart=always",
+            // The hard stop: SIGTERM to every process of the unit, SIGKILL after kill_timeout.
+            "KillMode=control-group",
+            "TimeoutStopSec=\(try timeSpan(Lifecycle.killTimeout(server)))",
             "CPUAccounting=yes", "MemoryAccounting=yes", "TasksAccounting=yes", "IOAccounting=yes", "IPAccounting=yes",
         ]
         if !scope.isUser, let account {
@@ -38,7 +41,7 @@ public struct UnitFiles {
         }
         if let ram = server.record.ramLimit, ram > 0 { lines.append("MemoryMax=\(ram)") }
         if let cpu = server.record.cpuLimit, cpu > 0 { lines.append("CPUQuota=\(cpuQuota(millicores: cpu))") }
-        for entry in server.environment { lines.append(try UnitFileQuoting.environment(entry.name, entry.value)) }
+        for entry in server.gameEnvironment { lines.append(try UnitFileQuoting.environment(entry.name, entry.value)) }
         lines += ["", "[Install]", "WantedBy=\(scope.isUser ? "default.target" : "multi-user.target")"]
         return lines.joined(separator: "\n") + "\n"
     }
@@ -53,6 +56,12 @@ public struct UnitFiles {
         }
         lines.append("Service=\(units.service)")
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Seconds as a systemd time span in milliseconds (`1500ms`); at least 1 ms, since 0
+    /// turns the timeout off.
+    static func timeSpan(_ seconds: Double) -> String {
+        "\(max(1, Int((seconds * 1000).rounded())))ms"
     }
 
     /// `CPUQuota=` from millicores (1000 = one core = 100%), exact to the millicore: 1500 →

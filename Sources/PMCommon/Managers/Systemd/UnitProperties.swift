@@ -33,6 +33,14 @@ public struct UnitProperties {
         return units
     }
 
+    /// One variable of the `Environment` property, which `systemctl show` prints as shell
+    /// words (`A=1 "B=two words"`); nil when the unit does not set it.
+    public func environment(_ name: String) -> String? {
+        guard let text = values["Environment"], let words = try? ShellWords.split(text) else { return nil }
+        let prefix = name + "="
+        return words.last { $0.hasPrefix(prefix) }.map { String($0.dropFirst(prefix.count)) }
+    }
+
     /// An unsigned decimal; nil for `[not set]`, `infinity`, text, overflow and systemd's
     /// "unset" value 2^64-1.
     public func count(_ key: String) -> UInt64? {

@@ -45,9 +45,17 @@ public struct TmuxManager: ProcessManager {
     // MARK: - Verbs
 
     public func status(_ server: Server, _ context: VerbContext) throws -> ServerStatus {
-        guard let pane = try session(server, context) else { return ServerStatus(.stopped) }
+        Self.status(of: try session(server, context), server)
+    }
+
+    /// Running while the game runs: a pane whose game has exited is stopped, though its shell
+    /// lingers for `exitGrace`.
+    static func status(of pane: Pane?, _ server: Server) -> ServerStatus {
+        guard let pane else { return ServerStatus(.stopped) }
         if pane.dead { return ServerStatus(.stopped, startedAt: pane.created, exitCode: pane.exitCode) }
-        return ServerStatus(.running, pid: pane.pid.map(Self.gamePid), startedAt: pane.created)
+        guard let panePid = pane.pid else { return ServerStatus(.running, startedAt: pane.created) }
+        guard let game = game(inPane: panePid, server.marker) else { return ServerStatus(.stopped, startedAt: pane.created) }
+        return ServerStatus(.running, pid: game, startedAt: pane.created)
     }
 
     public func start(_ server: Server, _ context: VerbContext) throws {
@@ -58,6 +66,7 @@ public struct TmuxManager: ProcessManager {
         guard !command.isEmpty else {
             throw ManagerError.invalid("nothing to start: the record has no start_command and the game mod no default")
         }
+        try ServerProcesses(server).terminate(grace: try Lifecycle.killTimeout(server), context)
         try createSession(server, running: command, context)
         guard !context.executor.isDryRun else { return }
         try checkStarted(server, context)
@@ -73,7 +82,8 @@ public struct TmuxManager: ProcessManager {
         defer { withExtendedLifetime(userLock) {} }
         let panes = try listPanes(server, context)
         var commands: [[String]] = []
-        for stale in [server.name, server.legacyName] where !stale.isEmpty && panes.contains(where: { $0.session == stale }) {
+        for stale in [server.name, server.legacyName] where !stale.isEmpty
+            && panes.contains(where: { $0.session == stale && ($0.owner.isEmpty || $0.owner == server.owner.token) }) {
             commands.append(["kill-session", "-t", "=" + stale])
         }
         if !panes.contains(where: { $0.session == Self.helperSession }) {
@@ -81,21 +91,48 @@ public struct TmuxManager: ProcessManager {
         }
         commands.append(["set-option", "-g", "history-limit", String(Self.historyLimit)])
         var game = ["new-session", "-d", "-s", server.name, "-x", String(Self.width), "-c", server.workDirectory]
-        for entry in server.environment { game += ["-e", "\(entry.name)=\(entry.value)"] }
+        for entry in server.gameEnvironment { game += ["-e", "\(entry.name)=\(entry.value)"] }
         commands.append(game + ["--"] + Self.paneCommand(command, name: server.name))
+        commands.append(["set-option", "-t", "=\(server.name):", Self.ownerOption, server.owner.token])
         commands.append(["set-option", "-w", "-t", "=\(server.name):", "remain-on-exit", "on"])
         try expectSuccess(try tmux(Self.sequence(commands), server, context), "start the session")
     }
 
+    /// Ends every process of the server (the pane's tree, and what carries the server's marker),
+    /// then removes the session.
     public func stop(_ server: Server, _ context: VerbContext) throws {
-        let target = try session(server, context)?.session ?? server.name
-        try expectSuccess(try tmux(["kill-session", "-t", "=" + target], server, context), "kill the session")
+        try end(try session(server, context), server, context)
     }
 
-    /// A game that exited leaves its dead pane (remain-on-exit); a graceful stop removes it.
+    /// What a game that exited leaves: its pane (dead, or its shell in the exit grace) and any
+    /// process that outlived it.
     public func removeExited(_ server: Server, _ context: VerbContext) throws {
-        guard let pane = try session(server, context), pane.dead else { return }
-        try expectSuccess(try tmux(["kill-session", "-t", "=" + pane.session], server, context), "remove the session")
+        try end(try session(server, context), server, context)
+    }
+
+    /// The game's process, where the tool can see it.
+    public func processesToWatch(_ server: Server, _ status: ServerStatus, _ context: VerbContext) -> [ProcessHandle] {
+        status.pid.flatMap { ProcessHandle(pid: Int32(clamping: $0)) }.map { [$0] } ?? []
+    }
+
+    /// The hard stop of `ServerProcesses`, then `kill-session`, which is done even when a
+    /// process survived (the error is reported after).
+    private func end(_ pane: Pane?, _ server: Server, _ context: VerbContext) throws {
+        let roots = pane?.pid.map { [Int32(clamping: $0)] } ?? []
+        var failure: Error?
+        do {
+            try ServerProcesses(server, roots: roots).terminate(grace: try Lifecycle.killTimeout(server), context)
+        } catch let error as ManagerError {
+            failure = error
+        }
+        if let pane {
+            let result = try tmux(["kill-session", "-t", "=" + pane.session], server, context)
+            // A session without remain-on-exit (a legacy one) may have closed with its pane.
+            if !result.termination.succeeded, try findSession(server, context) != nil {
+                try expectSuccess(result, "kill the session")
+            }
+        }
+        if let failure { throw failure }
     }
 
     public func output(_ server: Server, lines: Int, _ context: VerbContext) throws -> String {
@@ -118,8 +155,8 @@ public struct TmuxManager: ProcessManager {
     /// Up, and the game's process tree from the pane's pid.
     public func metrics(_ server: Server, _ context: VerbContext) throws -> MetricsReport {
         let pane = try session(server, context)
-        let status = pane.map { $0.dead ? ServerStatus(.stopped) : ServerStatus(.running, pid: $0.pid) } ?? ServerStatus(.stopped)
-        let roots = status.pid.flatMap { Int32(exactly: $0) }.map { [$0] } ?? []
+        let status = Self.status(of: pane, server)
+        let roots = status.isRunning ? pane?.pid.flatMap { Int32(exactly: $0) }.map { [$0] } ?? [] : []
         return try processTreeMetrics(status, roots: roots, session: pane?.session ?? server.name)
     }
 
@@ -143,6 +180,9 @@ public struct TmuxManager: ProcessManager {
         let deadSignal: Int?
         let created: Double?
         let piped: Bool
+        /// The owner token of the server that created the session (`ownerOption`); empty for a
+        /// session created by the daemon or an older pm.
+        let owner: String
 
         /// How the game ended, as a shell tells it: the exit status, or 128 + the signal.
         var exitCode: Int? { deadStatus ?? deadSignal.map { 128 + $0 } }
@@ -154,7 +194,9 @@ public struct TmuxManager: ProcessManager {
         }
     }
 
-    static let paneFormat = "#{session_name}\t#{pane_pid}\t#{pane_dead}\t#{pane_dead_status}\t#{session_created}\t#{pane_pipe}\t#{pane_dead_signal}"
+    static let paneFormat = "#{session_name}\t#{pane_pid}\t#{pane_dead}\t#{pane_dead_status}\t#{session_created}\t#{pane_pipe}\t#{pane_dead_signal}\t#{\(ownerOption)}"
+    /// The session option that holds the owner token of the server (`ServerOwner`).
+    static let ownerOption = "@gameap_owner"
 
     /// The panes of the user's tmux server (all sessions, or the one `session` names); none
     /// when there is no such session or no tmux server runs. `-u`: outside a UTF-8 locale tmux
@@ -170,18 +212,27 @@ public struct TmuxManager: ProcessManager {
         }
         return result.text.fields(separatedBy: UInt8(ascii: "\n")).compactMap { line in
             let fields = line.fields(separatedBy: UInt8(ascii: "\t"))
-            guard fields.count >= 7 else { return nil }
+            guard fields.count >= 8 else { return nil }
             let created = Double(fields[4]).flatMap { (0...1e11).contains($0) ? $0 : nil }
             return Pane(session: fields[0], pid: Int32(fields[1]).flatMap { $0 > 0 ? Int($0) : nil }, dead: fields[2] == "1",
                         deadStatus: Int32(fields[3]).map(Int.init), deadSignal: Int32(fields[6]).map(Int.init), created: created,
-                        piped: fields[5] == "1")
+                        piped: fields[5] == "1", owner: fields[7])
         }
     }
 
     /// The server's pane: under its XID name, else under the legacy uuid name. One tmux call
     /// for a running server (the reference needed three); in a batch query the user's pane list
-    /// is fetched once for all servers.
+    /// is fetched once for all servers. A session another server created under the same name
+    /// is an error: no verb may touch it.
     func session(_ server: Server, _ context: VerbContext) throws -> Pane? {
+        guard let pane = try findSession(server, context) else { return nil }
+        guard pane.owner.isEmpty || pane.owner == server.owner.token else {
+            throw ServerOwner.conflict("the tmux session \(pane.session)", ownedBy: pane.owner, not: server)
+        }
+        return pane
+    }
+
+    private func findSession(_ server: Server, _ context: VerbContext) throws -> Pane? {
         if context.options.sharedQueries {
             let panes = try snapshots.panes(for: server.account?.uid ?? geteuid()) { try listPanes(server, context) }
             return panes.first { $0.session == server.name }
@@ -268,17 +319,25 @@ public struct TmuxManager: ProcessManager {
     }
 
     /// The pane's command: `/bin/sh` runs the words as its arguments (`"$@"`, never re-read
-    /// as shell text), then waits `exitGrace` and exits with the game's status. `name` is the
-    /// shell's `$0`, which its own messages ("not found") begin with.
+    /// as shell text), then waits `exitGrace` and exits with the game's status. The wait runs
+    /// without the server's marker, so the game is the shell's one marked child (`game`).
+    /// `name` is the shell's `$0`, which its own messages ("not found") begin with.
     static func paneCommand(_ words: [String], name: String) -> [String] {
-        ["/bin/sh", "-c", "\"$@\"; status=$?; sleep \(exitGrace); exit $status", name] + words
+        let marker = "\(ServerMarker.nameVariable) \(ServerMarker.ownerVariable)"
+        return ["/bin/sh", "-c", "\"$@\"; status=$?; unset \(marker); sleep \(exitGrace); exit $status", name] + words
     }
 
-    /// The game's pid: the only child of the pane's shell (`paneCommand`), else the pane's pid.
-    static func gamePid(pane pid: Int) -> Int {
-        guard let bytes = try? FileSystem.contents(of: "/proc/\(pid)/task/\(pid)/children", limit: 4096) else { return pid }
-        let children = String(decoding: bytes, as: UTF8.self).fields(separatedBy: UInt8(ascii: " ")).compactMap { Int($0) }
-        return children.count == 1 && children[0] > 0 ? children[0] : pid
+    /// The game's pid in a live pane, or nil when the game has exited and the pane's shell only
+    /// waits out `exitGrace`. The pane's process carries the server's marker when pm started it
+    /// (`paneCommand`): the game is then its marked child. A pane without the marker is a
+    /// legacy session: its process, or that process's only child, is the game.
+    static func game(inPane pid: Int, _ marker: ServerMarker) -> Int? {
+        let children = (try? FileSystem.contents(of: "/proc/\(pid)/task/\(pid)/children", limit: 4096))
+            .map { String(decoding: $0, as: UTF8.self).fields(separatedBy: UInt8(ascii: " ")).compactMap { Int32($0) } } ?? []
+        guard let own = ProcFileSystem.environment(Int32(clamping: pid)), marker.match(environment: own) == .mine else {
+            return children.count == 1 && children[0] > 0 ? Int(children[0]) : pid
+        }
+        return children.first { ProcFileSystem.environment($0).map { marker.match(environment: $0) == .mine } ?? true }.map(Int.init)
     }
 
     /// Several tmux commands in one call, separated by `;` arguments. tmux reads any argument

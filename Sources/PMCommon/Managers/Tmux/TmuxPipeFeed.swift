@@ -56,7 +56,9 @@ final class TmuxPipeFeed: ConsoleFeed {
             finish(closePipe: false)
             throw AlreadyPiped()
         }
-        let command = "cat >> \(ShellWords.quote(path))"
+        // The server's marker, so that a stop ends this helper with the game's processes.
+        let marker = server.marker.environment.map { "\($0.name)=\(ShellWords.quote($0.value))" }.joined(separator: " ")
+        let command = "\(marker) exec cat >> \(ShellWords.quote(path))"
         let result = try manager.tmux(["pipe-pane", "-t", "=\(pane):", command], server, context)
         guard result.termination.succeeded else {
             finish(closePipe: false)

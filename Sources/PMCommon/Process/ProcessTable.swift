@@ -13,6 +13,8 @@ public struct ProcessEntry: Equatable {
     /// User plus system CPU time, in clock ticks.
     public let cpuTicks: UInt64
     public let residentPages: UInt64
+    /// Ended and waiting for its parent to collect it (`Z`), or being removed (`X`).
+    public let isZombie: Bool
 }
 
 /// A snapshot of the processes of the machine (Linux `/proc`), with their parent links.
@@ -79,7 +81,9 @@ public enum ProcFileSystem {
         // After the name: state, ppid, ... utime (11), stime (12), ... starttime (19), vsize, rss (21).
         guard fields.count > 21, let parent = Int32(fields[1]), let user = UInt64(fields[11]), let system = UInt64(fields[12]),
               let start = UInt64(fields[19]), let rss = Int64(fields[21]) else { return nil }
-        return ProcessEntry(pid: pid, parent: parent, startTicks: start, cpuTicks: user + system, residentPages: UInt64(max(0, rss)))
+        let state = fields[0].first ?? " "
+        return ProcessEntry(pid: pid, parent: parent, startTicks: start, cpuTicks: user + system, residentPages: UInt64(max(0, rss)),
+                            isZombie: state == "Z" || state == "X")
     }
 
     /// Whether a process of group `group` still runs (zombies waiting for their reaper do not
@@ -125,14 +129,22 @@ public enum ProcFileSystem {
         return nil
     }
 
-    /// The value of one variable in `/proc/<pid>/environ` (the environment the process was
-    /// started with); nil when unset or not readable.
-    public static func environmentValue(_ pid: Int32, _ name: String) -> String? {
-        guard let bytes = try? FileSystem.contents(of: "/proc/\(pid)/environ", limit: 1 << 20) else { return nil }
-        let prefix = Array((name + "=").utf8)
-        for entry in bytes.split(separator: 0) where entry.starts(with: prefix) {
-            return String(decoding: entry.dropFirst(prefix.count), as: UTF8.self)
-        }
-        return nil
+    /// `/proc/<pid>/environ`: the environment the process was started with, NUL-separated; nil
+    /// when the process is gone or not readable (another user's, to a tool that is not root).
+    public static func environment(_ pid: Int32) -> [UInt8]? {
+        try? FileSystem.contents(of: "/proc/\(pid)/environ", limit: 4 << 20)
+    }
+
+    /// The user the process runs as (its effective uid, the owner of `/proc/<pid>`).
+    public static func owner(_ pid: Int32) -> uid_t? {
+        FileSystem.owner(of: "/proc/\(pid)")
+    }
+
+    /// The command name and the state letter of `/proc/<pid>/stat`, for messages.
+    public static func nameAndState(_ pid: Int32) -> (name: String, state: String)? {
+        guard let bytes = try? FileSystem.contents(of: "/proc/\(pid)/stat", limit: 4096),
+              let open = bytes.firstIndex(of: UInt8(ascii: "(")), let close = bytes.lastIndex(of: UInt8(ascii: ")")),
+              open < close, close + 2 < bytes.count else { return nil }
+        return (String(decoding: bytes[(open + 1)..<close], as: UTF8.self), String(UnicodeScalar(bytes[close + 2])))
     }
 }

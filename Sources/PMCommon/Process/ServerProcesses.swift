@@ -1,0 +1,103 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The processes of one server that the tools can see on this machine: the trees of some roots
+/// (a tmux pane's process) and every process of the server's user that carries the server's
+/// marker (`ServerMarker`), those that left the tree included. Only processes of that user
+/// count as marked: another user cannot put a process of theirs into this server, nor hide one.
+public struct ServerProcesses {
+    /// How long a hard stop waits for SIGKILL to take effect before it reports survivors.
+    public static let killWait = 5.0
+
+    public let marker: ServerMarker
+    public let uid: uid_t
+    public let roots: [Int32]
+    /// `server 7`, for messages.
+    public let label: String
+
+    public init(marker: ServerMarker, uid: uid_t, roots: [Int32] = [], label: String) {
+        self.marker = marker
+        self.uid = uid
+        self.roots = roots
+        self.label = label
+    }
+
+    public init(_ server: Server, roots: [Int32] = []) {
+        self.init(marker: server.marker, uid: server.account?.uid ?? geteuid(), roots: roots, label: server.label)
+    }
+
+    /// The server's processes in `table`, the roots' trees first; zombies left out.
+    func members(of table: ProcessTable) -> [ProcessEntry] {
+        var members = table.tree(of: roots)
+        let inTrees = Set(members.map(\.pid))
+        for pid in table.entries.keys.sorted() where !inTrees.contains(pid) && ProcFileSystem.owner(pid) == uid {
+            guard let entry = table.entries[pid], let environment = ProcFileSystem.environment(pid),
+                  marker.match(environment: environment) == .mine else { continue }
+            members.append(entry)
+        }
+        return members.filter { !$0.isZombie }
+    }
+
+    /// The server's processes now running.
+    public func find() -> [ProcessHandle] {
+        members(of: ProcessTable.read()).compactMap { ProcessHandle(pid: $0.pid, startTicks: $0.startTicks) }
+    }
+
+    /// The marked processes whose parent is not one: the tops of what a start script left.
+    public func markedRoots(in table: ProcessTable) -> [Int32] {
+        let marked = members(of: table)
+        let pids = Set(marked.map(\.pid))
+        return marked.filter { !pids.contains($0.parent) }.map(\.pid).sorted()
+    }
+
+    /// The hard stop: SIGTERM (and SIGCONT, for a stopped process) to every process of the
+    /// server, up to `grace` seconds for them to end, SIGKILL to what is left and to what
+    /// started meanwhile, then up to `killWait` seconds for that. Throws when a process
+    /// survives (a process in uninterruptible sleep ignores even SIGKILL for a while), or when
+    /// the tool is interrupted before the end. A dry run describes it, when there is anything
+    /// to stop.
+    public func terminate(grace: Double, _ context: VerbContext) throws {
+        let first = find()
+        guard !first.isEmpty else { return }
+        if let plan = context.executor.plan {
+            plan.write("send SIGTERM to the \(first.count) processes of the server (\(ServerMarker.nameVariable)=\(marker.name)), then SIGKILL after \(Clock.text(seconds: grace)) seconds\n")
+            return
+        }
+        for process in first {
+            process.send(SIGTERM)
+            process.send(SIGCONT)
+        }
+        var left = ProcessHandle.waitForAll(first, seconds: grace)
+        try checkInterrupted(left)
+        for _ in 1...3 {
+            let known = Set(left.map(\.pid))
+            left += find().filter { !known.contains($0.pid) }
+            guard !left.isEmpty else { return }
+            for process in left { process.send(SIGKILL) }
+            left = ProcessHandle.waitForAll(left, seconds: Self.killWait)
+            try checkInterrupted(left)
+        }
+        let survivors = left + find().filter { process in !left.contains { $0.pid == process.pid } }
+        guard survivors.isEmpty else {
+            throw ManagerError.failure("\(Self.describe(survivors)) still running after SIGKILL (uninterruptible sleep?): \(label) is not stopped")
+        }
+    }
+
+    private func checkInterrupted(_ left: [ProcessHandle]) throws {
+        guard Interrupts.pending, !left.isEmpty else { return }
+        throw ManagerError.failure("interrupted: \(Self.describe(left)) of \(label) still running")
+    }
+
+    /// `process 1234 (srcds_linux, state D)`, for messages.
+    static func describe(_ processes: [ProcessHandle]) -> String {
+        let each = processes.prefix(5).map { process -> String in
+            let detail = ProcFileSystem.nameAndState(process.pid).map { " (\($0.name), state \($0.state))" } ?? ""
+            return "process \(process.pid)\(detail)"
+        }
+        let more = processes.count > 5 ? " and \(processes.count - 5) more" : ""
+        return each.joined(separator: ", ") + more
+    }
+}
