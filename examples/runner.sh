@@ -66,8 +66,12 @@ stop() {
     # The server leads its own session and process group: signal the whole group
     # (dash's kill takes no "--"; a negative pid after the signal names the group).
     kill -TERM "-$pid" 2>/dev/null || kill -TERM "$pid"
+    # SIGKILL after the server's kill_timeout setting (whole seconds; default 10).
+    grace=${KILL_TIMEOUT:-10}
+    grace=${grace%%.*}
+    case $grace in ''|*[!0-9]*) grace=10 ;; esac
     tries=0
-    while kill -0 "$pid" 2>/dev/null && [ $tries -lt 100 ]; do
+    while kill -0 "$pid" 2>/dev/null && [ $tries -lt $((grace * 10)) ]; do
         sleep 0.1
         tries=$((tries + 1))
     done

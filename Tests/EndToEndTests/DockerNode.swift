@@ -43,7 +43,8 @@ final class DockerNode {
     func name(_ id: Int) -> String { XID.name(uuid: uuid(id), id: id) }
 
     /// A record run as `pmtest` from the busybox image; `files` are written into its directory.
-    func record(id: Int, command: String, files: [String: String] = [:], vars: [String: String] = [:], extra: String = "") throws -> String {
+    func record(id: Int, command: String, files: [String: String] = [:], vars: [String: String] = [:], extra: String = "",
+                uuid: String? = nil) throws -> String {
         let dir = "servers/d\(id)"
         let directory = workPath + "/" + dir
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -56,7 +57,7 @@ final class DockerNode {
         allVars.merge(vars) { $1 }
         let varsJSON = String(decoding: try JSONSerialization.data(withJSONObject: allVars, options: [.sortedKeys]), as: UTF8.self)
         let json = """
-        {"id": \(id), "uuid": "\(uuid(id))", "dir": "\(dir)", "su_user": "pmtest", "server_ip": "127.0.0.1",
+        {"id": \(id), "uuid": "\(uuid ?? self.uuid(id))", "dir": "\(dir)", "su_user": "pmtest", "server_ip": "127.0.0.1",
          "server_port": \(28000 + id * 10), "query_port": \(28001 + id * 10), "rcon_port": \(28002 + id * 10),
          "start_command": \(String(decoding: try JSONSerialization.data(withJSONObject: [command]), as: UTF8.self).dropFirst().dropLast()),
          "vars": \(varsJSON)\(extra)}

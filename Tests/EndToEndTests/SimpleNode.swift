@@ -34,8 +34,9 @@ final class SimpleNode {
             .joined(separator: "\n").write(toFile: configPath, atomically: true, encoding: .utf8)
     }
 
-    /// A record for the demo server; `dir` is created (owned by `user` when given).
-    func record(id: Int, user: String = "", extra: String = "") throws -> String {
+    /// A record for the demo server (or `command`); `dir` is created (owned by `user` when given).
+    func record(id: Int, user: String = "", command: String = "{node_work_path}/demo-server.sh", extra: String = "",
+                uuid: String? = nil) throws -> String {
         let dir = "servers/s\(id)"
         let path = workPath + "/" + dir
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
@@ -43,8 +44,8 @@ final class SimpleNode {
             _ = try Toolbox.shell("chown \(user): \(path)")
         }
         return """
-        {"id": \(id), "uuid": "\(uuid(id))", "dir": "\(dir)", "su_user": "\(user)", "server_port": \(27000 + id),
-         "start_command": "{node_work_path}/demo-server.sh", "rcon": "hunter2-secret",
+        {"id": \(id), "uuid": "\(uuid ?? self.uuid(id))", "dir": "\(dir)", "su_user": "\(user)", "server_port": \(27000 + id),
+         "start_command": "\(command)", "rcon": "hunter2-secret",
          "vars": {"default_map": "de_dust2", "hostname": "Server \(id)"}\(extra)}
         """
     }

@@ -54,11 +54,11 @@ final class SystemdNode {
 
     /// A record for the demo server (or `command`), with its directory created; written to a
     /// file the test user can read.
-    func record(id: Int, command: String = "{node_work_path}/demo-server.sh", extra: String = "") throws -> String {
+    func record(id: Int, command: String = "{node_work_path}/demo-server.sh", extra: String = "", uuid: String? = nil) throws -> String {
         let dir = "servers/s\(id)"
         try FileManager.default.createDirectory(atPath: workPath + "/" + dir, withIntermediateDirectories: true)
         let json = """
-        {"id": \(id), "uuid": "\(uuid(id))", "dir": "\(dir)", "server_port": \(27100 + id),
+        {"id": \(id), "uuid": "\(uuid ?? self.uuid(id))", "dir": "\(dir)", "server_port": \(27100 + id),
          "start_command": "\(command)", "vars": {"hostname": "Systemd \(id)"}\(extra)}
         """
         let path = root + "/record-\(id).json"

@@ -32,12 +32,13 @@ final class TmuxNode {
     func uuid(_ id: Int) -> String { String(format: "%08d-0000-4000-8000-000000000000", id) }
 
     /// A record for the demo server, run as `user`, with its directory created.
-    func record(id: Int, user: String = "pmtest", command: String = "{node_work_path}/demo-server.sh", extra: String = "") throws -> String {
+    func record(id: Int, user: String = "pmtest", command: String = "{node_work_path}/demo-server.sh", extra: String = "",
+                uuid: String? = nil) throws -> String {
         let dir = "servers/t\(id)"
         try FileManager.default.createDirectory(atPath: workPath + "/" + dir, withIntermediateDirectories: true)
         if !user.isEmpty { _ = try Toolbox.shell("chown \(user): \(workPath)/\(dir)") }
         return """
-        {"id": \(id), "uuid": "\(uuid(id))", "dir": "\(dir)", "su_user": "\(user)", "server_port": \(27000 + id),
+        {"id": \(id), "uuid": "\(uuid ?? self.uuid(id))", "dir": "\(dir)", "su_user": "\(user)", "server_port": \(27000 + id),
          "start_command": "\(command)", "vars": {"default_map": "de_nuke", "hostname": "Tmux \(id)"}\(extra)}
         """
     }

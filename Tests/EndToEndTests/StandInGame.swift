@@ -1,0 +1,138 @@
+import Foundation
+import XCTest
+import PMCommon
+
+/// The stubborn stand-in games of `Tests/StandInGames` (each file says what it imitates),
+/// built once per test run as static executables, so that they run in the busybox containers
+/// of the container tests too.
+enum StandInGame: String, CaseIterable {
+    case deaf = "deaf-game"
+    case forking = "forking-game"
+    case slowSaver = "slow-saver-game"
+    case crashing = "crashing-game"
+
+    /// How many processes one running copy has: the game and the helpers it starts.
+    var processesPerCopy: Int {
+        switch self {
+        case .deaf, .crashing: return 1
+        case .forking: return 3
+        case .slowSaver: return 2
+        }
+    }
+
+    private static let sources = Toolbox.repository.appendingPathComponent("Tests/StandInGames").path
+    private static let lock = NSLock()
+    private static var built: [StandInGame: String] = [:]
+    private static let directory: String = {
+        let directory = "/tmp/pm-stand-ins-\(getpid())"
+        atexit { try? FileManager.default.removeItem(atPath: "/tmp/pm-stand-ins-\(getpid())") }
+        return directory
+    }()
+
+    /// The executable, compiled on first use.
+    func executable() throws -> String {
+        Self.lock.lock()
+        defer { Self.lock.unlock() }
+        if let path = Self.built[self] { return path }
+        try FileManager.default.createDirectory(atPath: Self.directory, withIntermediateDirectories: true,
+                                                attributes: [.posixPermissions: 0o755])
+        let path = Self.directory + "/" + rawValue
+        let compile = try Toolbox.shell(ShellWords.join(["clang", "-static", "-O1", "-pthread", "-Wall", "-I", Self.sources,
+                                                         "-o", path, Self.sources + "/\(rawValue).c"]))
+        guard compile.status == 0 else {
+            throw NSError(domain: "StandInGame", code: 1, userInfo: [NSLocalizedDescriptionKey: "cannot build \(rawValue): \(compile.stderr)"])
+        }
+        Self.built[self] = path
+        return path
+    }
+
+    /// Copies the game into a server directory, owned by `user`.
+    func install(into directory: String, user: String) throws {
+        let target = directory + "/" + rawValue
+        try? FileManager.default.removeItem(atPath: target)
+        try FileManager.default.copyItem(atPath: try executable(), toPath: target)
+        _ = try Toolbox.shell("chown \(user): \(ShellWords.quote(target)) && chmod 755 \(ShellWords.quote(target))")
+    }
+}
+
+/// A node of one manager as the stubborn-game cases drive it: records whose start command is
+/// a stand-in game in the server's directory, and the tools run as that node runs them.
+protocol GameBed: AnyObject {
+    /// The user the games run as.
+    var gameUser: String { get }
+    func serverDirectory(_ id: Int) -> String
+    /// A record file for `command`, the server's directory created; `uuid` replaces the
+    /// node's own uuid for `id`.
+    func gameRecord(id: Int, command: String, settings: String, uuid: String?) throws -> String
+    func uuidOf(_ id: Int) -> String
+    func tool(_ tool: String, _ arguments: [String]) throws -> Toolbox.Result
+    func tearDown()
+}
+
+extension GameBed {
+    /// A record that runs `game` with `arguments` (a tag first, which tells its processes
+    /// apart), with kill_timeout 1.
+    func record(id: Int, game: StandInGame, tag: String, arguments: [String] = [], uuid: String? = nil) throws -> String {
+        let command = (["./" + game.rawValue, tag] + arguments).joined(separator: " ")
+        let path = try gameRecord(id: id, command: command, settings: #", "settings": [{"name": "kill_timeout", "value": "1"}]"#, uuid: uuid)
+        try game.install(into: serverDirectory(id), user: gameUser)
+        return path
+    }
+
+    /// A uuid that differs from server `id`'s only in the bytes its XID name drops: the two
+    /// servers share a name.
+    func collidingUUID(_ id: Int) -> String {
+        String(uuidOf(id).dropLast(6)) + "c0111d"
+    }
+
+    /// The pids of the processes of `game` started with `tag` (its helpers included).
+    func processes(_ game: StandInGame, tag: String) throws -> [String] {
+        let found = try Toolbox.shell("pgrep -x -f \(ShellWords.quote("[^ ]*\(game.rawValue) \(tag)( .*)?")) || true")
+        return found.stdout.split(separator: "\n").map(String.init)
+    }
+
+    /// Polls the output until it contains `text`.
+    func waitForOutput(_ record: String, containing text: String, seconds: Double = 20) throws -> String {
+        try Toolbox.poll(seconds: seconds, until: { $0.contains(text) }) { try tool("pm-output", ["--lines", "0", record]).stdout }
+    }
+}
+
+extension TmuxNode: GameBed {
+    var gameUser: String { "pmtest" }
+    func serverDirectory(_ id: Int) -> String { workPath + "/servers/t\(id)" }
+    func uuidOf(_ id: Int) -> String { uuid(id) }
+    func gameRecord(id: Int, command: String, settings: String, uuid: String?) throws -> String {
+        try file(record(id: id, command: command, extra: settings, uuid: uuid))
+    }
+    func tool(_ tool: String, _ arguments: [String]) throws -> Toolbox.Result { try run(tool, arguments) }
+}
+
+extension SimpleNode: GameBed {
+    var gameUser: String { "pmtest" }
+    func serverDirectory(_ id: Int) -> String { workPath + "/servers/s\(id)" }
+    func uuidOf(_ id: Int) -> String { uuid(id) }
+    func gameRecord(id: Int, command: String, settings: String, uuid: String?) throws -> String {
+        try file(record(id: id, user: gameUser, command: command, extra: settings, uuid: uuid))
+    }
+    func tool(_ tool: String, _ arguments: [String]) throws -> Toolbox.Result { try run(tool, arguments) }
+}
+
+extension SystemdNode: GameBed {
+    var gameUser: String { SystemdNode.user }
+    func serverDirectory(_ id: Int) -> String { workPath + "/servers/s\(id)" }
+    func uuidOf(_ id: Int) -> String { uuid(id) }
+    func gameRecord(id: Int, command: String, settings: String, uuid: String?) throws -> String {
+        try record(id: id, command: command, extra: settings, uuid: uuid)
+    }
+    func tool(_ tool: String, _ arguments: [String]) throws -> Toolbox.Result { try run(tool, arguments) }
+}
+
+extension DockerNode: GameBed {
+    var gameUser: String { "pmtest" }
+    func serverDirectory(_ id: Int) -> String { workPath + "/servers/d\(id)" }
+    func uuidOf(_ id: Int) -> String { uuid(id) }
+    func gameRecord(id: Int, command: String, settings: String, uuid: String?) throws -> String {
+        try record(id: id, command: command, extra: settings, uuid: uuid)
+    }
+    func tool(_ tool: String, _ arguments: [String]) throws -> Toolbox.Result { try run(tool, arguments) }
+}
