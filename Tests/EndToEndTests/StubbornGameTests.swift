@@ -146,6 +146,30 @@ final class TmuxStubbornGameTests: StubbornGameCases {
         XCTAssertEqual(try bed.tool("pm-stop", ["--force", record]).status, 0)
     }
 
+    /// A game that even SIGKILL does not end (frozen by the cgroup v1 freezer, it sleeps
+    /// uninterruptibly, as a game stuck on a dead disk does) fails the stop with exit 1 and
+    /// the process named; a second stop says the same, until it can end.
+    func testAGameThatSIGKILLCannotEndFailsTheStop() throws {
+        let record = try bed.record(id: 1, game: .deaf, tag: tag)
+        XCTAssertEqual(try bed.tool("pm-start", [record]).status, 0)
+        _ = try bed.waitForOutput(record, containing: "ready")
+        let pid = try XCTUnwrap(try bed.processes(.deaf, tag: tag).first)
+        let group = "/sys/fs/cgroup/freezer/pm-e2e-\(tag)"
+        XCTAssertEqual(try Toolbox.shell("mkdir \(group) && echo \(pid) > \(group)/cgroup.procs && echo FROZEN > \(group)/freezer.state").status, 0,
+                       "this test needs the cgroup v1 freezer, as root")
+        defer { _ = try? Toolbox.shell("echo THAWED > \(group)/freezer.state; sleep 0.2; rmdir \(group)") }
+        for attempt in 1...2 {
+            let stop = try bed.tool("pm-stop", ["--force", record])
+            XCTAssertEqual(stop.status, 1, "attempt \(attempt): \(stop.stdout)")
+            XCTAssertTrue(stop.stderr.contains("pm-stop: server 1: process \(pid) (deaf-game, state D: uninterruptible sleep) still running after SIGKILL: server 1 is not stopped"),
+                          "attempt \(attempt): \(stop.stderr)")
+        }
+        XCTAssertEqual(try Toolbox.shell("echo THAWED > \(group)/freezer.state").status, 0)
+        let gone = Toolbox.poll(seconds: 5, until: { $0 == "[]" }) { "\((try? bed.processes(.deaf, tag: tag)) ?? ["?"])" }
+        XCTAssertEqual(gone, "[]", "thawed, the SIGKILL takes")
+        XCTAssertEqual(try bed.tool("pm-stop", [record]).stdout, "server 1: already stopped\n")
+    }
+
     /// SIGHUP (a closed terminal) to a follower: the pane's pipe is turned off and its private
     /// directory removed, as on SIGINT.
     func testAFollowerThatLosesItsTerminalCleansUp() throws {

@@ -54,12 +54,12 @@ public struct ServerProcesses {
     }
 
     /// The hard stop: SIGTERM (and SIGCONT, for a stopped process) to every process of the
-    /// server, up to `grace` seconds for them to end, SIGKILL to what is left and to what
-    /// started meanwhile, then up to `killWait` seconds for that. Throws when a process
-    /// survives (a process in uninterruptible sleep ignores even SIGKILL for a while), or when
-    /// the tool is interrupted before the end. A dry run describes it, when there is anything
-    /// to stop.
-    public func terminate(grace: Double, _ context: VerbContext) throws {
+    /// server, up to `grace` seconds for them to end, then SIGKILL to what is left and to what
+    /// started meanwhile, again each second, for up to `killWait` seconds. Throws when a
+    /// process survives that (one in uninterruptible sleep, or one the tool may not signal),
+    /// or when the tool is interrupted before the end. A dry run describes it, when there is
+    /// anything to stop.
+    public func terminate(grace: Double, killWait: Double = ServerProcesses.killWait, _ context: VerbContext) throws {
         let first = find()
         guard !first.isEmpty else { return }
         if let plan = context.executor.plan {
@@ -72,18 +72,24 @@ public struct ServerProcesses {
         }
         var left = ProcessHandle.waitForAll(first, seconds: grace)
         try checkInterrupted(left)
-        for _ in 1...3 {
-            let known = Set(left.map(\.pid))
-            left += find().filter { !known.contains($0.pid) }
+        let deadline = Clock.monotonic + killWait
+        repeat {
+            left += newcomers(besides: left)
             guard !left.isEmpty else { return }
             for process in left { process.send(SIGKILL) }
-            left = ProcessHandle.waitForAll(left, seconds: Self.killWait)
+            left = ProcessHandle.waitForAll(left, seconds: min(1, max(0, deadline - Clock.monotonic)))
             try checkInterrupted(left)
-        }
-        let survivors = left + find().filter { process in !left.contains { $0.pid == process.pid } }
+        } while Clock.monotonic < deadline
+        let survivors = left + newcomers(besides: left)
         guard survivors.isEmpty else {
-            throw ManagerError.failure("\(Self.describe(survivors)) still running after SIGKILL (uninterruptible sleep?): \(label) is not stopped")
+            throw ManagerError.failure("\(Self.describe(survivors)) still running after SIGKILL: \(label) is not stopped")
         }
+    }
+
+    /// The server's processes that are not in `known`: started since it was found.
+    private func newcomers(besides known: [ProcessHandle]) -> [ProcessHandle] {
+        let pids = Set(known.map(\.pid))
+        return find().filter { !pids.contains($0.pid) }
     }
 
     private func checkInterrupted(_ left: [ProcessHandle]) throws {
@@ -91,10 +97,12 @@ public struct ServerProcesses {
         throw ManagerError.failure("interrupted: \(Self.describe(left)) of \(label) still running")
     }
 
-    /// `process 1234 (srcds_linux, state D)`, for messages.
+    /// `process 1234 (srcds_linux, state D: uninterruptible sleep)`, for messages.
     static func describe(_ processes: [ProcessHandle]) -> String {
         let each = processes.prefix(5).map { process -> String in
-            let detail = ProcFileSystem.nameAndState(process.pid).map { " (\($0.name), state \($0.state))" } ?? ""
+            let detail = ProcFileSystem.nameAndState(process.pid).map { found in
+                " (\(found.name), state \(found.state)\(found.state == "D" ? ": uninterruptible sleep" : ""))"
+            } ?? ""
             return "process \(process.pid)\(detail)"
         }
         let more = processes.count > 5 ? " and \(processes.count - 5) more" : ""
