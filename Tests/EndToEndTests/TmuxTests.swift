@@ -215,8 +215,9 @@ final class TmuxTests: XCTestCase {
         XCTAssertEqual(try node.run("pm-status", [record]).status, 0)
     }
 
-    /// Queries go to the user's tmux server over its socket (TmuxClient): pm-status starts no
-    /// tmux program; a change still does.
+    /// Queries, console lines and the end of a session go to the user's tmux server over its
+    /// socket (TmuxClient): pm-status, pm-output, pm-input and pm-stop start no tmux program;
+    /// a start, which may have to start a tmux server, still does.
     func testStatusAsksTheTmuxServerWithoutStartingTmux() throws {
         let record = try node.file(node.record(id: 20))
         XCTAssertEqual(try node.run("pm-start", [record]).status, 0)
@@ -233,9 +234,12 @@ final class TmuxTests: XCTestCase {
         XCTAssertEqual(status.status, 0, status.stderr)
         XCTAssertTrue(status.stdout.contains("\"pid\""), status.stdout)
         XCTAssertEqual(try node.run("pm-output", [record], environment: path).status, 0)
-        XCTAssertEqual(try String(contentsOfFile: log, encoding: .utf8), "")
+        XCTAssertEqual(try node.run("pm-input", ["-c", "say hi", record], environment: path).status, 0)
         XCTAssertEqual(try node.run("pm-stop", ["--force", record], environment: path).status, 0)
-        XCTAssertTrue(try String(contentsOfFile: log, encoding: .utf8).contains("kill-session -t ="), "the stop runs tmux")
+        XCTAssertEqual(try node.run("pm-status", [record]).status, 1)
+        XCTAssertEqual(try String(contentsOfFile: log, encoding: .utf8), "")
+        XCTAssertEqual(try node.run("pm-start", [record], environment: path).status, 0)
+        XCTAssertTrue(try String(contentsOfFile: log, encoding: .utf8).contains("new-session"), "the start runs tmux")
     }
 
     /// Outside a UTF-8 locale (a daemon started by systemd or cron has none) tmux prints `_`

@@ -85,11 +85,12 @@ public struct Lifecycle {
     /// `recheckInterval`, and polled when there is nothing to watch.
     func waitForExit(since before: ServerStatus, deadline: Double, after command: String) throws -> Bool {
         var pause = Self.firstPollInterval
+        // The command was only just sent: the first wait is on what `before` shows.
+        var now = before
         while true {
             if Interrupts.pending {
                 throw ManagerError.failure("interrupted: \(ShellWords.quote(command)) was sent, but the server has not stopped yet")
             }
-            let now = try manager.status(server, context)
             if Self.hasExited(since: before, now: now) { return true }
             let remaining = deadline - Clock.monotonic
             guard remaining > 0 else { return false }
@@ -100,6 +101,7 @@ public struct Lifecycle {
             } else if ProcessHandle.waitForAny(watched, seconds: min(remaining, Self.recheckInterval)) {
                 pause = Self.firstPollInterval
             }
+            now = try manager.status(server, context)
         }
     }
 

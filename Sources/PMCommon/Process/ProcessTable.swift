@@ -60,7 +60,28 @@ public enum ProcFileSystem {
 
     /// The numeric entries of `/proc`.
     public static func pids() -> [Int32] {
-        guard let directory = opendir("/proc") else { return [] }
+        numericEntries(of: "/proc")
+    }
+
+    /// The processes `roots` and their descendants, read from each thread's `children` list
+    /// (a child belongs to the thread that forked it), without a look at every process.
+    public static func descendants(of roots: [Int32]) -> [ProcessEntry] {
+        var seen = Set<Int32>()
+        var queue = roots
+        var found: [ProcessEntry] = []
+        while let pid = queue.popLast() {
+            guard seen.insert(pid).inserted, let entry = stat(pid) else { continue }
+            found.append(entry)
+            for thread in numericEntries(of: "/proc/\(pid)/task") {
+                guard let bytes = try? FileSystem.contents(of: "/proc/\(pid)/task/\(thread)/children", limit: 1 << 20) else { continue }
+                queue += String(decoding: bytes, as: UTF8.self).fields(separatedBy: UInt8(ascii: " ")).compactMap { Int32($0) }
+            }
+        }
+        return found
+    }
+
+    private static func numericEntries(of path: String) -> [Int32] {
+        guard let directory = opendir(path) else { return [] }
         defer { closedir(directory) }
         var pids: [Int32] = []
         while let entry = readdir(directory) {

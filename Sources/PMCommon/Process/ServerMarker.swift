@@ -19,7 +19,7 @@ public struct ServerMarker: Equatable {
         [EnvironmentEntry(Self.nameVariable, name), EnvironmentEntry(Self.ownerVariable, owner)]
     }
 
-    /// What an environment (`/proc/<pid>/environ`) says of its process.
+    /// What a process's marker says of it.
     enum Match: Equatable {
         /// A process of this server; one without an owner was started before owners were
         /// written, and counts as this server's.
@@ -29,16 +29,26 @@ public struct ServerMarker: Equatable {
         case unmarked
     }
 
-    func match(environment bytes: [UInt8]) -> Match {
-        let namePrefix = Array((Self.nameVariable + "=").utf8), ownerPrefix = Array((Self.ownerVariable + "=").utf8)
-        var name: ArraySlice<UInt8>?
-        var owner: ArraySlice<UInt8>?
-        for entry in bytes.split(separator: 0, omittingEmptySubsequences: true) {
-            if entry.starts(with: namePrefix) { name = entry.dropFirst(namePrefix.count) }
-            if entry.starts(with: ownerPrefix) { owner = entry.dropFirst(ownerPrefix.count) }
-        }
-        guard let name, name.elementsEqual(self.name.utf8) else { return .unmarked }
-        guard let owner, !owner.elementsEqual(self.owner.utf8) else { return .mine }
+    func match(name: String?, owner: String?) -> Match {
+        guard let name, name == self.name else { return .unmarked }
+        guard let owner, owner != self.owner else { return .mine }
         return .other
+    }
+
+    func match(environment bytes: [UInt8]) -> Match {
+        let found = Self.found(in: bytes)
+        return match(name: found?.name, owner: found?.owner)
+    }
+
+    /// The marker in an environment (`/proc/<pid>/environ`: NUL-separated), nil without one.
+    static func found(in environment: [UInt8]) -> (name: String, owner: String?)? {
+        let namePrefix = Array((nameVariable + "=").utf8), ownerPrefix = Array((ownerVariable + "=").utf8)
+        var name: String?
+        var owner: String?
+        for entry in environment.split(separator: 0, omittingEmptySubsequences: true) {
+            if entry.starts(with: namePrefix) { name = String(decoding: entry.dropFirst(namePrefix.count), as: UTF8.self) }
+            if entry.starts(with: ownerPrefix) { owner = String(decoding: entry.dropFirst(ownerPrefix.count), as: UTF8.self) }
+        }
+        return name.map { ($0, owner) }
     }
 }

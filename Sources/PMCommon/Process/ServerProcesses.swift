@@ -5,8 +5,8 @@ import Darwin
 #endif
 
 /// The processes of one server that the tools can see on this machine: the trees of some roots
-/// (a tmux pane's process) and every process of the server's user that carries the server's
-/// marker (`ServerMarker`), those that left the tree included. Only processes of that user
+/// (a tmux pane's process) and of every process of the server's user that carries the
+/// server's marker (`ServerMarker`), those that left the roots' trees included. Only processes of that user
 /// count as marked: another user cannot put a process of theirs into this server, nor hide one.
 public struct ServerProcesses {
     /// How long a hard stop waits for SIGKILL to take effect before it reports survivors.
@@ -29,28 +29,28 @@ public struct ServerProcesses {
         self.init(marker: server.marker, uid: server.account?.uid ?? geteuid(), roots: roots, label: server.label)
     }
 
-    /// The server's processes in `table`, the roots' trees first; zombies left out.
-    func members(of table: ProcessTable) -> [ProcessEntry] {
-        var members = table.tree(of: roots)
-        let inTrees = Set(members.map(\.pid))
-        for pid in table.entries.keys.sorted() where !inTrees.contains(pid) && ProcFileSystem.owner(pid) == uid {
-            guard let entry = table.entries[pid], let environment = ProcFileSystem.environment(pid),
-                  marker.match(environment: environment) == .mine else { continue }
-            members.append(entry)
-        }
-        return members.filter { !$0.isZombie }
+    /// The server's processes: the trees of the roots and of the marked processes of `snapshot`
+    /// as they are now (a child that cleared its environment is still the server's); zombies
+    /// left out.
+    func members(of snapshot: ProcessSnapshot) -> [ProcessEntry] {
+        let marked = snapshot.marks.filter { $0.uid == uid && marker.match(name: $0.name, owner: $0.owner) == .mine }
+            .filter { ProcFileSystem.stat($0.entry.pid)?.startTicks == $0.entry.startTicks }
+            .map(\.entry.pid)
+        return ProcFileSystem.descendants(of: roots + marked).filter { !$0.isZombie }
     }
 
-    /// The server's processes now running.
-    public func find() -> [ProcessHandle] {
-        members(of: ProcessTable.read()).compactMap { ProcessHandle(pid: $0.pid, startTicks: $0.startTicks) }
+    /// The server's processes now running; `fresh: false` takes any look at `/proc` of this
+    /// run (enough to find what an earlier run of the server left, which existed before).
+    public func find(fresh: Bool = true) -> [ProcessHandle] {
+        members(of: ProcessSnapshots.shared.snapshot(notBefore: fresh ? Clock.monotonic : 0))
+            .compactMap { ProcessHandle(pid: $0.pid, startTicks: $0.startTicks) }
     }
 
-    /// The marked processes whose parent is not one: the tops of what a start script left.
-    public func markedRoots(in table: ProcessTable) -> [Int32] {
-        let marked = members(of: table)
-        let pids = Set(marked.map(\.pid))
-        return marked.filter { !pids.contains($0.parent) }.map(\.pid).sorted()
+    /// The processes whose parent is not one of them: the tops of what a start script left.
+    public func markedRoots(in snapshot: ProcessSnapshot) -> [Int32] {
+        let members = members(of: snapshot)
+        let pids = Set(members.map(\.pid))
+        return members.filter { !pids.contains($0.parent) }.map(\.pid).sorted()
     }
 
     /// The hard stop: SIGTERM (and SIGCONT, for a stopped process) to every process of the
@@ -59,8 +59,9 @@ public struct ServerProcesses {
     /// process survives that (one in uninterruptible sleep, or one the tool may not signal),
     /// or when the tool is interrupted before the end. A dry run describes it, when there is
     /// anything to stop.
-    public func terminate(grace: Double, killWait: Double = ServerProcesses.killWait, _ context: VerbContext) throws {
-        let first = find()
+    public func terminate(grace: Double, killWait: Double = ServerProcesses.killWait, fresh: Bool = true,
+                          _ context: VerbContext) throws {
+        let first = find(fresh: fresh)
         guard !first.isEmpty else { return }
         if let plan = context.executor.plan {
             plan.write("send SIGTERM to the \(first.count) processes of the server (\(ServerMarker.nameVariable)=\(marker.name)), then SIGKILL after \(Clock.text(seconds: grace)) seconds\n")

@@ -28,7 +28,7 @@ public struct SimpleManager: ProcessManager {
     }
 
     public func start(_ server: Server, _ context: VerbContext) throws {
-        try removeExited(server, context)
+        try ServerProcesses(server).terminate(grace: try Lifecycle.killTimeout(server), fresh: false, context)
         try expectSuccess(.start, server, context)
         guard !context.executor.isDryRun, canTellStatus(server) else { return }
         guard try status(server, context).isRunning else {
@@ -56,7 +56,7 @@ public struct SimpleManager: ProcessManager {
 
     /// The tops of what the start script left running.
     public func processesToWatch(_ server: Server, _ status: ServerStatus, _ context: VerbContext) -> [ProcessHandle] {
-        ServerProcesses(server).markedRoots(in: ProcessTable.read()).compactMap { ProcessHandle(pid: $0) }
+        ServerProcesses(server).markedRoots(in: ProcessSnapshots.shared.snapshot(notBefore: Clock.monotonic)).compactMap { ProcessHandle(pid: $0) }
     }
 
     public func restart(_ server: Server, _ context: VerbContext) throws -> Bool {
@@ -77,7 +77,7 @@ public struct SimpleManager: ProcessManager {
     /// running, found by the marker it gave them (`ServerMarker`).
     public func metrics(_ server: Server, _ context: VerbContext) throws -> MetricsReport {
         let status = try self.status(server, context)
-        let roots = status.isRunning ? ServerProcesses(server).markedRoots(in: ProcessTableCache.shared.current()) : []
+        let roots = status.isRunning ? ServerProcesses(server).markedRoots(in: ProcessSnapshots.shared.snapshot(notBefore: 0)) : []
         return try processTreeMetrics(status, roots: roots, session: server.name)
     }
 

@@ -66,7 +66,8 @@ public struct TmuxManager: ProcessManager {
         guard !command.isEmpty else {
             throw ManagerError.invalid("nothing to start: the record has no start_command and the game mod no default")
         }
-        try ServerProcesses(server).terminate(grace: try Lifecycle.killTimeout(server), context)
+        // What an earlier run left (a daemon that outlived a crash) goes before the new one starts.
+        try ServerProcesses(server).terminate(grace: try Lifecycle.killTimeout(server), fresh: false, context)
         try createSession(server, running: command, context)
         guard !context.executor.isDryRun else { return }
         try checkStarted(server, context)
@@ -105,9 +106,22 @@ public struct TmuxManager: ProcessManager {
     }
 
     /// What a game that exited leaves: its pane (dead, or its shell in the exit grace) and any
-    /// process that outlived it.
+    /// process that outlived it. The status just asked found the session and checked its owner
+    /// under the server's lock, and the pane's shell carries the server's marker, so the
+    /// session is not looked up again: under load every tmux call counts.
     public func removeExited(_ server: Server, _ context: VerbContext) throws {
-        try end(try session(server, context), server, context)
+        var failure: Error?
+        do {
+            try ServerProcesses(server).terminate(grace: try Lifecycle.killTimeout(server), context)
+        } catch let error as ManagerError {
+            failure = error
+        }
+        for name in [server.name, server.legacyName] where !name.isEmpty && !name.contains(":") && name != Self.helperSession {
+            let result = try tmux(["kill-session", "-t", "=" + name], server, context)
+            if result.termination.succeeded || Self.meansGone(result) { break }
+            try expectSuccess(result, "kill the session")
+        }
+        if let failure { throw failure }
     }
 
     /// The game's process, where the tool can see it.
@@ -118,7 +132,8 @@ public struct TmuxManager: ProcessManager {
     /// The hard stop of `ServerProcesses`, then `kill-session`, which is done even when a
     /// process survived (the error is reported after).
     private func end(_ pane: Pane?, _ server: Server, _ context: VerbContext) throws {
-        let roots = pane?.pid.map { [Int32(clamping: $0)] } ?? []
+        // A dead pane's pid is no longer its process: tmux has collected it.
+        let roots = pane.flatMap { $0.dead ? nil : $0.pid }.map { [Int32(clamping: $0)] } ?? []
         var failure: Error?
         do {
             try ServerProcesses(server, roots: roots).terminate(grace: try Lifecycle.killTimeout(server), context)
@@ -281,7 +296,8 @@ public struct TmuxManager: ProcessManager {
     // MARK: - Running tmux
 
     /// Runs tmux as the server's user, in the server directory (else that user's home), with
-    /// `SHELL=/bin/sh` and without an outer `TMUX` that would redirect it. A read-only query
+    /// `SHELL=/bin/sh` and without an outer `TMUX` that would redirect it. A query, and a
+    /// command that needs neither a new tmux server nor an environment (`clientCommands`),
     /// goes to the user's tmux server through `TmuxClient`, without starting tmux.
     func tmux(_ arguments: [String], _ server: Server, _ context: VerbContext, readOnly: Bool = false,
               output: CommandOutput? = nil) throws -> CommandResult {
@@ -290,13 +306,18 @@ public struct TmuxManager: ProcessManager {
                                account: server.account, timeout: Self.callTimeout, readOnly: readOnly)
         spec.unsetEnvironment = ["TMUX", "TMUX_PANE"]
         do {
-            return try context.executor.run(spec, output: output ?? .capture(limit: 1 << 20), via: readOnly ? Self.client(context) : nil)
+            let viaClient = readOnly || arguments.first.map(Self.clientCommands.contains) ?? false
+            return try context.executor.run(spec, output: output ?? .capture(limit: 1 << 20), via: viaClient ? Self.client(context) : nil)
         } catch CommandError.notFound(let program, _) where program == "tmux" {
             throw ManagerError.unknown("tmux was not found in PATH: install it (apt-get install tmux)")
         } catch let error as CommandError {
             throw ManagerError.unknown("cannot run tmux: \(error)")
         }
     }
+
+    /// Commands that change a running tmux server without starting one or running anything in
+    /// its environment: typing a line, ending a session.
+    static let clientCommands: Set<String> = ["send-keys", "kill-session"]
 
     private static func client(_ context: VerbContext) -> CommandRunner? {
         #if os(Linux)
@@ -306,14 +327,18 @@ public struct TmuxManager: ProcessManager {
         #endif
     }
 
+    /// tmux's answer for a session or server that is not there.
+    static func meansGone(_ result: CommandResult) -> Bool {
+        guard case .exited(1) = result.termination else { return false }
+        let text = firstLine(result.text)
+        return text.contains("can't find") || meansNoSessions(text)
+    }
+
     private func expectSuccess(_ result: CommandResult, _ what: String) throws {
         guard !result.termination.succeeded else { return }
+        if Self.meansGone(result) { throw ManagerError.failure("the server is not running (tmux: \(Self.firstLine(result.text)))") }
         if case .exited(1) = result.termination {
-            let text = Self.firstLine(result.text)
-            if text.contains("can't find") || Self.meansNoSessions(text) {
-                throw ManagerError.failure("the server is not running (tmux: \(text))")
-            }
-            throw ManagerError.failure("tmux could not \(what): \(text)")
+            throw ManagerError.failure("tmux could not \(what): \(Self.firstLine(result.text))")
         }
         throw ManagerError.unknown("tmux could not \(what): it \(result.termination.description)")
     }
