@@ -144,6 +144,13 @@ final class TmuxTests: XCTestCase {
         XCTAssertTrue(status.stdout.contains("\"state\":\"running\""), status.stdout)
         XCTAssertEqual(try node.run("pm-stop", ["--force", record]).status, 0)
         XCTAssertNotEqual(try node.tmux(["has-session", "-t", "=" + node.uuid(7)]).status, 0)
+
+        // A legacy session whose game has exited is removed by a stop of the stopped server.
+        XCTAssertEqual(try node.tmux(["new-session", "-d", "-s", node.uuid(7), "sleep", "0.3", ";",
+                                      "set-option", "-w", "-t", "=\(node.uuid(7)):", "remain-on-exit", "on"]).status, 0)
+        Thread.sleep(forTimeInterval: 0.6)
+        XCTAssertEqual(try node.run("pm-stop", [record]).stdout, "server 7: already stopped\n")
+        XCTAssertNotEqual(try node.tmux(["has-session", "-t", "=" + node.uuid(7)]).status, 0, "the dead legacy pane is gone")
     }
 
     /// W-31: a session whose name only starts with the server's name is another server.

@@ -116,10 +116,11 @@ public struct TmuxManager: ProcessManager {
         } catch let error as ManagerError {
             failure = error
         }
+        // The session under the server's name, else under the legacy one, as `session` finds it.
         for name in [server.name, server.legacyName] where !name.isEmpty && !name.contains(":") && name != Self.helperSession {
             let result = try tmux(["kill-session", "-t", "=" + name], server, context)
-            if result.termination.succeeded || Self.meansGone(result) { break }
-            try expectSuccess(result, "kill the session")
+            if result.termination.succeeded { break }
+            if !Self.meansGone(result) { try expectSuccess(result, "kill the session") }
         }
         if let failure { throw failure }
     }
