@@ -2,9 +2,7 @@ import Foundation
 import XCTest
 import PMCommon
 
-/// The stubborn stand-in games of `Tests/StandInGames` (each file says what it imitates),
-/// built once per test run as static executables, so that they run in the busybox containers
-/// of the container tests too.
+/// The stubborn stand-in games of `Tests/StandInGames` (each file says what it imitates).
 enum StandInGame: String, CaseIterable {
     case deaf = "deaf-game"
     case forking = "forking-game"
@@ -20,30 +18,9 @@ enum StandInGame: String, CaseIterable {
         }
     }
 
-    private static let sources = Toolbox.repository.appendingPathComponent("Tests/StandInGames").path
-    private static let lock = NSLock()
-    private static var built: [StandInGame: String] = [:]
-    private static let directory: String = {
-        let directory = "/tmp/pm-stand-ins-\(getpid())"
-        atexit { try? FileManager.default.removeItem(atPath: "/tmp/pm-stand-ins-\(getpid())") }
-        return directory
-    }()
-
     /// The executable, compiled on first use.
     func executable() throws -> String {
-        Self.lock.lock()
-        defer { Self.lock.unlock() }
-        if let path = Self.built[self] { return path }
-        try FileManager.default.createDirectory(atPath: Self.directory, withIntermediateDirectories: true,
-                                                attributes: [.posixPermissions: 0o755])
-        let path = Self.directory + "/" + rawValue
-        let compile = try Toolbox.shell(ShellWords.join(["clang", "-static", "-O1", "-pthread", "-Wall", "-I", Self.sources,
-                                                         "-o", path, Self.sources + "/\(rawValue).c"]))
-        guard compile.status == 0 else {
-            throw NSError(domain: "StandInGame", code: 1, userInfo: [NSLocalizedDescriptionKey: "cannot build \(rawValue): \(compile.stderr)"])
-        }
-        Self.built[self] = path
-        return path
+        try CProgram.executable(rawValue, in: "StandInGames")
     }
 
     /// Copies the game into a server directory, owned by `user`.

@@ -61,11 +61,12 @@ struct Installation {
             plan.write("create directory \(ShellWords.quote(path)) (mode 0750\(server.account.map { ", owned by \($0.name)" } ?? ""))\n")
             return
         }
+        // Through descriptors: the parent may belong to the game's user, who could otherwise swap
+        // the new directory for a link between mkdir and chown and have root chown its target.
         do {
-            try FileSystem.createDirectory(path, mode: 0o750)
-            if let account = server.account, Account.canSwitchUser, chown(path, account.uid, account.gid) != 0 {
-                throw SystemError("cannot chown", path: path)
-            }
+            let (parent, name) = try WorkDirectory.parentHandle(of: path, workPath: server.config.workPath)
+            let directory = try parent.subdirectory(name, creating: 0o750)
+            if let account = server.account, Account.canSwitchUser { try directory.changeOwner(uid: account.uid, gid: account.gid) }
         } catch let error as SystemError {
             throw ManagerError.failure("cannot create the server directory: \(error)")
         }

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// The server directory, checked to stay inside the node's work path (`core.md` §2.3, W-16):
 /// no `..` component, an absolute `dir` only when it already lies inside the work path, and no
 /// symbolic link that leads outside it.
@@ -44,6 +50,21 @@ public enum WorkDirectory {
             try refuseSymlinkEscape(path, root: root, field: "-d")
         }
         return path
+    }
+
+    /// The directory that holds the server directory, reached from the work path (else from
+    /// that directory's own parent, as the operator gave it) one component at a time without
+    /// following a link, the missing ones created (mode 0755, owned by the tool's user); and
+    /// the server directory's name in it. What root creates or changes there cannot be
+    /// redirected by a user who renames a directory and plants a link.
+    public static func parentHandle(of directory: String, workPath: String) throws -> (parent: DirectoryHandle, name: String) {
+        let root = workPath.isEmpty ? Path.directoryName(directory) : Path.clean(workPath)
+        guard Path.isInside(directory, root: root), directory != root else {
+            throw SystemError("outside the work path", path: directory, code: EINVAL)
+        }
+        let relative = Path.directoryName(String(directory.dropFirst(root == "/" ? 1 : root.utf8.count + 1)))
+        let parent = try DirectoryHandle.configured(root).descendant(relative == "." ? "" : relative, creating: 0o755)
+        return (parent, Path.baseName(directory))
     }
 
     private static func refuseParentSegments(_ dir: String, field: String) throws {

@@ -1,0 +1,58 @@
+import Foundation
+import XCTest
+import PMCommon
+
+/// A game user with a shell attacks root through the directories the user may write: links
+/// planted or raced into place where root creates, opens, changes or removes something.
+final class LinkAttackTests: XCTestCase {
+    private var node: SimpleNode!
+    private var target = ""
+
+    override func setUpWithError() throws {
+        node = try SimpleNode(scripts: ["install": "/bin/true"])
+        target = "/tmp/pm-link-target-\(UUID().uuidString.prefix(8))"
+        try "root's file\n".write(toFile: target, atomically: true, encoding: .utf8)
+        _ = try Toolbox.shell("id pmtest >/dev/null 2>&1 || useradd --create-home --shell /usr/sbin/nologin --user-group pmtest")
+    }
+
+    override func tearDown() {
+        try? FileManager.default.removeItem(atPath: target)
+        node?.tearDown()
+    }
+
+    private func targetOwner() throws -> Int {
+        try (FileManager.default.attributesOfItem(atPath: target)[.ownerAccountID] as? NSNumber)?.intValue ?? -1
+    }
+
+    /// `pm-install` creates the server directory and gives it to the game's user. The user owns
+    /// the directory above it and swaps each new directory for a link to a root file the moment
+    /// it appears (inotify, a real second process); root must never chown the link's target.
+    func testTheInstallRacerNeverGetsRootToChownItsTarget() throws {
+        let servers = node.workPath + "/servers"
+        _ = try Toolbox.shell("chown pmtest: \(servers)")
+        let record = try node.file(node.record(id: 1, user: "pmtest"))
+        let racer = Process()
+        racer.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
+        racer.arguments = ["--reuid=pmtest", "--regid=pmtest", "--init-groups", try CProgram.executable("link-racer", in: "Attackers"),
+                           servers, "s1", target]
+        let output = Pipe()
+        racer.standardOutput = output
+        try racer.run()
+        defer { if racer.isRunning { racer.terminate() } }
+        XCTAssertEqual(String(decoding: output.fileHandleForReading.availableData, as: UTF8.self), "racing\n")
+        var wins = 0, refused = 0
+        for _ in 1...300 {
+            _ = try Toolbox.shell("rm -rf \(servers)/s1 \(servers)/s1.moved.*")
+            // Once the racer moved the directory the script cannot enter it: a failed install
+            // is the attack's expected effect; a chowned target is the failure.
+            if try node.run("pm-install", [record]).status != 0 { refused += 1 }
+            if try targetOwner() != 0 { wins += 1 }
+        }
+        racer.terminate()
+        racer.waitUntilExit()
+        let swaps = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        XCTAssertEqual(wins, 0, "root chowned the racer's target")
+        let count = Int(swaps.split(separator: " ").last.map { String($0).trimmingCharacters(in: .whitespacesAndNewlines) } ?? "") ?? 0
+        XCTAssertGreaterThan(count, 250, "the racer swapped nearly every directory (\(refused) installs failed)")
+    }
+}
