@@ -45,7 +45,8 @@ final class LogFileTests: XCTestCase {
     /// new log from its beginning.
     func testFeedFollowsAppendsAndTruncation() throws {
         try write("old\n")
-        let feed = LogFileFeed(path: path)
+        let path = self.path
+        let feed = LogFileFeed(name: path) { let fd = open(path, O_RDONLY | O_CLOEXEC); return fd >= 0 ? fd : nil }
         XCTAssertEqual(try feed.newOutput(), [])
         let handle = try XCTUnwrap(FileHandle(forWritingAtPath: path))
         handle.seekToEndOfFile()

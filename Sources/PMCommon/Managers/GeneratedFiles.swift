@@ -42,6 +42,17 @@ struct GeneratedFiles {
         return true
     }
 
+    /// Removes the entry `name` of `directory` (never through a link); true when there was one.
+    @discardableResult
+    func remove(_ name: String, in directory: DirectoryHandle) -> Bool {
+        if let plan = context.executor.plan {
+            guard directory.contains(name) else { return false }
+            plan.write("remove \(ShellWords.quote(Path.join(directory.path, name)))\n")
+            return true
+        }
+        return directory.remove(name)
+    }
+
     static func indented(_ text: String) -> String {
         text.lines.map { "    \($0)\n" }.joined()
     }

@@ -63,6 +63,12 @@ public final class DirectoryHandle {
         return fd
     }
 
+    /// Whether the directory has an entry `name` (a link counts as itself).
+    public func contains(_ name: String) -> Bool {
+        var info = stat()
+        return Self.isPlainName(name) && fstatat(descriptor, name, &info, AT_SYMLINK_NOFOLLOW) == 0
+    }
+
     /// Removes the entry `name` (a file, a FIFO or a link itself, never what a link names);
     /// whether there was one.
     @discardableResult

@@ -17,6 +17,11 @@ public enum LogFile {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw SystemError("cannot open", path: path) }
         defer { close(fd) }
+        return try lastLines(of: fd, name: path, count: count, limit: limit)
+    }
+
+    /// `lastLines` of an open file; `name` is for messages.
+    public static func lastLines(of fd: Int32, name path: String, count: Int, limit: Int = maximumBytes) throws -> [UInt8] {
         let size = Int(lseek(fd, 0, SEEK_END))
         guard size > 0 else { return [] }
         // A window over the end that doubles until it holds `count` lines (0: the largest).
@@ -74,27 +79,32 @@ public enum LogFile {
 }
 
 /// `pm-output --follow` on a log file: what was appended since the last call. A log that
-/// shrank (truncated by a new start) is read again from its beginning.
+/// shrank (truncated by a new start) is read again from its beginning. The log is opened
+/// again for each look (a new start replaces it), by `open`, which gives a descriptor or nil.
 public final class LogFileFeed: ConsoleFeed {
-    private let path: String
+    private let name: String
+    private let open: () -> Int32?
     private var offset: Int
 
-    /// Follows `path` from its current end.
-    public init(path: String) {
-        self.path = path
-        var info = stat()
-        offset = stat(path, &info) == 0 ? Int(info.st_size) : 0
+    /// Follows the log from its current end; `name` is for messages.
+    public init(name: String, open: @escaping () -> Int32?) {
+        self.name = name
+        self.open = open
+        offset = 0
+        if let fd = open() {
+            offset = max(0, Int(lseek(fd, 0, SEEK_END)))
+            close(fd)
+        }
     }
 
     public func newOutput() throws -> [UInt8] {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return [] }
+        guard let fd = open() else { return [] }
         defer { close(fd) }
         let size = Int(lseek(fd, 0, SEEK_END))
         if size < offset { offset = 0 }
         guard size > offset else { return [] }
         let length = min(size - offset, LogFile.maximumBytes)
-        let bytes = try LogFile.read(fd, at: size - length, length: length, name: path)
+        let bytes = try LogFile.read(fd, at: size - length, length: length, name: name)
         offset = size - length + bytes.count
         return bytes
     }
@@ -107,13 +117,17 @@ public final class LogFileFeed: ConsoleFeed {
 public enum FIFOWriter {
     public enum Failure: Error { case noReader, missing, full, system(SystemError) }
 
-    public static func send(_ bytes: [UInt8], to path: String, timeout: Double = 2) throws {
-        let fd = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY)
-        if fd < 0 {
-            switch errno {
+    /// Writes into the FIFO `name` of `directory`, opened without following a link.
+    public static func send(_ bytes: [UInt8], to name: String, in directory: DirectoryHandle, timeout: Double = 2) throws {
+        let path = Path.join(directory.path, name)
+        let fd: Int32
+        do {
+            fd = try directory.openFile(name, O_WRONLY | O_NONBLOCK | O_NOCTTY)
+        } catch let error as SystemError {
+            switch error.code {
             case ENXIO: throw Failure.noReader
             case ENOENT: throw Failure.missing
-            default: throw Failure.system(SystemError("cannot open", path: path))
+            default: throw Failure.system(error)
             }
         }
         defer { close(fd) }

@@ -349,4 +349,61 @@ final class SystemdManagerTests: XCTestCase {
         XCTAssertThrowsError(try resolve("/usr/bin/invalid")) { XCTAssertTrue("\($0)".contains("failed to find command '/usr/bin/invalid'")) }
         XCTAssertThrowsError(try resolve("")) { XCTAssertEqual(ExitStatus(for: $0), .invalid) }
     }
+
+    // MARK: - Links a game user plants (the work path may be theirs to write)
+
+    private var services: String { root + "/work/.systemd-services" }
+
+    /// A `.systemd-services` that is a link, or that another user owns or may write, is
+    /// refused by every verb that touches it: nothing is created, chowned, read, written or
+    /// removed through it.
+    func testTheServicesDirectoryIsNeverALinkNorAnotherUsers() throws {
+        let elsewhere = root + "/elsewhere"
+        try FileManager.default.createDirectory(atPath: elsewhere, withIntermediateDirectories: true)
+        try "root's secret\n".write(toFile: elsewhere + "/emdoenmp238umrvnqub0.log", atomically: true, encoding: .utf8)
+        XCTAssertEqual(symlink(elsewhere, services), 0)
+        let server = try server()
+        XCTAssertThrowsError(try lifecycle(server).start()) { error in
+            XCTAssertEqual(ExitStatus(for: error), .failure)
+            XCTAssertTrue("\(error)".contains("a link is never followed here"), "\(error)")
+        }
+        XCTAssertThrowsError(try lifecycle(server).output(lines: 0)) { XCTAssertFalse("\($0)".contains("secret"), "\($0)") }
+        active[service] = "active"
+        XCTAssertThrowsError(try lifecycle(server).send("say hi"))
+        active[service] = "inactive"
+        _ = try Installation(lifecycle(server)).uninstall()
+        XCTAssertEqual(try String(contentsOfFile: elsewhere + "/emdoenmp238umrvnqub0.log", encoding: .utf8), "root's secret\n",
+                       "not removed, not truncated, not written")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: elsewhere), ["emdoenmp238umrvnqub0.log"])
+
+        XCTAssertEqual(unlink(services), 0)
+        try FileManager.default.createDirectory(atPath: services, withIntermediateDirectories: false)
+        XCTAssertEqual(chown(services, 65534, 65534), 0)
+        XCTAssertThrowsError(try lifecycle(server).start()) { XCTAssertTrue("\($0)".contains("another user owns or may write"), "\($0)") }
+        XCTAssertEqual(chown(services, 0, 0), 0)
+        XCTAssertEqual(chmod(services, 0o777), 0)
+        XCTAssertThrowsError(try lifecycle(server).start()) { XCTAssertTrue("\($0)".contains("another user owns or may write"), "\($0)") }
+        XCTAssertEqual(chmod(services, 0o755), 0)
+        XCTAssertEqual(try lifecycle(server).start(), "started")
+    }
+
+    /// In a proper services directory, a log or FIFO that is a link is never followed: the
+    /// start does not truncate or chown its target, pm-output does not print it, console input
+    /// does not write into it.
+    func testLogAndFIFOLinksAreNeverFollowed() throws {
+        let secret = root + "/secret"
+        try "root's secret\n".write(toFile: secret, atomically: true, encoding: .utf8)
+        try FileManager.default.createDirectory(atPath: services, withIntermediateDirectories: true)
+        XCTAssertEqual(symlink(secret, services + "/emdoenmp238umrvnqub0.log"), 0)
+        XCTAssertEqual(symlink(secret, services + "/emdoenmp238umrvnqub0.stdin"), 0)
+        let server = try server()
+        XCTAssertThrowsError(try lifecycle(server).output(lines: 0)) { XCTAssertFalse("\($0)".contains("secret\n"), "\($0)") }
+        active[service] = "active"
+        XCTAssertThrowsError(try lifecycle(server).send("say hi"))
+        active[service] = "inactive"
+        XCTAssertThrowsError(try lifecycle(server).start()) { XCTAssertTrue("\($0)".contains("cannot prepare the log"), "\($0)") }
+        XCTAssertEqual(try String(contentsOfFile: secret, encoding: .utf8), "root's secret\n")
+        let owner = try FileManager.default.attributesOfItem(atPath: secret)[.ownerAccountID] as? NSNumber
+        XCTAssertEqual(owner?.intValue, 0)
+    }
 }

@@ -86,7 +86,7 @@ public final class SystemdManager: ProcessManager {
         // Everything that can refuse the record comes first: exit 2 means nothing was changed.
         let text = try UnitFiles(server: server, scope: scope, units: units, command: try startCommand(server), account: account)
         try stopLegacyUnits(server, systemctl, files)
-        try prepareLog(units.log, owner: account, context)
+        try prepareLog(units, owner: account, context)
         let socketChanged = (try? FileSystem.contents(of: units.socketFile, limit: 1 << 16)) != Array(text.socket.utf8)
         try files.write(units.serviceFile, text.service, mode: 0o600, what: "service unit")
         // A graceful stop's drop-in that a killed pm-stop left would keep Restart=no.
@@ -99,7 +99,7 @@ public final class SystemdManager: ProcessManager {
         do {
             try systemctl.expectSuccess(["start", units.service], "start \(units.service)")
         } catch let error as ManagerError {
-            showLastLines(units.log, context)
+            showLastLines(units, context)
             throw error
         }
         guard !context.executor.isDryRun else { return }
@@ -178,11 +178,13 @@ public final class SystemdManager: ProcessManager {
 
     public func output(_ server: Server, lines: Int, _ context: VerbContext) throws -> String {
         try checkOwner(server, context)
-        let log = SystemdUnits.resolved(server, scope: scope).log
+        let units = SystemdUnits.resolved(server, scope: scope)
         do {
-            return String(decoding: try LogFile.lastLines(log, count: lines), as: UTF8.self)
+            let fd = try units.servicesDirectory(creating: false).openFile(units.logName, O_RDONLY)
+            defer { close(fd) }
+            return String(decoding: try LogFile.lastLines(of: fd, name: units.log, count: lines), as: UTF8.self)
         } catch let error as SystemError where error.code == ENOENT {
-            throw ManagerError.failure("there is no log \(log) yet: the server was never started by pm-start or the daemon")
+            throw ManagerError.failure("there is no log \(units.log) yet: the server was never started by pm-start or the daemon")
         } catch let error as SystemError {
             throw ManagerError.failure("cannot read the log: \(error)")
         }
@@ -198,7 +200,13 @@ public final class SystemdManager: ProcessManager {
             return
         }
         do {
-            try FIFOWriter.send(Array((line + "\n").utf8), to: units.fifo)
+            let directory: DirectoryHandle
+            do {
+                directory = try units.servicesDirectory(creating: false)
+            } catch let error as SystemError {
+                throw error.code == ENOENT ? FIFOWriter.Failure.missing : FIFOWriter.Failure.system(error)
+            }
+            try FIFOWriter.send(Array((line + "\n").utf8), to: units.fifoName, in: directory)
         } catch FIFOWriter.Failure.noReader, FIFOWriter.Failure.missing {
             throw ManagerError.failure("the server's console is closed: nothing reads \(units.fifo) (is \(units.socket) active? pm-start --restart recreates it)")
         } catch FIFOWriter.Failure.full {
@@ -209,7 +217,9 @@ public final class SystemdManager: ProcessManager {
     }
 
     public func openFeed(_ server: Server, _ context: VerbContext) throws -> ConsoleFeed? {
-        LogFileFeed(path: SystemdUnits.resolved(server, scope: scope).log)
+        let units = SystemdUnits.resolved(server, scope: scope)
+        let directory = try? units.servicesDirectory(creating: false)
+        return LogFileFeed(name: units.log) { try? directory?.openFile(units.logName, O_RDONLY) }
     }
 
     public func metrics(_ server: Server, _ context: VerbContext) throws -> MetricsReport {
@@ -240,8 +250,13 @@ public final class SystemdManager: ProcessManager {
             if FileSystem.exists(units.socketFile) || FileSystem.exists(units.serviceFile) {
                 try control.run(["stop", units.socket, units.service], timeout: Systemctl.stopTimeout)
             }
-            for path in [units.socketFile, units.serviceFile, units.log, units.fifo] where files.remove(path) {
+            for path in [units.socketFile, units.serviceFile] where files.remove(path) {
                 removed.append(path)
+            }
+            if let directory = try? units.servicesDirectory(creating: false) {
+                for name in [units.logName, units.fifoName] where files.remove(name, in: directory) {
+                    removed.append(Path.join(directory.path, name))
+                }
             }
         }
         if let baselines = try? CPUBaselines(state: context.state) { files.remove(Path.join(baselines.directory, server.name)) }
@@ -326,16 +341,16 @@ public final class SystemdManager: ProcessManager {
         files.remove(legacy.socketFile)
     }
 
-    /// A fresh log for this run, readable only by the server's user (systemd appends to it).
-    private func prepareLog(_ path: String, owner: Account?, _ context: VerbContext) throws {
+    /// A fresh log for this run, readable only by the server's user (systemd appends to it),
+    /// made through the checked services directory and never through a link.
+    private func prepareLog(_ units: SystemdUnits, owner: Account?, _ context: VerbContext) throws {
+        let path = units.log
         if let plan = context.executor.plan {
             plan.write("truncate \(ShellWords.quote(path)) (mode 600\(owner.map { ", owned by \($0.name)" } ?? ""))\n")
             return
         }
         do {
-            try FileSystem.createDirectory(Path.directoryName(path), mode: 0o755)
-            let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0o600)
-            guard fd >= 0 else { throw SystemError("cannot create", path: path) }
+            let fd = try units.servicesDirectory(creating: true).openFile(units.logName, O_WRONLY | O_CREAT | O_TRUNC)
             defer { close(fd) }
             guard fchmod(fd, 0o600) == 0 else { throw SystemError("cannot chmod", path: path) }
             if let owner, Account.canSwitchUser, fchown(fd, owner.uid, owner.gid) != 0 {
@@ -355,7 +370,7 @@ public final class SystemdManager: ProcessManager {
             try systemctl.expectSuccess(["restart", units.socket], "restart \(units.socket)")
             return
         }
-        files.remove(units.fifo)
+        if let directory = try? units.servicesDirectory(creating: false) { files.remove(units.fifoName, in: directory) }
         try systemctl.expectSuccess(["start", units.socket], "start \(units.socket)")
     }
 
@@ -370,7 +385,7 @@ public final class SystemdManager: ProcessManager {
             if restarted || !Self.status(properties).isRunning {
                 try systemctl.run(["stop", units.socket])
                 try systemctl.run(["stop", units.service], timeout: Systemctl.stopTimeout)
-                showLastLines(units.log, context)
+                showLastLines(units, context)
                 throw ManagerError.failure("the start command exited at once (\(Self.howItEnded(properties))); the log's last lines are above")
             }
         } while Clock.monotonic < deadline
@@ -383,8 +398,10 @@ public final class SystemdManager: ProcessManager {
         return "systemd restarted it \(properties.count("NRestarts") ?? 0) times"
     }
 
-    private func showLastLines(_ log: String, _ context: VerbContext) {
-        guard let text = try? LogFile.lastLines(log, count: 20) else { return }
+    private func showLastLines(_ units: SystemdUnits, _ context: VerbContext) {
+        guard let fd = try? units.servicesDirectory(creating: false).openFile(units.logName, O_RDONLY) else { return }
+        defer { close(fd) }
+        guard let text = try? LogFile.lastLines(of: fd, name: units.log, count: 20) else { return }
         for line in String(decoding: text, as: UTF8.self).lines { context.err.line("    \(line)") }
     }
 }

@@ -11,6 +11,10 @@ public struct SystemdUnits {
     public let socketFile: String
     public let log: String
     public let fifo: String
+    /// The names of the log and the FIFO in the services directory.
+    public let logName: String
+    public let fifoName: String
+    private let workPath: String
 
     /// The files under the server's current name.
     public init(name: String, scope: SystemdScope, workPath: String) {
@@ -19,8 +23,22 @@ public struct SystemdUnits {
         serviceFile = Path.join(scope.unitsDirectory, service)
         socketFile = Path.join(scope.unitsDirectory, socket)
         let directory = Self.servicesDirectory(workPath: workPath)
-        log = Path.join(directory, "\(name).log")
-        fifo = Path.join(directory, "\(name).stdin")
+        logName = "\(name).log"
+        fifoName = "\(name).stdin"
+        log = Path.join(directory, logName)
+        fifo = Path.join(directory, fifoName)
+        self.workPath = workPath
+    }
+
+    /// `<work path>/.systemd-services`, opened without following a link, and refused unless root
+    /// or the tool's user owns it and nobody else may write it: the logs and FIFOs that root
+    /// creates, reads, writes and removes there must be the ones it made, whoever may write the
+    /// work path. Created (mode 0755) when missing and `creating` says so.
+    public func servicesDirectory(creating: Bool) throws -> DirectoryHandle {
+        let directory = try DirectoryHandle.configured(workPath.isEmpty ? "/" : workPath)
+            .subdirectory(Self.servicesDirectoryName, creating: creating ? 0o755 : nil)
+        try directory.requirePrivate()
+        return directory
     }
 
     /// `<work path>/.systemd-services`, cleaned (the reference concatenated strings, §12 item 23).
