@@ -193,6 +193,21 @@ final class TmuxStubbornGameTests: StubbornGameCases {
             let after = try FileManager.default.contentsOfDirectory(atPath: "/tmp").filter { $0.hasPrefix("pm-console-") }
             XCTAssertEqual(Set(after), Set(before), "\(signal): the follower's directory is removed")
         }
+        // SIGKILL cannot be cleaned up after; the piped cat ends with the pane's next output,
+        // since nobody reads its FIFO any more, and tmux turns the pipe off.
+        let killed = try Toolbox.shell("""
+            \(ShellWords.join([Toolbox.path("pm-output"), "--config", node.configPath, "--state-dir", node.statePath, "--follow", record])) &
+            pid=$!
+            sleep 1
+            kill -KILL $pid
+            """, environment: node.environment, timeout: 30)
+        XCTAssertEqual(killed.status, 0)
+        let session = XID.name(uuid: node.uuid(1), id: 1)
+        XCTAssertEqual(try node.tmux(["display", "-p", "-t", "=\(session):", "#{pane_pipe}"]).stdout, "1\n", "piped while the game is quiet")
+        XCTAssertEqual(try bed.tool("pm-input", ["-c", "say anyone there?", record]).status, 0)
+        let pipe = Toolbox.poll(seconds: 5, until: { $0 == "0\n" }) { (try? node.tmux(["display", "-p", "-t", "=\(session):", "#{pane_pipe}"]).stdout) ?? "" }
+        XCTAssertEqual(pipe, "0\n", "the pipe ends with the next output")
+        _ = try Toolbox.shell("rm -rf /tmp/pm-console-*")
         XCTAssertEqual(try bed.tool("pm-stop", ["--force", record]).status, 0)
     }
 }

@@ -180,7 +180,7 @@ final class TmuxTests: XCTestCase {
         XCTAssertTrue(follow.stdout.contains("bye"), follow.stdout)
         XCTAssertTrue(follow.stderr.contains("the server has stopped"), follow.stderr)
         let pipeMode = try String(contentsOfFile: modes, encoding: .utf8)
-        XCTAssertTrue(pipeMode.contains("700 pmtest") && pipeMode.contains("600 pmtest"), "private directory and file: \(pipeMode)")
+        XCTAssertTrue(pipeMode.contains("711 root") && pipeMode.contains("600 pmtest"), "root's directory, the user's private FIFO: \(pipeMode)")
         XCTAssertEqual(try Toolbox.shell("ls -d /tmp/pm-console-* 2>/dev/null | wc -l").stdout.trimmingCharacters(in: .whitespacesAndNewlines), "0",
                        "the pipe file is removed")
     }

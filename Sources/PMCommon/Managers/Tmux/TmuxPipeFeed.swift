@@ -4,13 +4,15 @@ import Glibc
 import Darwin
 #endif
 
-/// A tmux pane's output as it comes: `pipe-pane` appends it to a file in a fresh directory
-/// that only the server's user (and root) can enter, and the feed reads what is new. The
-/// reference used a world-writable file in /tmp with an unquoted path and stole the pipe of
-/// another attach (W-27): here a pane that is already piped is left alone (the caller then
-/// polls), and the check and the pipe happen under a per-session lock, so two followers cannot
-/// both pass the check. The file is opened for reading before its owner changes, so the game's
-/// user cannot swap it for a link or a FIFO.
+/// A tmux pane's output as it comes: `pipe-pane` writes it into a FIFO in a fresh directory,
+/// and the feed reads what is new. The directory belongs to root (mode 0711, in sticky /tmp),
+/// so the game's user, who writes the FIFO, can rename nothing in it: everything root does
+/// there stays where it was made. The reference used a world-writable file in /tmp with an
+/// unquoted path and stole the pipe of another attach (W-27): here a pane that is already piped
+/// is left alone (the caller then polls), and the check and the pipe happen under a per-session
+/// lock, so two followers cannot both pass the check. A follower that is killed (SIGKILL, which
+/// it cannot clean up after) closes the FIFO's reading end with it: the piped `cat` then ends
+/// at the pane's next output, and tmux turns the pipe off.
 final class TmuxPipeFeed: ConsoleFeed {
     private let pane: String
     private let server: Server
@@ -21,6 +23,7 @@ final class TmuxPipeFeed: ConsoleFeed {
     private var descriptor: Int32 = -1
     private var carriage = false
     private var piped = false
+    private static let fifoName = "console"
 
     init(pane: String, server: Server, manager: TmuxManager, context: VerbContext) throws {
         self.pane = pane
@@ -32,22 +35,24 @@ final class TmuxPipeFeed: ConsoleFeed {
             throw ManagerError.unknown("cannot create a private directory in /tmp: \(SystemError("mkdtemp").reason)")
         }
         directory = String(cString: template)
-        path = directory + "/console"
-        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
-        if fd >= 0 { close(fd) }
-        descriptor = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
-        guard descriptor >= 0 else {
+        path = directory + "/" + Self.fifoName
+        do {
+            let handle = try DirectoryHandle.configured(directory)
+            guard fchmod(handle.descriptor, 0o711) == 0, mkfifoat(handle.descriptor, Self.fifoName, 0o600) == 0 else {
+                throw SystemError("cannot create the FIFO", path: path)
+            }
+            descriptor = try handle.openFile(Self.fifoName, O_RDONLY | O_NONBLOCK)
+            if let account = server.account, fchown(descriptor, account.uid, account.gid) != 0 {
+                throw SystemError("cannot chown", path: path)
+            }
+        } catch let error as SystemError {
             finish(closePipe: false)
-            throw ManagerError.unknown("cannot create \(path): \(SystemError("open").reason)")
-        }
-        if let account = server.account {
-            chown(path, account.uid, account.gid)
-            chown(directory, account.uid, account.gid)
+            throw ManagerError.unknown("cannot prepare the console feed: \(error)")
         }
         try attach(pane)
     }
 
-    /// Pipes the pane into the file unless another follower already pipes it (then throws
+    /// Pipes the pane into the FIFO unless another follower already pipes it (then throws
     /// `AlreadyPiped` and the caller polls).
     private func attach(_ pane: String) throws {
         let lock = try ServerLock.acquire("tmux-pipe-\(server.name)", in: context.state)
@@ -58,7 +63,7 @@ final class TmuxPipeFeed: ConsoleFeed {
         }
         // The server's marker, so that a stop ends this helper with the game's processes.
         let marker = server.marker.environment.map { "\($0.name)=\(ShellWords.quote($0.value))" }.joined(separator: " ")
-        let command = "\(marker) exec cat >> \(ShellWords.quote(path))"
+        let command = "\(marker) exec cat > \(ShellWords.quote(path))"
         let result = try manager.tmux(["pipe-pane", "-t", "=\(pane):", command], server, context)
         guard result.termination.succeeded else {
             finish(closePipe: false)
@@ -94,6 +99,7 @@ final class TmuxPipeFeed: ConsoleFeed {
         piped = false
         if descriptor >= 0 { close(descriptor) }
         descriptor = -1
+        // Root's directory in sticky /tmp: no other user can rename it or what is in it.
         unlink(path)
         rmdir(directory)
     }
