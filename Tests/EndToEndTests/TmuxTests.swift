@@ -246,7 +246,11 @@ final class TmuxTests: XCTestCase {
         XCTAssertEqual(try node.run("pm-status", [record]).status, 1)
         XCTAssertEqual(try String(contentsOfFile: log, encoding: .utf8), "")
         XCTAssertEqual(try node.run("pm-start", [record], environment: path).status, 0)
-        XCTAssertTrue(try String(contentsOfFile: log, encoding: .utf8).contains("new-session"), "the start runs tmux")
+        XCTAssertEqual(try String(contentsOfFile: log, encoding: .utf8), "", "the user's tmux server runs: the session is made over the socket")
+        _ = try node.tmux(["kill-server"])
+        XCTAssertEqual(try node.run("pm-start", [record], environment: path).status, 0)
+        XCTAssertEqual(try String(contentsOfFile: log, encoding: .utf8), "new-session -d -s gameap -x 200 /bin/sh ; set-option -g history-limit 30000\n",
+                       "only the tmux server's own start runs tmux, with nothing of the game's in its arguments")
     }
 
     /// Outside a UTF-8 locale (a daemon started by systemd or cron has none) tmux prints `_`

@@ -7,6 +7,9 @@ public struct CommandSpec: Equatable {
     public var fallbackDirectory: String?
     /// Variables added to the inherited environment (later entries win).
     public var environment: [EnvironmentEntry] = []
+    /// False: the program starts from `CleanEnvironment` instead of the tool's own environment,
+    /// as everything run for a game server does (the tool's may be root's, with its secrets).
+    public var inheritsEnvironment = true
     /// Inherited variables the program must not see (`TMUX` would redirect tmux).
     public var unsetEnvironment: [String] = []
     /// Run as this user (only switched to when it differs from the current one).

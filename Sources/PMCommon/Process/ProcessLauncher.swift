@@ -56,7 +56,8 @@ public struct ProcessLauncher: CommandRunner {
         }
         do {
             let pid = try CStrings.with(spec.arguments) { argv in
-                try Self.withEnvironment(spec.environment, account: switchTo, unset: spec.unsetEnvironment) { envp in
+                try Self.withEnvironment(spec.environment, account: switchTo, unset: spec.unsetEnvironment,
+                                         inherit: spec.inheritsEnvironment) { envp in
                     try spawn(path: path, argv: argv, envp: envp, directory: directory, account: switchTo,
                               detached: spec.detached, stdin: devNull, stdout: target, stderr: target)
                 }
@@ -192,9 +193,9 @@ public struct ProcessLauncher: CommandRunner {
     /// upserted and the `unset` names left out; when switching users, HOME, USER and LOGNAME
     /// describe the new user unless the spec sets them. Inherited entries are passed as the C
     /// library holds them; only the new ones are copied (start-up time: see docs/benchmarks.md).
-    static func withEnvironment<R>(_ additions: [EnvironmentEntry], account: Account?, unset: [String] = [],
+    static func withEnvironment<R>(_ additions: [EnvironmentEntry], account: Account?, unset: [String] = [], inherit: Bool = true,
                                    _ body: (UnsafePointer<UnsafeMutablePointer<CChar>?>) throws -> R) rethrows -> R {
-        var overrides: [EnvironmentEntry] = []
+        var overrides: [EnvironmentEntry] = inherit ? [] : CleanEnvironment.base
         if let account {
             overrides += [EnvironmentEntry("HOME", account.home), EnvironmentEntry("USER", account.name),
                           EnvironmentEntry("LOGNAME", account.name)]
@@ -216,7 +217,8 @@ public struct ProcessLauncher: CommandRunner {
             let isHidden = hidden.contains { name in
                 name.count == nameLength && name.indices.allSatisfy { UInt8(bitPattern: raw[$0]) == name[$0] }
             }
-            if !isHidden { pointers.append(raw) }
+            let passes = inherit || CleanEnvironment.keeps(UnsafeRawBufferPointer(start: raw, count: nameLength))
+            if !isHidden && passes { pointers.append(raw) }
         }
         let owned = overrides.map { strdup("\($0.name)=\($0.value)") }
         defer { owned.forEach { free($0) } }

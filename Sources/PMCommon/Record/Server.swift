@@ -95,10 +95,12 @@ public struct Server {
     public var label: String { record.label }
 
     /// The command spec for a script of this server: run as its user in its directory (falling
-    /// back to the work path), with its environment.
+    /// back to the work path), with its environment on a clean one (`CleanEnvironment`).
     public func spec(_ arguments: [String], timeout: Double?, readOnly: Bool = false) -> CommandSpec {
-        CommandSpec(arguments, workingDirectory: workDirectory,
-                    fallbackDirectory: config.workPath.isEmpty ? nil : config.workPath,
-                    environment: environment, account: account, timeout: timeout, readOnly: readOnly)
+        var spec = CommandSpec(arguments, workingDirectory: workDirectory,
+                               fallbackDirectory: config.workPath.isEmpty ? nil : config.workPath,
+                               environment: environment, account: account, timeout: timeout, readOnly: readOnly)
+        spec.inheritsEnvironment = false
+        return spec
     }
 }

@@ -76,7 +76,10 @@ public struct TmuxManager: ProcessManager {
     /// Creates the server's session (and the helper session on a fresh tmux server). The
     /// helper session and the global option belong to the user's tmux server, which servers
     /// started at the same time share: one creation at a time per user; the start checks that
-    /// follow run side by side.
+    /// follow run side by side. A tmux server keeps the command line of the client that
+    /// started it for its whole life, for every local user to read (`ps`): it is started by
+    /// the helper session alone, and the game's session, whose command and variables may hold
+    /// secrets, is created over the socket, in no process's arguments.
     private func createSession(_ server: Server, running command: [String], _ context: VerbContext) throws {
         let userLock = context.executor.isDryRun ? nil
             : try ServerLock.acquire("tmux-user-\(server.account?.uid ?? geteuid())", in: context.state)
@@ -88,15 +91,16 @@ public struct TmuxManager: ProcessManager {
             commands.append(["kill-session", "-t", "=" + stale])
         }
         if !panes.contains(where: { $0.session == Self.helperSession }) {
-            commands.append(["new-session", "-d", "-s", Self.helperSession, "-x", String(Self.width), "/bin/sh"])
+            let helper = [["new-session", "-d", "-s", Self.helperSession, "-x", String(Self.width), "/bin/sh"],
+                          ["set-option", "-g", "history-limit", String(Self.historyLimit)]]
+            try expectSuccess(try tmux(Self.sequence(helper), server, context), "start the user's tmux server")
         }
-        commands.append(["set-option", "-g", "history-limit", String(Self.historyLimit)])
         var game = ["new-session", "-d", "-s", server.name, "-x", String(Self.width), "-c", server.workDirectory]
         for entry in server.gameEnvironment { game += ["-e", "\(entry.name)=\(entry.value)"] }
         commands.append(game + ["--"] + Self.paneCommand(command, name: server.name))
         commands.append(["set-option", "-t", "=\(server.name):", Self.ownerOption, server.owner.token])
         commands.append(["set-option", "-w", "-t", "=\(server.name):", "remain-on-exit", "on"])
-        try expectSuccess(try tmux(Self.sequence(commands), server, context), "start the session")
+        try expectSuccess(try tmux(Self.sequence(commands), server, context, overSocket: true), "start the session")
     }
 
     /// Ends every process of the server (the pane's tree, and what carries the server's marker),
@@ -298,16 +302,20 @@ public struct TmuxManager: ProcessManager {
 
     /// Runs tmux as the server's user, in the server directory (else that user's home), with
     /// `SHELL=/bin/sh` and without an outer `TMUX` that would redirect it. A query, and a
-    /// command that needs neither a new tmux server nor an environment (`clientCommands`),
-    /// goes to the user's tmux server through `TmuxClient`, without starting tmux.
-    func tmux(_ arguments: [String], _ server: Server, _ context: VerbContext, readOnly: Bool = false,
+    /// command that needs neither a new tmux server nor an environment (`clientCommands`,
+    /// and what `overSocket` says must not show in any process's arguments), goes to the
+    /// user's tmux server through `TmuxClient`, without starting tmux. Whatever runs starts
+    /// from `CleanEnvironment`, never the tool's.
+    func tmux(_ arguments: [String], _ server: Server, _ context: VerbContext, readOnly: Bool = false, overSocket: Bool = false,
               output: CommandOutput? = nil) throws -> CommandResult {
         var spec = CommandSpec(["tmux"] + arguments, workingDirectory: server.workDirectory,
                                fallbackDirectory: server.account?.home ?? "/", environment: [EnvironmentEntry("SHELL", "/bin/sh")],
                                account: server.account, timeout: Self.callTimeout, readOnly: readOnly)
         spec.unsetEnvironment = ["TMUX", "TMUX_PANE"]
+        // The first call starts the user's tmux server, whose environment every game inherits.
+        spec.inheritsEnvironment = false
         do {
-            let viaClient = readOnly || arguments.first.map(Self.clientCommands.contains) ?? false
+            let viaClient = readOnly || overSocket || arguments.first.map(Self.clientCommands.contains) ?? false
             return try context.executor.run(spec, output: output ?? .capture(limit: 1 << 20), via: viaClient ? Self.client(context) : nil)
         } catch CommandError.notFound(let program, _) where program == "tmux" {
             throw ManagerError.unknown("tmux was not found in PATH: install it (apt-get install tmux)")
