@@ -28,8 +28,9 @@ struct VerbAction {
         }
     }
 
+    /// The outcome line; it may quote a console stop command, which may hold a secret.
     private func report(_ outcome: String) -> ExitStatus {
-        out.line("\(server.label): \(outcome)")
+        out.line(server.masker.apply("\(server.label): \(outcome)"))
         return .success
     }
 

@@ -65,9 +65,10 @@ public final class Executor {
     }
 
     /// The arguments as shown (`shownArguments`), shell-quoted or Windows-quoted, each masked
-    /// first (quoting could change how a secret is spelled: `Pa$$` becomes `Pa\$\$`).
+    /// first (quoting could change how a secret is spelled: `Pa$$` becomes `Pa\$\$`), then the
+    /// whole line, for a secret spread over several arguments (tmux's `send-keys -H` bytes).
     private func commandLine(_ spec: CommandSpec) -> String {
         let shown = (spec.shownArguments ?? spec.arguments).map(masker.apply)
-        return spec.windowsCommandLine ? WindowsQuoting.join(shown) : ShellWords.join(shown)
+        return masker.apply(spec.windowsCommandLine ? WindowsQuoting.join(shown) : ShellWords.join(shown))
     }
 }

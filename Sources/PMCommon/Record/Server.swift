@@ -48,7 +48,7 @@ public struct Server {
         template = CommandTemplate(placeholders: Self.placeholders(record, config, variables: self.variables, directory: workDirectory))
         settings = ManagerSettings(flags: flagSettings, variables: self.variables, modMetadata: record.gameMod.metadata,
                                    gameMetadata: record.game.metadata, options: config.managerOptions)
-        masker = SecretMasker([record.rconPassword] + ServiceAccount.secrets(in: config.users))
+        masker = SecretMasker(SecretValues.of(record: record, variables: self.variables, settings: settings, users: config.users))
     }
 
     /// The templates of a command that runs elsewhere, where `{dir}` is `directory` (the

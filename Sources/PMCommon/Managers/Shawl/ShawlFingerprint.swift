@@ -21,6 +21,14 @@ struct ShawlFingerprint: Equatable {
         return entries.map { "\($0.0)=\(Self.encode($0.1))\n" }.joined()
     }
 
+    /// The fingerprint with the secrets of its command and `binPath` masked, for plans.
+    func masked(_ masker: SecretMasker) -> ShawlFingerprint {
+        var shown = self
+        shown.command = masker.apply(command)
+        shown.binPath = masker.apply(binPath)
+        return shown
+    }
+
     /// `sha256:<salt>:<digest>` in hexadecimal; empty for an account without a password.
     func passwordDigest(salt: [UInt8]) -> String {
         guard let password = account.password else { return "" }

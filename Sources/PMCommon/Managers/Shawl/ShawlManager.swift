@@ -82,7 +82,8 @@ public struct ShawlManager: WindowsServiceManager {
         try runner.ensureDirectory()
         let file = Self.fingerprintFile(service)
         let old = try runner.read(file)
-        let content = fingerprint.render(salt: old.flatMap(ShawlFingerprint.salt(in:)) ?? ShawlFingerprint.newSalt())
+        let salt = old.flatMap(ShawlFingerprint.salt(in:)) ?? ShawlFingerprint.newSalt()
+        let content = fingerprint.render(salt: salt)
         guard old != content else {
             runner.note("Service configuration unchanged")
             return (service, .unchanged)
@@ -99,7 +100,9 @@ public struct ShawlManager: WindowsServiceManager {
         runner.note("Creating service \(service)")
         runner.note("Service executable: \(shawl)")
         try create(service, startMode: startMode, account: account, binPath: binPath, runner)
-        try runner.write(file, content, shown: content)
+        // Shown with the secrets masked before the file's own encoding, which changes how they
+        // are spelled (`%` becomes `%25`).
+        try runner.write(file, content, shown: fingerprint.masked(server.masker).render(salt: salt))
         return (service, existed ? .changed : .created)
     }
 

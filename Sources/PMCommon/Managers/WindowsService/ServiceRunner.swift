@@ -13,6 +13,9 @@ struct ServiceRunner {
     var isDryRun: Bool { context.executor.isDryRun }
     private var plan: OutputChannel? { context.executor.plan }
 
+    /// The server's secrets masked, in every spelling (the XML and Windows-quoted ones too).
+    private func masked(_ text: String) -> String { context.executor.masker.apply(text) }
+
     // MARK: - Commands
 
     /// A command that changes something: described in a dry run, otherwise run with its
@@ -26,7 +29,7 @@ struct ServiceRunner {
     /// with the answer the plan assumes, and the result is nil.
     func query(_ arguments: [String], assuming: String) throws -> CommandResult? {
         guard host.runsHere else {
-            plan?.write("ask:\n    \(WindowsQuoting.join(arguments))\n  not asked: this system is not Windows (the plan assumes \(assuming))\n")
+            plan?.write(masked("ask:\n    \(WindowsQuoting.join(arguments.map(masked)))\n  not asked: this system is not Windows (the plan assumes \(assuming))\n"))
             return nil
         }
         return try execute(arguments, shown: nil, readOnly: true)
@@ -93,7 +96,7 @@ struct ServiceRunner {
         if let plan {
             let path = host.path(name)
             let body = shown.hasSuffix("\n") ? shown : shown + "\n"
-            plan.write("write \(path):\n----- BEGIN \(path) -----\n\(body)----- END \(path) -----\n")
+            plan.write(masked("write \(path):\n----- BEGIN \(path) -----\n\(body)----- END \(path) -----\n"))
             return
         }
         do {
