@@ -148,4 +148,20 @@ final class BadInputTests: XCTestCase {
         let metrics = try Toolbox.shell("pm-metrics --config \(node.configPath) --state-dir \(node.statePath) \(record) | head -c 10 >/dev/null")
         XCTAssertEqual(metrics.stderr, "")
     }
+
+    /// A write to standard output that fails (a full disk, a closed descriptor) is an error:
+    /// one line on stderr and exit 255, never exit 0 with nothing written. A reader that goes
+    /// away (`| head`) is not an error.
+    func testFailedWritesToStandardOutputAreErrors() throws {
+        let record = try node.file(record())
+        let tools = "PATH=\(Toolbox.binDirectory.path):$PATH; unset GAMEAP_DAEMON_CONFIG; "
+        let metrics = "pm-metrics --config \(node.configPath) --state-dir \(node.statePath) --interval 0 \(record)"
+        for redirect in ["> /dev/full", ">&-"] {
+            let result = try Toolbox.shell(tools + metrics + " " + redirect + "; echo status=$? >&2")
+            XCTAssertTrue(result.stderr.contains("pm-metrics: cannot write the standard output: "), "\(redirect): \(result.stderr)")
+            XCTAssertTrue(result.stderr.hasSuffix("status=255\n"), "\(redirect): \(result.stderr)")
+        }
+        let piped = try Toolbox.shell(tools + "{ " + metrics + "; echo status=$? >&2; } | head -c 1 >/dev/null")
+        XCTAssertEqual(piped.stderr, "status=0\n")
+    }
 }

@@ -10,7 +10,11 @@ import CPMSystem
 public enum Tool {
     public static func main(_ verb: Verb) -> Never {
         pm_prepare_signals()
-        let status = run(verb, arguments: Array(CommandLine.arguments.dropFirst()))
+        var status = run(verb, arguments: Array(CommandLine.arguments.dropFirst()))
+        if let failure = OutputChannel.standardOutput.failure {
+            OutputChannel.standardError.line("\(verb.toolName): cannot write the standard output: \(failure.reason)")
+            status = .unknown
+        }
         exit(status.rawValue)
     }
 

@@ -7,7 +7,8 @@ import Darwin
 /// Where a tool's text goes: straight to a descriptor (stdout, stderr), or into a buffer that
 /// is written later, so that the output of servers handled at the same time does not interleave.
 /// A closed reader (`pm-output | head -n 1`) marks the channel broken and later writes are
-/// dropped quietly: the tool ignores SIGPIPE and sees EPIPE instead.
+/// dropped quietly: the tool ignores SIGPIPE and sees EPIPE instead. Any other failed write
+/// (a full disk, a closed descriptor) is kept in `failure`, which the tool reports at its end.
 public final class OutputChannel {
     /// The descriptor, for a direct channel; children may then write to it themselves.
     public let descriptor: Int32?
@@ -16,6 +17,9 @@ public final class OutputChannel {
     private var forward: OutputChannel?
     private let lock = Lock()
     public private(set) var isBroken = false
+    /// Why a write failed, when it was not a reader that went away (a full disk, a closed
+    /// descriptor): the tool must not exit 0 having written nothing.
+    public private(set) var failure: SystemError?
 
     public init(descriptor: Int32) { self.descriptor = descriptor }
 
@@ -38,6 +42,9 @@ public final class OutputChannel {
             }
             do {
                 try FileSystem.writeAll(descriptor, bytes)
+            } catch let error as SystemError {
+                isBroken = true
+                if error.code != EPIPE { failure = error }
             } catch {
                 isBroken = true
             }
