@@ -107,7 +107,7 @@ final class SimpleLifecycleTests: XCTestCase {
         let install = try node.run("pm-install", [record])
         XCTAssertEqual(install.status, 0, install.stderr)
         XCTAssertEqual(install.stdout, "server 5: installed (ran scripts.install)\n")
-        XCTAssertEqual(try String(contentsOfFile: node.workPath + "/servers/new5/installed.txt", encoding: .utf8), "installed by root\n")
+        XCTAssertEqual(try String(contentsOfFile: node.workPath + "/servers/new5/installed.txt", encoding: .utf8), "installed by pmtest\n")
         XCTAssertEqual(try node.run("pm-start", [record]).status, 0)
         let uninstall = try node.run("pm-install", ["--uninstall", record])
         XCTAssertEqual(uninstall.status, 0, uninstall.stderr)
@@ -151,15 +151,23 @@ final class SimpleLifecycleTests: XCTestCase {
         XCTAssertEqual(mixed.status, 1, "0 only if every server runs")
     }
 
+    /// Without `-u`, the scripts would run as root: refused (exit 2, nothing run) unless
+    /// `--allow-root` asks for it.
     func testRunnerFlagsWithoutARecord() throws {
         let dir = node.workPath + "/servers/flags"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        let start = try node.run("pm-start", ["-d", dir, "-n", "flag-server", "-u", "", "-c", node.workPath + "/demo-server.sh"])
+        let command = ["-c", node.workPath + "/demo-server.sh"]
+        let refused = try node.run("pm-start", ["-d", dir, "-n", "flag-server"] + command)
+        XCTAssertEqual(refused.status, 2)
+        XCTAssertEqual(refused.stderr, "pm-start: server flag-server: field su_user: is missing, so pm-start would run the server's programs as root: set su_user (the server's user in the panel), or give --allow-root to run them as root on purpose\n")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/.runner"), "nothing ran")
+        let identity = ["--allow-root", "-d", dir, "-n", "flag-server"]
+        let start = try node.run("pm-start", identity + command)
         XCTAssertEqual(start.status, 0, start.stderr)
         XCTAssertEqual(start.stdout, "server flag-server: started\n")
-        XCTAssertEqual(try node.run("pm-status", ["-d", dir, "-n", "flag-server"]).status, 0)
-        XCTAssertEqual(try node.run("pm-input", ["-d", dir, "-n", "flag-server", "-c", "status"]).status, 0)
-        XCTAssertEqual(try node.run("pm-stop", ["--force", "-d", dir, "-n", "flag-server"]).status, 0)
+        XCTAssertEqual(try node.run("pm-status", identity).status, 0)
+        XCTAssertEqual(try node.run("pm-input", identity + ["-c", "status"]).status, 0)
+        XCTAssertEqual(try node.run("pm-stop", ["--force"] + identity).status, 0)
     }
 
     /// The daemon's simple manager splits `{command}` before calling a script, so the tools
@@ -167,7 +175,8 @@ final class SimpleLifecycleTests: XCTestCase {
     func testDaemonStyleWordsAfterTheSeparator() throws {
         let dir = node.workPath + "/servers/daemon"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        let identity = ["-d", dir, "-n", "daemon-style"]
+        _ = try Toolbox.shell("chown pmtest: \(dir)")
+        let identity = ["-d", dir, "-n", "daemon-style", "-u", "pmtest"]
         let start = try node.run("pm-start", identity + ["--", "/bin/sh", node.workPath + "/demo-server.sh", "extra arg"])
         XCTAssertEqual(start.status, 0, start.stderr)
         XCTAssertEqual(try node.run("pm-input", identity + ["--", "say", "it's", "{id}"]).status, 0)
@@ -193,7 +202,7 @@ final class SimpleLifecycleTests: XCTestCase {
     func testVerboseEchoesInTheDetailedExecutorShape() throws {
         let record = try node.file(node.record(id: 8))
         let status = try node.run("pm-status", ["-v", record])
-        XCTAssertEqual(status.stderr, "\(node.workPath)/servers/s8# \(node.workPath)/runner.sh status -d \(node.workPath)/servers/s8 -n \(node.uuid(8)) -u ''\n\n\nExited with 1\n")
+        XCTAssertEqual(status.stderr, "\(node.workPath)/servers/s8# \(node.workPath)/runner.sh status -d \(node.workPath)/servers/s8 -n \(node.uuid(8)) -u pmtest\n\n\nExited with 1\n")
     }
 
     /// Two pm-start of one server at the same time launch it once: the second waits for the

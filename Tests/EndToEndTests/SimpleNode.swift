@@ -32,10 +32,12 @@ final class SimpleNode {
         let block = scripts.sorted { $0.key < $1.key }.map { "  \($0.key): '\($0.value.replacingOccurrences(of: "'", with: "''"))'" }
         try (["work_path: \(workPath)", "process_manager:", "  name: simple", "scripts:"] + block)
             .joined(separator: "\n").write(toFile: configPath, atomically: true, encoding: .utf8)
+        _ = try Toolbox.shell("id pmtest >/dev/null 2>&1 || useradd --create-home --shell /usr/sbin/nologin --user-group pmtest")
     }
 
-    /// A record for the demo server (or `command`); `dir` is created (owned by `user` when given).
-    func record(id: Int, user: String = "", command: String = "{node_work_path}/demo-server.sh", extra: String = "",
+    /// A record for the demo server (or `command`), run as `user` (the test user; "" runs it as
+    /// root, which needs --allow-root); `dir` is created (owned by `user` when given).
+    func record(id: Int, user: String = "pmtest", command: String = "{node_work_path}/demo-server.sh", extra: String = "",
                 uuid: String? = nil) throws -> String {
         let dir = "servers/s\(id)"
         let path = workPath + "/" + dir

@@ -13,6 +13,8 @@ public struct Invocation {
     public var stateDirectory: String?
     public var dryRun = false
     public var verbose = false
+    /// `--allow-root`: a record without `su_user` may run its programs as root.
+    public var allowRoot = false
     public var showHelp = false
     public var showVersion = false
 

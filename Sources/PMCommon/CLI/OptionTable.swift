@@ -150,6 +150,8 @@ public enum OptionTable {
                    apply: { invocation, _ in invocation.dryRun = true }),
         OptionSpec("v", "verbose", group: .general, "echo every command run and its output on standard error",
                    apply: { invocation, _ in invocation.verbose = true }),
+        OptionSpec(nil, "allow-root", group: .general, "run games and scripts as root when a record names no su_user (refused otherwise)",
+                   apply: { invocation, _ in invocation.allowRoot = true }),
         OptionSpec("h", "help", group: .general, "print this help and exit",
                    apply: { invocation, _ in invocation.showHelp = true }),
         OptionSpec(nil, "version", group: .general, "print the version and exit",

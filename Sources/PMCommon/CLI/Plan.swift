@@ -33,10 +33,24 @@ struct Plan {
                 problems.append((entry.label, error))
             }
         }
+        for server in servers where server.account == nil && Account.canSwitchUser && !invocation.allowRoot
+            && Self.runsAsUser(server, manager, invocation) {
+            problems.append((server.label, RecordError(field: "su_user",
+                "is missing, so \(invocation.verb.toolName) would run the server's programs as root: set su_user (the server's user in the panel), or give --allow-root to run them as root on purpose")))
+        }
         guard problems.isEmpty else { throw InvalidRecords(problems: problems) }
         self.servers = servers
         consoleLines = try Self.consoleLines(invocation)
         try checkVerbOptions()
+    }
+
+    /// Whether the invocation runs a program of `server` on this machine as its user: the
+    /// manager's verb, or an installation script.
+    private static func runsAsUser(_ server: Server, _ manager: ProcessManager, _ invocation: Invocation) -> Bool {
+        guard manager.usesLocalAccounts else { return false }
+        if manager.runsAsServerUser(invocation.verb) { return true }
+        let scripts = server.config.scripts
+        return invocation.verb == .install && !invocation.check && !(invocation.uninstall ? scripts.delete : scripts.install).isEmpty
     }
 
     private static func consoleLines(_ invocation: Invocation) throws -> [String] {

@@ -84,6 +84,10 @@ public protocol ProcessManager {
     /// runs (Windows managers take Windows accounts).
     var usesLocalAccounts: Bool { get }
 
+    /// Whether `verb` runs a program of the server's on this machine as the server's user (the
+    /// game, a script): such a verb refuses a record without `su_user` when the tool runs as
+    /// root, unless root is asked for (`--allow-root`).
+    func runsAsServerUser(_ verb: Verb) -> Bool
     /// Whether `status` can be asked for this server (the simple manager needs a status script).
     func canTellStatus(_ server: Server) -> Bool
     func status(_ server: Server, _ context: VerbContext) throws -> ServerStatus
@@ -125,6 +129,7 @@ public protocol ProcessManager {
 extension ProcessManager {
     public var unavailableReason: String? { nil }
     public var usesLocalAccounts: Bool { true }
+    public func runsAsServerUser(_ verb: Verb) -> Bool { false }
     public func canTellStatus(_ server: Server) -> Bool { true }
     public func restart(_ server: Server, _ context: VerbContext) throws -> Bool { false }
     public func removeExited(_ server: Server, _ context: VerbContext) throws {}

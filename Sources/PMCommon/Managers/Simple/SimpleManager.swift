@@ -14,6 +14,9 @@ public struct SimpleManager: ProcessManager {
 
     public init() {}
 
+    /// Every verb runs one of the operator's scripts as the server's user.
+    public func runsAsServerUser(_ verb: Verb) -> Bool { true }
+
     public func canTellStatus(_ server: Server) -> Bool {
         (try? arguments(for: .status, server)).map { !$0.isEmpty } ?? false
     }

@@ -42,6 +42,10 @@ public final class SystemdManager: ProcessManager {
 
     // MARK: - Verbs
 
+    /// A system unit without `User=` runs its game as root; a user unit runs it as the user
+    /// whose manager runs it.
+    public func runsAsServerUser(_ verb: Verb) -> Bool { verb == .start && !scope.isUser }
+
     public func status(_ server: Server, _ context: VerbContext) throws -> ServerStatus {
         let service = SystemdUnits.resolved(server, scope: scope).service
         return Self.status(try properties(service, Self.statusProperties, server, context))

@@ -44,6 +44,9 @@ public struct TmuxManager: ProcessManager {
 
     // MARK: - Verbs
 
+    /// The start runs the game; the other verbs only talk to a tmux server.
+    public func runsAsServerUser(_ verb: Verb) -> Bool { verb == .start }
+
     public func status(_ server: Server, _ context: VerbContext) throws -> ServerStatus {
         Self.status(of: try session(server, context), server)
     }
