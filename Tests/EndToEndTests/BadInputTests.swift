@@ -164,4 +164,19 @@ final class BadInputTests: XCTestCase {
         let piped = try Toolbox.shell(tools + "{ " + metrics + "; echo status=$? >&2; } | head -c 1 >/dev/null")
         XCTAssertEqual(piped.stderr, "status=0\n")
     }
+
+    /// A NUL in a configured path, and numbers in hexadecimal or with an exponent, are refused.
+    func testControlCharactersInPathsAndNonDecimalNumbers() throws {
+        let config = node.root.appendingPathComponent("nul.yaml").path
+        try "work_path: \"\(node.workPath)\\0x\"\n".write(toFile: config, atomically: true, encoding: .utf8)
+        let nul = try Toolbox.run("pm-start", ["--config", config, try node.file(record())])
+        XCTAssertEqual(nul.status, 2)
+        XCTAssertTrue(nul.stderr.contains("work_path contains a control character"), nul.stderr)
+        try assertRefused(["--timeout", "0x10", try node.file(record())], tool: "pm-stop", mentioning: "needs a number of seconds")
+        try assertRefused(["--timeout", "1e3", try node.file(record())], tool: "pm-stop", mentioning: "needs a number of seconds")
+        let setting = try node.file(node.record(id: 2, extra: #", "settings": [{"name": "stop_timeout", "value": "0x10"}, {"name": "console_stop_command", "value": "quit"}]"#))
+        XCTAssertEqual(try node.run("pm-start", [setting]).status, 0)
+        defer { _ = try? node.run("pm-stop", ["--force", setting]) }
+        try assertRefused([setting], tool: "pm-stop", status: 2, mentioning: "stop_timeout must be a number of seconds")
+    }
 }

@@ -27,6 +27,15 @@ final class VariablesTests: XCTestCase {
         }
     }
 
+    /// The tools' own settings are not the game's, and a port of 0 is no port.
+    func testToolSettingsAndMissingPortsStayOutOfTheEnvironment() {
+        var record = ServerRecord()
+        record.vars = [("console_stop_command", "quit"), ("docker_image", "x"), ("Stop_Timeout", "9"), ("map", "de_dust2")]
+        record.settings = [("kill_timeout", "1"), ("secret_vars", "a"), ("script_timeout", "5"), ("autostart", "1")]
+        let environment = ServerVariables(record).environment(port: 0, queryPort: 0, rconPort: 27017)
+        XCTAssertEqual(environment.map { "\($0.name)=\($0.value)" }, ["AUTOSTART=1", "MAP=de_dust2", "RCON_PORT=27017"])
+    }
+
     func testEnvironmentIsSortedDeterministicAndPortsWin() {
         var record = ServerRecord()
         record.vars = [("max-players", "1"), ("max_players", "2"), ("PORT", "9"), ("=", "x")]

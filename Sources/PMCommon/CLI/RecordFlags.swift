@@ -8,7 +8,7 @@ enum RecordFlags {
     }
 
     static func seconds(_ text: String, _ flag: String) throws -> Double {
-        guard let number = Double(text), number.isFinite, number >= 0, number <= 86400 else {
+        guard let number = DecimalNumber.parse(text), number.isFinite, number >= 0, number <= 86400 else {
             throw UsageError("\(flag) needs a number of seconds between 0 and 86400, not \"\(text.prefix(40))\"")
         }
         return number

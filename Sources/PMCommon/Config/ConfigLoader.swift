@@ -38,9 +38,9 @@ public enum ConfigLoader {
         var config = DaemonConfig()
         if case .null = root { return config }
         guard case .mapping = root else { throw YAMLError(line: root.line, message: "the configuration must be a mapping") }
-        config.workPath = try string(root["work_path"], "work_path")
-        config.toolsPath = try string(root["tools_path"], "tools_path")
-        config.steamcmdPath = try string(root["steamcmd_path"], "steamcmd_path")
+        config.workPath = try path(root["work_path"], "work_path")
+        config.toolsPath = try path(root["tools_path"], "tools_path")
+        config.steamcmdPath = try path(root["steamcmd_path"], "steamcmd_path")
         if let manager = root["process_manager"] {
             try requireMapping(manager, "process_manager")
             config.managerName = try string(manager["name"], "process_manager.name")
@@ -68,6 +68,16 @@ public enum ConfigLoader {
         config.users = try stringMap(root["users"], "users")
         config.useNetworkServiceUser = try boolean(root["use_network_service_user"], "use_network_service_user")
         return config
+    }
+
+    /// A path: a single value without control characters (a NUL would end it early for the
+    /// system, a newline forge a line of a unit file).
+    private static func path(_ node: YAMLNode?, _ key: String) throws -> String {
+        let text = try string(node, key)
+        if text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
+            throw YAMLError(line: node?.line ?? 0, message: "\(key) contains a control character")
+        }
+        return text
     }
 
     private static func string(_ node: YAMLNode?, _ key: String) throws -> String {

@@ -40,6 +40,16 @@ public struct ManagerSettings {
         return Self.nonEmpty(options[key])
     }
 
+    /// The settings the tools read for themselves, never a game's business: they stay out of
+    /// its environment.
+    static let toolKeys: Set<String> = ["console_stop_command", "stop_timeout", "kill_timeout", "script_timeout", "secret_vars"]
+
+    /// Whether `key` (a var or setting name) is one of the tools' own settings (`toolKeys`, and
+    /// every `docker_` setting).
+    public static func isToolSetting(_ key: String) -> Bool {
+        toolKeys.contains(key.lowercased()) || key.lowercased().hasPrefix("docker_")
+    }
+
     /// An empty value counts as unset, in every source.
     private static func nonEmpty(_ value: String?) -> String? {
         value?.isEmpty == false ? value : nil
@@ -48,7 +58,7 @@ public struct ManagerSettings {
     /// A number of seconds; nil when unset, an error naming the key when it is not a number.
     public func seconds(_ key: String) throws -> Double? {
         guard let text = value(key) else { return nil }
-        guard let seconds = Double(text.trimmingWhitespace), seconds.isFinite, seconds >= 0, seconds <= 86400 else {
+        guard let seconds = DecimalNumber.parse(text.trimmingWhitespace), seconds.isFinite, seconds >= 0, seconds <= 86400 else {
             throw ManagerError.invalid("\(key) must be a number of seconds between 0 and 86400, not \"\(text)\"")
         }
         return seconds

@@ -18,16 +18,17 @@ public struct ServerVariables {
     /// `EnvironmentVars()` with the toolbox's fixes (`systemd-windows.md` §12 items 9–10,
     /// `core.md` W-3, W-14): names are ASCII-only and valid for shells and systemd, a key that
     /// normalises to nothing is dropped, within the merge the later entry wins, and the port
-    /// variables come last. Sorted by name.
+    /// variables come last, those of a port that is 0 left out; the tools' own settings
+    /// (`ManagerSettings.isToolSetting`) are not the game's. Sorted by name.
     public func environment(port: Int, queryPort: Int, rconPort: Int) -> [EnvironmentEntry] {
         var entries: [EnvironmentEntry] = []
-        for entry in layered {
+        for entry in layered where !ManagerSettings.isToolSetting(entry.key) {
             if let name = EnvironmentName.normalize(entry.key) { entries.append(EnvironmentEntry(name, entry.value)) }
         }
-        entries.append(EnvironmentEntry("SERVER_PORT", String(port)))
-        entries.append(EnvironmentEntry("PORT", String(port)))
-        entries.append(EnvironmentEntry("QUERY_PORT", String(queryPort)))
-        entries.append(EnvironmentEntry("RCON_PORT", String(rconPort)))
+        // A port the record does not give is no port: `PORT=0` would tell a game to pick one.
+        for (name, value) in [("SERVER_PORT", port), ("PORT", port), ("QUERY_PORT", queryPort), ("RCON_PORT", rconPort)] where value != 0 {
+            entries.append(EnvironmentEntry(name, String(value)))
+        }
         // By name, and of one name the entry appended last: a sort of positions, so that a
         // record with many vars stays O(n log n) and no dictionary is built.
         let order = entries.indices.sorted {

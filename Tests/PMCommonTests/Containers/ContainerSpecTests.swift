@@ -42,7 +42,7 @@ final class ContainerSpecTests: XCTestCase {
             XCTAssertEqual(reference.name, name, text)
             XCTAssertEqual(reference.pullQuery, ["fromImage": fromImage, "tag": tag], text)
         }
-        for bad in ["", "Upper/Case", "a b", "x:", "x@nodigest", "a//b", "x:bad tag"] {
+        for bad in ["", "Upper/Case", "a b", "x:", "x@nodigest", "a//b", "x:bad tag", "../../etc", "a/../b", "-x", "x.", "gameap/.hidden"] {
             XCTAssertThrowsError(try ImageReference(bad), bad) { XCTAssertEqual(ExitStatus(for: $0), .invalid) }
         }
     }
@@ -113,6 +113,14 @@ final class ContainerSpecTests: XCTestCase {
         XCTAssertThrowsError(try ContainerSettings(try server { $0.vars.append(("docker_dns", "dns.example")) }))
         XCTAssertThrowsError(try ContainerSettings(try server { $0.ramLimit = 0; $0.vars.append(("docker_memory_limit", "0.5b")) }))
         XCTAssertThrowsError(try ContainerSettings(try server { $0.gameMod.metadata = ["docker_capabilities": "NET ADMIN"] }))
+        // Not the whole container's root, no two mounts at one place, numbers in decimal only.
+        for (key, value) in [("docker_workdir", "/"), ("docker_workdir", "/./"), ("docker_volumes", "a:/data, b:/data"),
+                             ("docker_volumes", "data:/server"), ("docker_volumes", "data:/"), ("docker_cpu_limit", "0x2"),
+                             ("docker_memory_limit", "1e9")] {
+            XCTAssertThrowsError(try ContainerSettings(try server { $0.ramLimit = 0; $0.cpuLimit = 0; $0.vars.append((key, value)) }), "\(key)=\(value)") {
+                XCTAssertEqual(ExitStatus(for: $0), .invalid)
+            }
+        }
         // §9 item 25: a container name in process_manager.config is not shared by every server.
         var config = Fixtures.config(workPath: "/srv/gameap")
         config.managerOptions = ["container_name": "shared"]

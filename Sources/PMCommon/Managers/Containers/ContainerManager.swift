@@ -58,7 +58,7 @@ public final class ContainerManager: ProcessManager {
     static func httpOptions(_ options: [String: String]) throws -> HTTPOptions {
         var http = HTTPOptions()
         if let text = options[Self.timeoutKey] {
-            guard let seconds = Double(text.trimmingWhitespace), seconds > 0, seconds <= 86400 else {
+            guard let seconds = DecimalNumber.parse(text.trimmingWhitespace), seconds > 0, seconds <= 86400 else {
                 throw ManagerError.invalid("process_manager.config \(Self.timeoutKey) must be a number of seconds, not \"\(text.prefix(40))\"")
             }
             http.readTimeout = seconds

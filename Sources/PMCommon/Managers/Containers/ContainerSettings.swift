@@ -44,6 +44,10 @@ public struct ContainerSettings {
         dns = try Self.dns(settings.value("docker_dns"))
         workdir = try Self.workdir(settings.value("docker_workdir") ?? Self.defaultWorkdir)
         volumes = try ContainerMount.extraVolumes(settings.value("docker_volumes"), server: server)
+        var targets: Set<String> = [workdir]
+        for volume in volumes where !targets.insert(volume.target).inserted || volume.target == "/" {
+            throw ManagerError.invalid("docker_volumes: \(volume.target) is mounted twice (the server directory is at \(workdir)), or is /")
+        }
         memoryLimit = try server.record.ramLimit.flatMap { $0 > 0 ? $0 : nil }
             ?? settings.value("docker_memory_limit").map(Self.bytes)
         cpuLimit = try server.record.cpuLimit.flatMap { $0 > 0 ? $0 : nil }
@@ -88,8 +92,8 @@ public struct ContainerSettings {
 
     static func workdir(_ value: String) throws -> String {
         let path = Path.clean(value)
-        guard path.hasPrefix("/"), !path.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: ":") || $0 == UInt8(ascii: ",") }) else {
-            throw ManagerError.invalid("docker_workdir must be an absolute path inside the container, not \"\(value.prefix(40))\"")
+        guard path.hasPrefix("/"), path != "/", !path.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: ":") || $0 == UInt8(ascii: ",") }) else {
+            throw ManagerError.invalid("docker_workdir must be an absolute path inside the container other than /, not \"\(value.prefix(40))\"")
         }
         return path
     }
@@ -102,7 +106,7 @@ public struct ContainerSettings {
         for (suffix, size) in units where value.hasSuffix(suffix) {
             number = String(value.dropLast()); factor = size; break
         }
-        guard let amount = Double(number), amount.isFinite, amount * Double(factor) >= Double(6 << 20), amount * Double(factor) < 1e18 else {
+        guard let amount = DecimalNumber.parse(number), amount.isFinite, amount * Double(factor) >= Double(6 << 20), amount * Double(factor) < 1e18 else {
             throw ManagerError.invalid("docker_memory_limit must be a size of at least 6m, such as 512m or 2g, not \"\(text.prefix(40))\"")
         }
         return Int(amount * Double(factor))
@@ -110,7 +114,7 @@ public struct ContainerSettings {
 
     /// `2.0` cores → 2000 millicores, as `docker run --cpus` reads it.
     static func millicores(_ text: String) throws -> Int {
-        guard let cores = Double(text.trimmingWhitespace), cores.isFinite, cores >= 0.001, cores <= 100_000 else {
+        guard let cores = DecimalNumber.parse(text.trimmingWhitespace), cores.isFinite, cores >= 0.001, cores <= 100_000 else {
             throw ManagerError.invalid("docker_cpu_limit must be a number of cores such as 1.5, not \"\(text.prefix(40))\"")
         }
         return Int((cores * 1000).rounded())

@@ -42,9 +42,12 @@ public struct ImageReference: Equatable {
             guard registry.utf8.allSatisfy({ ASCII.isLetter($0) || ASCII.isDigit($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: ":") || $0 == UInt8(ascii: "[") || $0 == UInt8(ascii: "]") })
             else { throw invalid("bad registry") }
         }
+        // Docker's grammar: each component begins and ends with a letter or digit (`..` is none).
+        func isLowerAlphanumeric(_ byte: UInt8?) -> Bool { byte.map { (ASCII.isLetter($0) && $0 >= 0x61) || ASCII.isDigit($0) } ?? false }
         for component in components {
-            guard !component.isEmpty, component.utf8.allSatisfy({ (ASCII.isLetter($0) && $0 >= 0x61) || ASCII.isDigit($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-") })
-            else { throw invalid("repository names are lower-case letters, digits and . _ -") }
+            guard isLowerAlphanumeric(component.utf8.first), isLowerAlphanumeric(component.utf8.last),
+                  component.utf8.allSatisfy({ isLowerAlphanumeric($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-") })
+            else { throw invalid("repository names are lower-case letters and digits, joined by . _ -") }
         }
         if registry == "docker.io" && components.count == 1 { components.insert("library", at: 0) }
         self.registry = registry

@@ -159,6 +159,10 @@ public struct SimpleManager: ProcessManager {
         let timeout = try server.settings.seconds("script_timeout") ?? Self.defaultScriptTimeout
         var spec = server.spec(arguments, timeout: timeout, readOnly: script == .status || script == .getConsole)
         if script == .start || script == .restart { spec.environment = server.gameEnvironment }
+        // A stop script that kills (runner.sh) waits as long as the hard stop would.
+        if script == .stop || script == .restart {
+            spec.environment.append(EnvironmentEntry("KILL_TIMEOUT", Clock.text(seconds: try Lifecycle.killTimeout(server))))
+        }
         do {
             return try context.executor.run(spec, output: output)
         } catch let error as CommandError {
