@@ -254,7 +254,7 @@ class DockerEngineCases: XCTestCase {
         defer { refusing.stop() }
         node.host = "unix://" + refusing.path
         let refused = try node.run("pm-status", ["-o", "api_version=1.41", record])
-        XCTAssertEqual(refused.status, 1, refused.stderr)
+        XCTAssertEqual(refused.status, 255, "an engine that fails could not be asked: \(refused.stderr)")
         XCTAssertTrue(refused.stderr.contains("Error response from daemon: disk on fire"), refused.stderr)
 
         let silent = try StubEngine(answer: nil)
@@ -272,6 +272,58 @@ class DockerEngineCases: XCTestCase {
         let cut = try node.run("pm-status", ["-o", "api_version=1.41", record])
         XCTAssertEqual(cut.status, 255, cut.stderr)
         XCTAssertEqual(cut.stderrLines.count, 1, cut.stderr)
+    }
+
+    /// An engine that fails, trickles, stays silent or speaks TLS is "could not be asked": exit
+    /// 255, one short line, within about `engine_timeout` (3 s here) whatever it does.
+    func enginesThatMisbehave() throws {
+        let record = try node.record(id: 6, command: "sleep 60")
+        let quick = ["-o", "engine_timeout=3"]
+        func check(_ stub: StubEngine, _ arguments: [String] = [], tool: String = "pm-status", mentioning text: String,
+                   file: StaticString = #filePath, line: UInt = #line) throws {
+            defer { stub.stop() }
+            node.host = "unix://" + stub.path
+            let began = Date()
+            let result = try node.run(tool, quick + arguments + [record], timeout: 30)
+            XCTAssertLessThan(Date().timeIntervalSince(began), 5, "\(text): \(result.stderr)", file: file, line: line)
+            XCTAssertEqual(result.status, 255, result.stderr, file: file, line: line)
+            let errors = result.stderrLines.filter { $0.hasPrefix(tool + ": ") }
+            XCTAssertEqual(errors.count, 1, result.stderr, file: file, line: line)
+            XCTAssertLessThan(errors.first?.utf8.count ?? 0, 400, "one short line", file: file, line: line)
+            XCTAssertTrue(result.stderr.contains(text), "\(text) in \(result.stderr)", file: file, line: line)
+        }
+        let ping = StubEngine.http("200 OK", json: "OK")
+        // A head, then a body, that trickle a byte a second: each read is in time, the whole is not.
+        try check(StubEngine { $0.contains("_ping") ? .answer(ping) : .trickle(Array("HTTP/1.1 200 OK\r\nX-Slow: abcdefghijklmnopqrstuvwxyz\r\n".utf8), interval: 1) },
+                  mentioning: "did not respond within 3 s (whole answer timeout)")
+        try check(StubEngine { $0.contains("_ping") ? .answer(ping) : .trickle(Array("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{\"State\": \"".utf8) + [UInt8](repeating: 0x61, count: 1000), interval: 0.2) },
+                  mentioning: "did not respond within 3 s (whole answer timeout)")
+        // Silent from the first question on: one engine_timeout, not one per request.
+        try check(StubEngine { _ in .silence }, mentioning: "did not respond within 3 s")
+        // The engine's own failures, JSON and a 9 kB HTML page.
+        try check(StubEngine(answer: StubEngine.http("500 Internal Server Error", json: #"{"message":"disk on fire"}"#)), ["-o", "api_version=1.41"],
+                  mentioning: "disk on fire")
+        let html = "<html>" + String(repeating: "<p>Internal error</p>\n", count: 400) + "</html>"
+        try check(StubEngine(answer: Array("HTTP/1.1 500 Internal Server Error\r\nContent-Type: text/html\r\nContent-Length: \(html.utf8.count)\r\n\r\n\(html)".utf8)),
+                  ["-o", "api_version=1.41"], mentioning: "<html><p>Internal error</p>\\x0a<p>")
+        // Plain HTTP to a TLS port: dockerd's answer.
+        try check(StubEngine(answer: Array("HTTP/1.0 400 Bad Request\r\n\r\nClient sent an HTTP request to an HTTPS server.\n".utf8)),
+                  ["-o", "api_version=1.41"], mentioning: "Client sent an HTTP request to an HTTPS server")
+        // A pull that stops making progress, and one that makes progress for longer than pull_timeout.
+        let missing = StubEngine.http("404 Not Found", json: #"{"message":"No such image"}"#)
+        let noContainer = StubEngine.http("404 Not Found", json: #"{"message":"No such container"}"#)
+        let pullHead = Array("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n".utf8)
+        func puller(_ body: @escaping () -> StubEngine.Reply) throws -> StubEngine {
+            try StubEngine { line in
+                if line.contains("/images/") && line.hasPrefix("POST") { return body() }
+                if line.contains("/images/") { return .answer(missing) }
+                return line.contains("_ping") ? .answer(ping) : .answer(noContainer)
+            }
+        }
+        try check(try puller { .answerThenSilence(pullHead) }, ["-o", "api_version=1.41"], tool: "pm-start", mentioning: "failed to pull image")
+        let progress = Array("2d\r\n{\"status\":\"Downloading\",\"id\":\"layer\"}\n        \r\n".utf8)
+        try check(try puller { .trickle(progress, interval: 0.05, first: pullHead) }, ["-o", "api_version=1.41", "--var", "pull_timeout=2"], tool: "pm-start",
+                  mentioning: "did not respond within 2 s (whole answer timeout)")
     }
 
     static let udpClient = """
@@ -308,6 +360,7 @@ final class DockerTests: DockerEngineCases {
     func testFaultsOfTheEngine() throws { try faultsOfTheEngine() }
     func testPullsAMissingImageWithItsProgress() throws { try pullsAMissingImageWithItsProgress() }
     func testContainersOfOthersAreOutOfReach() throws { try containersOfOthersAreOutOfReach() }
+    func testEnginesThatMisbehave() throws { try enginesThatMisbehave() }
 }
 
 /// The same cases against Podman's Docker-compatible API, since users point `DOCKER_HOST` at it.
@@ -333,4 +386,5 @@ final class PodmanTests: DockerEngineCases {
     func testContainersOfOthersAreOutOfReach() throws { try containersOfOthersAreOutOfReach() }
     func testFaultsOfTheEngine() throws { try faultsOfTheEngine() }
     func testPullsAMissingImageWithItsProgress() throws { try pullsAMissingImageWithItsProgress() }
+    func testEnginesThatMisbehave() throws { try enginesThatMisbehave() }
 }

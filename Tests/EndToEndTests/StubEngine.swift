@@ -1,16 +1,33 @@
 import Foundation
 import XCTest
 
-/// A fake engine on a unix socket for fault tests: it accepts connections and answers each
-/// with fixed bytes, or never answers. It runs until `stop`.
+/// A fake engine on a unix socket for fault tests: each connection's request is read and
+/// answered as `respond` says for its request line (`GET /v1.41/containers/x/json HTTP/1.1`):
+/// fixed bytes, silence, or bytes that trickle. It runs until `stop`.
 final class StubEngine {
+    enum Reply {
+        /// The bytes, then the connection closes.
+        case answer([UInt8])
+        /// The request is read and nothing is said.
+        case silence
+        /// The bytes, then nothing more (the connection stays open).
+        case answerThenSilence([UInt8])
+        /// `first` at once, then one byte of the bytes every `interval` seconds, for ever
+        /// (repeating them).
+        case trickle([UInt8], interval: Double, first: [UInt8] = [])
+    }
+
     let path: String
     private let fd: Int32
     private var connections: [Int32] = []
     private let lock = NSLock()
 
-    /// `answer` nil: read the request and say nothing.
-    init(answer: [UInt8]?) throws {
+    /// Every request gets `answer`; nil: read the request and say nothing.
+    convenience init(answer: [UInt8]?) throws {
+        try self.init { _ in answer.map(Reply.answer) ?? .silence }
+    }
+
+    init(respond: @escaping (String) -> Reply) throws {
         path = "/tmp/pm-stub-\(UUID().uuidString.prefix(8)).sock"
         fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
         var address = sockaddr_un()
@@ -29,11 +46,29 @@ final class StubEngine {
                 self?.connections.append(client)
                 self?.lock.unlock()
                 var buffer = [UInt8](repeating: 0, count: 65536)
-                _ = read(client, &buffer, buffer.count)
-                if let answer {
-                    _ = answer.withUnsafeBytes { write(client, $0.baseAddress, $0.count) }
-                    close(client)
-                }
+                let count = read(client, &buffer, buffer.count)
+                let requestLine = String(decoding: buffer.prefix(max(0, count)).prefix { $0 != 0x0D && $0 != 0x0A }, as: UTF8.self)
+                Thread.detachNewThread { StubEngine.serve(client, respond(requestLine)) }
+            }
+        }
+    }
+
+    /// Writes with MSG_NOSIGNAL: a client that went away must not end the test process.
+    private static func serve(_ client: Int32, _ reply: Reply) {
+        switch reply {
+        case .answer(let bytes):
+            _ = bytes.withUnsafeBytes { send(client, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            close(client)
+        case .silence:
+            break
+        case .answerThenSilence(let bytes):
+            _ = bytes.withUnsafeBytes { send(client, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+        case .trickle(let bytes, let interval, let first):
+            _ = first.withUnsafeBytes { send(client, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            var index = 0
+            while !bytes.isEmpty, [bytes[index % bytes.count]].withUnsafeBytes({ send(client, $0.baseAddress, 1, Int32(MSG_NOSIGNAL)) }) == 1 {
+                index += 1
+                Thread.sleep(forTimeInterval: interval)
             }
         }
     }
@@ -46,7 +81,7 @@ final class StubEngine {
         shutdown(fd, Int32(SHUT_RDWR))
         close(fd)
         lock.lock()
-        connections.forEach { close($0) }
+        connections.forEach { shutdown($0, Int32(SHUT_RDWR)) }
         lock.unlock()
         unlink(path)
     }

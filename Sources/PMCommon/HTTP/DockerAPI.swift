@@ -7,6 +7,9 @@ public final class DockerAPI {
     public let client: HTTPClient
     private let fixedVersion: APIVersion?
     private var negotiatedVersion: APIVersion?
+    /// The engine did not answer the negotiation in time: every request fails with this at
+    /// once, so that a silent engine costs one `engine_timeout`, not one per request.
+    private var silence: HTTPError?
     private let lock = Lock()
 
     /// A fixed path prefix instead of `/v{V}` (Podman's `/v4.0.0/libpod`); no negotiation.
@@ -37,7 +40,12 @@ public final class DockerAPI {
         // does not answer again before every request (each would wait out the timeout).
         return lock.withLock {
             if let negotiatedVersion { return negotiatedVersion }
-            let version = (try? APIVersion.negotiated(engine: pingVersionHeader())) ?? nil
+            var version: APIVersion?
+            do {
+                version = try APIVersion.negotiated(engine: pingVersionHeader())
+            } catch let error as HTTPError {
+                if case .timedOut = error { silence = error }
+            } catch {}
             negotiatedVersion = version ?? APIVersion.dockerMaximum
             return negotiatedVersion ?? APIVersion.dockerMaximum
         }
@@ -45,7 +53,7 @@ public final class DockerAPI {
 
     /// Sends a request to `/v{V}` + its path and reads the whole answer.
     public func send(_ request: HTTPRequest) throws -> HTTPResponse {
-        let versioned = self.versioned(request)
+        let versioned = try self.versioned(request)
         let response = try client.send(versioned)
         guard response.status < 400 else { throw engineError(response, request: versioned) }
         return response
@@ -53,7 +61,7 @@ public final class DockerAPI {
 
     /// Like `send`, but returns once the head is in and streams the body (logs, pull, wait).
     public func stream(_ request: HTTPRequest) throws -> HTTPResponseStream {
-        let versioned = self.versioned(request)
+        let versioned = try self.versioned(request)
         let stream = try client.stream(versioned)
         guard stream.status < 400 else {
             let body = (try? stream.readAll(limit: 1 << 20)) ?? []
@@ -65,7 +73,7 @@ public final class DockerAPI {
 
     /// The hijacked attach (`containers.md` §2.5): `Content-Type: text/plain`, upgraded to a raw stream.
     public func attach(_ request: HTTPRequest) throws -> HTTPUpgradedConnection {
-        var versioned = self.versioned(request)
+        var versioned = try self.versioned(request)
         if !versioned.headers.contains("Content-Type") { versioned.headers.add("Content-Type", "text/plain") }
         return try client.upgrade(versioned)
     }
@@ -77,9 +85,10 @@ public final class DockerAPI {
         return response
     }
 
-    private func versioned(_ request: HTTPRequest) -> HTTPRequest {
+    private func versioned(_ request: HTTPRequest) throws -> HTTPRequest {
         var versioned = request
         versioned.target = (fixedPrefix ?? version.pathPrefix) + request.target
+        if let silence = lock.withLock({ silence }) { throw silence }
         return versioned
     }
 
@@ -94,7 +103,9 @@ public final class DockerAPI {
                 return head.headers["Api-Version"]
             }
         } catch {
+            // No engine, or one that does not answer: a GET would wait out the same again.
             if case HTTPError.connectFailed = error { throw error }
+            if case HTTPError.timedOut = error { throw error }
         }
         let answer = try ping()
         pingHeaders = answer.headers

@@ -16,17 +16,26 @@ public struct HTTPClient {
         self.options = options
     }
 
-    /// Sends `request` and reads the whole answer; at most `bodyLimit` (default
-    /// `options.maximumBodySize`) bytes of body.
+    /// Sends `request` and reads the whole answer, which must arrive within the read timeout
+    /// in all; at most `bodyLimit` (default `options.maximumBodySize`) bytes of body.
     public func send(_ request: HTTPRequest, bodyLimit: Int? = nil) throws -> HTTPResponse {
-        let stream = try self.stream(request)
+        let stream = try open(request, whole: true)
         let body = try stream.readAll(limit: bodyLimit ?? options.maximumBodySize)
         return HTTPResponse(head: stream.head, body: body, trailers: stream.trailers)
     }
 
-    /// Sends `request` and returns once the response head has arrived.
+    /// Sends `request` and returns once the response head has arrived, within the read timeout
+    /// in all; the body then comes in pieces, each within the read timeout, all within the
+    /// request's `totalTimeout` when it has one.
     public func stream(_ request: HTTPRequest) throws -> HTTPResponseStream {
+        try open(request, whole: false)
+    }
+
+    /// `whole`: the body too within the limit the head had (the read timeout from the start);
+    /// else the body within the request's `totalTimeout` from now, or without a total limit.
+    private func open(_ request: HTTPRequest, whole: Bool) throws -> HTTPResponseStream {
         let (head, input) = try exchange(request, upgrading: false)
+        if !whole { input.limitTotal(to: request.totalTimeout) }
         do {
             return try HTTPResponseStream(head: head, method: request.method, input: input, headerLimit: options.maximumHeaderSize)
         } catch {
@@ -61,6 +70,7 @@ public struct HTTPClient {
         do {
             try connection.write(bytes, timeout: timeout)
             let input = ConnectionInput(connection: connection, timeout: timeout)
+            input.limitTotal(to: timeout)
             for _ in 0..<8 {
                 let head = try HTTPResponseHead.read(from: input, limit: options.maximumHeaderSize)
                 if head.status >= 200 || (upgrading && head.status == 101) { return (head, input) }

@@ -8,6 +8,9 @@ public struct HTTPRequest {
     /// Seconds to wait for each piece of the answer: nil for the client's default,
     /// `.infinity` for ever (following logs, waiting for a container, attach).
     public var readTimeout: Double?
+    /// Seconds the whole answer of a stream may take (a pull); nil: a stream's body has no
+    /// total limit. `send` always bounds the whole answer by the read timeout.
+    public var totalTimeout: Double?
 
     public init(_ method: String, _ path: String, query: [String: String] = [:], headers: HTTPHeaders = HTTPHeaders(),
                 body: [UInt8]? = nil, contentType: String? = nil, readTimeout: Double? = nil) {

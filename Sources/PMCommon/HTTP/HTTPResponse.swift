@@ -16,13 +16,27 @@ public struct HTTPResponse: Equatable {
 
     public func json() throws -> JSONValue { try JSONParser.parse(body) }
 
+    /// Bytes of an engine's error message that a tool's one-line error keeps.
+    public static let messageLimit = 200
+
     /// What the engine says went wrong: the `message` member of a JSON body, else the body's
-    /// text, trimmed (`containers.md` §2.2).
+    /// text, trimmed (`containers.md` §2.2); at most `messageLimit` bytes of it, control
+    /// characters escaped, so that an HTML error page stays one short line.
     public var errorMessage: String {
         let isJSON = headers["Content-Type"]?.lowercased().hasPrefix("application/json") ?? false
         if isJSON, case .object(let object)? = try? json(), case .string(let message)? = object["message"] {
-            return message
+            return Self.oneLine(message)
         }
-        return text.trimmingWhitespace
+        return Self.oneLine(text.trimmingWhitespace)
+    }
+
+    static func oneLine(_ message: String) -> String {
+        var out = ""
+        for scalar in message.unicodeScalars {
+            let piece = scalar.value < 0x20 || scalar.value == 0x7F ? "\\x" + (scalar.value < 16 ? "0" : "") + String(scalar.value, radix: 16) : String(scalar)
+            guard out.utf8.count + piece.utf8.count <= messageLimit else { return out + "..." }
+            out += piece
+        }
+        return out
     }
 }

@@ -11,6 +11,7 @@ public final class HTTPUpgradedConnection {
         self.head = head
         self.input = input
         input.timeout = nil
+        input.limitTotal(to: nil)
     }
 
     deinit { close() }

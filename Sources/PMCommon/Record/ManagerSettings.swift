@@ -42,7 +42,7 @@ public struct ManagerSettings {
 
     /// The settings the tools read for themselves, never a game's business: they stay out of
     /// its environment.
-    static let toolKeys: Set<String> = ["console_stop_command", "stop_timeout", "kill_timeout", "script_timeout", "secret_vars"]
+    static let toolKeys: Set<String> = ["console_stop_command", "stop_timeout", "kill_timeout", "script_timeout", "secret_vars", "pull_timeout"]
 
     /// Whether `key` (a var or setting name) is one of the tools' own settings (`toolKeys`, and
     /// every `docker_` setting).

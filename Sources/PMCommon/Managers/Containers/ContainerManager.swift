@@ -92,7 +92,7 @@ public final class ContainerManager: ProcessManager {
             try checkOwnership(existing, server, custom: names.isCustom)
             try removeIfPresent(name, engine, force: true)
         }
-        try ensureImage(settings.image, engine)
+        try ensureImage(settings.image, engine, pullTimeout: settings.pullTimeout)
         let created = try engine.require(dialect.create(name: names.primary, body), "failed to create container")
         let id = (try? created.json())?["Id"]?.string.flatMap(Self.validID) ?? names.primary
         do {
@@ -217,7 +217,7 @@ public final class ContainerManager: ProcessManager {
         let settings = try ContainerSettings(server)
         let engine = requests(server, context)
         guard settings.hasOwnInstallation, let image = settings.installationImage, let script = settings.installationScript else {
-            try pull(settings.image, engine)
+            try pull(settings.image, engine, timeout: settings.pullTimeout)
             return "pulled \(settings.image.name)"
         }
         return try EngineInstallation(manager: self, server: server, settings: settings, engine: engine, context: context)
@@ -342,20 +342,23 @@ public final class ContainerManager: ProcessManager {
     // MARK: - Images
 
     /// An image, pulled when the engine does not have it.
-    func ensureImage(_ image: ImageReference, _ engine: EngineRequests) throws {
+    func ensureImage(_ image: ImageReference, _ engine: EngineRequests, pullTimeout: Double) throws {
         do {
             try engine.perform(dialect.imageProbe(image), "failed to inspect image")
         } catch let error as HTTPError where error.isNotFound {
             engine.context.err.line("Image \(image.name) not found locally, pulling...")
-            try pull(image, engine)
+            try pull(image, engine, timeout: pullTimeout)
         } catch let error as HTTPError {
             throw engine.managerError(error, "failed to inspect image \(image.name)")
         }
     }
 
     /// `POST /images/create`, its progress on stderr; an error in the progress stream fails it.
-    func pull(_ image: ImageReference, _ engine: EngineRequests) throws {
-        guard let stream = try engine.open(dialect.pull(image), "failed to pull image \(image.name)") else { return }
+    /// Waits for progress at most the engine's timeout at a time, and `timeout` in all.
+    func pull(_ image: ImageReference, _ engine: EngineRequests, timeout: Double) throws {
+        var request = dialect.pull(image)
+        request.totalTimeout = timeout
+        guard let stream = try engine.open(request, "failed to pull image \(image.name)") else { return }
         defer { stream.close() }
         try PullProgress.follow(stream, image: image.name, to: engine.context.err)
     }

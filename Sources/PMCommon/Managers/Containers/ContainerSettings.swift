@@ -11,6 +11,9 @@
 public struct ContainerSettings {
     public static let defaultImage = "docker.io/gameap/debian"
     public static let defaultWorkdir = "/server"
+    /// Seconds a whole pull may take (setting `pull_timeout`); without progress for the
+    /// engine's timeout it fails sooner.
+    public static let defaultPullTimeout = 1800.0
 
     public let image: ImageReference
     public let installationImage: String?
@@ -29,10 +32,12 @@ public struct ContainerSettings {
     public let memoryLimit: Int?
     /// Millicores, from the panel's `cpu_limit`, else `docker_cpu_limit` (cores).
     public let cpuLimit: Int?
+    public let pullTimeout: Double
 
     public init(_ server: Server) throws {
         let settings = server.settings
         image = try ImageReference(settings.value("docker_image") ?? Self.defaultImage)
+        pullTimeout = try settings.seconds("pull_timeout") ?? Self.defaultPullTimeout
         installationImage = settings.value("docker_installation_image")
         installationScript = settings.value("docker_installation_script")
         installationEntrypoint = settings.value("docker_installation_entrypoint")

@@ -14,7 +14,7 @@ struct EngineInstallation {
 
     func run(image: String, script: String) throws -> String {
         let reference = try ImageReference(image)
-        try manager.ensureImage(reference, engine)
+        try manager.ensureImage(reference, engine, pullTimeout: settings.pullTimeout)
         try createDirectory()
         let scriptPath = try ContainerInstallation.writeScript(script, server, context)
         defer { if !context.executor.isDryRun { FileSystem.remove(scriptPath) } }

@@ -2,8 +2,7 @@
 /// path and, for a body, the JSON; secrets masked), and in a dry run a request that changes
 /// something is printed instead of sent, answered with an empty success. Looking requests
 /// (GET, HEAD) are always sent. The engine's failures become `ManagerError`s with the exit
-/// status of `toolbox.md` §4: 255 when the engine cannot be reached or answers nonsense, 1 when
-/// it refuses.
+/// status `HTTPError.exitStatus` gives.
 struct EngineRequests {
     /// What the managers call: Docker's versioned API, or Podman's libpod paths.
     let send: (HTTPRequest) throws -> HTTPResponse
@@ -66,13 +65,7 @@ struct EngineRequests {
     }
 
     func managerError(_ error: HTTPError, _ what: String) -> ManagerError {
-        let status: ExitStatus
-        switch error {
-        case .engine, .upgradeRefused, .streamError: status = .failure
-        case .invalidEndpoint, .tlsUnsupported, .unsupportedTransport, .invalidAPIVersion, .invalidRequest: status = .invalid
-        default: status = .unknown
-        }
-        return ManagerError(status, masker.apply("\(what): \(error)"))
+        ManagerError(error.exitStatus, masker.apply("\(what): \(error)"))
     }
 
     private func planned(_ request: HTTPRequest) -> OutputChannel? {

@@ -19,7 +19,7 @@ struct DockerDialect: ContainerDialect {
     func imageProbe(_ image: ImageReference) -> HTTPRequest { HTTPRequest("GET", "/images/\(image.name)/json") }
 
     func pull(_ image: ImageReference) -> HTTPRequest {
-        HTTPRequest("POST", "/images/create", query: image.pullQuery, readTimeout: .infinity)
+        HTTPRequest("POST", "/images/create", query: image.pullQuery)
     }
 
     func stop(_ name: String, grace: Int) -> HTTPRequest {

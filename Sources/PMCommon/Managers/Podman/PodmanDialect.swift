@@ -41,7 +41,7 @@ struct PodmanDialect: ContainerDialect {
     func imageProbe(_ image: ImageReference) -> HTTPRequest { HTTPRequest("GET", "/images/\(image.name)/exists") }
 
     func pull(_ image: ImageReference) -> HTTPRequest {
-        HTTPRequest("POST", "/images/pull", query: ["reference": image.name], readTimeout: .infinity)
+        HTTPRequest("POST", "/images/pull", query: ["reference": image.name])
     }
 
     func stop(_ name: String, grace: Int) -> HTTPRequest {
