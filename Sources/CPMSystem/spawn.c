@@ -115,9 +115,6 @@ static int spawn_with_user_switch(const pm_spawn_request *r, pid_t *pid) {
             child_fail(report[1], errno);
         }
         close_from(3, report[1]);
-        if (r->cwd != NULL && chdir(r->cwd) != 0) {
-            child_fail(report[1], errno);
-        }
         if (setgroups((size_t)r->group_count, r->groups) != 0) {
             child_fail(report[1], errno);
         }
@@ -125,6 +122,11 @@ static int spawn_with_user_switch(const pm_spawn_request *r, pid_t *pid) {
             child_fail(report[1], errno);
         }
         if (setuid(r->uid) != 0) {
+            child_fail(report[1], errno);
+        }
+        /* As the user: a directory the user could swap for a link leads only where the user
+           may go anyway, never where only root may. */
+        if (r->cwd != NULL && chdir(r->cwd) != 0) {
             child_fail(report[1], errno);
         }
         execve(r->path, r->argv, r->envp);

@@ -55,4 +55,21 @@ final class LinkAttackTests: XCTestCase {
         let count = Int(swaps.split(separator: " ").last.map { String($0).trimmingCharacters(in: .whitespacesAndNewlines) } ?? "") ?? 0
         XCTAssertGreaterThan(count, 250, "the racer swapped nearly every directory (\(refused) installs failed)")
     }
+
+    /// A program runs as the game's user from the moment it enters the server directory: a
+    /// directory the user could not reach (a parent only root may pass, or a link the user
+    /// planted to such a place) is not entered for them by root.
+    func testProgramsEnterTheServerDirectoryAsTheGameUser() throws {
+        let marker = "/tmp/pm-chdir-\(UUID().uuidString.prefix(8))"
+        let node = try SimpleNode(scripts: ["start": "/usr/bin/touch \(marker)", "status": "/bin/false"])
+        defer { node.tearDown(); try? FileManager.default.removeItem(atPath: marker) }
+        let hidden = node.workPath + "/servers/hidden"
+        try FileManager.default.createDirectory(atPath: hidden + "/s9", withIntermediateDirectories: true)
+        _ = try Toolbox.shell("chmod 700 \(hidden) && chown pmtest: \(hidden)/s9")
+        let record = try node.file(#"{"id": 9, "dir": "servers/hidden/s9", "su_user": "pmtest", "start_command": "x"}"#)
+        let start = try node.run("pm-start", [record])
+        XCTAssertNotEqual(start.status, 0, start.stdout)
+        XCTAssertTrue(start.stderr.contains("Permission denied"), start.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: marker), "the script never ran")
+    }
 }

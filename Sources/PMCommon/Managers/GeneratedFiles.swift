@@ -5,16 +5,16 @@ import Darwin
 #endif
 
 /// The files a manager generates (unit files, service definitions), written atomically with
-/// their mode and owner, or described in a dry run; with `-v` the content is echoed. Secrets
+/// their mode, or described in a dry run; with `-v` the content is echoed. Secrets
 /// are masked in both.
 struct GeneratedFiles {
     let context: VerbContext
     let masker: SecretMasker
 
-    func write(_ path: String, _ text: String, mode: mode_t, owner: Account? = nil, what: String) throws {
+    func write(_ path: String, _ text: String, mode: mode_t, what: String) throws {
         let shown = masker.apply(text)
         if let plan = context.executor.plan {
-            plan.write("write \(ShellWords.quote(path)) (mode \(String(mode, radix: 8))\(owner.map { ", owned by \($0.name)" } ?? "")):\n")
+            plan.write("write \(ShellWords.quote(path)) (mode \(String(mode, radix: 8))):\n")
             plan.write(Self.indented(shown))
             return
         }
@@ -22,9 +22,6 @@ struct GeneratedFiles {
         do {
             try FileSystem.createDirectory(Path.directoryName(path), mode: 0o755)
             try FileSystem.writeAtomically(path, Array(text.utf8), mode: mode)
-            if let owner, Account.canSwitchUser, chown(path, owner.uid, owner.gid) != 0 {
-                throw SystemError("cannot chown", path: path)
-            }
         } catch let error as SystemError {
             throw ManagerError.failure("cannot write the \(what): \(error)")
         }

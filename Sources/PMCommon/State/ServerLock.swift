@@ -20,7 +20,7 @@ public final class ServerLock {
     /// Waits up to `timeout` seconds for the lock.
     public static func acquire(_ name: String, in state: StateDirectory, timeout: Double = 300) throws -> ServerLock {
         let path = Path.join(try state.directory("locks"), name + ".lock")
-        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        let fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o600)
         guard fd >= 0 else {
             throw ManagerError.unknown("cannot open the lock file \(path): \(SystemError("open").reason)")
         }

@@ -22,11 +22,14 @@ public struct StateDirectory {
         return StateDirectory(path: Path.join(home, ".local/state/gameap-pm"))
     }
 
-    /// A subdirectory, created (mode 0700) if missing.
+    /// A subdirectory, created (mode 0700) if missing. It must not be a link, and must belong
+    /// to root or the tool's user with no write for others: root creates and rewrites files
+    /// there by name (locks, CPU baselines).
     public func directory(_ name: String) throws -> String {
         let full = Path.join(path, name)
         do {
-            try FileSystem.createDirectory(full, mode: 0o700)
+            try FileSystem.createDirectory(path, mode: 0o700)
+            try DirectoryHandle.configured(path).subdirectory(name, creating: 0o700).requirePrivate()
         } catch let error as SystemError {
             throw ManagerError.unknown("cannot use the state directory \(path): \(error.reason) (choose another with --state-dir)")
         }

@@ -117,6 +117,9 @@ public enum FileSystem {
         let fd = open(path, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, mode)
         guard fd >= 0 else { throw SystemError("cannot open", path: path) }
         defer { close(fd) }
+        // A second name would be a hard link planted to have another file rewritten.
+        var info = stat()
+        guard fstat(fd, &info) == 0, info.st_nlink == 1 else { throw SystemError("refusing a file with more than one name", path: path, code: EMLINK) }
         guard flock(fd, LOCK_EX) == 0 else { throw SystemError("cannot lock", path: path) }
         let written = bytes.withUnsafeBytes { pwrite(fd, $0.baseAddress, $0.count, 0) }
         guard written == bytes.count, ftruncate(fd, off_t(bytes.count)) == 0 else { throw SystemError("cannot write", path: path) }

@@ -130,22 +130,53 @@ final class ContainerSpecTests: XCTestCase {
         XCTAssertEqual(try ContainerSettings(try Server(record: record, config: config, resolveUser: false)).containerName, "my-cs")
     }
 
-    /// §9 item 24: volumes stay inside the server directory, the work path or the allow-list.
+    /// §9 item 24: volumes stay inside the allow-list, in directories only root can change.
+    /// A directory inside the server directory is the game user's to swap for a link while
+    /// the engine, as root, mounts it: refused, like a missing source.
     func testExtraVolumes() throws {
-        let server = try server()
-        let both = try ContainerMount.extraVolumes(#"["data:/data", "/srv/shared/maps:/maps:ro"]"#, server: server)
-        XCTAssertEqual(both, [ContainerMount(source: "/srv/gameap/servers/cs/data", target: "/data"),
-                              ContainerMount(source: "/srv/shared/maps", target: "/maps", readOnly: true)])
-        XCTAssertEqual(try ContainerMount.extraVolumes("data:/data, /srv/gameap/servers/cs/common:/common:rw", server: server).count, 2)
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("pm-volumes-\(UUID().uuidString.prefix(8))").path
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        for directory in ["work/servers/cs/data", "shared/maps", "shared/open/x"] {
+            try FileManager.default.createDirectory(atPath: root + "/" + directory, withIntermediateDirectories: true)
+        }
+        XCTAssertEqual(chmod(root + "/shared/open", 0o777), 0)
+        XCTAssertEqual(chown(root + "/work/servers/cs", 65534, 65534), 0)
+        var config = Fixtures.config(workPath: root + "/work")
+        config.managerOptions = ["allowed_volumes": root + "/shared"]
+        let server = try Server(record: try server(workPath: root + "/work").record, config: config, resolveUser: false)
+        let maps = try ContainerMount.extraVolumes("\(root)/shared/maps:/maps:ro, \(root)/shared:/all", server: server)
+        XCTAssertEqual(maps, [ContainerMount(source: root + "/shared/maps", target: "/maps", readOnly: true),
+                              ContainerMount(source: root + "/shared", target: "/all")])
+        XCTAssertEqual(try ContainerMount.extraVolumes(#"["\#(root)/shared/maps:/maps"]"#, server: server).count, 1)
         XCTAssertEqual(try ContainerMount.extraVolumes("", server: server), [])
-        for bad in ["../../etc:/etc", "/etc:/host-etc", "/srv/sharedx:/x", "/srv/gameap:/all", "/srv/gameap/servers/other:/o",
-                    "invalid", "a:relative", "a:/b:z", "a:/b:ro:x"] {
+        for bad in ["data:/data", "\(root)/work/servers/cs/data:/data", "\(root)/shared/open/x:/x", "\(root)/shared/missing:/m",
+                    "../../etc:/etc", "/etc:/host-etc", "\(root)/sharedx:/x", "\(root)/work:/all", "invalid", "a:relative", "a:/b:z", "a:/b:ro:x"] {
             XCTAssertThrowsError(try ContainerMount.extraVolumes(bad, server: server), bad) { XCTAssertEqual(ExitStatus(for: $0), .invalid) }
+        }
+        for twice in ["\(root)/shared/maps:/d, \(root)/shared:/d", "\(root)/shared/maps:/server"] {
+            var record = server.record
+            record.vars.append(("docker_volumes", twice))
+            XCTAssertThrowsError(try ContainerSettings(try Server(record: record, config: config, resolveUser: false)), twice) {
+                XCTAssertTrue("\($0)".contains("mounted twice"), "\($0)")
+            }
         }
     }
 
+    /// The installation script is mounted read-only from outside the server directory, where
+    /// the game user could change it before a root container runs it.
+    func testTheInstallationScriptIsMountedReadOnly() throws {
+        let script = ContainerMount(source: "/tmp/pm-install-x/install.sh", target: ContainerInstallation.scriptPath, readOnly: true)
+        let body = DockerContainerSpec.installation(try server(), image: "i", command: ["/bin/sh", "-e", ContainerInstallation.scriptPath],
+                                                    script: script, user: "")
+        let mounts = try XCTUnwrap(body["HostConfig", "Mounts"]?.array)
+        XCTAssertEqual(mounts.count, 2)
+        XCTAssertEqual(mounts[1]["Source"]?.string, "/tmp/pm-install-x/install.sh")
+        XCTAssertEqual(mounts[1]["ReadOnly"]?.bool, true)
+        XCTAssertFalse(ContainerInstallation.scriptPath.hasPrefix(ContainerInstallation.mountPoint))
+    }
+
     func testInstallationCommandFromTheShebang() {
-        let path = "/mnt/server/.gameap_install.sh"
+        let path = "/gameap-install/install.sh"
         XCTAssertEqual(ContainerInstallation.command(script: "echo hi", entrypoint: nil), ["/bin/sh", "-e", path])
         XCTAssertEqual(ContainerInstallation.command(script: "#!/bin/bash -ex\necho", entrypoint: nil), ["/bin/bash", "-ex", path])
         XCTAssertEqual(ContainerInstallation.command(script: "#!/usr/bin/env -S bash -e\n", entrypoint: nil), ["/usr/bin/env", "-S", "bash", "-e", path])

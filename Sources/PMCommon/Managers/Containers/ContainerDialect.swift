@@ -8,7 +8,8 @@ protocol ContainerDialect {
     var closesInputAfterAttach: Bool { get }
 
     func createBody(_ server: Server, _ settings: ContainerSettings, name: String, command: [String], user: String) throws -> JSONValue
-    func installationBody(_ server: Server, name: String, image: ImageReference, command: [String], user: String) -> JSONValue
+    func installationBody(_ server: Server, name: String, image: ImageReference, command: [String], script: ContainerMount,
+                          user: String) -> JSONValue
     func create(name: String, _ body: JSONValue) -> HTTPRequest
     /// Answered 2xx when the engine has the image, 404 when not.
     func imageProbe(_ image: ImageReference) -> HTTPRequest

@@ -5,17 +5,20 @@ import Darwin
 #endif
 
 /// What the container managers share of the installation flow (`containers.md` §1.13): the
-/// script in the server directory, the program that runs it, and the ownership afterwards.
+/// script (mounted read-only from a directory of root's: in the server directory the game user
+/// could change it before a root container runs it), the program that runs it, and the
+/// ownership afterwards.
 /// Fixed (§9 item 16): a shebang's interpreter runs with its own arguments (`#!/bin/bash -ex`,
 /// `#!/usr/bin/env -S bash -e`), and `-e` is added only for the shells pm chooses.
 enum ContainerInstallation {
     /// Where the server directory is mounted in the installation container.
     static let mountPoint = "/mnt/server"
-    static let scriptName = ".gameap_install.sh"
+    /// Where the script is, in the installation container.
+    static let scriptPath = "/gameap-install/install.sh"
 
     /// The installation container's command.
     static func command(script: String, entrypoint: String?) -> [String] {
-        let path = mountPoint + "/" + scriptName
+        let path = scriptPath
         if let entrypoint, !entrypoint.isEmpty {
             return [entrypoint.hasPrefix("/") ? entrypoint : "/bin/" + entrypoint, "-e", path]
         }
@@ -32,11 +35,45 @@ enum ContainerInstallation {
         return words
     }
 
-    /// Writes the script into the server directory (created if missing) and returns its path.
-    static func writeScript(_ script: String, _ server: Server, _ context: VerbContext) throws -> String {
-        let path = Path.join(server.workDirectory, scriptName)
-        try GeneratedFiles(context: context, masker: server.masker).write(path, normalizedScript(script), mode: 0o755, what: "installation script")
-        return path
+    /// The script in a fresh directory of the tool's user's (root's) in /tmp, for the length
+    /// of an installation; removed with the value.
+    final class ScriptFile {
+        private let directory: String?
+        private let file: String
+
+        init(_ script: String, _ server: Server, _ context: VerbContext) throws {
+            let text = ContainerInstallation.normalizedScript(script)
+            if let plan = context.executor.plan {
+                directory = nil
+                file = "/tmp/pm-install-XXXXXX/install.sh"
+                plan.write("write \(file) (mode 755), mounted read-only at \(ContainerInstallation.scriptPath):\n")
+                plan.write(GeneratedFiles.indented(server.masker.apply(text)))
+                return
+            }
+            var template = Array("/tmp/pm-install-XXXXXX".utf8CString)
+            guard template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) != nil else {
+                throw ManagerError.unknown("cannot create a private directory in /tmp: \(SystemError("mkdtemp").reason)")
+            }
+            let directory = String(cString: template)
+            self.directory = directory
+            file = directory + "/install.sh"
+            do {
+                let fd = try DirectoryHandle.configured(directory).openFile("install.sh", O_WRONLY | O_CREAT | O_EXCL, mode: 0o755)
+                defer { close(fd) }
+                try FileSystem.writeAll(fd, Array(text.utf8))
+                guard fchmod(fd, 0o755) == 0 else { throw SystemError("cannot chmod", path: file) }
+            } catch let error as SystemError {
+                throw ManagerError.unknown("cannot write the installation script: \(error)")
+            }
+        }
+
+        deinit {
+            guard let directory else { return }
+            unlink(file)
+            rmdir(directory)
+        }
+
+        var mount: ContainerMount { ContainerMount(source: file, target: ContainerInstallation.scriptPath, readOnly: true) }
     }
 
     /// The script with CR LF and lone CR turned into LF.

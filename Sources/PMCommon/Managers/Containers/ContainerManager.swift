@@ -86,6 +86,7 @@ public final class ContainerManager: ProcessManager {
         guard !command.isEmpty else {
             throw ManagerError.invalid("nothing to start: the record has no start_command and the game mod no default")
         }
+        try Self.checkMountable(server, context)
         let body = try dialect.createBody(server, settings, name: names.primary, command: command, user: try Self.user(server))
         for name in names.all {
             guard let existing = try inspect(name, engine) else { continue }
@@ -367,6 +368,14 @@ public final class ContainerManager: ProcessManager {
 
     func requests(_ server: Server, _ context: VerbContext) -> EngineRequests {
         EngineRequests(send: api.send, stream: api.stream, attach: api.attach, context: context, masker: server.masker, engineName: name)
+    }
+
+    /// The engine mounts the server directory by path, as root, following links: nobody but
+    /// root may be able to put a link in its place (a game user who may write the directory
+    /// that holds it could have any host directory mounted).
+    static func checkMountable(_ server: Server, _ context: VerbContext) throws {
+        guard !context.executor.isDryRun, PathGuard.onlyTrustedCanRedirect(server.workDirectory) == false else { return }
+        throw ManagerError.failure("another user could replace the server directory \(server.workDirectory) with a link before the engine mounts it: the directories that lead to it must be root's and not writable by others")
     }
 
     /// `uid:gid` of the server's user (the tool's own without one).

@@ -56,9 +56,15 @@ public struct ContainerMount: Equatable {
             source = Path.clean(Path.join(server.workDirectory, parts[0]))
             guard Path.isInside(source, root: server.workDirectory) else { throw invalid("leaves the server directory") }
         }
-        if let real = FileSystem.realPath(source),
-           !allowed.contains(where: { Path.isInside(real, root: FileSystem.realPath($0) ?? $0) }) {
+        guard let real = FileSystem.realPath(source) else { throw invalid("mounts \(source), which does not exist") }
+        if !allowed.contains(where: { Path.isInside(real, root: FileSystem.realPath($0) ?? $0) }) {
             throw invalid("is a symbolic link to \(real), outside the allowed directories")
+        }
+        // The engine mounts the path as root, following links: no other user may be able to
+        // put one there after this check (a directory inside the server directory is the game
+        // user's to swap).
+        guard PathGuard.onlyTrustedCanRedirect(source) == true else {
+            throw invalid("mounts \(source), which another user could replace with a link before the engine mounts it; mount a directory of root's listed in process_manager.config.\(allowListKey)")
         }
         return ContainerMount(source: source, target: Path.clean(parts[1]), readOnly: parts.count == 3 && parts[2] == "ro")
     }

@@ -1,5 +1,6 @@
 /// A server installed by the engine (`containers.md` §1.13, §2.3 and §3.3 Install): the installation
-/// image runs the installation script from the server directory, mounted at /mnt/server; its
+/// image runs the installation script, mounted read-only from a directory of root's, in the
+/// server directory, mounted at /mnt/server; its
 /// output goes to stderr as it comes; afterwards the files belong to the server's user. The
 /// installation image is pulled only when the engine does not have it (the reference pulled
 /// it every time, which fails on a node without a registry).
@@ -16,11 +17,12 @@ struct EngineInstallation {
         let reference = try ImageReference(image)
         try manager.ensureImage(reference, engine, pullTimeout: settings.pullTimeout)
         try createDirectory()
-        let scriptPath = try ContainerInstallation.writeScript(script, server, context)
-        defer { if !context.executor.isDryRun { FileSystem.remove(scriptPath) } }
+        try ContainerManager.checkMountable(server, context)
+        let scriptFile = try ContainerInstallation.ScriptFile(script, server, context)
         _ = try? manager.removeIfPresent(containerName, engine, force: true)
         let command = ContainerInstallation.command(script: script, entrypoint: settings.installationEntrypoint)
-        let body = manager.dialect.installationBody(server, name: containerName, image: reference, command: command, user: settings.installationUser)
+        let body = manager.dialect.installationBody(server, name: containerName, image: reference, command: command,
+                                                    script: scriptFile.mount, user: settings.installationUser)
         context.err.line("Creating installation container...")
         let created = try engine.require(manager.dialect.create(name: containerName, body),
                                          "failed to create installation container")
@@ -30,12 +32,15 @@ struct EngineInstallation {
         try engine.require(HTTPRequest("POST", "/containers/\(id)/start"), "failed to start installation container")
         try followLogs(id)
         let status = try wait(id)
+        // Even after a failure: a root installation may have left files root's, setuid ones
+        // too, which a chown makes the server user's and strips of the bit.
+        let owner = Result { try ContainerInstallation.chown(server, context) }
         guard status == 0 else { throw ManagerError.failure("exit code \(status): installation failed (its output is above)") }
-        let owner = try ContainerInstallation.chown(server, context)
-        if !owner.isEmpty { context.err.line("Changed ownership to \(owner)") }
+        if case let owner = try owner.get(), !owner.isEmpty { context.err.line("Changed ownership to \(owner)") }
         return context.executor.isDryRun ? "would install" : "installed with \(reference.name)"
     }
 
+    /// Through descriptors, never a link (`WorkDirectory.parentHandle`).
     private func createDirectory() throws {
         guard FileSystem.kind(of: server.workDirectory) == .missing else { return }
         if let plan = context.executor.plan {
@@ -43,7 +48,8 @@ struct EngineInstallation {
             return
         }
         do {
-            try FileSystem.createDirectory(server.workDirectory, mode: 0o755)
+            let (parent, name) = try WorkDirectory.parentHandle(of: server.workDirectory, workPath: server.config.workPath)
+            _ = try parent.subdirectory(name, creating: 0o755)
         } catch let error as SystemError {
             throw ManagerError.failure("failed to create work directory: \(error)")
         }

@@ -37,7 +37,7 @@ struct DockerContainerSpec {
     }
 
     /// The installation container: the script in the server directory mounted at /mnt/server.
-    static func installation(_ server: Server, image: String, command: [String], user: String) -> JSONValue {
+    static func installation(_ server: Server, image: String, command: [String], script: ContainerMount, user: String) -> JSONValue {
         object([
             ("Image", .string(image)),
             ("WorkingDir", .string(ContainerInstallation.mountPoint)),
@@ -45,7 +45,8 @@ struct DockerContainerSpec {
             ("Env", environment(server)),
             ("User", .string(user)),
             ("Labels", labels(server)),
-            ("HostConfig", object([("Mounts", .array([mount(ContainerMount(source: server.workDirectory, target: ContainerInstallation.mountPoint))]))])),
+            ("HostConfig", object([("Mounts", .array([mount(ContainerMount(source: server.workDirectory, target: ContainerInstallation.mountPoint)),
+                                                       mount(script)]))])),
         ])
     }
 

@@ -8,8 +8,9 @@ struct DockerDialect: ContainerDialect {
         try DockerContainerSpec.runtime(server, settings, name: name, command: command, user: user)
     }
 
-    func installationBody(_ server: Server, name: String, image: ImageReference, command: [String], user: String) -> JSONValue {
-        DockerContainerSpec.installation(server, image: image.name, command: command, user: user)
+    func installationBody(_ server: Server, name: String, image: ImageReference, command: [String], script: ContainerMount,
+                          user: String) -> JSONValue {
+        DockerContainerSpec.installation(server, image: image.name, command: command, script: script, user: user)
     }
 
     func create(name: String, _ body: JSONValue) -> HTTPRequest {

@@ -32,8 +32,9 @@ struct PodmanDialect: ContainerDialect {
         try PodmanSpec.runtime(server, settings, name: name, command: command, user: user)
     }
 
-    func installationBody(_ server: Server, name: String, image: ImageReference, command: [String], user: String) -> JSONValue {
-        PodmanSpec.installation(server, name: name, image: image.name, command: command, user: user)
+    func installationBody(_ server: Server, name: String, image: ImageReference, command: [String], script: ContainerMount,
+                          user: String) -> JSONValue {
+        PodmanSpec.installation(server, name: name, image: image.name, command: command, script: script, user: user)
     }
 
     func create(name: String, _ body: JSONValue) -> HTTPRequest { .json("POST", "/containers/create", body) }

@@ -29,12 +29,12 @@ enum PodmanSpec {
         return .object(JSONObject(members))
     }
 
-    static func installation(_ server: Server, name: String, image: String, command: [String], user: String) -> JSONValue {
+    static func installation(_ server: Server, name: String, image: String, command: [String], script: ContainerMount, user: String) -> JSONValue {
         .object(JSONObject([
             ("name", .string(name)), ("image", .string(image)), ("work_dir", .string(ContainerInstallation.mountPoint)),
             ("command", .array(command.map(JSONValue.string))), ("env", environment(server)), ("user", .string(user)),
             ("labels", DockerContainerSpec.labels(server)),
-            ("mounts", .array([mount(ContainerMount(source: server.workDirectory, target: ContainerInstallation.mountPoint))])),
+            ("mounts", .array([mount(ContainerMount(source: server.workDirectory, target: ContainerInstallation.mountPoint)), mount(script)])),
         ]))
     }
 
