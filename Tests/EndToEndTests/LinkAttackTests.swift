@@ -72,4 +72,17 @@ final class LinkAttackTests: XCTestCase {
         XCTAssertTrue(start.stderr.contains("Permission denied"), start.stderr)
         XCTAssertFalse(FileManager.default.fileExists(atPath: marker), "the script never ran")
     }
+
+    /// A server directory another user made in advance (they may write its parent) is not
+    /// adopted by the installation: it would stay theirs.
+    func testAServerDirectoryAnotherUserMadeIsNotAdopted() throws {
+        let record = try node.file(node.record(id: 2, user: "pmtest"))
+        let directory = node.workPath + "/servers/s2"
+        XCTAssertEqual(chown(directory, 65534, 65534), 0)
+        let install = try node.run("pm-install", [record])
+        XCTAssertEqual(install.status, 1, install.stderr)
+        XCTAssertTrue(install.stderr.contains("belongs to uid 65534, not to pmtest"), install.stderr)
+        XCTAssertEqual(chown(directory, 0, 0), 0)
+        XCTAssertEqual(try node.run("pm-install", [record]).status, 0, "root's own directory is fine")
+    }
 }

@@ -56,7 +56,7 @@ struct Installation {
 
     private func createWorkDirectory() throws {
         let path = server.workDirectory
-        guard FileSystem.kind(of: path) == .missing else { return }
+        guard FileSystem.kind(of: path) == .missing else { return try checkExistingOwner() }
         if let plan = context.executor.plan {
             plan.write("create directory \(ShellWords.quote(path)) (mode 0750\(server.account.map { ", owned by \($0.name)" } ?? ""))\n")
             return
@@ -69,6 +69,22 @@ struct Installation {
             if let account = server.account, Account.canSwitchUser { try directory.changeOwner(uid: account.uid, gid: account.gid) }
         } catch let error as SystemError {
             throw ManagerError.failure("cannot create the server directory: \(error)")
+        }
+    }
+
+    /// A server directory that exists already must be the server user's (or root's): one that
+    /// another game user made in advance, in a parent they may write, would stay theirs.
+    private func checkExistingOwner() throws {
+        guard let account = server.account, !context.executor.isDryRun else { return }
+        let owner: uid_t
+        do {
+            let (parent, name) = try WorkDirectory.parentHandle(of: server.workDirectory, workPath: server.config.workPath)
+            owner = try parent.subdirectory(name).status().uid
+        } catch let error as SystemError {
+            throw ManagerError.failure("cannot use the server directory: \(error)")
+        }
+        guard owner == account.uid || owner == 0 || owner == geteuid() else {
+            throw ManagerError.failure("the server directory \(server.workDirectory) belongs to uid \(owner), not to \(account.name): remove it, or give it to \(account.name), and install again")
         }
     }
 }
