@@ -32,14 +32,19 @@ let package = Package(
         // POSIX process creation (fork/exec with user switching), and argv for the static release
         // link (argv.c); the only C in the project.
         .target(name: "CPMSystem", cSettings: [.define("PM_OWN_ARGV", .when(platforms: [.linux], configuration: .release))]),
-        .target(name: "PMCommon", dependencies: ["CPMSystem"], swiftSettings: releaseSwift),
+        // The layers, each depending only on those above it (docs/architecture.md).
+        .target(name: "PMSystem", dependencies: ["CPMSystem"], swiftSettings: releaseSwift),
+        .target(name: "PMHTTP", dependencies: ["PMSystem"], swiftSettings: releaseSwift),
+        .target(name: "PMCore", dependencies: ["PMSystem"], swiftSettings: releaseSwift),
+        .target(name: "PMManagers", dependencies: ["PMSystem", "PMHTTP", "PMCore"], swiftSettings: releaseSwift),
+        .target(name: "PMCommon", dependencies: ["PMSystem", "PMHTTP", "PMCore", "PMManagers"], swiftSettings: releaseSwift),
     ] + tools.map {
         .executableTarget(name: "pm-\($0)", dependencies: ["PMCommon"], swiftSettings: releaseSwift, linkerSettings: releaseLink)
     } + [
-        .testTarget(name: "PMCommonTests", dependencies: ["PMCommon"]),
+        .testTarget(name: "PMCommonTests", dependencies: ["PMSystem", "PMHTTP", "PMCore", "PMManagers", "PMCommon"]),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["PMCommon"] + tools.map { .target(name: "pm-\($0)") }
+            dependencies: ["PMSystem", "PMHTTP", "PMCore", "PMManagers", "PMCommon"] + tools.map { .target(name: "pm-\($0)") }
         ),
     ]
 )

@@ -1,4 +1,8 @@
 import Foundation
+@testable import PMSystem
+@testable import PMHTTP
+@testable import PMCore
+@testable import PMManagers
 import PMCommon
 
 /// The C programs of the test tree (`Tests/StandInGames`, `Tests/Attackers`), built once per

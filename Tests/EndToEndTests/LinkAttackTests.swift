@@ -1,5 +1,9 @@
 import Foundation
 import XCTest
+@testable import PMSystem
+@testable import PMHTTP
+@testable import PMCore
+@testable import PMManagers
 import PMCommon
 
 /// A game user with a shell attacks root through the directories the user may write: links

@@ -1,5 +1,9 @@
 import Foundation
 import XCTest
+@testable import PMSystem
+@testable import PMHTTP
+@testable import PMCore
+@testable import PMManagers
 import PMCommon
 
 /// Defects found in review, pinned against the built tools and real backends.

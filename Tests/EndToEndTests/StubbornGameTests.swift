@@ -1,5 +1,9 @@
 import Foundation
 import XCTest
+@testable import PMSystem
+@testable import PMHTTP
+@testable import PMCore
+@testable import PMManagers
 import PMCommon
 
 /// Games that misbehave, through every Linux manager against its real backend: after pm-stop

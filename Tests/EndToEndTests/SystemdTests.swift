@@ -1,5 +1,9 @@
 import Foundation
 import XCTest
+@testable import PMSystem
+@testable import PMHTTP
+@testable import PMCore
+@testable import PMManagers
 import PMCommon
 
 /// `-m systemd -o scope=user` against a real `systemd --user` manager (see `SystemdNode`).

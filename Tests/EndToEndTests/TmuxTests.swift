@@ -1,5 +1,9 @@
 import Foundation
 import XCTest
+@testable import PMSystem
+@testable import PMHTTP
+@testable import PMCore
+@testable import PMManagers
 import PMCommon
 
 /// The seven tools with `-m tmux` against real tmux servers, isolated by `TMUX_TMPDIR`.

@@ -1,4 +1,8 @@
 import Foundation
+@testable import PMSystem
+@testable import PMHTTP
+@testable import PMCore
+@testable import PMManagers
 @testable import PMCommon
 
 /// Test data shipped in `Tests/Fixtures`.

@@ -1,4 +1,8 @@
 import XCTest
+@testable import PMSystem
+@testable import PMHTTP
+@testable import PMCore
+@testable import PMManagers
 @testable import PMCommon
 
 /// The client against a real server on a unix socket and on loopback TCP: how requests are

@@ -1,4 +1,8 @@
 import XCTest
+@testable import PMSystem
+@testable import PMHTTP
+@testable import PMCore
+@testable import PMManagers
 @testable import PMCommon
 
 /// Engine and API version selection (`containers.md` §2.1) as plain values, then version

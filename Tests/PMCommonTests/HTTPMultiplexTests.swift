@@ -1,4 +1,8 @@
 import XCTest
+@testable import PMSystem
+@testable import PMHTTP
+@testable import PMCore
+@testable import PMManagers
 @testable import PMCommon
 
 /// The stdout/stderr frame decoder of `containers.md` §2.5.

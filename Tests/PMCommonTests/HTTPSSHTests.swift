@@ -1,4 +1,8 @@
 import XCTest
+@testable import PMSystem
+@testable import PMHTTP
+@testable import PMCore
+@testable import PMManagers
 @testable import PMCommon
 
 /// `ssh://` endpoints with a stand-in `ssh` found through PATH: a small Perl relay that logs

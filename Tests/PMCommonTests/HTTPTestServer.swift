@@ -1,4 +1,8 @@
 import Foundation
+@testable import PMSystem
+@testable import PMHTTP
+@testable import PMCore
+@testable import PMManagers
 @testable import PMCommon
 
 /// A real server for the HTTP client's tests: it listens on a unix socket or a loopback TCP

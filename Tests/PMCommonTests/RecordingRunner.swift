@@ -1,3 +1,7 @@
+@testable import PMSystem
+@testable import PMHTTP
+@testable import PMCore
+@testable import PMManagers
 @testable import PMCommon
 
 /// A fake `CommandRunner` that records every command and answers from a script of results.

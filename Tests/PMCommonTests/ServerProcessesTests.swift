@@ -1,5 +1,9 @@
 import Foundation
 import XCTest
+@testable import PMSystem
+@testable import PMHTTP
+@testable import PMCore
+@testable import PMManagers
 @testable import PMCommon
 
 /// Finding a server's processes by its marker, and the hard stop that ends them.

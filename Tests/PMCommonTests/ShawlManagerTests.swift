@@ -1,4 +1,8 @@
 import XCTest
+@testable import PMSystem
+@testable import PMHTTP
+@testable import PMCore
+@testable import PMManagers
 @testable import PMCommon
 
 /// The shawl manager's command sequences (`systemd-windows.md` §10.3–10.4 with the fixes of

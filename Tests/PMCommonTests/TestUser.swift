@@ -1,4 +1,8 @@
 import Foundation
+@testable import PMSystem
+@testable import PMHTTP
+@testable import PMCore
+@testable import PMManagers
 @testable import PMCommon
 
 /// An unprivileged user for tests that run servers as `su_user`, created on first use

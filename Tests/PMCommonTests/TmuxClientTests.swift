@@ -1,6 +1,10 @@
 #if os(Linux)
 import Foundation
 import XCTest
+@testable import PMSystem
+@testable import PMHTTP
+@testable import PMCore
+@testable import PMManagers
 @testable import PMCommon
 
 /// `TmuxClient` against a real tmux server (its answers must be the tmux program's, byte for

@@ -1,5 +1,9 @@
 import Foundation
 import XCTest
+@testable import PMSystem
+@testable import PMHTTP
+@testable import PMCore
+@testable import PMManagers
 @testable import PMCommon
 
 /// Users and groups without the C library's name-service modules (which crash a static

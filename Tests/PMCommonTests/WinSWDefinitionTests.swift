@@ -1,4 +1,8 @@
 import XCTest
+@testable import PMSystem
+@testable import PMHTTP
+@testable import PMCore
+@testable import PMManagers
 @testable import PMCommon
 
 /// The WinSW XML of `systemd-windows.md` §9.2, byte for byte, and what hostile values become.

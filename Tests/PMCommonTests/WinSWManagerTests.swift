@@ -1,4 +1,8 @@
 import XCTest
+@testable import PMSystem
+@testable import PMHTTP
+@testable import PMCore
+@testable import PMManagers
 @testable import PMCommon
 
 /// The winsw manager's command sequences (`systemd-windows.md` §9.3–9.4 with the fixes of

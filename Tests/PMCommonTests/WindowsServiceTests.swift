@@ -1,4 +1,8 @@
 import XCTest
+@testable import PMSystem
+@testable import PMHTTP
+@testable import PMCore
+@testable import PMManagers
 @testable import PMCommon
 
 /// What both Windows managers share: the Windows dialect of word splitting, batch files and
@@ -119,7 +123,7 @@ final class WindowsServiceTests: XCTestCase {
     }
 
     func testSecretsOfTheUsersMapIncludeDecodedPasswords() {
-        let secrets = ServiceAccount.secrets(in: ["a": "plain", "b": "base64:" + Base64.encode(Array("decoded!".utf8))])
+        let secrets = UserPasswords.secrets(in: ["a": "plain", "b": "base64:" + Base64.encode(Array("decoded!".utf8))])
         XCTAssertTrue(secrets.contains("plain"))
         XCTAssertTrue(secrets.contains("decoded!"))
         XCTAssertTrue(secrets.contains(Base64.encode(Array("decoded!".utf8))))

@@ -1,4 +1,8 @@
 import Foundation
+@testable import PMSystem
+@testable import PMHTTP
+@testable import PMCore
+@testable import PMManagers
 @testable import PMCommon
 
 /// A pretend Windows for the recording runner: the services that `sc` and `winsw` know and

@@ -1,0 +1,173 @@
+import PMSystem
+
+/// The lifecycle rules that are the same for every manager: starting a running server and
+/// stopping a stopped one succeed, a stop is graceful first and ends with no process of the
+/// server left, a restart without the manager's own is stop + start. Each function returns the
+/// line to report.
+package struct Lifecycle {
+    package static let defaultStopTimeout = 30.0
+    /// Seconds between SIGTERM and SIGKILL in a hard stop (setting `kill_timeout`).
+    package static let defaultKillTimeout = 10.0
+    /// The longest a graceful stop watches the game's processes without asking for the status.
+    static let recheckInterval = 1.0
+    /// Without a process to watch, a graceful stop asks for the status after this long at
+    /// first, then twice as long each time, up to `stopPollInterval`.
+    static let firstPollInterval = 0.01
+    package static let stopPollInterval = 0.25
+
+    package let manager: ProcessManager
+    package let server: Server
+    package let context: VerbContext
+
+    package init(manager: ProcessManager, server: Server, context: VerbContext) {
+        self.manager = manager
+        self.server = server
+        self.context = context
+    }
+
+    package func start() throws -> String {
+        if manager.canTellStatus(server), try manager.status(server, context).isRunning {
+            return "already running"
+        }
+        try manager.start(server, context)
+        return context.executor.isDryRun ? "would start" : "started"
+    }
+
+    package func restart() throws -> String {
+        if try manager.restart(server, context) { return context.executor.isDryRun ? "would restart" : "restarted" }
+        let stopped = try stop()
+        try manager.start(server, context)
+        return stopped == "already stopped" ? "started" : "restarted"
+    }
+
+    /// Graceful stop: the console stop command, a wait of up to the stop timeout for the game
+    /// to exit, then the manager's hard stop. `--force` goes straight to the hard stop. When it
+    /// returns, no process of the server runs. SIGINT, SIGTERM and SIGHUP end the wait early,
+    /// and what the stop set up is undone.
+    package func stop() throws -> String {
+        Interrupts.intercept()
+        guard manager.canTellStatus(server) else {
+            try manager.stop(server, context)
+            return context.executor.isDryRun ? "would stop" : "stopped"
+        }
+        let before = try manager.status(server, context)
+        guard before.isRunning else {
+            try manager.removeExited(server, context)
+            return "already stopped"
+        }
+        let timeout = try context.options.stopTimeout ?? server.settings.seconds("stop_timeout") ?? Self.defaultStopTimeout
+        guard !context.options.force, let command = server.settings.value("console_stop_command") else {
+            try manager.stop(server, context)
+            return context.executor.isDryRun ? "would stop" : "stopped"
+        }
+        guard manager.canSendInput(server) else {
+            context.err.line("\(server.label): cannot send the console stop command (no console input); stopping at once")
+            try manager.stop(server, context)
+            return "stopped"
+        }
+        let began = Clock.monotonic
+        try manager.beginGracefulStop(server, context)
+        defer { manager.endGracefulStop(server, context) }
+        try send(command)
+        if context.executor.isDryRun {
+            try manager.stop(server, context)
+            return "would send \(ShellWords.quote(command)), wait up to \(Clock.text(seconds: timeout)) seconds, then stop"
+        }
+        if try waitForExit(since: before, deadline: began + timeout, after: command) {
+            try manager.removeExited(server, context)
+            return "stopped gracefully after \(Clock.text(seconds: Clock.monotonic - began)) seconds"
+        }
+        try manager.stop(server, context)
+        return "stopped: forced after \(Clock.text(seconds: timeout)) seconds (the server ignored \(ShellWords.quote(command)))"
+    }
+
+    /// Waits until the run of the game that `before` shows has ended, or `deadline`: whether it
+    /// ended. The processes the manager names are watched through pidfds, so the wait ends as
+    /// the game does; the status is asked again after each end and at least every
+    /// `recheckInterval`, and polled when there is nothing to watch.
+    func waitForExit(since before: ServerStatus, deadline: Double, after command: String) throws -> Bool {
+        var pause = Self.firstPollInterval
+        // The command was only just sent: the first wait is on what `before` shows.
+        var now = before
+        while true {
+            if Interrupts.pending {
+                throw ManagerError.failure("interrupted: \(ShellWords.quote(command)) was sent, but the server has not stopped yet")
+            }
+            if Self.hasExited(since: before, now: now) { return true }
+            let remaining = deadline - Clock.monotonic
+            guard remaining > 0 else { return false }
+            let watched = manager.processesToWatch(server, now, context).filter { !$0.hasExited }
+            if watched.isEmpty {
+                Clock.sleep(seconds: min(pause, remaining))
+                pause = min(pause * 2, Self.stopPollInterval)
+            } else if ProcessHandle.waitForAny(watched, seconds: min(remaining, Self.recheckInterval)) {
+                pause = Self.firstPollInterval
+            }
+            now = try manager.status(server, context)
+        }
+    }
+
+    /// Whether the run of the game that `before` shows has ended: the server stopped, or a
+    /// manager that restarts games by itself already runs the next one, as its own record of
+    /// runs tells (`ServerStatus.run`). A changed pid alone proves nothing: a game's helper, a
+    /// wrapper or a fork can change what a manager reports.
+    static func hasExited(since before: ServerStatus, now: ServerStatus) -> Bool {
+        !now.isRunning || (before.run != nil && now.run != before.run)
+    }
+
+    /// `kill_timeout`: the seconds a hard stop gives the server's processes between SIGTERM and
+    /// SIGKILL.
+    package static func killTimeout(_ server: Server) throws -> Double {
+        try server.settings.seconds("kill_timeout") ?? defaultKillTimeout
+    }
+
+    /// Types one console line, after checking it is one line of text: the only way lines reach
+    /// a manager (pm-input, attach, the console stop command).
+    package func send(_ line: String) throws {
+        try ConsoleInput.check(line)
+        try manager.sendInput(line, server, context)
+    }
+
+    /// The console output, cut to the last `lines` lines.
+    package func output(lines: Int) throws -> String {
+        Self.lastLines(try manager.output(server, lines: lines, context), lines)
+    }
+
+    /// The last `count` lines of `text` (all of it for 0).
+    package static func lastLines(_ text: String, _ count: Int) -> String {
+        guard count > 0 else { return text }
+        var newlines = 0
+        let bytes = Array(text.utf8)
+        var index = bytes.count
+        if bytes.last == UInt8(ascii: "\n") { index -= 1 }
+        while index > 0 {
+            index -= 1
+            if bytes[index] == UInt8(ascii: "\n") {
+                newlines += 1
+                if newlines == count { return String(decoding: bytes[(index + 1)...], as: UTF8.self) }
+            }
+        }
+        return text
+    }
+
+    /// The report with the `server_id` and `server_uuid` labels every sample carries.
+    package func metrics() throws -> MetricsReport {
+        var report = try manager.metrics(server, context)
+        report.samples = report.samples.map { sample in
+            var labeled = sample
+            labeled.labels = serverLabels + sample.labels.filter { $0.name != "server_id" && $0.name != "server_uuid" }
+            return labeled
+        }
+        if var cpu = report.cpu {
+            cpu.labels = serverLabels + cpu.labels
+            report.cpu = cpu
+        }
+        return report
+    }
+
+    private var serverLabels: [(name: String, value: String)] {
+        var labels = [(name: "server_id", value: String(server.record.id))]
+        if !server.record.uuid.isEmpty { labels.append(("server_uuid", server.record.uuid)) }
+        return labels
+    }
+}

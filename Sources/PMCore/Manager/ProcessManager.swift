@@ -1,0 +1,183 @@
+import PMSystem
+
+/// What a manager knows about a server's process (`pm-status --json`).
+package struct ServerStatus: Equatable {
+    package enum State: String { case running, stopped, unknown }
+
+    package var state: State
+    package var pid: Int?
+    /// Seconds since the epoch.
+    package var startedAt: Double?
+    package var exitCode: Int?
+    /// Which run of the game this is, from the manager's own record, for managers that restart
+    /// games by themselves (systemd's restart count and start time, a container's): a
+    /// different value means the game exited and was started again. Nil for the others.
+    package var run: String?
+
+    package init(_ state: State, pid: Int? = nil, startedAt: Double? = nil, exitCode: Int? = nil, run: String? = nil) {
+        self.state = state
+        self.pid = pid
+        self.startedAt = startedAt
+        self.exitCode = exitCode
+        self.run = run
+    }
+
+    package var isRunning: Bool { state == .running }
+}
+
+/// What `pm-metrics` gathers for one server in one pass.
+package struct MetricsReport {
+    package var samples: [MetricSample]
+    package var cpu: CPUReading?
+
+    package init(samples: [MetricSample], cpu: CPUReading?) {
+        self.samples = samples
+        self.cpu = cpu
+    }
+}
+
+/// Options of one invocation that verbs read.
+package struct VerbOptions {
+    package var force = false
+    /// `--timeout`: seconds to wait for a graceful stop.
+    package var stopTimeout: Double?
+    /// `--lines`: how much console output; 0 for all the backend keeps.
+    package var lines = 500
+    package var interval = 1.0
+    package var timestamps = false
+    /// Set for a batch of queries (status, metrics): a manager may answer every server from
+    /// one snapshot of the backend instead of asking once per server.
+    package var sharedQueries = false
+
+    package init() {}
+}
+
+/// What a verb works with besides the server: where its text goes, how commands run, the
+/// state directory and the invocation's options.
+package final class VerbContext {
+    /// The result channel (stdout, or a per-server buffer in a batch).
+    package let out: OutputChannel
+    /// The diagnostic channel (stderr, or a per-server buffer in a batch).
+    package let err: OutputChannel
+    package let executor: Executor
+    package let state: StateDirectory
+    package let options: VerbOptions
+
+    package init(out: OutputChannel, err: OutputChannel, executor: Executor, state: StateDirectory, options: VerbOptions) {
+        self.out = out
+        self.err = err
+        self.executor = executor
+        self.state = state
+        self.options = options
+    }
+}
+
+/// The reference's process-manager interface (Install, Uninstall, Start, Stop, Restart, Status,
+/// GetOutput, SendInput, Attach, Metrics, HasOwnInstallation). A verb that fails throws a
+/// `ToolError` saying what went wrong; the lifecycle rules shared by every manager (already
+/// running, already stopped, graceful stop) live in `Lifecycle`, not here.
+package protocol ProcessManager {
+    var kind: ManagerKind { get }
+    /// Why the manager cannot run for real on this system (a Windows manager on Linux), or
+    /// nil. Such a manager still prints dry-run plans.
+    var unavailableReason: String? { get }
+    /// Whether the record's `su_user` is an account of this system, looked up before anything
+    /// runs (Windows managers take Windows accounts).
+    var usesLocalAccounts: Bool { get }
+
+    /// Whether `verb` runs a program of the server's on this machine as the server's user (the
+    /// game, a script): such a verb refuses a record without `su_user` when the tool runs as
+    /// root, unless root is asked for (`--allow-root`).
+    func runsAsServerUser(_ verb: Verb) -> Bool
+    /// Whether `status` can be asked for this server (the simple manager needs a status script).
+    func canTellStatus(_ server: Server) -> Bool
+    func status(_ server: Server, _ context: VerbContext) throws -> ServerStatus
+    /// Starts a server that is not running, after removing what its last run left (a dead
+    /// session, processes that outlived the game), so that exactly one copy runs.
+    func start(_ server: Server, _ context: VerbContext) throws
+    /// Stops a running server at once (the hard stop after the graceful attempt): SIGTERM to
+    /// every process of the server, `kill_timeout` seconds, SIGKILL, then a check; throws
+    /// when a process is left.
+    func stop(_ server: Server, _ context: VerbContext) throws
+    /// Removes what a server that is not running left behind: a dead tmux session, processes
+    /// that outlived the game, a console socket. Called after a graceful stop and by a stop of
+    /// a stopped server.
+    func removeExited(_ server: Server, _ context: VerbContext) throws
+    /// The processes whose end a graceful stop waits for (with the status `status` just
+    /// gave), where the tool can see them on this machine; none makes it poll the status.
+    func processesToWatch(_ server: Server, _ status: ServerStatus, _ context: VerbContext) -> [ProcessHandle]
+    /// Called before the console stop command is sent: a manager that restarts games that
+    /// exit (systemd's `Restart=always`) turns that off until `endGracefulStop`.
+    func beginGracefulStop(_ server: Server, _ context: VerbContext) throws
+    func endGracefulStop(_ server: Server, _ context: VerbContext)
+    /// The manager's own restart, or nil to let `Lifecycle` stop and start.
+    func restart(_ server: Server, _ context: VerbContext) throws -> Bool
+    /// The console output, at least the last `lines` lines (0: all there is).
+    func output(_ server: Server, lines: Int, _ context: VerbContext) throws -> String
+    /// Whether console input can be sent to this server.
+    func canSendInput(_ server: Server) -> Bool
+    func sendInput(_ line: String, _ server: Server, _ context: VerbContext) throws
+    /// A live feed of the console for follow and attach, or nil to poll `output`.
+    func openFeed(_ server: Server, _ context: VerbContext) throws -> ConsoleFeed?
+    /// Samples for the server, without the `server_id`/`server_uuid` labels, and a CPU reading
+    /// when the manager can give one (the percent is computed against a baseline).
+    func metrics(_ server: Server, _ context: VerbContext) throws -> MetricsReport
+    func install(_ server: Server, _ context: VerbContext) throws -> String
+    func uninstall(_ server: Server, _ context: VerbContext) throws -> String
+    func hasOwnInstallation(_ server: Server) -> Bool
+}
+
+extension ProcessManager {
+    /// The name users give with `-m`, for messages.
+    package var name: String { kind.rawValue }
+    package var unavailableReason: String? { nil }
+    package var usesLocalAccounts: Bool { true }
+    package func runsAsServerUser(_ verb: Verb) -> Bool { false }
+    package func canTellStatus(_ server: Server) -> Bool { true }
+    package func restart(_ server: Server, _ context: VerbContext) throws -> Bool { false }
+    package func removeExited(_ server: Server, _ context: VerbContext) throws {}
+    package func processesToWatch(_ server: Server, _ status: ServerStatus, _ context: VerbContext) -> [ProcessHandle] { [] }
+    package func beginGracefulStop(_ server: Server, _ context: VerbContext) throws {}
+    package func endGracefulStop(_ server: Server, _ context: VerbContext) {}
+    package func canSendInput(_ server: Server) -> Bool { true }
+    package func openFeed(_ server: Server, _ context: VerbContext) throws -> ConsoleFeed? { nil }
+    package func hasOwnInstallation(_ server: Server) -> Bool { false }
+
+    package func install(_ server: Server, _ context: VerbContext) throws -> String {
+        "nothing to install: the \(name) manager has no installation step"
+    }
+
+    package func uninstall(_ server: Server, _ context: VerbContext) throws -> String {
+        "nothing to uninstall: the \(name) manager has no installation step"
+    }
+
+    /// The liveness sample, measured by a status check (the reference copies a cached flag).
+    package func metrics(_ server: Server, _ context: VerbContext) throws -> MetricsReport {
+        let status = try self.status(server, context)
+        return MetricsReport(samples: [try Self.upSample(status)], cpu: nil)
+    }
+
+    /// `gameap_server_up` for a measured status; an unknown status is an error.
+    package static func upSample(_ status: ServerStatus, labels: [(name: String, value: String)] = []) throws -> MetricSample {
+        guard status.state != .unknown else { throw ManagerError.unknown("the status of the server is unknown") }
+        return MetricSample(.up, .unsigned(status.isRunning ? 1 : 0), labels: labels, timestamp: Clock.wall)
+    }
+
+    /// The up sample, then the process-tree samples and a CPU reading of `roots` (tmux's pane,
+    /// the processes a simple start script left): the metrics of the managers without cgroups.
+    package func processTreeMetrics(_ status: ServerStatus, roots: [Int32], session: String) throws -> MetricsReport {
+        let labels = [(name: "session", value: session)]
+        var samples = [try Self.upSample(status, labels: labels)]
+        guard status.isRunning, let tree = ProcessTreeSampler.sample(roots: roots, in: ProcessTableCache.shared.current()) else {
+            return MetricsReport(samples: samples, cpu: nil)
+        }
+        samples += tree.samples(labels: labels, at: Clock.wall)
+        return MetricsReport(samples: samples, cpu: Self.cpuReading(tree, roots: roots, labels: labels))
+    }
+
+    private static func cpuReading(_ tree: ProcessTreeSample, roots: [Int32], labels: [(name: String, value: String)]) -> CPUReading {
+        CPUReading(identity: tree.identity, seconds: tree.cpuSeconds, labels: labels) {
+            ProcessTreeSampler.sample(roots: roots, in: ProcessTableCache.shared.current()).map { cpuReading($0, roots: roots, labels: labels) }
+        }
+    }
+}

@@ -1,0 +1,36 @@
+import PMSystem
+import PMHTTP
+import PMCore
+
+/// What differs between the engines a `ContainerManager` drives: Docker's Engine API and
+/// Podman's libpod API (`containers.md` §2.3, §3.3). Paths are below the API's prefix.
+protocol ContainerDialect {
+    /// `.docker` or `.podman`.
+    var kind: ManagerKind { get }
+    /// The engine closes a container's input when an attach ends (Podman), so console input
+    /// goes through an exec (`ConsoleExec`).
+    var closesInputAfterAttach: Bool { get }
+
+    func createBody(_ server: Server, _ settings: ContainerSettings, name: String, command: [String], user: String) throws -> JSONValue
+    func installationBody(_ server: Server, name: String, image: ImageReference, command: [String], script: ContainerMount,
+                          user: String) -> JSONValue
+    func create(name: String, _ body: JSONValue) -> HTTPRequest
+    /// Answered 2xx when the engine has the image, 404 when not.
+    func imageProbe(_ image: ImageReference) -> HTTPRequest
+    func pull(_ image: ImageReference) -> HTTPRequest
+    func stop(_ name: String, grace: Int) -> HTTPRequest
+    func remove(_ name: String, force: Bool) -> HTTPRequest
+    /// `tail`: how many of the last lines; nil for all.
+    func logs(_ name: String, tail: String?, follow: Bool) -> HTTPRequest
+    func stats(_ name: String) -> HTTPRequest
+    func metrics(stats: JSONValue?, container: ContainerManager.Container, labels: [(name: String, value: String)],
+                 resample: @escaping () throws -> JSONValue?) -> MetricsReport
+    /// The exit status in the answer of `POST /containers/{id}/wait`.
+    func exitStatus(ofWait response: HTTPResponse) -> Int?
+    func wait(_ id: String) -> HTTPRequest
+}
+
+extension ContainerDialect {
+    /// `docker` or `podman`, for messages.
+    var engineName: String { kind.rawValue }
+}

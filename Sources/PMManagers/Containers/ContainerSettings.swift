@@ -1,0 +1,131 @@
+import PMSystem
+import PMHTTP
+import PMCore
+
+/// The `docker_*` settings of one server (`containers.md` §1.3), read with the reference's
+/// priority (vars, game mod metadata, game metadata, `process_manager.config` without the
+/// `docker_` prefix) and checked before anything is sent to an engine. Shared by the docker and
+/// podman managers. Fixes, on purpose (§9): capabilities and DNS entries are trimmed (15), a
+/// `..` or an absolute volume source outside the work path and the configured allow-list is
+/// refused (24), the keys that give a container power over the host (`docker_privileged`,
+/// `docker_capabilities`, `docker_network_mode`) are read from the game's and the mod's
+/// metadata and `process_manager.config` only, never from the server's own vars and settings
+/// (24), `container_name` counts only per server, never from `process_manager.config` (25),
+/// and the seed's `docker_memory_limit` / `docker_cpu_limit` work.
+package struct ContainerSettings {
+    package static let defaultImage = "docker.io/gameap/debian"
+    package static let defaultWorkdir = "/server"
+    /// Seconds a whole pull may take (setting `pull_timeout`); without progress for the
+    /// engine's timeout it fails sooner.
+    package static let defaultPullTimeout = 1800.0
+
+    package let image: ImageReference
+    package let installationImage: String?
+    package let installationScript: String?
+    package let installationEntrypoint: String?
+    package let installationUser: String
+    package let hostNetwork: Bool
+    /// The container's name, when the server sets `docker_container_name`.
+    package let containerName: String?
+    package let capabilities: [String]
+    package let privileged: Bool
+    package let volumes: [ContainerMount]
+    package let dns: [String]
+    package let workdir: String
+    /// Bytes, from the panel's `ram_limit`, else `docker_memory_limit`.
+    package let memoryLimit: Int?
+    /// Millicores, from the panel's `cpu_limit`, else `docker_cpu_limit` (cores).
+    package let cpuLimit: Int?
+    package let pullTimeout: Double
+
+    package init(_ server: Server) throws {
+        let settings = server.settings
+        image = try ImageReference(settings.value("docker_image") ?? Self.defaultImage)
+        pullTimeout = try settings.seconds("pull_timeout") ?? Self.defaultPullTimeout
+        installationImage = settings.value("docker_installation_image")
+        installationScript = settings.value("docker_installation_script")
+        installationEntrypoint = settings.value("docker_installation_entrypoint")
+        installationUser = settings.value("docker_installation_user") ?? ""
+        hostNetwork = settings.trustedValue("docker_network_mode") == "host"
+        containerName = try Self.containerName(settings.value("docker_container_name", includingOptions: false))
+        capabilities = try Self.capabilities(settings.trustedValue("docker_capabilities"))
+        privileged = settings.trustedValue("docker_privileged") == "true"
+        dns = try Self.dns(settings.value("docker_dns"))
+        workdir = try Self.workdir(settings.value("docker_workdir") ?? Self.defaultWorkdir)
+        volumes = try ContainerMount.extraVolumes(settings.value("docker_volumes"), server: server)
+        var targets: Set<String> = [workdir]
+        for volume in volumes where !targets.insert(volume.target).inserted || volume.target == "/" {
+            throw ManagerError.invalid("docker_volumes: \(volume.target) is mounted twice (the server directory is at \(workdir)), or is /")
+        }
+        memoryLimit = try server.record.ramLimit.flatMap { $0 > 0 ? $0 : nil }
+            ?? settings.value("docker_memory_limit").map(Self.bytes)
+        cpuLimit = try server.record.cpuLimit.flatMap { $0 > 0 ? $0 : nil }
+            ?? settings.value("docker_cpu_limit").map(Self.millicores)
+    }
+
+    /// Both installation keys set: the engine installs the server (`HasOwnInstallation`).
+    package var hasOwnInstallation: Bool { installationImage != nil && installationScript != nil }
+
+    static func containerName(_ value: String?) throws -> String? {
+        guard let value else { return nil }
+        let bytes = Array(value.utf8)
+        guard (1...128).contains(bytes.count), ASCII.isLetter(bytes[0]) || ASCII.isDigit(bytes[0]),
+              bytes.allSatisfy({ ASCII.isLetter($0) || ASCII.isDigit($0) || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "-") })
+        else { throw ManagerError.invalid("docker_container_name must be letters, digits, '_', '.' and '-', not \"\(value.prefix(40))\"") }
+        return value
+    }
+
+    /// `NET_ADMIN, sys_nice` → `CAP_NET_ADMIN`, `CAP_SYS_NICE` (what the Docker client sends).
+    static func capabilities(_ value: String?) throws -> [String] {
+        var result: [String] = []
+        for entry in (value ?? "").split(separator: ",") {
+            let name = String(entry).trimmingWhitespace.uppercased()
+            guard !name.isEmpty else { continue }
+            guard name.utf8.allSatisfy({ ASCII.isLetter($0) || ASCII.isDigit($0) || $0 == UInt8(ascii: "_") }) else {
+                throw ManagerError.invalid("docker_capabilities: \"\(name.prefix(40))\" is not a capability name")
+            }
+            let capability = name == "ALL" || name.hasPrefix("CAP_") ? name : "CAP_" + name
+            if !result.contains(capability) { result.append(capability) }
+        }
+        return result.sorted()
+    }
+
+    static func dns(_ value: String?) throws -> [String] {
+        try (value ?? "").split(separator: ",").compactMap { entry in
+            let address = String(entry).trimmingWhitespace
+            guard !address.isEmpty else { return nil }
+            guard IPAddress.isValid(address) else { throw ManagerError.invalid("docker_dns: \"\(address.prefix(40))\" is not an IP address") }
+            return address
+        }
+    }
+
+    static func workdir(_ value: String) throws -> String {
+        let path = Path.clean(value)
+        guard path.hasPrefix("/"), path != "/", !path.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: ":") || $0 == UInt8(ascii: ",") }) else {
+            throw ManagerError.invalid("docker_workdir must be an absolute path inside the container other than /, not \"\(value.prefix(40))\"")
+        }
+        return path
+    }
+
+    /// `2g`, `512m`, `1024k`, `1073741824` (bytes; `b` allowed), as `docker run --memory` reads them.
+    static func bytes(_ text: String) throws -> Int {
+        let value = text.trimmingWhitespace.lowercased()
+        let units: [(String, Int)] = [("k", 1 << 10), ("m", 1 << 20), ("g", 1 << 30), ("t", 1 << 40), ("b", 1)]
+        var number = value, factor = 1
+        for (suffix, size) in units where value.hasSuffix(suffix) {
+            number = String(value.dropLast()); factor = size; break
+        }
+        guard let amount = DecimalNumber.parse(number), amount.isFinite, amount * Double(factor) >= Double(6 << 20), amount * Double(factor) < 1e18 else {
+            throw ManagerError.invalid("docker_memory_limit must be a size of at least 6m, such as 512m or 2g, not \"\(text.prefix(40))\"")
+        }
+        return Int(amount * Double(factor))
+    }
+
+    /// `2.0` cores → 2000 millicores, as `docker run --cpus` reads it.
+    static func millicores(_ text: String) throws -> Int {
+        guard let cores = DecimalNumber.parse(text.trimmingWhitespace), cores.isFinite, cores >= 0.001, cores <= 100_000 else {
+            throw ManagerError.invalid("docker_cpu_limit must be a number of cores such as 1.5, not \"\(text.prefix(40))\"")
+        }
+        return Int((cores * 1000).rounded())
+    }
+}

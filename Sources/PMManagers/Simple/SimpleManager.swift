@@ -1,0 +1,184 @@
+import PMSystem
+import PMHTTP
+import PMCore
+
+/// The `simple` manager (`core.md` §4.3): every verb runs an operator-supplied script from the
+/// configuration's `scripts` block, wrapped around the server's own command, in the server
+/// directory with the server's environment. Differences from the reference, on purpose:
+/// scripts run as the record's `su_user` (W-32); console input is never run as a program and
+/// is passed as one argument, unsplit and unexpanded (W-34); a missing script is an error that
+/// names the setting instead of `empty command` or a blocking start (W-33); a restart without a
+/// restart script is stop + start (W-40); each script has a time limit (`script_timeout`).
+package struct SimpleManager: ProcessManager {
+    package static let defaultScriptTimeout = 30.0
+    /// Console output kept in memory from a `get_console` script.
+    package static let outputLimit = 16 << 20
+
+    package let kind = ManagerKind.simple
+
+    package init() {}
+
+    /// Every verb runs one of the operator's scripts as the server's user.
+    package func runsAsServerUser(_ verb: Verb) -> Bool { true }
+
+    package func canTellStatus(_ server: Server) -> Bool {
+        (try? arguments(for: .status, server)).map { !$0.isEmpty } ?? false
+    }
+
+    package func status(_ server: Server, _ context: VerbContext) throws -> ServerStatus {
+        let result = try run(.status, server, context, output: .discard)
+        switch result.termination {
+        case .exited(0): return ServerStatus(.running)
+        case .exited: return ServerStatus(.stopped)
+        default: throw ManagerError.unknown("the status script \(result.termination.description)")
+        }
+    }
+
+    package func start(_ server: Server, _ context: VerbContext) throws {
+        try ServerProcesses(server).terminate(grace: try Lifecycle.killTimeout(server), fresh: false, context)
+        try expectSuccess(.start, server, context)
+        guard !context.executor.isDryRun, canTellStatus(server) else { return }
+        guard try status(server, context).isRunning else {
+            throw ManagerError.failure("the start script succeeded but the status script says the server is not running")
+        }
+    }
+
+    /// The stop script, when there is one, then the hard stop of every process that carries the
+    /// server's marker: what the script missed (a daemon the game left, a game that ignores
+    /// the script's signal) cannot outlive the stop.
+    package func stop(_ server: Server, _ context: VerbContext) throws {
+        let processes = ServerProcesses(server)
+        var failure: Error?
+        if try !arguments(for: .stop, server).isEmpty {
+            do { try expectSuccess(.stop, server, context) } catch { failure = error }
+        }
+        try processes.terminate(grace: try Lifecycle.killTimeout(server), context)
+        if let failure { throw failure }
+    }
+
+    /// The processes that outlived the game (the status script says it is stopped).
+    package func removeExited(_ server: Server, _ context: VerbContext) throws {
+        try ServerProcesses(server).terminate(grace: try Lifecycle.killTimeout(server), context)
+    }
+
+    /// The tops of what the start script left running.
+    package func processesToWatch(_ server: Server, _ status: ServerStatus, _ context: VerbContext) -> [ProcessHandle] {
+        ServerProcesses(server).markedRoots(in: ProcessSnapshots.shared.snapshot(notBefore: Clock.monotonic)).compactMap { ProcessHandle(pid: $0) }
+    }
+
+    package func restart(_ server: Server, _ context: VerbContext) throws -> Bool {
+        guard try !arguments(for: .restart, server).isEmpty else { return false }
+        try expectSuccess(.restart, server, context)
+        return true
+    }
+
+    package func output(_ server: Server, lines: Int, _ context: VerbContext) throws -> String {
+        let result = try run(.getConsole, server, context, output: .capture(limit: Self.outputLimit))
+        guard result.termination.succeeded else {
+            throw ManagerError.failure("the get_console script \(result.termination.description)")
+        }
+        return result.text
+    }
+
+    /// Up from the status script, and the trees of the processes the start script left
+    /// running, found by the marker it gave them (`ServerMarker`).
+    package func metrics(_ server: Server, _ context: VerbContext) throws -> MetricsReport {
+        let status = try self.status(server, context)
+        let roots = status.isRunning ? ServerProcesses(server).markedRoots(in: ProcessSnapshots.shared.snapshot(notBefore: 0)) : []
+        return try processTreeMetrics(status, roots: roots, session: server.name)
+    }
+
+    /// Console input needs a send_command script, and the line must never become the program.
+    package func canSendInput(_ server: Server) -> Bool {
+        guard let first = try? ShellWords.split(server.config.scripts.sendCommand).first else { return false }
+        return first != "{command}"
+    }
+
+    package func sendInput(_ line: String, _ server: Server, _ context: VerbContext) throws {
+        guard canSendInput(server) else {
+            throw ManagerError.invalid("console input needs a send_command script (scripts.sendcommand in the daemon configuration); the simple manager never runs console input as a program")
+        }
+        let arguments = try server.template.arguments(wrapper: server.config.scripts.sendCommand, literal: line)
+        let result = try execute(arguments, script: .sendCommand, server, context, output: .forward(context.err))
+        guard result.termination.succeeded else {
+            throw ManagerError.failure("the send_command script \(result.termination.description)")
+        }
+    }
+
+    // MARK: - Scripts
+
+    /// The configured scripts and the record command each wraps.
+    enum Script: String {
+        case start, stop, restart, status
+        case getConsole = "get_console"
+        case sendCommand = "send_command"
+
+        func wrapper(_ scripts: DaemonConfig.Scripts) -> String {
+            switch self {
+            case .start: return scripts.start
+            case .stop: return scripts.stop
+            case .restart: return scripts.restart
+            case .status: return scripts.status
+            case .getConsole: return scripts.getConsole
+            case .sendCommand: return scripts.sendCommand
+            }
+        }
+
+        func command(_ record: ServerRecord) -> String {
+            switch self {
+            case .start: return record.effectiveStartCommand
+            case .stop: return record.stopCommand
+            case .restart: return record.restartCommand
+            case .status, .getConsole, .sendCommand: return ""
+            }
+        }
+
+        /// What to set when the script is missing.
+        var remedy: String {
+            switch self {
+            case .start: return "set the record's start_command or scripts.start"
+            case .stop: return "set the record's stop_command or scripts.stop"
+            case .restart: return "set the record's restart_command or scripts.restart"
+            case .status: return "set scripts.status in the daemon configuration"
+            case .getConsole: return "set scripts.getconsole in the daemon configuration"
+            case .sendCommand: return "set scripts.sendcommand in the daemon configuration"
+            }
+        }
+    }
+
+    func arguments(for script: Script, _ server: Server) throws -> [String] {
+        try server.template.arguments(wrapper: script.wrapper(server.config.scripts), command: script.command(server.record))
+    }
+
+    private func run(_ script: Script, _ server: Server, _ context: VerbContext, output: CommandOutput) throws -> CommandResult {
+        let arguments = try arguments(for: script, server)
+        guard !arguments.isEmpty else {
+            throw ManagerError.invalid("the simple manager has no \(script.rawValue) command: \(script.remedy)")
+        }
+        return try execute(arguments, script: script, server, context, output: output)
+    }
+
+    private func execute(_ arguments: [String], script: Script, _ server: Server, _ context: VerbContext,
+                         output: CommandOutput) throws -> CommandResult {
+        let timeout = try server.settings.seconds("script_timeout") ?? Self.defaultScriptTimeout
+        var spec = server.spec(arguments, timeout: timeout, readOnly: script == .status || script == .getConsole)
+        if script == .start || script == .restart { spec.environment = server.gameEnvironment }
+        // A stop script that kills (runner.sh) waits as long as the hard stop would.
+        if script == .stop || script == .restart {
+            spec.environment.append(EnvironmentEntry("KILL_TIMEOUT", Clock.text(seconds: try Lifecycle.killTimeout(server))))
+        }
+        do {
+            return try context.executor.run(spec, output: output)
+        } catch let error as CommandError {
+            throw ManagerError.unknown("cannot run the \(script.rawValue) script: \(error)")
+        }
+    }
+
+    private func expectSuccess(_ script: Script, _ server: Server, _ context: VerbContext) throws {
+        let result = try run(script, server, context, output: .forward(context.err))
+        guard result.termination.succeeded else {
+            let status: ExitStatus = result.termination.code == -1 ? .unknown : .failure
+            throw ManagerError(status, "the \(script.rawValue) script \(result.termination.description)")
+        }
+    }
+}

@@ -1,0 +1,448 @@
+import PMSystem
+import PMHTTP
+import PMCore
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The `tmux` manager (`core.md` §4.2): each server runs in a detached tmux session named by
+/// its XID (the raw uuid is the legacy name, still found), in the tmux server of the record's
+/// user, next to an idle `gameap` session that keeps that tmux server alive; width 200 columns,
+/// history 30000 lines. Differences from the reference, on purpose:
+/// - tmux runs as the user directly, never through `su` from a temporary directory, with
+///   `SHELL=/bin/sh` so users whose login shell is `nologin` work (W-23, W-28);
+/// - the start command's words are given to tmux as separate arguments, so no shell re-reads
+///   them, and the server gets its environment with `-e` (W-15);
+/// - the pane's process is a `/bin/sh` that runs those words and outlives the game by
+///   `exitGrace`: tmux 3.3 closes a pane as soon as its process exits, dropping output it has
+///   not read yet, which is the error message of a game that fails at once;
+/// - the history limit is set before the game's pane exists (W-29);
+/// - targets are exact (`=name`, W-31); one `list-panes` call tells the name, the state, the
+///   pid and the start time;
+/// - a finished game's pane stays (`remain-on-exit`) so its exit status and last output can be
+///   read; such a session counts as stopped and is replaced by the next start;
+/// - console input is typed as bytes (`send-keys -H`): nothing is read as a key name or a flag
+///   (W-26); output is the scroll-back, not only the visible pane (W-25).
+package struct TmuxManager: ProcessManager {
+    package static let helperSession = "gameap"
+    package static let width = 200
+    package static let historyLimit = 30000
+    /// How long a start waits to see whether the game exits at once.
+    package static let startCheck = 0.5
+    /// How long the pane's shell stays after the game exits, for tmux to read its last output.
+    package static let exitGrace = 0.2
+    /// How long a failed start waits for tmux to record the game's exit status.
+    package static let statusWait = 0.5
+    /// No tmux call may take longer.
+    package static let callTimeout = 10.0
+
+    package let kind = ManagerKind.tmux
+    /// Pane lists shared by the servers of one batch query (`pm-status` of 50 servers asks each
+    /// user's tmux server once).
+    private let snapshots = PaneSnapshots()
+
+    package init() {}
+
+    // MARK: - Verbs
+
+    /// The start runs the game; the other verbs only talk to a tmux server.
+    package func runsAsServerUser(_ verb: Verb) -> Bool { verb == .start }
+
+    package func status(_ server: Server, _ context: VerbContext) throws -> ServerStatus {
+        Self.status(of: try session(server, context), server)
+    }
+
+    /// Running while the game runs: a pane whose game has exited is stopped, though its shell
+    /// lingers for `exitGrace`.
+    static func status(of pane: Pane?, _ server: Server) -> ServerStatus {
+        guard let pane else { return ServerStatus(.stopped) }
+        if pane.dead { return ServerStatus(.stopped, startedAt: pane.created, exitCode: pane.exitCode) }
+        guard let panePid = pane.pid else { return ServerStatus(.running, startedAt: pane.created) }
+        guard let game = game(inPane: panePid, server.marker) else { return ServerStatus(.stopped, startedAt: pane.created) }
+        return ServerStatus(.running, pid: game, startedAt: pane.created)
+    }
+
+    package func start(_ server: Server, _ context: VerbContext) throws {
+        guard FileSystem.kind(of: server.workDirectory) == .directory || context.executor.isDryRun else {
+            throw ManagerError.failure("the server directory \(server.workDirectory) does not exist (create it or run pm-install)")
+        }
+        let command = try server.template.arguments(wrapper: server.config.scripts.start, command: server.record.effectiveStartCommand)
+        guard !command.isEmpty else {
+            throw ManagerError.invalid("nothing to start: the record has no start_command and the game mod no default")
+        }
+        // What an earlier run left (a daemon that outlived a crash) goes before the new one starts.
+        try ServerProcesses(server).terminate(grace: try Lifecycle.killTimeout(server), fresh: false, context)
+        try createSession(server, running: command, context)
+        guard !context.executor.isDryRun else { return }
+        try checkStarted(server, context)
+    }
+
+    /// Creates the server's session (and the helper session on a fresh tmux server). The
+    /// helper session and the global option belong to the user's tmux server, which servers
+    /// started at the same time share: one creation at a time per user; the start checks that
+    /// follow run side by side. A tmux server keeps the command line of the client that
+    /// started it for its whole life, for every local user to read (`ps`): it is started by
+    /// the helper session alone, and the game's session, whose command and variables may hold
+    /// secrets, is created over the socket, in no process's arguments.
+    private func createSession(_ server: Server, running command: [String], _ context: VerbContext) throws {
+        let userLock = context.executor.isDryRun ? nil
+            : try ServerLock.acquire("tmux-user-\(server.account?.uid ?? geteuid())", in: context.state)
+        defer { withExtendedLifetime(userLock) {} }
+        let panes = try listPanes(server, context)
+        var commands: [[String]] = []
+        for stale in [server.name, server.legacyName] where !stale.isEmpty
+            && panes.contains(where: { $0.session == stale && ($0.owner.isEmpty || $0.owner == server.owner.token) }) {
+            commands.append(["kill-session", "-t", "=" + stale])
+        }
+        if !panes.contains(where: { $0.session == Self.helperSession }) {
+            let helper = [["new-session", "-d", "-s", Self.helperSession, "-x", String(Self.width), "/bin/sh"],
+                          ["set-option", "-g", "history-limit", String(Self.historyLimit)]]
+            try expectSuccess(try tmux(Self.sequence(helper), server, context), "start the user's tmux server")
+        }
+        var game = ["new-session", "-d", "-s", server.name, "-x", String(Self.width), "-c", server.workDirectory]
+        for entry in server.gameEnvironment { game += ["-e", "\(entry.name)=\(entry.value)"] }
+        commands.append(game + ["--"] + Self.paneCommand(command, name: server.name))
+        commands.append(["set-option", "-t", "=\(server.name):", Self.ownerOption, server.owner.token])
+        commands.append(["set-option", "-w", "-t", "=\(server.name):", "remain-on-exit", "on"])
+        try expectSuccess(try tmux(Self.sequence(commands), server, context, overSocket: true), "start the session")
+    }
+
+    /// Ends every process of the server (the pane's tree, and what carries the server's marker),
+    /// then removes the session.
+    package func stop(_ server: Server, _ context: VerbContext) throws {
+        try end(try session(server, context), server, context)
+    }
+
+    /// What a game that exited leaves: its pane (dead, or its shell in the exit grace) and any
+    /// process that outlived it. The status just asked found the session and checked its owner
+    /// under the server's lock, and the pane's shell carries the server's marker, so the
+    /// session is not looked up again: under load every tmux call counts.
+    package func removeExited(_ server: Server, _ context: VerbContext) throws {
+        var failure: Error?
+        do {
+            try ServerProcesses(server).terminate(grace: try Lifecycle.killTimeout(server), context)
+        } catch let error as ManagerError {
+            failure = error
+        }
+        // The session under the server's name, else under the legacy one, as `session` finds it.
+        for name in [server.name, server.legacyName] where !name.isEmpty && !name.contains(":") && name != Self.helperSession {
+            let result = try tmux(["kill-session", "-t", "=" + name], server, context)
+            if result.termination.succeeded { break }
+            if !Self.meansGone(result) { try expectSuccess(result, "kill the session") }
+        }
+        if let failure { throw failure }
+    }
+
+    /// The game's process, where the tool can see it.
+    package func processesToWatch(_ server: Server, _ status: ServerStatus, _ context: VerbContext) -> [ProcessHandle] {
+        status.pid.flatMap { ProcessHandle(pid: Int32(clamping: $0)) }.map { [$0] } ?? []
+    }
+
+    /// The hard stop of `ServerProcesses`, then `kill-session`, which is done even when a
+    /// process survived (the error is reported after).
+    private func end(_ pane: Pane?, _ server: Server, _ context: VerbContext) throws {
+        // A dead pane's pid is no longer its process: tmux has collected it.
+        let roots = pane.flatMap { $0.dead ? nil : $0.pid }.map { [Int32(clamping: $0)] } ?? []
+        var failure: Error?
+        do {
+            try ServerProcesses(server, roots: roots).terminate(grace: try Lifecycle.killTimeout(server), context)
+        } catch let error as ManagerError {
+            failure = error
+        }
+        if let pane {
+            let result = try tmux(["kill-session", "-t", "=" + pane.session], server, context)
+            // A session without remain-on-exit (a legacy one) may have closed with its pane.
+            if !result.termination.succeeded, try findSession(server, context) != nil {
+                try expectSuccess(result, "kill the session")
+            }
+        }
+        if let failure { throw failure }
+    }
+
+    package func output(_ server: Server, lines: Int, _ context: VerbContext) throws -> String {
+        guard let pane = try session(server, context) else { throw ManagerError.failure("the server is not running (no tmux session \(server.name))") }
+        let start = lines == 0 ? "-" : "-\(lines)"
+        let result = try tmux(["capture-pane", "-p", "-J", "-S", start, "-t", "=\(pane.session):"], server, context, readOnly: true,
+                              output: .capture(limit: 64 << 20))
+        try expectSuccess(result, "read the pane")
+        return Self.trimmingBlankTail(result.text)
+    }
+
+    package func sendInput(_ line: String, _ server: Server, _ context: VerbContext) throws {
+        guard let pane = try session(server, context), !pane.dead else {
+            throw ManagerError.failure("the server is not running (no tmux session \(server.name))")
+        }
+        let bytes = Array(line.utf8).map { String($0, radix: 16) } + ["d"]
+        try expectSuccess(try tmux(["send-keys", "-t", "=\(pane.session):", "-H"] + bytes, server, context), "send the line")
+    }
+
+    /// Up, and the game's process tree from the pane's pid.
+    package func metrics(_ server: Server, _ context: VerbContext) throws -> MetricsReport {
+        let pane = try session(server, context)
+        let status = Self.status(of: pane, server)
+        let roots = status.isRunning ? pane?.pid.flatMap { Int32(exactly: $0) }.map { [$0] } ?? [] : []
+        return try processTreeMetrics(status, roots: roots, session: pane?.session ?? server.name)
+    }
+
+    package func openFeed(_ server: Server, _ context: VerbContext) throws -> ConsoleFeed? {
+        guard let pane = try session(server, context), !pane.dead, !pane.piped else { return nil }
+        do {
+            return try TmuxPipeFeed(pane: pane.session, server: server, manager: self, context: context)
+        } catch is TmuxPipeFeed.AlreadyPiped {
+            return nil
+        }
+    }
+
+    // MARK: - Sessions
+
+    /// One pane of `list-panes -a`: the fields the manager reads.
+    struct Pane {
+        let session: String
+        let pid: Int?
+        let dead: Bool
+        let deadStatus: Int?
+        let deadSignal: Int?
+        let created: Double?
+        let piped: Bool
+        /// The owner token of the server that created the session (`ownerOption`); empty for a
+        /// session created by the daemon or an older pm.
+        let owner: String
+
+        /// How the game ended, as a shell tells it: the exit status, or 128 + the signal.
+        var exitCode: Int? { deadStatus ?? deadSignal.map { 128 + $0 } }
+
+        var ending: String {
+            if let deadStatus { return "status \(deadStatus)" }
+            if let deadSignal { return "killed by signal \(deadSignal)" }
+            return "status unknown"
+        }
+    }
+
+    static let paneFormat = "#{session_name}\t#{pane_pid}\t#{pane_dead}\t#{pane_dead_status}\t#{session_created}\t#{pane_pipe}\t#{pane_dead_signal}\t#{\(ownerOption)}"
+    /// The session option that holds the owner token of the server (`ServerOwner`).
+    static let ownerOption = "@gameap_owner"
+
+    /// The panes of the user's tmux server (all sessions, or the one `session` names); none
+    /// when there is no such session or no tmux server runs. `-u`: outside a UTF-8 locale tmux
+    /// replaces every byte of a printed line that is not printable ASCII with `_`, the tabs
+    /// between the fields included.
+    func listPanes(_ server: Server, _ context: VerbContext, session: String? = nil) throws -> [Pane] {
+        var arguments = ["-u", "list-panes", "-F", Self.paneFormat]
+        arguments += session.map { ["-t", "=\($0):"] } ?? ["-a"]
+        let result = try tmux(arguments, server, context, readOnly: true, output: .capture(limit: 4 << 20))
+        guard result.termination.succeeded else {
+            if case .exited(1) = result.termination, Self.meansNoSessions(result.text) || result.text.contains("can't find") { return [] }
+            throw ManagerError.unknown("tmux list-panes \(result.termination.description): \(Self.firstLine(result.text))")
+        }
+        return result.text.fields(separatedBy: UInt8(ascii: "\n")).compactMap { line in
+            let fields = line.fields(separatedBy: UInt8(ascii: "\t"))
+            guard fields.count >= 8 else { return nil }
+            let created = Double(fields[4]).flatMap { (0...1e11).contains($0) ? $0 : nil }
+            return Pane(session: fields[0], pid: Int32(fields[1]).flatMap { $0 > 0 ? Int($0) : nil }, dead: fields[2] == "1",
+                        deadStatus: Int32(fields[3]).map(Int.init), deadSignal: Int32(fields[6]).map(Int.init), created: created,
+                        piped: fields[5] == "1", owner: fields[7])
+        }
+    }
+
+    /// The server's pane: under its XID name, else under the legacy uuid name. One tmux call
+    /// for a running server (the reference needed three); in a batch query the user's pane list
+    /// is fetched once for all servers. A session another server created under the same name
+    /// is an error: no verb may touch it.
+    func session(_ server: Server, _ context: VerbContext) throws -> Pane? {
+        guard let pane = try findSession(server, context) else { return nil }
+        guard pane.owner.isEmpty || pane.owner == server.owner.token else {
+            throw ServerOwner.conflict("the tmux session \(pane.session)", ownedBy: pane.owner, not: server)
+        }
+        return pane
+    }
+
+    private func findSession(_ server: Server, _ context: VerbContext) throws -> Pane? {
+        if context.options.sharedQueries {
+            let panes = try snapshots.panes(for: server.account?.uid ?? geteuid()) { try listPanes(server, context) }
+            return panes.first { $0.session == server.name }
+                ?? panes.first { !server.legacyName.isEmpty && server.legacyName != Self.helperSession && $0.session == server.legacyName }
+        }
+        if let pane = try listPanes(server, context, session: server.name).first { return pane }
+        guard !server.legacyName.isEmpty, server.legacyName != server.name, server.legacyName != Self.helperSession,
+              !server.legacyName.contains(":") else { return nil }
+        return try listPanes(server, context, session: server.legacyName).first
+    }
+
+    /// After a start: a game that exits within `startCheck` seconds is a failure, reported with
+    /// the pane's last lines; its dead session is removed.
+    private func checkStarted(_ server: Server, _ context: VerbContext) throws {
+        let deadline = Clock.monotonic + Self.startCheck
+        repeat {
+            Clock.sleep(seconds: 0.1)
+            guard let pane = try listPanes(server, context, session: server.name).first else {
+                throw ManagerError.failure("the start command exited at once and its session is gone")
+            }
+            if pane.dead {
+                let pane = try withExitCode(pane, server, context)
+                let lastLines = Lifecycle.lastLines((try? output(server, lines: 0, context)) ?? "", 20)
+                _ = try? tmux(["kill-session", "-t", "=" + server.name], server, context)
+                for line in lastLines.lines { context.err.line("    \(line)") }
+                throw ManagerError.failure("the start command exited at once (\(pane.ending)); its last output is above")
+            }
+        } while Clock.monotonic < deadline
+    }
+
+    /// tmux marks a pane dead when its terminal closes and records the exit status when it
+    /// reaps the process, which can come a moment later, or never: tmux 3.3 now and then
+    /// leaves the pane's process a zombie (up to one start in three in this project's tests).
+    /// Waits `statusWait` for the status, then gives the pane as it is.
+    private func withExitCode(_ dead: Pane, _ server: Server, _ context: VerbContext) throws -> Pane {
+        var pane = dead
+        let deadline = Clock.monotonic + Self.statusWait
+        while pane.exitCode == nil, Clock.monotonic < deadline {
+            Clock.sleep(seconds: 0.02)
+            guard let again = try listPanes(server, context, session: server.name).first else { break }
+            pane = again
+        }
+        return pane
+    }
+
+    // MARK: - Running tmux
+
+    /// Runs tmux as the server's user, in the server directory (else that user's home), with
+    /// `SHELL=/bin/sh` and without an outer `TMUX` that would redirect it. A query, and a
+    /// command that needs neither a new tmux server nor an environment (`clientCommands`,
+    /// and what `overSocket` says must not show in any process's arguments), goes to the
+    /// user's tmux server through `TmuxClient`, without starting tmux. Whatever runs starts
+    /// from `CleanEnvironment`, never the tool's.
+    func tmux(_ arguments: [String], _ server: Server, _ context: VerbContext, readOnly: Bool = false, overSocket: Bool = false,
+              output: CommandOutput? = nil) throws -> CommandResult {
+        var spec = CommandSpec(["tmux"] + arguments, workingDirectory: server.workDirectory,
+                               fallbackDirectory: server.account?.home ?? "/", environment: [EnvironmentEntry("SHELL", "/bin/sh")],
+                               account: server.account, timeout: Self.callTimeout, readOnly: readOnly)
+        spec.unsetEnvironment = ["TMUX", "TMUX_PANE"]
+        // The first call starts the user's tmux server, whose environment every game inherits.
+        spec.inheritsEnvironment = false
+        do {
+            let viaClient = readOnly || overSocket || arguments.first.map(Self.clientCommands.contains) ?? false
+            return try context.executor.run(spec, output: output ?? .capture(limit: 1 << 20), via: viaClient ? Self.client(context) : nil)
+        } catch CommandError.notFound(let program, _) where program == "tmux" {
+            throw ManagerError.unknown("tmux was not found in PATH: install it (apt-get install tmux)")
+        } catch let error as CommandError {
+            throw ManagerError.unknown("cannot run tmux: \(error)")
+        }
+    }
+
+    /// Commands that change a running tmux server without starting one or running anything in
+    /// its environment: typing a line, ending a session.
+    static let clientCommands: Set<String> = ["send-keys", "kill-session"]
+
+    private static func client(_ context: VerbContext) -> CommandRunner? {
+        #if os(Linux)
+        return TmuxClient(fallback: context.executor.runner)
+        #else
+        return nil
+        #endif
+    }
+
+    /// tmux's answer for a session or server that is not there.
+    static func meansGone(_ result: CommandResult) -> Bool {
+        guard case .exited(1) = result.termination else { return false }
+        let text = firstLine(result.text)
+        return text.contains("can't find") || meansNoSessions(text)
+    }
+
+    private func expectSuccess(_ result: CommandResult, _ what: String) throws {
+        guard !result.termination.succeeded else { return }
+        if Self.meansGone(result) { throw ManagerError.failure("the server is not running (tmux: \(Self.firstLine(result.text)))") }
+        if case .exited(1) = result.termination {
+            throw ManagerError.failure("tmux could not \(what): \(Self.firstLine(result.text))")
+        }
+        throw ManagerError.unknown("tmux could not \(what): it \(result.termination.description)")
+    }
+
+    /// The pane's command: `/bin/sh` runs the words as its arguments (`"$@"`, never re-read
+    /// as shell text), then waits `exitGrace` and exits with the game's status. The wait runs
+    /// without the server's marker, so the game is the shell's one marked child (`game`).
+    /// `name` is the shell's `$0`, which its own messages ("not found") begin with.
+    static func paneCommand(_ words: [String], name: String) -> [String] {
+        let marker = "\(ServerMarker.nameVariable) \(ServerMarker.ownerVariable)"
+        return ["/bin/sh", "-c", "\"$@\"; status=$?; unset \(marker); sleep \(exitGrace); exit $status", name] + words
+    }
+
+    /// The game's pid in a live pane, or nil when the game has exited and the pane's shell only
+    /// waits out `exitGrace`. The pane's process carries the server's marker when pm started it
+    /// (`paneCommand`): the game is then its marked child. A pane without the marker is a
+    /// legacy session: its process, or that process's only child, is the game.
+    static func game(inPane pid: Int, _ marker: ServerMarker) -> Int? {
+        let children = (try? FileSystem.contents(of: "/proc/\(pid)/task/\(pid)/children", limit: 4096))
+            .map { String(decoding: $0, as: UTF8.self).fields(separatedBy: UInt8(ascii: " ")).compactMap { Int32($0) } } ?? []
+        guard let own = ProcFileSystem.environment(Int32(clamping: pid)), marker.match(environment: own) == .mine else {
+            return children.count == 1 && children[0] > 0 ? Int(children[0]) : pid
+        }
+        return children.first { ProcFileSystem.environment($0).map { marker.match(environment: $0) == .mine } ?? true }.map(Int.init)
+    }
+
+    /// Several tmux commands in one call, separated by `;` arguments. tmux reads any argument
+    /// ending in `;` as a separator, unless a backslash precedes that `;` (tmux then drops the
+    /// backslash): every word of every command is escaped that way, so no value from a record
+    /// (a var that is exactly `;`) can end a command and start another.
+    static func sequence(_ commands: [[String]]) -> [String] {
+        commands.map { $0.map(escapeSeparator) }.joined(separator: [";"]).map { $0 }
+    }
+
+    static func escapeSeparator(_ argument: String) -> String {
+        guard argument.hasSuffix(";") else { return argument }
+        return String(argument.dropLast()) + "\\;"
+    }
+
+    /// No tmux server runs, or one runs without sessions: for an unattached client tmux 3.3
+    /// answers every target then with "no current target" (it looks for a current session
+    /// first). A first `new-session` starting the server leaves such a moment.
+    static func meansNoSessions(_ text: String) -> Bool {
+        text.contains("no server running") || text.contains("error connecting to") || text.contains("no current target")
+    }
+
+    static func firstLine(_ text: String) -> String {
+        String(text.lines.first { !$0.isEmpty } ?? "")
+    }
+
+    /// capture-pane pads with the empty rows below the cursor, and a dead pane ends with
+    /// tmux's "Pane is dead" notice; neither is the game's output.
+    static func trimmingBlankTail(_ text: String) -> String {
+        var lines = text.lines
+        while let last = lines.last, last.allSatisfy({ $0 == " " }) || last.hasPrefix("Pane is dead (") { lines.removeLast() }
+        return lines.isEmpty ? "" : lines.joined(separator: "\n") + "\n"
+    }
+}
+
+/// Pane lists per user, fetched once and shared by the threads of a batch. A failure is kept
+/// too: when one user's tmux server hangs, the batch waits for it once, not once per server.
+final class PaneSnapshots {
+    private final class Entry {
+        let lock = Lock()
+        var panes: [TmuxManager.Pane]?
+        var failure: Error?
+    }
+
+    private var byUser: [UInt32: Entry] = [:]
+    private let lock = Lock()
+
+    func panes(for uid: UInt32, fetch: () throws -> [TmuxManager.Pane]) throws -> [TmuxManager.Pane] {
+        let entry: Entry = lock.withLock {
+            if let entry = byUser[uid] { return entry }
+            let entry = Entry()
+            byUser[uid] = entry
+            return entry
+        }
+        return try entry.lock.withLock {
+            if let panes = entry.panes { return panes }
+            if let failure = entry.failure { throw failure }
+            do {
+                let panes = try fetch()
+                entry.panes = panes
+                return panes
+            } catch {
+                entry.failure = error
+                throw error
+            }
+        }
+    }
+}

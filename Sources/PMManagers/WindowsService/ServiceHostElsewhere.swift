@@ -1,0 +1,12 @@
+import PMSystem
+import PMHTTP
+import PMCore
+#if !os(Windows)
+extension ServiceHost {
+    /// Linux and macOS: Windows services cannot be reached, so the Windows managers print
+    /// plans for the default services directory and refuse real runs.
+    package static var current: ServiceHost {
+        ServiceHost(files: nil, locate: { _ in nil })
+    }
+}
+#endif

@@ -1,0 +1,15 @@
+import PMSystem
+import PMHTTP
+import PMCore
+#if os(Windows)
+extension ServiceHost {
+    /// Windows: the real services directory, and programs looked up in the directories of
+    /// PATH only (never the current directory, `systemd-windows.md` §12.4).
+    package static var current: ServiceHost {
+        ServiceHost(files: ServiceFiles(root: defaultDirectory), locate: { program in
+            let directories = (ProcessEnvironment.value("PATH") ?? "").split(separator: ";").map(String.init)
+            return directories.lazy.map { $0 + "\\" + program }.first { FileSystem.kind(of: $0) == .regular }
+        })
+    }
+}
+#endif

@@ -1,0 +1,41 @@
+/// Finds the program a command's first word names. Bare names are looked up in PATH only,
+/// and only in absolute PATH entries: never in the working directory, so a file named `su` or
+/// `tmux` in a server or temp directory is never run (`core.md` W-23). Names with a slash are
+/// taken relative to the working directory.
+package enum ExecutableLookup {
+    package static let defaultSearchPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+    package static var searchPath: String {
+        ProcessEnvironment.value("PATH") ?? defaultSearchPath
+    }
+
+    package static func resolve(_ program: String, workingDirectory: String?, searchPath: String = searchPath) -> String? {
+        if program.isEmpty { return nil }
+        if program.contains("/") {
+            let path = program.hasPrefix("/") ? program : Path.join(workingDirectory ?? ".", program)
+            return FileSystem.isExecutableFile(path) ? path : nil
+        }
+        // `fields` splits by bytes (the generic `split` and `Substring` concatenation cost more
+        // on their first call than everything else in a status call), and each candidate is
+        // built in one reused NUL-terminated buffer: two Strings per PATH entry cost as much
+        // as the rest of the lookup.
+        var candidate: [UInt8] = []
+        for directory in searchPath.fields(separatedBy: UInt8(ascii: ":")) where directory.hasPrefix("/") {
+            candidate.removeAll(keepingCapacity: true)
+            candidate.append(contentsOf: directory.utf8)
+            candidate.append(UInt8(ascii: "/"))
+            candidate.append(contentsOf: program.utf8)
+            candidate.append(0)
+            if isExecutableFile(candidate) { return String(decoding: candidate.dropLast(), as: UTF8.self) }
+        }
+        return nil
+    }
+
+    private static func isExecutableFile(_ nulTerminated: [UInt8]) -> Bool {
+        nulTerminated.withUnsafeBufferPointer { bytes in
+            bytes.withMemoryRebound(to: CChar.self) { path in
+                path.baseAddress.map(FileSystem.isExecutableFile(cPath:)) ?? false
+            }
+        }
+    }
+}

@@ -1,0 +1,14 @@
+import CPMSystem
+
+/// SIGINT, SIGTERM and SIGHUP as a flag the tool checks, for the verbs that set something up for
+/// a while and must undo it before they exit (a graceful stop's drop-in, a follower's pipe).
+package enum Interrupts {
+    /// From now on the three signals set `pending` instead of ending the tool.
+    package static func intercept() { pm_catch_interrupts() }
+
+    package static var pending: Bool { pm_interrupted != 0 }
+
+    /// Once at start-up: SIGPIPE ignored (a write to a closed pipe fails with EPIPE instead of
+    /// ending the tool) and SIGCHLD back to its default (children's exit statuses are kept).
+    package static func prepare() { pm_prepare_signals() }
+}
