@@ -176,6 +176,8 @@ int pm_pidfd_send_signal(int pidfd, int signal) {
 
 volatile int pm_interrupted = 0;
 
+int pm_interrupt_pending(void) { return pm_interrupted; }
+
 static void on_interrupt(int signal) {
     (void)signal;
     pm_interrupted = 1;

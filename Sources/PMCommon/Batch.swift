@@ -14,27 +14,27 @@ package enum Batch {
     /// a wide batch costs threads, not work.
     package static let waitingWidth = 64
 
-    package static func run<Item>(_ items: [Item], width: Int = Batch.width,
-                                 _ body: @escaping (Item, OutputChannel, OutputChannel) -> ExitStatus) -> [ExitStatus] {
+    package static func run<Item: Sendable>(_ items: [Item], width: Int = Batch.width,
+                                            _ body: @escaping @Sendable (Item, OutputChannel, OutputChannel) -> ExitStatus)
+        -> [ExitStatus] {
         guard items.count > 1 else {
             return items.map { body($0, .standardOutput, .standardError) }
         }
         let outs = items.map { _ in OutputChannel() }
         let errs = items.map { _ in OutputChannel() }
-        var statuses = [ExitStatus?](repeating: nil, count: items.count)
-        var flushed = 0
-        let lock = Lock()
+        // Each server's status once it is done, and how many servers have been copied out.
+        let progress = Locked((statuses: [ExitStatus?](repeating: nil, count: items.count), flushed: 0))
         Parallel.forEach(items.count, width: width) { index in
             let status = body(items[index], outs[index], errs[index])
-            lock.withLock {
-                statuses[index] = status
-                while flushed < items.count, statuses[flushed] != nil {
-                    errs[flushed].flush(into: .standardError)
-                    outs[flushed].flush(into: .standardOutput)
-                    flushed += 1
+            progress.withLock { progress in
+                progress.statuses[index] = status
+                while progress.flushed < items.count, progress.statuses[progress.flushed] != nil {
+                    errs[progress.flushed].flush(into: .standardError)
+                    outs[progress.flushed].flush(into: .standardOutput)
+                    progress.flushed += 1
                 }
             }
         }
-        return statuses.map { $0 ?? .unknown }
+        return progress.withLock { $0.statuses.map { $0 ?? .unknown } }
     }
 }

@@ -4,12 +4,12 @@ import PMCore
 import PMManagers
 
 /// Everything a command line asks for, parsed by `OptionTable`.
-package struct Invocation {
+package struct Invocation: Sendable {
     package let verb: Verb
     /// Record files (`-` is standard input).
     package var recordFiles: [String] = []
     /// Changes the record flags make, applied in order to every record (or to an empty one).
-    package var recordEdits: [(inout ServerRecord) throws -> Void] = []
+    package var recordEdits: [@Sendable (inout ServerRecord) throws -> Void] = []
     package var configPath: String?
     package var managerName: String?
     /// `-o KEY=VALUE`: laid over `process_manager.config`.

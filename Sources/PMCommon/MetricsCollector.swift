@@ -7,12 +7,11 @@ import PMManagers
 /// server's baseline from the state directory when it has a usable one; otherwise from a second
 /// reading taken `--interval` seconds later, one sleep for the whole batch. A server without
 /// either gets no CPU percent. Every reading then becomes the server's next baseline.
-final class MetricsCollector {
-    private var reports: [(name: String, report: MetricsReport)] = []
-    private let lock = Lock()
+final class MetricsCollector: Sendable {
+    private let collected = Locked<[(name: String, report: MetricsReport)]>([])
 
     func add(_ report: MetricsReport, for name: String) {
-        lock.withLock { reports.append((name, report)) }
+        collected.withLock { $0.append((name, report)) }
     }
 
     func finish(state: StateDirectory, interval: Double, warn: (String) -> Void) -> [MetricSample] {
@@ -23,6 +22,7 @@ final class MetricsCollector {
             warn("CPU percentages need two samples each run: \(error)")
             baselines = nil
         }
+        let reports = collected.withLock { $0 }
         var samples = reports.flatMap(\.report.samples)
         var latest: [(name: String, reading: CPUReading)] = []
         var pending: [(name: String, first: CPUReading)] = []
@@ -58,13 +58,12 @@ final class MetricsCollector {
 
     /// Second readings of many servers at once.
     private func resample(_ readings: [CPUReading]) -> [CPUReading?] {
-        var results = [CPUReading?](repeating: nil, count: readings.count)
-        let lock = Lock()
+        let results = Locked([CPUReading?](repeating: nil, count: readings.count))
         Parallel.forEach(readings.count, width: Batch.width) { index in
             let reading = try? readings[index].resample?()
-            lock.withLock { results[index] = reading ?? nil }
+            results.withLock { $0[index] = reading ?? nil }
         }
-        return results
+        return results.withLock { $0 }
     }
 
     private func sample(_ percent: Double, _ reading: CPUReading) -> MetricSample {

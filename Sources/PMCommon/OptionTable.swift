@@ -7,8 +7,8 @@ import PMManagers
 /// this table (the way swift-argument-parser derives them), and a test checks the man pages
 /// against it. A class: parsing walks the table on every call of a tool, and a reference is
 /// passed around with one retain where a copy of this struct took five.
-package final class OptionSpec {
-    package enum Group: String, CaseIterable {
+package final class OptionSpec: Sendable {
+    package enum Group: String, CaseIterable, Sendable {
         case record = "Server record"
         case verb = "Command"
         case configuration = "Configuration"
@@ -23,10 +23,10 @@ package final class OptionSpec {
     package let group: Group
     /// The tools that accept it; nil for all.
     package let verbs: [Verb]?
-    let apply: (inout Invocation, String) throws -> Void
+    let apply: @Sendable (inout Invocation, String) throws -> Void
 
     init(_ short: Character? = nil, _ long: String? = nil, value: String? = nil, group: Group, verbs: [Verb]? = nil,
-         _ help: String, apply: @escaping (inout Invocation, String) throws -> Void) {
+         _ help: String, apply: @escaping @Sendable (inout Invocation, String) throws -> Void) {
         self.short = short
         self.long = long
         self.value = value
@@ -63,7 +63,7 @@ package enum OptionTable {
 
     /// A record flag: its value is checked at once (a bad value is a usage error before anything
     /// else happens) and the change is applied later to every record.
-    private static func edit(_ body: @escaping (inout ServerRecord, String) throws -> Void) -> (inout Invocation, String) throws -> Void {
+    private static func edit(_ body: @escaping @Sendable (inout ServerRecord, String) throws -> Void) -> @Sendable (inout Invocation, String) throws -> Void {
         { invocation, value in
             var scratch = ServerRecord()
             try body(&scratch, value)

@@ -6,7 +6,7 @@ import PMManagers
 /// A checked invocation: the configuration, the manager and every server, ready to run.
 /// Building it runs nothing, so a bad record stops the whole invocation with exit status 2
 /// before any server is touched.
-struct Plan {
+struct Plan: Sendable {
     let invocation: Invocation
     let config: DaemonConfig
     let manager: ProcessManager

@@ -5,7 +5,9 @@ import PMSystem
 /// `/_ping` before the first request (and again before each later one until negotiation
 /// succeeds; meanwhile `/v1.55` is used). Answers of 400 and more become `HTTPError.engine`
 /// with the engine's message; 404 is `isNotFound`.
-package final class DockerAPI {
+/// Sendable: the negotiation's results (`negotiatedVersion`, `silence`, `pingHeaders`) are
+/// read and written only under `lock`.
+package final class DockerAPI: @unchecked Sendable {
     package let client: HTTPClient
     private let fixedVersion: APIVersion?
     private var negotiatedVersion: APIVersion?

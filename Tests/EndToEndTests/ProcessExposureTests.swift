@@ -36,7 +36,7 @@ final class ProcessExposureTests: XCTestCase {
         defer { tmux.tearDown() }
         let game = try tmux.file(tmux.record(id: 1, command: "/bin/sh -c 'env > env.txt; exec sleep 300'"))
         XCTAssertEqual(try tmux.run("pm-start", [game], environment: toolEnvironment).status, 0)
-        let gameEnvironment = try Toolbox.poll(seconds: 5, until: { $0.contains("SERVER_PORT=") }) {
+        let gameEnvironment = Toolbox.poll(seconds: 5, until: { $0.contains("SERVER_PORT=") }) {
             (try? String(contentsOfFile: tmux.workPath + "/servers/t1/env.txt", encoding: .utf8)) ?? ""
         }
         check(gameEnvironment, "the tmux game")

@@ -107,12 +107,11 @@ final class ReviewEndToEndTests: XCTestCase {
         defer { node.tearDown() }
         let record = try node.file(node.record(id: 8))
         XCTAssertEqual(try node.run("pm-start", [record]).status, 0)
-        var results: [Toolbox.Result] = []
-        let lock = NSLock()
+        let collected = Locked<[Toolbox.Result]>([])
         let followers = (0..<2).map { _ in
             Parallel.background {
                 if let result = try? node.run("pm-output", ["--follow", "--lines", "1", record], timeout: 20) {
-                    lock.withLock { results.append(result) }
+                    collected.withLock { $0.append(result) }
                 }
             }
         }
@@ -121,6 +120,7 @@ final class ReviewEndToEndTests: XCTestCase {
         Thread.sleep(forTimeInterval: 1.5)
         XCTAssertEqual(try node.run("pm-input", ["-c", "quit", record]).status, 0)
         followers.forEach { $0.join() }
+        let results = collected.withLock { $0 }
         XCTAssertEqual(results.count, 2)
         for result in results { XCTAssertTrue(result.stdout.contains("[chat] server: to both"), result.stdout) }
     }

@@ -14,7 +14,7 @@ final class CPUBaselineTests: XCTestCase {
 
     override func tearDown() { try? FileManager.default.removeItem(atPath: state.path) }
 
-    private func reading(_ identity: String, _ seconds: Double, at: Double, resample: (() throws -> CPUReading?)? = nil) -> CPUReading {
+    private func reading(_ identity: String, _ seconds: Double, at: Double, resample: (@Sendable () throws -> CPUReading?)? = nil) -> CPUReading {
         CPUReading(identity: identity, seconds: seconds, at: at, labels: [("server_id", "1")], resample: resample)
     }
 
@@ -72,11 +72,10 @@ final class CPUBaselineTests: XCTestCase {
     /// Without baselines, many servers take their second reading after one sleep together.
     func testOneSleepForTheWholeBatch() throws {
         let collector = MetricsCollector()
-        var resampled = 0
-        let lock = NSLock()
+        let resamples = Locked(0)
         for index in 0..<20 {
             let first = reading("\(index)@1", 1.0, at: Clock.monotonic) {
-                lock.lock(); resampled += 1; lock.unlock()
+                resamples.withLock { $0 += 1 }
                 return CPUReading(identity: "\(index)@1", seconds: 1.5, labels: [], resample: nil)
             }
             collector.add(MetricsReport(samples: [], cpu: first), for: "s\(index)")
@@ -84,7 +83,7 @@ final class CPUBaselineTests: XCTestCase {
         let began = Date()
         let samples = collector.finish(state: state, interval: 0.5) { XCTFail($0) }
         XCTAssertLessThan(Date().timeIntervalSince(began), 1.2, "one interval, not twenty")
-        XCTAssertEqual(resampled, 20)
+        XCTAssertEqual(resamples.withLock { $0 }, 20)
         XCTAssertEqual(samples.count, 20)
         for sample in samples {
             XCTAssertEqual(sample.family, .cpuUsagePercent)

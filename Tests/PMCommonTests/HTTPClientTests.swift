@@ -25,7 +25,7 @@ final class HTTPClientTests: XCTestCase {
     /// Reads the request, remembers it, then writes `response`.
     private func answer(_ response: String) -> (HTTPTestPeer) -> Void {
         { [seen] peer in
-            seen.value = peer.readRequest()
+            seen.withLock { $0 = peer.readRequest() }
             peer.write(response)
         }
     }
@@ -39,7 +39,7 @@ final class HTTPClientTests: XCTestCase {
                 XCTAssertEqual(response.status, 201)
                 XCTAssertEqual(response.headers["Content-Type"], "application/json", "lookup ignores case")
                 XCTAssertEqual(try response.json(), .object(JSONObject([("Id", .string("abc"))])))
-                let got = try XCTUnwrap(seen.value)
+                let got = try XCTUnwrap(seen.withLock { $0 })
                 XCTAssertEqual(got.method, "POST")
                 XCTAssertEqual(got.target, "/containers/create?name=a+b%2Fc")
                 XCTAssertEqual(got.headers["host"], tcp ? server.endpoint.hostHeader : "api.moby.localhost")
@@ -59,7 +59,7 @@ final class HTTPClientTests: XCTestCase {
             guard case .tcp(_, let port) = server.endpoint.transport else { return XCTFail() }
             let endpoint = try EngineEndpoint.parse(ipv6 ? "tcp://[::1]:\(port)" : "http://localhost:\(port)", source: "test")
             XCTAssertEqual(try HTTPClient(endpoint: endpoint).send(HTTPRequest("GET", "/_ping")).text, "OK")
-            XCTAssertEqual(seen.value?.headers["host"], ipv6 ? "[::1]:\(port)" : "localhost:\(port)")
+            XCTAssertEqual(seen.withLock { $0 }?.headers["host"], ipv6 ? "[::1]:\(port)" : "localhost:\(port)")
         }
     }
 
@@ -67,7 +67,7 @@ final class HTTPClientTests: XCTestCase {
         try withServer(answer("HTTP/1.1 204 No Content\r\n\r\n")) { client, server in
             let prefixed = HTTPClient(endpoint: EngineEndpoint(server.endpoint.transport, basePath: "/base"), options: client.options)
             XCTAssertEqual(try prefixed.send(HTTPRequest("POST", "/containers/x/start")).status, 204)
-            let head = try XCTUnwrap(seen.value).head
+            let head = try XCTUnwrap(seen.withLock { $0 }).head
             XCTAssertTrue(head.hasPrefix("POST /base/containers/x/start HTTP/1.1\r\n"), head)
             XCTAssertTrue(head.contains("\r\nContent-Length: 0"), head)
             XCTAssertFalse(head.contains("Content-Type"), head)
@@ -193,18 +193,5 @@ final class HTTPClientTests: XCTestCase {
             print("HTTP request latency on a unix socket: \(String(format: "%.3f", milliseconds)) ms (mean of \(count))")
             XCTAssertLessThan(milliseconds, 20)
         }
-    }
-}
-
-/// A value shared between a test and its server's threads.
-final class Locked<Value> {
-    private let lock = NSLock()
-    private var stored: Value
-
-    init(_ value: Value) { stored = value }
-
-    var value: Value {
-        get { lock.withLock { stored } }
-        set { lock.withLock { stored = newValue } }
     }
 }

@@ -67,7 +67,7 @@ final class HTTPDockerAPITests: XCTestCase {
         let requests = Locked<[String]>([])
         let server = try HTTPTestServer(unix: HTTPClientTests.socketPath()) { peer in
             guard let request = peer.readRequest() else { return }
-            requests.value.append("\(request.method) \(request.target)")
+            requests.withLock { $0.append("\(request.method) \(request.target)") }
             if request.target == "/_ping" {
                 let version = pingVersion.map { "Api-Version: \($0)\r\n" } ?? ""
                 peer.write(headFails && request.method == "HEAD" ? "HTTP/1.1 405 Method Not Allowed\r\n\r\n"
@@ -86,7 +86,7 @@ final class HTTPDockerAPITests: XCTestCase {
         try engine(pingVersion: "1.43") { api, requests in
             _ = try api.send(HTTPRequest("GET", "/containers/x/json"))
             _ = try api.send(HTTPRequest("GET", "/containers/y/json"))
-            XCTAssertEqual(requests.value, ["HEAD /_ping", "GET /v1.43/containers/x/json", "GET /v1.43/containers/y/json"])
+            XCTAssertEqual(requests.withLock { $0 }, ["HEAD /_ping", "GET /v1.43/containers/x/json", "GET /v1.43/containers/y/json"])
         }
     }
 
@@ -94,7 +94,7 @@ final class HTTPDockerAPITests: XCTestCase {
         try engine(pingVersion: nil, headFails: true) { api, requests in
             _ = try api.send(HTTPRequest("GET", "/info"))
             _ = try api.send(HTTPRequest("GET", "/info"))
-            XCTAssertEqual(requests.value, ["HEAD /_ping", "GET /_ping", "GET /v1.55/info", "GET /v1.55/info"])
+            XCTAssertEqual(requests.withLock { $0 }, ["HEAD /_ping", "GET /_ping", "GET /v1.55/info", "GET /v1.55/info"])
         }
     }
 
@@ -104,7 +104,7 @@ final class HTTPDockerAPITests: XCTestCase {
         try engine(pingVersion: "1.30") { api, requests in
             _ = try api.send(HTTPRequest("GET", "/info"))
             _ = try api.send(HTTPRequest("GET", "/info"))
-            XCTAssertEqual(requests.value, ["HEAD /_ping", "GET /v1.55/info", "GET /v1.55/info"])
+            XCTAssertEqual(requests.withLock { $0 }, ["HEAD /_ping", "GET /v1.55/info", "GET /v1.55/info"])
         }
     }
 
@@ -127,7 +127,7 @@ final class HTTPDockerAPITests: XCTestCase {
     func testFixedVersionNeverPings() throws {
         try engine(pingVersion: "1.47", { api, requests in
             _ = try api.send(HTTPRequest("GET", "/info"))
-            XCTAssertEqual(requests.value, ["GET /v1.41/info"])
+            XCTAssertEqual(requests.withLock { $0 }, ["GET /v1.41/info"])
         }, fixed: APIVersion(1, 41))
     }
 
@@ -156,14 +156,14 @@ final class HTTPDockerAPITests: XCTestCase {
     func testAttachRequest() throws {
         let seen = Locked<HTTPTestPeer.Request?>(nil)
         let server = try HTTPTestServer(unix: HTTPClientTests.socketPath()) { peer in
-            seen.value = peer.readRequest()
+            seen.withLock { $0 = peer.readRequest() }
             peer.write("HTTP/1.1 101 UPGRADED\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n\r\n")
         }
         defer { server.stop() }
         let api = DockerAPI(client: HTTPClient(endpoint: server.endpoint), apiVersion: APIVersion(1, 47))
         let session = try api.attach(HTTPRequest("POST", "/containers/x/attach", query: ["stdin": "1", "stream": "1"]))
         XCTAssertNil(try session.read())
-        let got = try XCTUnwrap(seen.value)
+        let got = try XCTUnwrap(seen.withLock { $0 })
         XCTAssertEqual(got.target, "/v1.47/containers/x/attach?stdin=1&stream=1")
         XCTAssertEqual(got.headers["content-type"], "text/plain")
         XCTAssertEqual(got.headers["content-length"], "0")

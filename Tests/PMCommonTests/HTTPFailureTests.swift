@@ -68,20 +68,21 @@ final class HTTPFailureTests: XCTestCase {
     func testSocketThatAppearsLaterIsReachedOnARetry() throws {
         let path = HTTPClientTests.socketPath()
         let server = Locked<HTTPTestServer?>(nil)
-        let started = expectation(description: "server started")
+        let ready = expectation(description: "server started")
         DispatchQueue.global().asyncAfter(deadline: .now() + 0.25) {
-            server.value = try? HTTPTestServer(unix: path) { peer in
+            let started = try? HTTPTestServer(unix: path) { peer in
                 _ = peer.readRequest()
                 peer.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nOK")
             }
-            started.fulfill()
+            server.withLock { $0 = started }
+            ready.fulfill()
         }
-        defer { server.value?.stop() }
+        defer { server.withLock { $0 }?.stop() }
         let began = Date()
         XCTAssertEqual(try client(EngineEndpoint(.unix(path: path))).send(HTTPRequest("GET", "/_ping")).text, "OK")
         XCTAssertGreaterThanOrEqual(Date().timeIntervalSince(began), 0.3, "tried at 0, 0.1 and 0.3 s")
-        wait(for: [started], timeout: 2)
-        XCTAssertEqual(server.value?.accepted, 1)
+        wait(for: [ready], timeout: 2)
+        XCTAssertEqual(server.withLock { $0 }?.accepted, 1)
     }
 
     /// Once the request is sent, an engine that hangs up is an error, not a second request.

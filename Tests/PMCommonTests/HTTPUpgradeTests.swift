@@ -19,7 +19,7 @@ final class HTTPUpgradeTests: XCTestCase {
     func testUpgradeKeepsBytesSentWithTheHeadAndHalfCloses() throws {
         let request = Locked<HTTPTestPeer.Request?>(nil)
         let server = try HTTPTestServer(unix: HTTPClientTests.socketPath()) { peer in
-            request.value = peer.readRequest()
+            request.withLock { $0 = peer.readRequest() }
             let head = Array("HTTP/1.1 101 UPGRADED\r\nContent-Type: application/vnd.docker.raw-stream\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n\r\n".utf8)
             peer.write(head + HTTPMultiplexTests.frame(1, "hello\n") + HTTPMultiplexTests.frame(2, "warn\n"))
             let input = peer.readToEnd()
@@ -29,7 +29,7 @@ final class HTTPUpgradeTests: XCTestCase {
         let query = ["stdin": "1", "stdout": "1", "stderr": "1", "stream": "1"]
         let session = try client(server).upgrade(HTTPRequest("POST", "/containers/x/attach", query: query))
         XCTAssertEqual(session.head.status, 101)
-        let got = try XCTUnwrap(request.value)
+        let got = try XCTUnwrap(request.withLock { $0 })
         XCTAssertEqual(got.target, "/containers/x/attach?stderr=1&stdin=1&stdout=1&stream=1")
         XCTAssertEqual(got.headers["connection"], "Upgrade")
         XCTAssertEqual(got.headers["upgrade"], "tcp")

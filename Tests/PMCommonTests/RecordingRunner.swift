@@ -6,7 +6,8 @@
 
 /// A fake `CommandRunner` that records every command and answers from a script of results.
 /// Right for checking exact command sequences; the end-to-end tests run the real thing.
-final class RecordingRunner: CommandRunner {
+/// Used from one thread at a time.
+final class RecordingRunner: CommandRunner, @unchecked Sendable {
     var calls: [CommandSpec] = []
     /// Answers by the command's words; unmatched commands exit 0.
     var answer: ([String]) -> CommandResult = { _ in CommandResult(.exited(0)) }

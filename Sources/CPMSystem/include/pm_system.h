@@ -50,6 +50,9 @@ int pm_open_node(int directory, const char *path);
 /// Set to 1 by the SIGINT/SIGTERM/SIGHUP handler that pm_catch_interrupts installs.
 extern volatile int pm_interrupted;
 
+/// pm_interrupted, read from Swift (which may not touch a shared C variable directly).
+int pm_interrupt_pending(void);
+
 /// Makes SIGINT, SIGTERM and SIGHUP set pm_interrupted instead of ending the process, so that
 /// a tool that changed something for a while (a stop's drop-in, a follower's pipe) can undo it.
 /// Without SA_RESTART: a blocking call the signal interrupts returns EINTR.

@@ -54,7 +54,7 @@ package struct VerbOptions {
 
 /// What a verb works with besides the server: where its text goes, how commands run, the
 /// state directory and the invocation's options.
-package final class VerbContext {
+package final class VerbContext: Sendable {
     /// The result channel (stdout, or a per-server buffer in a batch).
     package let out: OutputChannel
     /// The diagnostic channel (stderr, or a per-server buffer in a batch).
@@ -76,7 +76,7 @@ package final class VerbContext {
 /// GetOutput, SendInput, Attach, Metrics, HasOwnInstallation). A verb that fails throws a
 /// `ToolError` saying what went wrong; the lifecycle rules shared by every manager (already
 /// running, already stopped, graceful stop) live in `Lifecycle`, not here.
-package protocol ProcessManager {
+package protocol ProcessManager: Sendable {
     var kind: ManagerKind { get }
     /// Why the manager cannot run for real on this system (a Windows manager on Linux), or
     /// nil. Such a manager still prints dry-run plans.

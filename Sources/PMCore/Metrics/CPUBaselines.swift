@@ -1,7 +1,7 @@
 import PMSystem
 
 /// A reading of a server's CPU time, and how to take the next one.
-package struct CPUReading {
+package struct CPUReading: Sendable {
     /// What identifies the running processes (roots' pid and start time); a restart changes it.
     package let identity: String
     /// CPU seconds used so far (user + system).
@@ -11,10 +11,10 @@ package struct CPUReading {
     /// The labels of the percent sample.
     package var labels: [(name: String, value: String)]
     /// Takes a fresh reading of the same processes, for the second of two samples.
-    package let resample: (() throws -> CPUReading?)?
+    package let resample: (@Sendable () throws -> CPUReading?)?
 
     package init(identity: String, seconds: Double, at: Double = Clock.monotonic, labels: [(name: String, value: String)],
-                resample: (() throws -> CPUReading?)?) {
+                resample: (@Sendable () throws -> CPUReading?)?) {
         self.identity = identity
         self.seconds = seconds
         self.at = at

@@ -50,13 +50,12 @@ package enum ProcessTreeSampler {
 }
 
 /// One `/proc` snapshot per round, shared by the servers of a batch.
-package final class ProcessTableCache {
+package final class ProcessTableCache: Sendable {
     package static let shared = ProcessTableCache()
-    private var table: ProcessTable?
-    private let lock = Lock()
+    private let table = Locked<ProcessTable?>(nil)
 
     package func current() -> ProcessTable {
-        lock.withLock {
+        table.withLock { table in
             if let table { return table }
             let fresh = ProcessTable.read()
             table = fresh
@@ -66,6 +65,6 @@ package final class ProcessTableCache {
 
     /// The next `current()` reads `/proc` again.
     package func invalidate() {
-        lock.withLock { table = nil }
+        table.withLock { $0 = nil }
     }
 }

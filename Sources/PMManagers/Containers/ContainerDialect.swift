@@ -4,7 +4,7 @@ import PMCore
 
 /// What differs between the engines a `ContainerManager` drives: Docker's Engine API and
 /// Podman's libpod API (`containers.md` §2.3, §3.3). Paths are below the API's prefix.
-protocol ContainerDialect {
+protocol ContainerDialect: Sendable {
     /// `.docker` or `.podman`.
     var kind: ManagerKind { get }
     /// The engine closes a container's input when an attach ends (Podman), so console input
@@ -24,7 +24,7 @@ protocol ContainerDialect {
     func logs(_ name: String, tail: String?, follow: Bool) -> HTTPRequest
     func stats(_ name: String) -> HTTPRequest
     func metrics(stats: JSONValue?, container: ContainerManager.Container, labels: [(name: String, value: String)],
-                 resample: @escaping () throws -> JSONValue?) -> MetricsReport
+                 resample: @escaping @Sendable () throws -> JSONValue?) -> MetricsReport
     /// The exit status in the answer of `POST /containers/{id}/wait`.
     func exitStatus(ofWait response: HTTPResponse) -> Int?
     func wait(_ id: String) -> HTTPRequest

@@ -57,7 +57,7 @@ enum ContainerInstallation {
             guard template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) != nil else {
                 throw ManagerError.unknown("cannot create a private directory in /tmp: \(SystemError("mkdtemp").reason)")
             }
-            let directory = String(cString: template)
+            let directory = String(nulTerminated: template)
             self.directory = directory
             file = directory + "/install.sh"
             do {

@@ -206,7 +206,7 @@ package final class ContainerManager: ProcessManager {
         }
         let engine = requests(server, context)
         let dialect = self.dialect
-        let stats = { () throws -> JSONValue? in
+        let stats = { @Sendable () throws -> JSONValue? in
             let response = try? engine.perform(dialect.stats(container.name), "failed to get container stats")
             return try? response?.json()
         }

@@ -40,7 +40,7 @@ struct ContainerUsage {
     /// The CPU reading of a container's CPU time, keyed on its id and start time (a restart
     /// gives another key, so no percent spans two runs).
     static func cpuReading(nanoseconds: UInt64, container: ContainerManager.Container, labels: [(name: String, value: String)],
-                           resample: @escaping () throws -> CPUReading?) -> CPUReading {
+                           resample: @escaping @Sendable () throws -> CPUReading?) -> CPUReading {
         let identity = "\(container.id.prefix(64))@\(container.startedAt)".filter { !$0.isWhitespace }
         return CPUReading(identity: identity, seconds: Double(nanoseconds) / 1e9, labels: labels, resample: resample)
     }

@@ -6,14 +6,15 @@ import PMCore
 /// (`logs?follow=...&tail=0`), demultiplexed by a reader thread into a buffer that each poll
 /// takes. Polling whole logs instead cost a full download every half second and failed on
 /// logs larger than the client's body limit. The request itself is made on the reader thread:
-/// Podman sends the answer's head only with the first new line.
-final class EngineLogFeed: ConsoleFeed {
+/// Podman sends the answer's head only with the first new line. Sendable: its state changes only
+/// under `lock`.
+final class EngineLogFeed: ConsoleFeed, @unchecked Sendable {
     private let lock = Lock()
     private var buffer: [UInt8] = []
     private var stream: HTTPResponseStream?
     private var finished = false
 
-    init(open: @escaping () throws -> HTTPResponseStream?) {
+    init(open: @escaping @Sendable () throws -> HTTPResponseStream?) {
         _ = Parallel.background { [self] in self.read(open) }
     }
 

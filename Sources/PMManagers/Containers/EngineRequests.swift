@@ -7,11 +7,11 @@ import PMCore
 /// something is printed instead of sent, answered with an empty success. Looking requests
 /// (GET, HEAD) are always sent. The engine's failures become `ManagerError`s with the exit
 /// status `HTTPError.exitStatus` gives.
-struct EngineRequests {
+struct EngineRequests: Sendable {
     /// What the managers call: Docker's versioned API, or Podman's libpod paths.
-    let send: (HTTPRequest) throws -> HTTPResponse
-    let stream: (HTTPRequest) throws -> HTTPResponseStream
-    let attach: (HTTPRequest) throws -> HTTPUpgradedConnection
+    let send: @Sendable (HTTPRequest) throws -> HTTPResponse
+    let stream: @Sendable (HTTPRequest) throws -> HTTPResponseStream
+    let attach: @Sendable (HTTPRequest) throws -> HTTPUpgradedConnection
     let context: VerbContext
     let masker: SecretMasker
     /// `docker` or `podman`, for messages.

@@ -47,7 +47,7 @@ struct DockerDialect: ContainerDialect {
     }
 
     func metrics(stats: JSONValue?, container: ContainerManager.Container, labels: [(name: String, value: String)],
-                 resample: @escaping () throws -> JSONValue?) -> MetricsReport {
+                 resample: @escaping @Sendable () throws -> JSONValue?) -> MetricsReport {
         DockerStats.report(stats: stats, container: container, labels: labels, resample: resample)
     }
 

@@ -9,12 +9,12 @@ import PMCore
 /// inactive file pages (item 8). Without stats the report still says the server is up (item 11).
 enum DockerStats {
     static func report(stats: JSONValue?, container: ContainerManager.Container, labels: [(name: String, value: String)],
-                       resample: @escaping () throws -> JSONValue?) -> MetricsReport {
+                       resample: @escaping @Sendable () throws -> JSONValue?) -> MetricsReport {
         ContainerUsage.report(stats.map { usage($0, container: container, labels: labels, resample: resample) }, labels: labels)
     }
 
     static func usage(_ stats: JSONValue, container: ContainerManager.Container, labels: [(name: String, value: String)],
-                      resample: @escaping () throws -> JSONValue?) -> ContainerUsage {
+                      resample: @escaping @Sendable () throws -> JSONValue?) -> ContainerUsage {
         var usage = ContainerUsage()
         usage.cpu = cpuReading(stats, container: container, labels: labels, resample: resample)
         usage.memoryUsed = memoryUsed(stats)
@@ -42,7 +42,7 @@ enum DockerStats {
     }
 
     static func cpuReading(_ stats: JSONValue, container: ContainerManager.Container, labels: [(name: String, value: String)],
-                           resample: @escaping () throws -> JSONValue?) -> CPUReading? {
+                           resample: @escaping @Sendable () throws -> JSONValue?) -> CPUReading? {
         guard let total = stats["cpu_stats", "cpu_usage", "total_usage"]?.unsigned else { return nil }
         return ContainerUsage.cpuReading(nanoseconds: total, container: container, labels: labels) {
             try resample().flatMap { cpuReading($0, container: container, labels: labels, resample: resample) }

@@ -68,7 +68,7 @@ struct PodmanDialect: ContainerDialect {
     }
 
     func metrics(stats: JSONValue?, container: ContainerManager.Container, labels: [(name: String, value: String)],
-                 resample: @escaping () throws -> JSONValue?) -> MetricsReport {
+                 resample: @escaping @Sendable () throws -> JSONValue?) -> MetricsReport {
         PodmanStats.report(stats: stats, container: container, labels: labels, resample: resample)
     }
 

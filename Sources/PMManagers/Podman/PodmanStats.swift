@@ -8,12 +8,12 @@ import PMCore
 /// replaced `NetInput`/`NetOutput` with a `Network` map, which is summed.
 enum PodmanStats {
     static func report(stats: JSONValue?, container: ContainerManager.Container, labels: [(name: String, value: String)],
-                       resample: @escaping () throws -> JSONValue?) -> MetricsReport {
+                       resample: @escaping @Sendable () throws -> JSONValue?) -> MetricsReport {
         ContainerUsage.report(entry(stats).map { usage($0, container: container, labels: labels, resample: resample) }, labels: labels)
     }
 
     static func usage(_ entry: JSONValue, container: ContainerManager.Container, labels: [(name: String, value: String)],
-                      resample: @escaping () throws -> JSONValue?) -> ContainerUsage {
+                      resample: @escaping @Sendable () throws -> JSONValue?) -> ContainerUsage {
         var usage = ContainerUsage()
         usage.cpu = cpuReading(entry, container: container, labels: labels, resample: resample)
         usage.memoryUsed = entry["MemUsage"]?.unsigned ?? 0
@@ -34,7 +34,7 @@ enum PodmanStats {
     }
 
     static func cpuReading(_ entry: JSONValue, container: ContainerManager.Container, labels: [(name: String, value: String)],
-                           resample: @escaping () throws -> JSONValue?) -> CPUReading? {
+                           resample: @escaping @Sendable () throws -> JSONValue?) -> CPUReading? {
         guard let nanoseconds = entry["CPUNano"]?.unsigned else { return nil }
         return ContainerUsage.cpuReading(nanoseconds: nanoseconds, container: container, labels: labels) {
             try resample().flatMap { Self.entry($0) }.flatMap { cpuReading($0, container: container, labels: labels, resample: resample) }

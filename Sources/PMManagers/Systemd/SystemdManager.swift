@@ -32,8 +32,7 @@ package final class SystemdManager: ProcessManager {
     package let kind = ManagerKind.systemd
     package let scope: SystemdScope
     private let snapshots = UnitSnapshots()
-    private let lingerChecked = Lock()
-    private var lingerWarned = false
+    private let lingerWarned = Locked(false)
 
     package init(scope: SystemdScope) {
         self.scope = scope
@@ -330,9 +329,9 @@ package final class SystemdManager: ProcessManager {
     /// for a user without a session, §12 item 16).
     private func warnAboutLinger(_ context: VerbContext) {
         guard let user = scope.user, !FileSystem.exists("/var/lib/systemd/linger/\(user.name)") else { return }
-        let first = lingerChecked.withLock { () -> Bool in
-            defer { lingerWarned = true }
-            return !lingerWarned
+        let first = lingerWarned.withLock { warned -> Bool in
+            defer { warned = true }
+            return !warned
         }
         guard first else { return }
         context.err.line("warning: linger is disabled for user \"\(user.name)\"; user services will be killed at logout. Enable with: sudo loginctl enable-linger \(user.name)")
@@ -415,12 +414,11 @@ package final class SystemdManager: ProcessManager {
 
 /// The batch's `systemctl show` of every server unit, shared by the threads of a batch; a
 /// second CPU sample asks for one taken after its first (`notBefore`), fetched once for all.
-final class UnitSnapshots {
-    private let lock = Lock()
-    private var latest: (at: Double, units: Result<[String: UnitProperties], Error>)?
+final class UnitSnapshots: Sendable {
+    private let latest = Locked<(at: Double, units: Result<[String: UnitProperties], any Error>)?>(nil)
 
     func units(notBefore: Double, fetch: () throws -> [String: UnitProperties]) throws -> [String: UnitProperties] {
-        try lock.withLock {
+        try latest.withLock { latest in
             if let latest, latest.at >= notBefore { return try latest.units.get() }
             let at = Clock.monotonic
             let units = Result { try fetch() }

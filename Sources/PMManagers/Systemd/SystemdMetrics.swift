@@ -10,7 +10,7 @@ import PMCore
 struct SystemdMetrics {
     let report: MetricsReport
 
-    init(service: String, properties: UnitProperties, resample: @escaping () throws -> UnitProperties) throws {
+    init(service: String, properties: UnitProperties, resample: @escaping @Sendable () throws -> UnitProperties) throws {
         let labels = [(name: "service", value: service)]
         let status = SystemdManager.status(properties)
         let now = Clock.wall
@@ -38,7 +38,7 @@ struct SystemdMetrics {
 
     /// CPU time from `CPUUsageNSec`, identified by the invocation (else main pid and start time).
     static func cpuReading(_ properties: UnitProperties, labels: [(name: String, value: String)],
-                           resample: @escaping () throws -> UnitProperties) -> CPUReading? {
+                           resample: @escaping @Sendable () throws -> UnitProperties) -> CPUReading? {
         guard let nanoseconds = properties.count("CPUUsageNSec") else { return nil }
         var identity = properties["InvocationID"] ?? ""
         if identity.isEmpty || !identity.utf8.allSatisfy({ ASCII.isLetter($0) || ASCII.isDigit($0) }) {

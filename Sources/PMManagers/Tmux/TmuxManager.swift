@@ -415,34 +415,24 @@ package struct TmuxManager: ProcessManager {
 
 /// Pane lists per user, fetched once and shared by the threads of a batch. A failure is kept
 /// too: when one user's tmux server hangs, the batch waits for it once, not once per server.
-final class PaneSnapshots {
-    private final class Entry {
-        let lock = Lock()
-        var panes: [TmuxManager.Pane]?
-        var failure: Error?
-    }
+final class PaneSnapshots: Sendable {
+    /// One user's panes, or why they could not be listed, once asked.
+    private typealias Entry = Locked<Result<[TmuxManager.Pane], any Error>?>
 
-    private var byUser: [UInt32: Entry] = [:]
-    private let lock = Lock()
+    private let byUser = Locked<[UInt32: Entry]>([:])
 
     func panes(for uid: UInt32, fetch: () throws -> [TmuxManager.Pane]) throws -> [TmuxManager.Pane] {
-        let entry: Entry = lock.withLock {
+        let entry = byUser.withLock { byUser in
             if let entry = byUser[uid] { return entry }
-            let entry = Entry()
+            let entry = Entry(nil)
             byUser[uid] = entry
             return entry
         }
-        return try entry.lock.withLock {
-            if let panes = entry.panes { return panes }
-            if let failure = entry.failure { throw failure }
-            do {
-                let panes = try fetch()
-                entry.panes = panes
-                return panes
-            } catch {
-                entry.failure = error
-                throw error
-            }
+        return try entry.withLock { answer in
+            if let answer { return try answer.get() }
+            let fetched = Result { try fetch() }
+            answer = fetched
+            return try fetched.get()
         }
     }
 }

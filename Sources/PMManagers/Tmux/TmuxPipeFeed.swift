@@ -37,7 +37,7 @@ final class TmuxPipeFeed: ConsoleFeed {
         guard template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) != nil else {
             throw ManagerError.unknown("cannot create a private directory in /tmp: \(SystemError("mkdtemp").reason)")
         }
-        directory = String(cString: template)
+        directory = String(nulTerminated: template)
         path = directory + "/" + Self.fifoName
         do {
             let handle = try DirectoryHandle.configured(directory)

@@ -17,9 +17,9 @@ package struct ServiceHost {
     package let files: ServiceFiles?
     /// Finds a program in PATH the way Windows would (`shawl.exe`); nil when it is not found or
     /// cannot be looked for here.
-    package let locate: (String) -> String?
+    package let locate: @Sendable (String) -> String?
 
-    package init(directory: String = defaultDirectory, files: ServiceFiles?, locate: @escaping (String) -> String?) {
+    package init(directory: String = defaultDirectory, files: ServiceFiles?, locate: @escaping @Sendable (String) -> String?) {
         self.directory = directory
         self.files = files
         self.locate = locate

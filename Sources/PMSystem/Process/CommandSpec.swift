@@ -123,6 +123,6 @@ package enum CommandError: Error, CustomStringConvertible {
 }
 
 /// Runs commands. The real one is `ProcessLauncher`; tests record calls with a fake.
-package protocol CommandRunner {
+package protocol CommandRunner: Sendable {
     func run(_ spec: CommandSpec, output: CommandOutput) throws -> CommandResult
 }

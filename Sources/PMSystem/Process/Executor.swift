@@ -7,7 +7,7 @@
 ///     Exited with <code>
 ///
 /// In a dry run, commands that change something are described instead of run.
-package final class Executor {
+package final class Executor: Sendable {
     package let runner: CommandRunner
     /// Where the echo goes; nil without `-v`.
     package let echo: OutputChannel?

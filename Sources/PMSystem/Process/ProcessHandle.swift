@@ -63,7 +63,7 @@ package final class ProcessHandle {
     /// Waits until all of `processes` end, `seconds` pass or the tool is interrupted; those
     /// still running.
     package static func waitForAll(_ processes: [ProcessHandle], seconds: Double) -> [ProcessHandle] {
-        wait(processes, seconds: seconds) { $0.allSatisfy { $0.hasExited } }
+        _ = wait(processes, seconds: seconds) { $0.allSatisfy { $0.hasExited } }
         return processes.filter { !$0.hasExited }
     }
 

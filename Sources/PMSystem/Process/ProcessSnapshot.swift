@@ -34,8 +34,8 @@ package struct ProcessSnapshot {
 /// The latest snapshot, shared by the threads of a batch: fifty servers stopping at once look
 /// at `/proc` a few times, not fifty. A caller says how fresh its snapshot must be: one whose
 /// reading began at `notBefore` or later (a hard stop looks for what runs now; 0 takes any
-/// look of this run).
-package final class ProcessSnapshots {
+/// look of this run). Sendable: `latest` is read and written under `lock`.
+package final class ProcessSnapshots: @unchecked Sendable {
     package static let shared = ProcessSnapshots()
     private let lock = Lock()
     private var latest: (began: Double, snapshot: ProcessSnapshot)?

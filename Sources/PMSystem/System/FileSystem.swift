@@ -104,7 +104,7 @@ package enum FileSystem {
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard fd >= 0 else { throw SystemError("cannot create a temporary file in", path: directory) }
         _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
-        let temporary = String(cString: template)
+        let temporary = String(nulTerminated: template)
         do {
             defer { close(fd) }
             try writeAll(fd, bytes)

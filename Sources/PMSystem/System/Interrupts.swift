@@ -6,7 +6,7 @@ package enum Interrupts {
     /// From now on the three signals set `pending` instead of ending the tool.
     package static func intercept() { pm_catch_interrupts() }
 
-    package static var pending: Bool { pm_interrupted != 0 }
+    package static var pending: Bool { pm_interrupt_pending() != 0 }
 
     /// Once at start-up: SIGPIPE ignored (a write to a closed pipe fails with EPIPE instead of
     /// ending the tool) and SIGCHLD back to its default (children's exit statuses are kept).

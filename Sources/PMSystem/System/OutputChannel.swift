@@ -9,7 +9,8 @@ import Darwin
 /// A closed reader (`pm-output | head -n 1`) marks the channel broken and later writes are
 /// dropped quietly: the tool ignores SIGPIPE and sees EPIPE instead. Any other failed write
 /// (a full disk, a closed descriptor) is kept in `failure`, which the tool reports at its end.
-package final class OutputChannel {
+/// Sendable: its state changes only under `lock`.
+package final class OutputChannel: @unchecked Sendable {
     /// The descriptor, for a direct channel; children may then write to it themselves.
     package let descriptor: Int32?
     private var buffer: [UInt8] = []
@@ -72,20 +73,5 @@ package final class OutputChannel {
             defer { buffer = [] }
             return buffer
         }
-    }
-}
-
-/// A mutual-exclusion lock over `pthread_mutex_t`.
-package final class Lock {
-    private var mutex = pthread_mutex_t()
-
-    package init() { pthread_mutex_init(&mutex, nil) }
-
-    deinit { pthread_mutex_destroy(&mutex) }
-
-    package func withLock<R>(_ body: () throws -> R) rethrows -> R {
-        pthread_mutex_lock(&mutex)
-        defer { pthread_mutex_unlock(&mutex) }
-        return try body()
     }
 }

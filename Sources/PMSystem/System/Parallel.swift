@@ -8,7 +8,7 @@ import Darwin
 /// Threads of its own rather than Dispatch's pool: the work mostly waits on child processes,
 /// so it must not be limited to the number of cores.
 package enum Parallel {
-    package static func forEach(_ count: Int, width: Int, _ body: @escaping (Int) -> Void) {
+    package static func forEach(_ count: Int, width: Int, _ body: @escaping @Sendable (Int) -> Void) {
         guard count > 1, width > 1 else {
             for index in 0..<count { body(index) }
             return
@@ -34,7 +34,7 @@ package enum Parallel {
     }
 
     /// Runs `body` on a thread of its own; `join` waits for it.
-    package static func background(_ body: @escaping () -> Void) -> BackgroundThread {
+    package static func background(_ body: @escaping @Sendable () -> Void) -> BackgroundThread {
         BackgroundThread(body)
     }
 
@@ -42,8 +42,8 @@ package enum Parallel {
         private var thread = pthread_t()
         private var started = false
 
-        init(_ body: @escaping () -> Void) {
-            final class Box { let body: () -> Void; init(_ body: @escaping () -> Void) { self.body = body } }
+        init(_ body: @escaping @Sendable () -> Void) {
+            final class Box { let body: @Sendable () -> Void; init(_ body: @escaping @Sendable () -> Void) { self.body = body } }
             let context = Unmanaged.passRetained(Box(body)).toOpaque()
             started = pthread_create(&thread, nil, { context in
                 Unmanaged<Box>.fromOpaque(context!).takeRetainedValue().body()
@@ -62,20 +62,19 @@ package enum Parallel {
         }
     }
 
-    private final class WorkQueue {
+    private final class WorkQueue: Sendable {
         let count: Int
-        let body: (Int) -> Void
-        var next = 0
-        let lock = Lock()
+        let body: @Sendable (Int) -> Void
+        let next = Locked(0)
 
-        init(count: Int, body: @escaping (Int) -> Void) {
+        init(count: Int, body: @escaping @Sendable (Int) -> Void) {
             self.count = count
             self.body = body
         }
 
         func drain() {
             while true {
-                let index: Int = lock.withLock {
+                let index: Int = next.withLock { next in
                     defer { next += 1 }
                     return next
                 }

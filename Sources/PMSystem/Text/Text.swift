@@ -101,3 +101,10 @@ extension Unicode.Scalar {
         return "U+" + String(repeating: "0", count: max(0, 4 - digits.count)) + digits
     }
 }
+
+extension String {
+    /// The text of a C string held in an array (a filled-in mkstemp(3) template), up to its NUL.
+    package init(nulTerminated characters: [CChar]) {
+        self.init(decoding: characters.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+}
