@@ -3,7 +3,7 @@ import PMHTTP
 import PMCore
 import PMManagers
 
-/// Gathers the metrics of a batch and adds CPU percentages (`toolbox.md` §5): against each
+/// Gathers the metrics of a batch and adds CPU percentages: against each
 /// server's baseline from the state directory when it has a usable one; otherwise from a second
 /// reading taken `--interval` seconds later, one sleep for the whole batch. A server without
 /// either gets no CPU percent. Every reading then becomes the server's next baseline.

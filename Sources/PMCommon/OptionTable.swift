@@ -118,7 +118,7 @@ package enum OptionTable {
         OptionSpec(nil, "timeout", value: "SECONDS", group: .verb, verbs: [.stop, .start, .install], "how long a graceful stop may take (stop_timeout, default 30)",
                    apply: { invocation, value in invocation.options.stopTimeout = try RecordFlags.seconds(value, "--timeout") }),
         OptionSpec(nil, "console-stop", value: "LINE", group: .verb, verbs: [.stop, .start], "the console command that stops the server gracefully (console_stop_command)",
-                   apply: { invocation, value in invocation.flagSettings["console_stop_command"] = value }),
+                   apply: { invocation, value in invocation.flagSettings[SettingKey.consoleStopCommand.rawValue] = value }),
         OptionSpec(nil, "json", group: .verb, verbs: [.status], "print one JSON object per server",
                    apply: { invocation, _ in invocation.json = true }),
         OptionSpec(nil, "lines", value: "N", group: .verb, verbs: [.output, .input], "how many lines of output to print (default 500, 0 for all)",

@@ -33,7 +33,7 @@ struct VerbAction {
     }
 
     /// The outcome line; it may quote a console stop command, which may hold a secret.
-    private func report(_ outcome: String) -> ExitStatus {
+    private func report(_ outcome: some CustomStringConvertible) -> ExitStatus {
         out.line(server.masker.apply("\(server.label): \(outcome)"))
         return .success
     }

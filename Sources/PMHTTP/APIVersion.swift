@@ -1,6 +1,6 @@
 import PMSystem
 
-/// A Docker Engine API version, `<major>.<minor>` (`containers.md` §2.1). Requests go to
+/// A Docker Engine API version, `<major>.<minor>`. Requests go to
 /// `/v1.47/...`; the client supports 1.40 to 1.55, as the reference's library does.
 package struct APIVersion: Comparable, CustomStringConvertible {
     package let major: Int

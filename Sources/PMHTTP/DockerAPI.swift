@@ -1,6 +1,6 @@
 import PMSystem
 
-/// The Docker Engine API over an `HTTPClient` (`containers.md` §2.1, §2.2). Request paths
+/// The Docker Engine API over an `HTTPClient`. Request paths
 /// get the `/v{V}` prefix: V is the configured version, else the one negotiated over
 /// `/_ping` before the first request (and again before each later one until negotiation
 /// succeeds; meanwhile `/v1.55` is used). Answers of 400 and more become `HTTPError.engine`
@@ -25,7 +25,7 @@ package final class DockerAPI: @unchecked Sendable {
         self.fixedPrefix = nil
     }
 
-    /// An API whose paths all start with `pathPrefix` (Podman's libpod API, `containers.md` §3.2);
+    /// An API whose paths all start with `pathPrefix` (Podman's libpod API);
     /// its error answers are read the same way.
     package init(client: HTTPClient, pathPrefix: String) {
         self.client = client
@@ -75,7 +75,7 @@ package final class DockerAPI: @unchecked Sendable {
         return stream
     }
 
-    /// The hijacked attach (`containers.md` §2.5): `Content-Type: text/plain`, upgraded to a raw stream.
+    /// The hijacked attach: `Content-Type: text/plain`, upgraded to a raw stream.
     package func attach(_ request: HTTPRequest) throws -> HTTPUpgradedConnection {
         var versioned = try self.versioned(request)
         if !versioned.headers.contains("Content-Type") { versioned.headers.add("Content-Type", "text/plain") }

@@ -1,6 +1,6 @@
 import PMSystem
 
-/// Where a container engine listens, parsed from a Docker host URL (`containers.md` §2.1):
+/// Where a container engine listens, parsed from a Docker host URL:
 /// `unix:///var/run/docker.sock`; `tcp://host:2375` or `http://host:2375`, with an optional
 /// base path (`tcp://host:2375/prefix`) and port 2375 when none is given; `ssh://[user@]host[:port]`,
 /// reached through `ssh … docker system dial-stdio`. `https://` and named pipes are refused
@@ -79,7 +79,7 @@ package struct EngineEndpoint: Equatable, CustomStringConvertible {
         }
     }
 
-    /// The `Host` header: `host:port` over TCP, `api.moby.localhost` otherwise (`containers.md` §2.2).
+    /// The `Host` header: `host:port` over TCP, `api.moby.localhost` otherwise.
     package var hostHeader: String {
         if case .tcp(let host, let port) = transport { return "\(Self.bracketed(host)):\(port)" }
         return "api.moby.localhost"

@@ -1,7 +1,7 @@
 import PMSystem
 
 /// Which Docker engine to talk to, and in which API version, decided once from the process
-/// manager's options and the environment exactly as the reference does (`containers.md` §2.1):
+/// manager's options and the environment exactly as the reference does:
 ///
 /// - when any of `host`, `cert_path`, `api_version` is set in `process_manager.config`, those
 ///   decide and the environment is ignored entirely;

@@ -1,7 +1,7 @@
 import PMSystem
 
 /// `application/x-www-form-urlencoded` query strings as Go's `url.Values.Encode` writes them,
-/// keys sorted (`containers.md` §10): `stderr=1&stdout=1&tail=500`, `fromImage=docker.io%2Fgameap%2Fdebian`.
+/// keys sorted: `stderr=1&stdout=1&tail=500`, `fromImage=docker.io%2Fgameap%2Fdebian`.
 package enum FormEncoding {
     package static func query(_ values: [String: String]) -> String {
         values.sorted { $0.key < $1.key }.map { "\(escape($0.key))=\(escape($0.value))" }.joined(separator: "&")

@@ -33,11 +33,11 @@ package enum HTTPError: Error, Equatable, CustomStringConvertible {
     case io(endpoint: String, operation: String, code: Int32)
     /// The connection was closed while waiting on it (cancellation from another thread).
     case cancelled(endpoint: String)
-    /// The engine answered with a status of 400 or more (`containers.md` §2.2).
+    /// The engine answered with a status of 400 or more.
     case engine(status: Int, message: String)
     /// A hijack request got something other than `101 Switching Protocols`.
     case upgradeRefused(status: Int, message: String)
-    /// A multiplexed stream frame of the system-error stream 3 (`containers.md` §2.5).
+    /// A multiplexed stream frame of the system-error stream 3.
     case streamError(String)
     case unrecognizedStream(UInt8)
     case badFrameHeader([UInt8])

@@ -1,7 +1,7 @@
 import PMSystem
 
 /// HTTP header fields in the order they were sent, looked up without regard to case
-/// (`content-length` finds `Content-Length`), as RFC 9110 §5.1 requires.
+/// (`content-length` finds `Content-Length`), as RFC 9110 section 5.1 requires.
 package struct HTTPHeaders: Equatable, Sequence {
     package struct Field: Equatable {
         package let name: String

@@ -29,7 +29,7 @@ package struct HTTPRequest {
         HTTPRequest(method, path, query: query, body: Array(JSONWriter.string(value).utf8), contentType: "application/json")
     }
 
-    /// The request as bytes on the wire (`containers.md` §10): the request line with the base
+    /// The request as bytes on the wire: the request line with the base
     /// path, `Host`, `User-Agent` (unless the caller sets one), the caller's headers, `Content-Length` for a body (and `0`
     /// for a POST, PUT or PATCH without one), `Connection: close` unless the caller set
     /// `Connection`, a blank line and the body.

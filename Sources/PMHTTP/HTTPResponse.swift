@@ -22,7 +22,7 @@ package struct HTTPResponse: Equatable {
     package static let messageLimit = 200
 
     /// What the engine says went wrong: the `message` member of a JSON body, else the body's
-    /// text, trimmed (`containers.md` §2.2); at most `messageLimit` bytes of it, control
+    /// text, trimmed; at most `messageLimit` bytes of it, control
     /// characters escaped, so that an HTML error page stays one short line.
     package var errorMessage: String {
         let isJSON = headers["Content-Type"]?.lowercased().hasPrefix("application/json") ?? false

@@ -3,7 +3,7 @@ import PMSystem
 /// A response whose body is read piece by piece as the engine sends it: followed logs, pull
 /// progress, waits. The body is framed by `Content-Length`, by chunked transfer coding
 /// (decoded incrementally; chunk extensions ignored, trailers kept in `trailers`) or by the end
-/// of the connection; HEAD answers and 1xx, 204 and 304 have none (RFC 9112 §6.3). Pieces are
+/// of the connection; HEAD answers and 1xx, 204 and 304 have none (RFC 9112 section 6.3). Pieces are
 /// at most 64 KiB, so memory stays bounded however long the body. The connection is closed
 /// at the end of the body, on an error, or by `close()` (from any thread: a blocked `next()`
 /// then throws `cancelled`).

@@ -1,7 +1,7 @@
 import PMSystem
 
-/// The raw two-way stream after `101 Switching Protocols`: Docker's hijacked attach
-/// (`containers.md` §2.5). The first reads return what the engine sent right after the
+/// The raw two-way stream after `101 Switching Protocols`: Docker's hijacked attach.
+/// The first reads return what the engine sent right after the
 /// response head, so no output is lost. One thread may read while another writes;
 /// `shutdownWrite()` ends the input the container sees, and `close()` from any thread ends
 /// the session and unblocks a reader (which then throws `cancelled`).

@@ -1,7 +1,7 @@
 import PMSystem
 
 /// Splits the multiplexed stdout/stderr stream of Docker logs and attach, and of every Podman
-/// log (`containers.md` §2.5): frames of an 8-byte header — the stream byte, three zero
+/// log: frames of an 8-byte header — the stream byte, three zero
 /// bytes, the payload size as a big-endian 32-bit number — and the payload. Incremental:
 /// feed it the pieces as they arrive, split anywhere; payload bytes are passed on as soon as
 /// they are in, so a large frame is never held whole. Stream 0 (stdin) counts as stdout;

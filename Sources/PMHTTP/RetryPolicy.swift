@@ -8,7 +8,7 @@ import Darwin
 /// How often a connect is tried again: only when the engine could not be reached at all
 /// (refused, no socket file yet, a full listen queue), never once a request was sent, so no
 /// request ever reaches the engine twice. Delays start at 100 ms and double up to 5 s; three
-/// retries by default (the reference README's promise, `containers.md` §6).
+/// retries by default (the reference README's promise).
 package struct RetryPolicy: Equatable {
     package var retries: Int
     package var initialDelay: Double

@@ -112,7 +112,7 @@ final class SimpleLifecycleTests: XCTestCase {
         let uninstall = try node.run("pm-install", ["--uninstall", record])
         XCTAssertEqual(uninstall.status, 0, uninstall.stderr)
         XCTAssertEqual(uninstall.stdout, "server 5: uninstalled (ran scripts.delete)\n")
-        XCTAssertTrue(uninstall.stderr.contains("server 5: stopped"), "an uninstall stops the server first (W-47)")
+        XCTAssertTrue(uninstall.stderr.contains("server 5: stopped"), "an uninstall stops the server first (LIFE-3)")
         XCTAssertFalse(FileManager.default.fileExists(atPath: node.workPath + "/servers/new5/installed.txt"))
         XCTAssertEqual(try node.run("pm-status", [record]).status, 1)
     }

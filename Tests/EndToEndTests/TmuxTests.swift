@@ -36,7 +36,7 @@ final class TmuxTests: XCTestCase {
         let banner = try node.waitForOutput(record, containing: "listening on port 27001")
         XCTAssertTrue(banner.contains("demo server Tmux 1 listening on port 27001 (user pmtest)"), "environment via -e: \(banner)")
         XCTAssertEqual(try node.tmux(["display", "-p", "-t", "=\(xid1):", "#{window_width} #{history_limit}"]).stdout, "200 30000\n",
-                       "width 200 and the history limit on the first game pane of a fresh tmux server (W-29)")
+                       "width 200 and the history limit on the first game pane of a fresh tmux server (TMUX-5)")
         XCTAssertEqual(try node.tmux(["has-session", "-t", "=gameap"]).status, 0, "the idle helper session")
 
         let stop = try node.run("pm-stop", [record])
@@ -47,7 +47,7 @@ final class TmuxTests: XCTestCase {
         XCTAssertEqual(try node.run("pm-stop", [record]).stdout, "server 1: already stopped\n")
     }
 
-    /// W-26: keys are typed as text; W-31 exact targets.
+    /// Keys are typed as text (docs/differences.md#tmux-11); targets are exact (docs/differences.md#tmux-8).
     func testConsoleInputIsTypedLiterally() throws {
         let record = try node.file(node.record(id: 2))
         XCTAssertEqual(try node.run("pm-start", [record]).status, 0)
@@ -157,7 +157,7 @@ final class TmuxTests: XCTestCase {
         XCTAssertNotEqual(try node.tmux(["has-session", "-t", "=" + node.uuid(7)]).status, 0, "the dead legacy pane is gone")
     }
 
-    /// W-31: a session whose name only starts with the server's name is another server.
+    /// A session whose name only starts with the server's name is another server (docs/differences.md#tmux-8).
     func testTargetsAreExact() throws {
         let record = try node.file(node.record(id: 8))
         let xid = XID.name(uuid: node.uuid(8), id: 8)

@@ -26,7 +26,7 @@ final class CPUBaselineTests: XCTestCase {
         XCTAssertEqual(now.percent(since: baseline), 25)
     }
 
-    /// A baseline of other processes (the server restarted) or too old is not used (§12.25).
+    /// A baseline of other processes (the server restarted) or too old is not used (docs/differences.md#life-14).
     func testRestartedOrStaleBaselinesAreIgnored() throws {
         let baselines = try CPUBaselines(state: state)
         try baselines.save(reading("10@500", 2.0, at: 100), for: "srv")

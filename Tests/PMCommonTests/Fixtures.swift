@@ -10,7 +10,7 @@ enum Fixtures {
     static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("Fixtures")
 
-    /// The example record of `core.md` §1.12 (server 7, "Public CS 1.6 #1").
+    /// The reference's example record (server 7, "Public CS 1.6 #1").
     static var cs16JSON: String {
         (try? String(contentsOf: directory.appendingPathComponent("cs16.json"), encoding: .utf8)) ?? ""
     }
@@ -26,7 +26,7 @@ enum Fixtures {
     }
 
     /// A server for templates: work path `/work-path`, id 1, uuid `test-uuid`, ip 127.0.0.1,
-    /// ports 27015/27016/27017, rcon `rconpass`, dir `server-dir` (`core.md` §3.2).
+    /// ports 27015/27016/27017, rcon `rconpass`, dir `server-dir`.
     static func vectorServer(modVars: [(String, String)] = [], vars: [(String, String)] = [],
                              settings: [(String, String)] = []) throws -> Server {
         var record = ServerRecord()

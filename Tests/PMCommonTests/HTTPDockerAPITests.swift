@@ -5,11 +5,11 @@ import XCTest
 @testable import PMManagers
 @testable import PMCommon
 
-/// Engine and API version selection (`containers.md` §2.1) as plain values, then version
-/// negotiation, engine errors and the attach request (§2.2, §2.5) against a test server that
+/// Engine and API version selection as plain values, then version negotiation, engine
+/// errors and the attach request against a test server that
 /// plays the engine.
 final class HTTPDockerAPITests: XCTestCase {
-    /// §2.1: options (any of host, cert_path, api_version set) win over the environment entirely.
+    /// Options (any of host, cert_path, api_version set) win over the environment entirely.
     func testEngineSelection() throws {
         let table: [(options: [String: String], environment: [String: String], endpoint: String, version: APIVersion?)] = [
             ([:], [:], "unix:///var/run/docker.sock", nil),

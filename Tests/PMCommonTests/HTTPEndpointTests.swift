@@ -94,7 +94,7 @@ final class HTTPEndpointTests: XCTestCase {
     func testExitStatusOfErrors() {
         XCTAssertEqual(HTTPError.engine(status: 409, message: "conflict").exitStatus, .failure)
         XCTAssertTrue(HTTPError.engine(status: 404, message: "No such container: x").isNotFound)
-        XCTAssertFalse(HTTPError.upgradeRefused(status: 404, message: "").isNotFound, "§2.5: a refused attach is not NotFound")
+        XCTAssertFalse(HTTPError.upgradeRefused(status: 404, message: "").isNotFound, "a refused attach is not NotFound")
         XCTAssertEqual(HTTPError.timedOut(endpoint: "unix:///x", seconds: 10, phase: "connect").exitStatus, .unknown)
         XCTAssertEqual("\(HTTPError.timedOut(endpoint: "tcp://h:2375", seconds: 10, phase: "connect"))",
                        "the engine at tcp://h:2375 did not respond within 10 s (connect timeout)")

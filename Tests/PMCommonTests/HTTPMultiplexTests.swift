@@ -5,7 +5,7 @@ import XCTest
 @testable import PMManagers
 @testable import PMCommon
 
-/// The stdout/stderr frame decoder of `containers.md` §2.5.
+/// The stdout/stderr frame decoder of engine logs and attach.
 final class HTTPMultiplexTests: XCTestCase {
     private typealias Piece = (stream: MultiplexedStreamDecoder.Stream, bytes: [UInt8])
 

@@ -51,7 +51,7 @@ final class ProcessLauncherTests: XCTestCase {
         XCTAssertEqual(lines, ["PM_INHERITED=new", "PM_INHERITED_LONGER=kept"])
     }
 
-    /// W-23: a bare name is looked up in PATH only, never in the working directory.
+    /// A bare name is looked up in PATH only, never in the working directory (docs/differences.md#cmd-3).
     func testBareNamesNeverResolveInTheWorkingDirectory() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pm-launch-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)

@@ -47,15 +47,15 @@ final class RecordTests: XCTestCase {
         XCTAssertEqual(record.id, 12)
         XCTAssertEqual(record.port, 27015)
         XCTAssertNil(record.queryPort)
-        XCTAssertEqual(record.effectiveQueryPort, 27015, "a null query port falls back to the game port (W-3)")
+        XCTAssertEqual(record.effectiveQueryPort, 27015, "a null query port falls back to the game port (REC-2)")
         XCTAssertTrue(record.enabled)
         XCTAssertFalse(record.blocked)
         XCTAssertEqual(record.installed, 1)
         XCTAssertEqual(record.vars.map { "\($0.key)=\($0.value)" }, ["maxplayers=16", "lan=1"])
         XCTAssertEqual(record.settings.map { "\($0.key)=\($0.value)" }, ["autostart=1", "n=5"])
-        XCTAssertEqual(record.game.startCode, "valve", "start_code falls back to code (W-6)")
+        XCTAssertEqual(record.game.startCode, "valve", "start_code falls back to code (REC-4)")
         XCTAssertEqual(record.gameMod.vars.map { "\($0.key)=\($0.value)" }, ["fps=1.5", "x=", "big=90071992547409930"],
-                       "numbers are kept exactly as written (W-7)")
+                       "numbers are kept exactly as written (REC-5)")
     }
 
     func testEachBadFieldIsNamed() {

@@ -5,8 +5,8 @@ import XCTest
 @testable import PMManagers
 @testable import PMCommon
 
-/// The shawl argument vector and binPath (`systemd-windows.md` §10.2), the change-detection
-/// file (§10.1, §12.27) and the log reading (§10.4, §12.28).
+/// The shawl argument vector and binPath, the change-detection file (docs/differences.md#win-8)
+/// and the log reading (docs/differences.md#win-12).
 final class ShawlFormatTests: XCTestCase {
     private func arguments(_ words: [String], directory: String = #"C:\gameap\servers\my server"#) throws -> ShawlArguments {
         ShawlArguments(name: "gameapServer7", workingDirectory: directory, logDirectory: #"C:\gameap\services\logs"#,

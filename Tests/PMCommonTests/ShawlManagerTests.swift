@@ -5,8 +5,8 @@ import XCTest
 @testable import PMManagers
 @testable import PMCommon
 
-/// The shawl manager's command sequences (`systemd-windows.md` §10.3–10.4 with the fixes of
-/// §12), against a fake Windows behind a recording runner and a temporary services directory.
+/// The shawl manager's command sequences (with the fixes of docs/differences.md), against a
+/// fake Windows behind a recording runner and a temporary services directory.
 final class ShawlManagerTests: XCTestCase {
     private var bed: WindowsTestBed!
     private var manager: ShawlManager { ShawlManager(host: bed.host) }
@@ -23,7 +23,7 @@ final class ShawlManagerTests: XCTestCase {
     private var create: String { "sc create gameapServer7 start=demand obj=gameap password=****** \(binPath)" }
 
     func testStartOfANewService() throws {
-        XCTAssertEqual(try lifecycle().start(), "started")
+        XCTAssertEqual(try lifecycle().start(), .started)
         XCTAssertEqual(bed.commands, ["sc queryex gameapServer7", "sc queryex gameapServer7", create, "sc start gameapServer7"])
         let call = bed.runner.calls[2]
         XCTAssertEqual(call.arguments[5], "password=\(WindowsTestBed.password)", "the real password reaches sc")
@@ -36,7 +36,7 @@ final class ShawlManagerTests: XCTestCase {
     func testUnchangedServiceIsOnlyStarted() throws {
         _ = try manager.install(try bed.server(), bed.context())
         bed.runner.reset()
-        XCTAssertEqual(try lifecycle().start(), "started")
+        XCTAssertEqual(try lifecycle().start(), .started)
         XCTAssertEqual(bed.commands, ["sc queryex gameapServer7", "sc start gameapServer7"])
     }
 
@@ -51,7 +51,7 @@ final class ShawlManagerTests: XCTestCase {
                                       create.replacing("\"Andrey's Server\"", with: "New"), ])
     }
 
-    /// The reference compares only command, directory and user (§12.27).
+    /// The reference compares only command, directory and user (docs/differences.md#win-8).
     func testPasswordAccountModeAndStartModeChangesRecreate() throws {
         _ = try manager.install(try bed.server(), bed.context())
         let variants = [
@@ -108,11 +108,11 @@ final class ShawlManagerTests: XCTestCase {
 
     func testStartOfARunningServiceAndAlreadyRunningAnswers() throws {
         bed.windows.services["gameapServer7"] = .running
-        XCTAssertEqual(try lifecycle().start(), "already running")
+        XCTAssertEqual(try lifecycle().start(), .alreadyRunning)
         XCTAssertEqual(bed.commands, ["sc queryex gameapServer7"])
         bed.windows.services = [:]
         bed.windows.queued["sc start"] = [1056]
-        XCTAssertEqual(try lifecycle().start(), "started", "1056 from a racing start is not an error")
+        XCTAssertEqual(try lifecycle().start(), .started, "1056 from a racing start is not an error")
     }
 
     func testStartFailureNamesTheCode() throws {
@@ -137,7 +137,7 @@ final class ShawlManagerTests: XCTestCase {
             if words.starts(with: ["sc", "queryex"]) { polls = 1 }
             return answer(words)
         }
-        XCTAssertEqual(try lifecycle().stop(), "stopped")
+        XCTAssertEqual(try lifecycle().stop(), .stopped)
         XCTAssertEqual(bed.commands, ["sc queryex gameapServer7", "sc stop gameapServer7", "sc queryex gameapServer7", "sc queryex gameapServer7"])
     }
 
@@ -151,7 +151,7 @@ final class ShawlManagerTests: XCTestCase {
             XCTAssertTrue("\(error)".contains("1061 (the service cannot accept control messages now)"), "\(error)")
         }
         bed.windows.queued["sc stop"] = [1062]
-        XCTAssertEqual(try lifecycle().stop(), "stopped")
+        XCTAssertEqual(try lifecycle().stop(), .stopped)
     }
 
     func testStatusReadsTheStateLine() throws {
@@ -197,7 +197,7 @@ final class ShawlManagerTests: XCTestCase {
     func testGracefulStopFallsBackToTheHardStop() throws {
         try manager.start(try bed.server(), bed.context())
         let server = try bed.server { record, _ in record.settings = [("console_stop_command", "quit")] }
-        XCTAssertEqual(try lifecycle(server).stop(), "stopped")
+        XCTAssertEqual(try lifecycle(server).stop(), .stopped)
         XCTAssertTrue(bed.printed.contains("cannot send the console stop command"))
     }
 
@@ -212,7 +212,7 @@ final class ShawlManagerTests: XCTestCase {
         let elsewhere = ShawlManager(host: WindowsTestBed.elsewhere)
         XCTAssertNotNil(elsewhere.unavailableReason)
         let lifecycle = Lifecycle(manager: elsewhere, server: try bed.server(), context: bed.context(dryRun: true, verbose: false))
-        XCTAssertEqual(try lifecycle.start(), "would start")
+        XCTAssertEqual(try lifecycle.start(), .wouldStart)
         XCTAssertTrue(bed.runner.calls.isEmpty)
         let plan = bed.printed
         XCTAssertTrue(plan.hasPrefix("find shawl.exe in PATH: not possible on this system (the plan uses the name shawl.exe)"), plan)

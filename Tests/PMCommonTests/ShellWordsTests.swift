@@ -5,7 +5,7 @@ import XCTest
 @testable import PMManagers
 @testable import PMCommon
 
-/// The vectors of `core.md` §3.5–3.7.
+/// The reference's splitting and quoting vectors.
 final class ShellWordsTests: XCTestCase {
     func testSplitVectorsFromTheReferenceTests() throws {
         let vectors: [(String, [String])] = [
@@ -87,7 +87,7 @@ final class ShellWordsTests: XCTestCase {
         }
     }
 
-    /// Deliberate difference (W-22): `#` first and `NAME=` are quoted, so `sh -c` cannot read a
+    /// Deliberate difference (docs/differences.md#cmd-2): `#` first and `NAME=` are quoted, so `sh -c` cannot read a
     /// comment or an assignment.
     func testJoinQuotesCommentsAndAssignments() {
         XCTAssertEqual(ShellWords.quote("#comment"), "\\#comment")

@@ -53,7 +53,7 @@ final class SimpleManagerTests: XCTestCase {
 
     func testStartChecksStatusRunsTheWrapperAndChecksAgain() throws {
         let server = try server()
-        XCTAssertEqual(try lifecycle(server).start(), "started")
+        XCTAssertEqual(try lifecycle(server).start(), .started)
         XCTAssertEqual(runner.actions, ["status", "start", "status"])
         let start = runner.calls[1]
         XCTAssertEqual(start.arguments, ["/srv/gameap/runner.sh", "start", "-d", "/srv/gameap/servers/cs", "-n", server.record.uuid, "-u", "",
@@ -68,7 +68,7 @@ final class SimpleManagerTests: XCTestCase {
 
     func testStartOfARunningServerSucceedsWithoutRunningAnything() throws {
         running = true
-        XCTAssertEqual(try lifecycle(try server()).start(), "already running")
+        XCTAssertEqual(try lifecycle(try server()).start(), .alreadyRunning)
         XCTAssertEqual(runner.actions, ["status"])
     }
 
@@ -87,7 +87,7 @@ final class SimpleManagerTests: XCTestCase {
     }
 
     func testStopOfAStoppedServer() throws {
-        XCTAssertEqual(try lifecycle(try server()).stop(), "already stopped")
+        XCTAssertEqual(try lifecycle(try server()).stop(), .alreadyStopped)
         XCTAssertEqual(runner.actions, ["status"])
     }
 
@@ -95,7 +95,7 @@ final class SimpleManagerTests: XCTestCase {
         running = true
         let server = try server { $0.settings = [("console_stop_command", "quit")] }
         let outcome = try lifecycle(server).stop()
-        XCTAssertTrue(outcome.hasPrefix("stopped gracefully after"), outcome)
+        XCTAssertTrue(outcome.description.hasPrefix("stopped gracefully after"), "\(outcome)")
         XCTAssertEqual(runner.actions, ["status", "send_command", "status"])
         XCTAssertEqual(runner.calls[1].arguments.last, "quit")
     }
@@ -106,7 +106,8 @@ final class SimpleManagerTests: XCTestCase {
         var options = VerbOptions()
         options.stopTimeout = 0.6
         let outcome = try lifecycle(server, options: options).stop()
-        XCTAssertEqual(outcome, "stopped: forced after 0.6 seconds (the server ignored ignored)")
+        XCTAssertEqual(outcome, .forced(after: 0.6, ignoredCommand: "ignored"))
+        XCTAssertEqual(outcome.description, "stopped: forced after 0.6 seconds (the server ignored ignored)")
         XCTAssertEqual(runner.actions.first, "status")
         XCTAssertEqual(runner.actions[1], "send_command")
         XCTAssertEqual(runner.actions.last, "stop")
@@ -117,27 +118,27 @@ final class SimpleManagerTests: XCTestCase {
         var options = VerbOptions()
         options.force = true
         let server = try server { $0.settings = [("console_stop_command", "quit")] }
-        XCTAssertEqual(try lifecycle(server, options: options).stop(), "stopped")
+        XCTAssertEqual(try lifecycle(server, options: options).stop(), .stopped)
         XCTAssertEqual(runner.actions, ["status", "stop"])
     }
 
-    /// W-40: without a restart script, a restart is stop + start.
+    /// Without a restart script, a restart is stop + start (docs/differences.md#sim-5).
     func testRestartWithoutARestartScriptStopsAndStarts() throws {
         running = true
         var scripts = runnerScripts
         scripts.restart = "{command}"
-        XCTAssertEqual(try lifecycle(try server(scripts: scripts)).restart(), "restarted")
+        XCTAssertEqual(try lifecycle(try server(scripts: scripts)).restart(), .restarted)
         XCTAssertEqual(runner.actions, ["status", "stop", "start", "status"])
     }
 
     func testRestartScriptIsUsedWhenConfigured() throws {
         var scripts = runnerScripts
         scripts.restart = "{node_work_path}/runner.sh restart -d {dir}"
-        XCTAssertEqual(try lifecycle(try server(scripts: scripts)).restart(), "restarted")
+        XCTAssertEqual(try lifecycle(try server(scripts: scripts)).restart(), .restarted)
         XCTAssertEqual(runner.actions, ["restart"])
     }
 
-    /// W-34: console input is one argument, never executed, never expanded.
+    /// Console input is one argument, never executed, never expanded (docs/differences.md#sim-4).
     func testConsoleInputIsOneLiteralArgument() throws {
         running = true
         let server = try server()
@@ -157,7 +158,7 @@ final class SimpleManagerTests: XCTestCase {
         XCTAssertTrue(runner.calls.isEmpty, "nothing may run")
     }
 
-    /// W-33: missing scripts are errors naming the setting, not `empty command`.
+    /// Missing scripts are errors naming the setting, not `empty command` (docs/differences.md#sim-2).
     func testMissingScriptsNameTheSetting() throws {
         let server = try server(scripts: DaemonConfig.Scripts())
         XCTAssertFalse(SimpleManager().canTellStatus(server))
@@ -190,7 +191,7 @@ final class SimpleManagerTests: XCTestCase {
 
     func testDryRunDescribesChangesAndRunsOnlyQueries() throws {
         let lifecycle = lifecycle(try server(), dryRun: true)
-        XCTAssertEqual(try lifecycle.start(), "would start")
+        XCTAssertEqual(try lifecycle.start(), .wouldStart)
         XCTAssertEqual(runner.actions, ["status"], "only the read-only status ran")
         let plan = String(decoding: lifecycle.context.out.takeBuffered(), as: UTF8.self)
         XCTAssertTrue(plan.contains("runner.sh start -d /srv/gameap/servers/cs"), plan)

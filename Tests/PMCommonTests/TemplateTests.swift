@@ -5,7 +5,7 @@ import XCTest
 @testable import PMManagers
 @testable import PMCommon
 
-/// The placeholder and BuildCommandArgs vectors of `core.md` §3.2–3.4.
+/// The reference's placeholder and BuildCommandArgs vectors.
 final class TemplateTests: XCTestCase {
     func testBuiltInPlaceholders() throws {
         let server = try Fixtures.vectorServer()
@@ -24,7 +24,7 @@ final class TemplateTests: XCTestCase {
         XCTAssertEqual(try Fixtures.vectorServer(vars: [("port", "999"), ("Port", "888")]).template.placeholders.replace(in: "./run {port} {Port} {PORT} {pOrT}"), "./run 27015 888 27015 {pOrT}")
     }
 
-    /// W-19: the exact spelling beats a case variant of another key, whatever the map order.
+    /// The exact spelling beats a case variant of another key, whatever the map order (docs/differences.md#rec-11).
     func testDuplicateCaseFoldedKeysAreDeterministic() throws {
         for _ in 0..<20 {
             let server = try Fixtures.vectorServer(vars: [("Map", "upper"), ("map", "lower")])
@@ -73,7 +73,8 @@ final class TemplateTests: XCTestCase {
         }
     }
 
-    /// W-20: a quoted `"{command}"` is one argument, the command shell-quoted, as runner.sh expects.
+    /// A quoted `"{command}"` is one argument, the command shell-quoted, as runner.sh expects
+    /// (docs/differences.md#cmd-1).
     func testQuotedCommandIsOneShellQuotedArgument() throws {
         let server = try Fixtures.vectorServer(vars: [("hostname", "Andrey's Server")])
         let arguments = try server.template.arguments(wrapper: "{node_work_path}/runner.sh start -d {dir} -c \"{command}\"",
@@ -83,7 +84,7 @@ final class TemplateTests: XCTestCase {
         XCTAssertEqual(try ShellWords.split(arguments[5]), ["./run", "+hostname", "Andrey's Server", "+ip", "127.0.0.1"])
     }
 
-    /// W-34: console input is one argument, never split and never expanded.
+    /// Console input is one argument, never split and never expanded (docs/differences.md#sim-4).
     func testConsoleInputIsLiteral() throws {
         let server = try Fixtures.vectorServer()
         XCTAssertEqual(try server.template.arguments(wrapper: "./send -c \"{command}\" {id}", literal: "say it's {rcon_password}"),

@@ -14,7 +14,8 @@ final class VariablesTests: XCTestCase {
         XCTAssertEqual(ServerVariables(record).merged, ["hostname": "Settings", "map": "a"])
     }
 
-    /// `core.md` §2.2 table, with the deliberate ASCII-only difference (`systemd-windows.md` §12.10).
+    /// The reference's environment-name examples, with the deliberate ASCII-only difference
+    /// (docs/differences.md#rec-7).
     func testEnvironmentNameNormalisation() {
         let vectors: [(String, String?)] = [
             ("some-value", "SOME_VALUE"), (" some variable with spaces ", "SOME_VARIABLE_WITH_SPACES"),

@@ -5,7 +5,7 @@ import XCTest
 @testable import PMManagers
 @testable import PMCommon
 
-/// The WinSW XML of `systemd-windows.md` §9.2, byte for byte, and what hostile values become.
+/// The reference's WinSW XML, byte for byte, and what hostile values become.
 final class WinSWDefinitionTests: XCTestCase {
     private func definition(_ words: [String], environment: [EnvironmentEntry] = [EnvironmentEntry("PORT", "27015")],
                             account: ServiceAccount = .user(name: "gameap", password: "secret"),
@@ -41,7 +41,7 @@ final class WinSWDefinitionTests: XCTestCase {
         XCTAssertFalse(try definition([#"C:\servers\cs\start.bat"#]).render().hasSuffix("\n"), "no final newline")
     }
 
-    /// The default start mode adds one line after `<name>` (§12.20); nothing else changes.
+    /// The default start mode adds one line after `<name>` (docs/differences.md#win-17); nothing else changes.
     func testDemandStartAddsTheStartModeLine() throws {
         let auto = try definition([#"C:\servers\cs\start.bat"#]).render().split(separator: "\n", omittingEmptySubsequences: false)
         let demand = try definition([#"C:\servers\cs\start.bat"#], startMode: .demand).render().split(separator: "\n", omittingEmptySubsequences: false)
@@ -87,8 +87,8 @@ final class WinSWDefinitionTests: XCTestCase {
         XCTAssertEqual(names, ["ALPHA", "BX", "B_X", "PORT", "QUERY_PORT", "RCON_PORT", "SERVER_PORT", "ZETA"])
     }
 
-    /// `use_network_service_user` (ignored by the reference's WinSW, §12.27): the account WinSW
-    /// documents for NETWORK SERVICE, no password.
+    /// `use_network_service_user` (ignored by the reference's WinSW: docs/differences.md#win-6): the
+    /// account WinSW documents for NETWORK SERVICE, no password.
     func testNetworkServiceAccount() throws {
         let xml = try definition(["x.exe"], account: .networkService).render()
         XCTAssertTrue(xml.hasSuffix("""

@@ -5,8 +5,8 @@ import XCTest
 @testable import PMManagers
 @testable import PMCommon
 
-/// The winsw manager's command sequences (`systemd-windows.md` §9.3–9.4 with the fixes of
-/// §12), against a fake Windows behind a recording runner and a temporary services directory.
+/// The winsw manager's command sequences (with the fixes of docs/differences.md), against a
+/// fake Windows behind a recording runner and a temporary services directory.
 final class WinSWManagerTests: XCTestCase {
     private var bed: WindowsTestBed!
     private var manager: WinSWManager { WinSWManager(host: bed.host) }
@@ -25,7 +25,7 @@ final class WinSWManagerTests: XCTestCase {
     }
 
     func testStartOfANewService() throws {
-        XCTAssertEqual(try lifecycle().start(), "started")
+        XCTAssertEqual(try lifecycle().start(), .started)
         XCTAssertEqual(bed.commands, ["sc queryex gameapServer7", icaclsRestrict, "winsw install \(xml)", "winsw start \(xml)"])
         let written = try XCTUnwrap(bed.file("gameapServer7.xml"))
         XCTAssertTrue(written.contains("<password>\(XMLEscaping.escape(WindowsTestBed.password))</password>"), "the file holds the password")
@@ -41,7 +41,7 @@ final class WinSWManagerTests: XCTestCase {
         try manager.start(try bed.server(), bed.context())
         bed.windows.services["gameapServer7"] = .stopped
         bed.runner.reset()
-        XCTAssertEqual(try lifecycle().start(), "started")
+        XCTAssertEqual(try lifecycle().start(), .started)
         XCTAssertEqual(bed.commands, ["sc queryex gameapServer7", "winsw refresh \(xml)", "winsw start \(xml)"])
     }
 
@@ -50,7 +50,7 @@ final class WinSWManagerTests: XCTestCase {
         bed.windows.services["gameapServer7"] = .stopped
         bed.runner.reset()
         let changed = try bed.server { record, _ in record.vars = [("hostname", "New Name")] }
-        XCTAssertEqual(try lifecycle(changed).start(), "started")
+        XCTAssertEqual(try lifecycle(changed).start(), .started)
         XCTAssertEqual(bed.commands, ["sc queryex gameapServer7", icaclsRestrict, "winsw refresh \(xml)", "winsw start \(xml)"])
         XCTAssertTrue(try XCTUnwrap(bed.file("gameapServer7.xml")).contains("New Name"))
     }
@@ -60,21 +60,21 @@ final class WinSWManagerTests: XCTestCase {
         try manager.start(try bed.server(), bed.context())
         bed.windows.services = [:]
         bed.runner.reset()
-        XCTAssertEqual(try lifecycle().start(), "started")
+        XCTAssertEqual(try lifecycle().start(), .started)
         XCTAssertEqual(bed.commands, ["sc queryex gameapServer7", "winsw refresh \(xml)", "winsw install \(xml)", "winsw start \(xml)"])
     }
 
     /// A service that exists without its definition: install says 1073, refresh.
     func testInstallOfAnExistingServiceRefreshes() throws {
         bed.windows.services["gameapServer7"] = .stopped
-        XCTAssertEqual(try lifecycle().start(), "started")
+        XCTAssertEqual(try lifecycle().start(), .started)
         XCTAssertEqual(bed.commands, ["sc queryex gameapServer7", icaclsRestrict, "winsw install \(xml)", "winsw refresh \(xml)", "winsw start \(xml)"])
     }
 
     /// 1053 on start: uninstall, install, start again (the reference's repair).
     func testStartTimeoutReinstalls() throws {
         bed.windows.queued["winsw start"] = [1053]
-        XCTAssertEqual(try lifecycle().start(), "started")
+        XCTAssertEqual(try lifecycle().start(), .started)
         XCTAssertEqual(bed.commands.dropFirst(2), ["winsw install \(xml)", "winsw start \(xml)", "winsw uninstall \(xml)", "winsw install \(xml)", "winsw start \(xml)"])
     }
 
@@ -94,7 +94,7 @@ final class WinSWManagerTests: XCTestCase {
 
     func testStartOfARunningServiceRunsNothingElse() throws {
         bed.windows.services["gameapServer7"] = .running
-        XCTAssertEqual(try lifecycle().start(), "already running")
+        XCTAssertEqual(try lifecycle().start(), .alreadyRunning)
         XCTAssertEqual(bed.commands, ["sc queryex gameapServer7"])
     }
 
@@ -107,14 +107,14 @@ final class WinSWManagerTests: XCTestCase {
     func testStopAndStopOfAStoppedService() throws {
         try manager.start(try bed.server(), bed.context())
         bed.runner.reset()
-        XCTAssertEqual(try lifecycle().stop(), "stopped")
+        XCTAssertEqual(try lifecycle().stop(), .stopped)
         XCTAssertEqual(bed.commands, ["sc queryex gameapServer7", "winsw stop \(xml)"])
         bed.runner.reset()
-        XCTAssertEqual(try lifecycle().stop(), "already stopped")
+        XCTAssertEqual(try lifecycle().stop(), .alreadyStopped)
         XCTAssertEqual(bed.commands, ["sc queryex gameapServer7"])
     }
 
-    /// The reference reports success for any exit code of `winsw stop` (§12.19).
+    /// The reference reports success for any exit code of `winsw stop` (docs/differences.md#win-14).
     func testStopFailureIsAFailure() throws {
         try manager.start(try bed.server(), bed.context())
         bed.windows.queued["winsw stop"] = [1051]
@@ -123,20 +123,20 @@ final class WinSWManagerTests: XCTestCase {
             XCTAssertTrue("\(error)".contains("1051 (other running services depend on it)"), "\(error)")
         }
         bed.windows.queued["winsw stop"] = [1062]
-        XCTAssertEqual(try lifecycle().stop(), "stopped", "not active is stopped")
+        XCTAssertEqual(try lifecycle().stop(), .stopped, "not active is stopped")
     }
 
     /// A running service without its definition is stopped through the SCM.
     func testStopWithoutDefinitionUsesSc() throws {
         bed.windows.services["gameapServer7"] = .running
-        XCTAssertEqual(try lifecycle().stop(), "stopped")
+        XCTAssertEqual(try lifecycle().stop(), .stopped)
         XCTAssertEqual(bed.commands, ["sc queryex gameapServer7", "sc stop gameapServer7", "sc queryex gameapServer7"])
     }
 
     func testRestartIsWinswRestart() throws {
         try manager.start(try bed.server(), bed.context())
         bed.runner.reset()
-        XCTAssertEqual(try lifecycle().restart(), "restarted")
+        XCTAssertEqual(try lifecycle().restart(), .restarted)
         XCTAssertEqual(bed.commands, ["winsw refresh \(xml)", "winsw restart \(xml)"])
     }
 
@@ -168,7 +168,7 @@ final class WinSWManagerTests: XCTestCase {
     /// definition, which may read it, and NETWORK SERVICE may change the server's files.
     func testNetworkServiceAccount() throws {
         let server = try bed.server(networkService: true) { record, _ in record.user = "" }
-        XCTAssertEqual(try Lifecycle(manager: manager, server: server, context: bed.context()).start(), "started")
+        XCTAssertEqual(try Lifecycle(manager: manager, server: server, context: bed.context()).start(), .started)
         XCTAssertEqual(bed.commands, ["sc queryex gameapServer7", "icacls /srv/gameap/servers/cs /grant *S-1-5-20:(OI)(CI)M /T",
                                       #"icacls \#(xml) /inheritance:r /grant:r *S-1-5-32-544:F *S-1-5-18:F *S-1-5-20:R"#,
                                       "winsw install \(xml)", "winsw start \(xml)"])
@@ -239,7 +239,7 @@ final class WinSWManagerTests: XCTestCase {
     // MARK: - Dry runs and other systems
 
     func testDryRunWritesNothingAndPrintsTheMaskedDefinition() throws {
-        XCTAssertEqual(try lifecycle(dryRun: true).start(), "would start")
+        XCTAssertEqual(try lifecycle(dryRun: true).start(), .wouldStart)
         XCTAssertNil(bed.file("gameapServer7.xml"))
         XCTAssertEqual(bed.runner.calls.count, 1, "only the status query ran")
         let plan = bed.printed
@@ -256,9 +256,9 @@ final class WinSWManagerTests: XCTestCase {
         XCTAssertFalse(elsewhere.usesLocalAccounts)
         XCTAssertNil(manager.unavailableReason)
         let lifecycle = Lifecycle(manager: elsewhere, server: try bed.server(), context: bed.context(dryRun: true))
-        XCTAssertEqual(try lifecycle.start(), "would start")
-        XCTAssertEqual(try lifecycle.stop(), "would stop")
-        XCTAssertEqual(try lifecycle.restart(), "would restart")
+        XCTAssertEqual(try lifecycle.start(), .wouldStart)
+        XCTAssertEqual(try lifecycle.stop(), .wouldStop)
+        XCTAssertEqual(try lifecycle.restart(), .wouldRestart)
         XCTAssertEqual(try elsewhere.status(try bed.server(), bed.context(dryRun: true)).state, .unknown)
         XCTAssertTrue(bed.runner.calls.isEmpty, "nothing runs on a system without Windows services")
         let plan = bed.printed

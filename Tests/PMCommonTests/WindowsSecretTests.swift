@@ -5,9 +5,9 @@ import XCTest
 @testable import PMManagers
 @testable import PMCommon
 
-/// §12.5: the service password never appears in anything the tools print — results, echoes
+/// The service password never appears in anything the tools print — results, echoes
 /// (`-v`), dry-run plans, errors — for any verb of either Windows manager, on success and on
-/// failure, nor in the errors thrown.
+/// failure, nor in the errors thrown (docs/differences.md#win-1).
 final class WindowsSecretTests: XCTestCase {
     private func managers(_ host: ServiceHost) -> [WindowsServiceManager] {
         [WinSWManager(host: host), ShawlManager(host: host)]

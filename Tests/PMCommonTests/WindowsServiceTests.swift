@@ -9,7 +9,7 @@ import XCTest
 /// `cmd.exe`, accounts and passwords, `sc queryex` parsing, names, start modes, and the small
 /// helpers (base64, SHA-256, file tails).
 final class WindowsServiceTests: XCTestCase {
-    // MARK: - Windows dialect (§12.26)
+    // MARK: - Windows dialect (docs/differences.md#win-5)
 
     func testWindowsDialectKeepsBackslashes() throws {
         let vectors: [(String, [String])] = [
@@ -44,7 +44,7 @@ final class WindowsServiceTests: XCTestCase {
         }
     }
 
-    // MARK: - Programs and batch files (§12.7)
+    // MARK: - Programs and batch files (docs/differences.md#win-3)
 
     func testBatchFilesRunThroughCmdInAnyCase() throws {
         for name in ["start.bat", "START.BAT", "run.Cmd", #"C:\servers\x.cmd"#] {

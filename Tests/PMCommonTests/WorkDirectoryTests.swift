@@ -27,7 +27,7 @@ final class WorkDirectoryTests: XCTestCase {
         XCTAssertThrowsError(try resolve("x", workPath: "relative"))
     }
 
-    /// W-16: an absolute dir is honoured only when it already lies inside the work path.
+    /// An absolute dir is honoured only when it already lies inside the work path (docs/differences.md#rec-9).
     func testAbsoluteDirInsideTheWorkPath() throws {
         XCTAssertEqual(try resolve("/srv/gameap/servers/cs"), "/srv/gameap/servers/cs")
     }

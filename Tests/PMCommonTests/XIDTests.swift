@@ -5,7 +5,7 @@ import XCTest
 @testable import PMManagers
 @testable import PMCommon
 
-/// The vectors of `core.md` §2.5 and `systemd-windows.md` §1.2.
+/// The reference's XID vectors.
 final class XIDTests: XCTestCase {
     func testEncoderMatchesRsXID() {
         XCTAssertEqual(XID.encode(hex("4d88e15b60f486e428412dc9")), "9m4e2mr0ui3e8a215n4g")

@@ -1,7 +1,7 @@
 import PMSystem
 
 /// The parts of the GameAP daemon's YAML configuration (`gameap-daemon.yaml`) that process
-/// managers read (`systemd-windows.md` §4, `core.md` §4.4).
+/// managers read.
 package struct DaemonConfig: Equatable {
     package static let defaultPath = "/etc/gameap-daemon/gameap-daemon.yaml"
     package static let environmentVariable = "GAMEAP_DAEMON_CONFIG"
@@ -37,7 +37,7 @@ package struct DaemonConfig: Equatable {
         package init() {}
     }
 
-    /// `{node_tools_path}`: the configured tools path (the reference ignores it, W-18).
+    /// `{node_tools_path}`: the configured tools path (the reference ignores it: docs/differences.md#rec-10).
     package var effectiveToolsPath: String {
         toolsPath.isEmpty ? (workPath.isEmpty ? "" : Path.join(workPath, "tools")) : toolsPath
     }

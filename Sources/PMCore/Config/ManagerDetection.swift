@@ -1,7 +1,7 @@
 import PMSystem
 
-/// The daemon's default process manager when `process_manager.name` is empty
-/// (`systemd-windows.md` §4): on Linux `systemd` when not in a container, `systemctl` is in
+/// The daemon's default process manager when `process_manager.name` is empty:
+/// on Linux `systemd` when not in a container, `systemctl` is in
 /// PATH and PID 1 is systemd; otherwise `tmux` when it is in PATH; otherwise `simple`.
 /// macOS: `tmux`; Windows: `shawl`.
 package enum ManagerDetection {

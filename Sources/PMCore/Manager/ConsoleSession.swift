@@ -16,7 +16,7 @@ package protocol ConsoleFeed: AnyObject {
 
 /// `pm-output --follow` and `pm-input --attach`: the last lines first, then new output as it
 /// comes (from the manager's feed, or by fetching the output again and again and printing only
-/// what is new, the reference's Attach loop of `core.md` §4.3); input lines are sent as they
+/// what is new, as the reference's Attach loop does); input lines are sent as they
 /// arrive. Both end when the server stops, on SIGINT or SIGTERM, and (attach) when the input
 /// reaches its end.
 package struct ConsoleSession {

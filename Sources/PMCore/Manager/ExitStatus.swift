@@ -1,6 +1,6 @@
 import PMSystem
 
-/// The tools' exit status, the reference's `Result` (`toolbox.md` §4).
+/// The tools' exit status, the reference's `Result`.
 public enum ExitStatus: Int32, Sendable {
     /// Success; for pm-status: running.
     case success = 0

@@ -5,9 +5,9 @@ import Glibc
 import Darwin
 #endif
 
-/// `pm-install`: the daemon's installation flow around the manager's own Install and Uninstall
-/// (`core.md` §6.7). `scripts.install` runs as the server's user in its directory, which is
-/// created first (mode 0750, owned by that user); an uninstall stops the server first (W-47),
+/// `pm-install`: the daemon's installation flow around the manager's own Install and Uninstall.
+/// `scripts.install` runs as the server's user in its directory, which is
+/// created first (mode 0750, owned by that user); an uninstall stops the server first (docs/differences.md#life-3),
 /// then runs the manager's Uninstall and `scripts.delete`. The built-in installers (game
 /// repositories, SteamCMD) are not part of the toolbox.
 package struct Installation {
@@ -33,7 +33,7 @@ package struct Installation {
 
     package func uninstall() throws -> String {
         let stopped = try lifecycle.stop()
-        if stopped != "already stopped" { context.err.line("\(server.label): \(stopped)") }
+        if stopped.wasRunning { context.err.line("\(server.label): \(stopped)") }
         let managerResult = try lifecycle.manager.uninstall(server, context)
         let script = server.config.scripts.delete
         guard !script.isEmpty else { return managerResult }

@@ -2,8 +2,7 @@ import PMSystem
 
 /// The lifecycle rules that are the same for every manager: starting a running server and
 /// stopping a stopped one succeed, a stop is graceful first and ends with no process of the
-/// server left, a restart without the manager's own is stop + start. Each function returns the
-/// line to report.
+/// server left, a restart without the manager's own is stop + start. Each verb returns its outcome.
 package struct Lifecycle {
     package static let defaultStopTimeout = 30.0
     /// Seconds between SIGTERM and SIGKILL in a hard stop (setting `kill_timeout`).
@@ -25,45 +24,45 @@ package struct Lifecycle {
         self.context = context
     }
 
-    package func start() throws -> String {
+    package func start() throws -> StartOutcome {
         if manager.canTellStatus(server), try manager.status(server, context).isRunning {
-            return "already running"
+            return .alreadyRunning
         }
         try manager.start(server, context)
-        return context.executor.isDryRun ? "would start" : "started"
+        return context.executor.isDryRun ? .wouldStart : .started
     }
 
-    package func restart() throws -> String {
-        if try manager.restart(server, context) { return context.executor.isDryRun ? "would restart" : "restarted" }
+    package func restart() throws -> StartOutcome {
+        if try manager.restart(server, context) { return context.executor.isDryRun ? .wouldRestart : .restarted }
         let stopped = try stop()
         try manager.start(server, context)
-        return stopped == "already stopped" ? "started" : "restarted"
+        return stopped.wasRunning ? .restarted : .started
     }
 
     /// Graceful stop: the console stop command, a wait of up to the stop timeout for the game
     /// to exit, then the manager's hard stop. `--force` goes straight to the hard stop. When it
     /// returns, no process of the server runs. SIGINT, SIGTERM and SIGHUP end the wait early,
     /// and what the stop set up is undone.
-    package func stop() throws -> String {
+    package func stop() throws -> StopOutcome {
         Interrupts.intercept()
         guard manager.canTellStatus(server) else {
             try manager.stop(server, context)
-            return context.executor.isDryRun ? "would stop" : "stopped"
+            return context.executor.isDryRun ? .wouldStop : .stopped
         }
         let before = try manager.status(server, context)
         guard before.isRunning else {
             try manager.removeExited(server, context)
-            return "already stopped"
+            return .alreadyStopped
         }
-        let timeout = try context.options.stopTimeout ?? server.settings.seconds("stop_timeout") ?? Self.defaultStopTimeout
-        guard !context.options.force, let command = server.settings.value("console_stop_command") else {
+        let timeout = try context.options.stopTimeout ?? server.settings.seconds(.stopTimeout) ?? Self.defaultStopTimeout
+        guard !context.options.force, let command = server.settings.value(.consoleStopCommand) else {
             try manager.stop(server, context)
-            return context.executor.isDryRun ? "would stop" : "stopped"
+            return context.executor.isDryRun ? .wouldStop : .stopped
         }
         guard manager.canSendInput(server) else {
             context.err.line("\(server.label): cannot send the console stop command (no console input); stopping at once")
             try manager.stop(server, context)
-            return "stopped"
+            return .stopped
         }
         let began = Clock.monotonic
         try manager.beginGracefulStop(server, context)
@@ -71,14 +70,14 @@ package struct Lifecycle {
         try send(command)
         if context.executor.isDryRun {
             try manager.stop(server, context)
-            return "would send \(ShellWords.quote(command)), wait up to \(Clock.text(seconds: timeout)) seconds, then stop"
+            return .wouldStopGracefully(command: command, timeout: timeout)
         }
         if try waitForExit(since: before, deadline: began + timeout, after: command) {
             try manager.removeExited(server, context)
-            return "stopped gracefully after \(Clock.text(seconds: Clock.monotonic - began)) seconds"
+            return .stoppedGracefully(after: Clock.monotonic - began)
         }
         try manager.stop(server, context)
-        return "stopped: forced after \(Clock.text(seconds: timeout)) seconds (the server ignored \(ShellWords.quote(command)))"
+        return .forced(after: timeout, ignoredCommand: command)
     }
 
     /// Waits until the run of the game that `before` shows has ended, or `deadline`: whether it
@@ -118,7 +117,7 @@ package struct Lifecycle {
     /// `kill_timeout`: the seconds a hard stop gives the server's processes between SIGTERM and
     /// SIGKILL.
     package static func killTimeout(_ server: Server) throws -> Double {
-        try server.settings.seconds("kill_timeout") ?? defaultKillTimeout
+        try server.settings.seconds(.killTimeout) ?? defaultKillTimeout
     }
 
     /// Types one console line, after checking it is one line of text: the only way lines reach

@@ -1,6 +1,6 @@
 import PMSystem
 
-/// The seven tools, one per lifecycle verb of the reference interface (`toolbox.md` §2).
+/// The seven tools, one per lifecycle verb of the reference interface.
 public enum Verb: String, CaseIterable, Sendable {
     case start, stop, status, output, input, metrics, install
 

@@ -27,7 +27,7 @@ package struct MetricSample: Equatable {
     }
 }
 
-/// A metric family: name, type and help text (`toolbox.md` §5, `core.md` §5.4).
+/// A metric family: name, type and help text.
 package struct MetricFamily: Equatable, Hashable {
     package enum Kind: String { case gauge, counter, untyped }
 

@@ -1,6 +1,6 @@
 import PMSystem
 
-/// Renders samples in the Prometheus text exposition format 0.0.4 (`core.md` §5.5): families
+/// Renders samples in the Prometheus text exposition format 0.0.4: families
 /// sorted by name, `# HELP` and `# TYPE` once each, series sorted by their labels and each
 /// written once, label values escaped, timestamps (milliseconds) only when asked for.
 package enum PrometheusWriter {

@@ -1,6 +1,7 @@
 import PMSystem
 
-/// The lenient conversions of `core.md` §1.13, each naming the field when a value cannot be used.
+/// The lenient conversions of record fields (docs/differences.md#rec-1), each naming the field when a value
+/// cannot be used.
 struct LenientValue {
     /// Longest string accepted in any field: values end up in argv and the environment.
     static let maximumStringBytes = 65536
@@ -87,7 +88,7 @@ struct LenientValue {
         }
     }
 
-    /// An object of free metadata; only string values are kept (`containers.md` §1.3).
+    /// An object of free metadata; only string values are kept.
     func stringMap() throws -> [String: String] {
         switch value {
         case nil, .null?: return [:]

@@ -1,6 +1,6 @@
 import PMSystem
 
-/// A manager setting looked up with the reference's priority (`containers.md` §1.3): the
+/// A manager setting looked up with the reference's priority: the
 /// dedicated command-line flags over all, then server vars (which include settings and game-mod
 /// var defaults), game-mod metadata, game metadata, and `process_manager.config` (with `-o`
 /// entries laid over it). Empty values fall through.
@@ -23,15 +23,17 @@ package struct ManagerSettings {
     /// The value of `key`; in `process_manager.config` a `docker_` prefix is looked up without it
     /// first (`image` for `docker_image`), then in full. `includingOptions: false` asks the
     /// server's own sources only.
-    package func value(_ key: String, includingOptions: Bool = true) -> String? {
-        Self.nonEmpty(flags[key]) ?? Self.nonEmpty(variables[key]) ?? Self.nonEmpty(modMetadata[key])
+    package func value(_ setting: SettingKey, includingOptions: Bool = true) -> String? {
+        let key = setting.rawValue
+        return Self.nonEmpty(flags[key]) ?? Self.nonEmpty(variables[key]) ?? Self.nonEmpty(modMetadata[key])
             ?? Self.nonEmpty(gameMetadata[key]) ?? (includingOptions ? option(key) : nil)
     }
 
     /// The value of `key` from the sources a panel user cannot edit: the flags, the game mod's
     /// and the game's metadata, and `process_manager.config` (with the `docker_` alias).
-    package func trustedValue(_ key: String) -> String? {
-        Self.nonEmpty(flags[key]) ?? Self.nonEmpty(modMetadata[key]) ?? Self.nonEmpty(gameMetadata[key]) ?? option(key)
+    package func trustedValue(_ setting: SettingKey) -> String? {
+        let key = setting.rawValue
+        return Self.nonEmpty(flags[key]) ?? Self.nonEmpty(modMetadata[key]) ?? Self.nonEmpty(gameMetadata[key]) ?? option(key)
     }
 
     /// `process_manager.config`, where `docker_image` is looked up as `image` first.
@@ -42,14 +44,10 @@ package struct ManagerSettings {
         return Self.nonEmpty(options[key])
     }
 
-    /// The settings the tools read for themselves, never a game's business: they stay out of
-    /// its environment.
-    static let toolKeys: Set<String> = ["console_stop_command", "stop_timeout", "kill_timeout", "script_timeout", "secret_vars", "pull_timeout"]
-
-    /// Whether `key` (a var or setting name) is one of the tools' own settings (`toolKeys`, and
-    /// every `docker_` setting).
+    /// Whether `key` (a var or setting name) is one of the tools' own settings
+    /// (`SettingKey.toolSettings`, and every `docker_` setting).
     package static func isToolSetting(_ key: String) -> Bool {
-        toolKeys.contains(key.lowercased()) || key.lowercased().hasPrefix("docker_")
+        SettingKey.toolSettings.contains(SettingKey(rawValue: key.lowercased())) || key.lowercased().hasPrefix("docker_")
     }
 
     /// An empty value counts as unset, in every source.
@@ -58,7 +56,7 @@ package struct ManagerSettings {
     }
 
     /// A number of seconds; nil when unset, an error naming the key when it is not a number.
-    package func seconds(_ key: String) throws -> Double? {
+    package func seconds(_ key: SettingKey) throws -> Double? {
         guard let text = value(key) else { return nil }
         guard let seconds = DecimalNumber.parse(text.trimmingWhitespace), seconds.isFinite, seconds >= 0, seconds <= 86400 else {
             throw ManagerError.invalid("\(key) must be a number of seconds between 0 and 86400, not \"\(text)\"")

@@ -1,6 +1,6 @@
 import PMSystem
 
-/// Decodes panel JSON into `ServerRecord` with the lenient rules of `core.md` §1.13: numeric
+/// Decodes panel JSON into `ServerRecord` with lenient rules (docs/differences.md#rec-1): numeric
 /// strings for integers, 0/1 for booleans, vars as an object or a JSON string holding one,
 /// settings with any scalar value. A value that cannot be used fails the record with an error
 /// naming the field; keys the toolbox does not use are never looked at.
@@ -45,7 +45,7 @@ package enum RecordDecoder {
         return try field.integer(in: 0...2) ?? 1
     }
 
-    /// `vars`: an object, a JSON string holding an object (the Go panel, `core.md` W-5), or null.
+    /// `vars`: an object, a JSON string holding an object (the Go panel, docs/differences.md#rec-3), or null.
     private static func vars(_ value: JSONValue?) throws -> [(key: String, value: String)] {
         switch value {
         case nil, .null?: return []
@@ -123,7 +123,7 @@ package enum RecordDecoder {
     }
 
     /// A var template: `var` is the name, `default` becomes text (numbers exactly as written,
-    /// booleans `1`/`0`, anything else empty) (`core.md` §1.4, W-7).
+    /// booleans `1`/`0`, anything else empty) (docs/differences.md#rec-5).
     private static func varTemplate(_ entry: JSONValue, path: String) throws -> (key: String, value: String) {
         guard case .object(let template) = entry else {
             throw RecordError(field: path, "expected an object, got \(entry.typeName)")

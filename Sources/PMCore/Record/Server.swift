@@ -54,7 +54,7 @@ package struct Server {
     }
 
     /// The templates of a command that runs elsewhere, where `{dir}` is `directory` (the
-    /// server directory inside a container, `containers.md` §9 item 13).
+    /// server directory inside a container, docs/differences.md#dock-6).
     package func template(directory: String) -> CommandTemplate {
         CommandTemplate(placeholders: Self.placeholders(record, config, variables: variables, directory: directory))
     }

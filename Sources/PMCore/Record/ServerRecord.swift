@@ -1,6 +1,6 @@
 import PMSystem
 
-/// The game-server record the GameAP panel serves (`core.md` §1.2), reduced to the fields the
+/// The game-server record the GameAP panel serves, reduced to the fields the
 /// process managers use. Decoded leniently by `RecordDecoder`.
 package struct ServerRecord: Equatable {
     package var id: Int = 0
@@ -12,7 +12,7 @@ package struct ServerRecord: Equatable {
     package var ip: String = ""
     package var port: Int = 0
     /// `nil` when the panel sends null; placeholders and the environment then use `port`
-    /// (the reference uses 0, `core.md` W-3).
+    /// (the reference uses 0: docs/differences.md#rec-2).
     package var queryPort: Int?
     package var rconPort: Int?
     /// Secret: masked in every echo, plan and error.
@@ -44,7 +44,7 @@ package struct ServerRecord: Equatable {
 
     package struct Game: Equatable {
         package var code: String = ""
-        /// `{game}`; falls back to `code` when the panel does not send it (`core.md` W-6).
+        /// `{game}`; falls back to `code` when the panel does not send it (docs/differences.md#rec-4).
         package var startCode: String = ""
         package var name: String = ""
         package var metadata: [String: String] = [:]
@@ -82,7 +82,7 @@ package struct ServerRecord: Equatable {
             && lhs.nameOverride == rhs.nameOverride && lhs.fullDirectory == rhs.fullDirectory
     }
 
-    /// `StartCommand()` (`core.md` §2.4): the server's own command, else the game mod's default
+    /// `StartCommand()`: the server's own command, else the game mod's default
     /// for this operating system.
     package var effectiveStartCommand: String {
         if !startCommand.isEmpty { return startCommand }

@@ -1,6 +1,6 @@
 import PMSystem
 
-/// `Vars()` and `EnvironmentVars()` of `core.md` §2.1–2.2: game-mod var defaults, then server
+/// The reference's `Vars()` and `EnvironmentVars()`: game-mod var defaults, then server
 /// vars, then settings, later layers overriding earlier ones.
 package struct ServerVariables {
     /// Every source entry in merge order (mod defaults, vars, settings).
@@ -17,8 +17,8 @@ package struct ServerVariables {
         return map
     }
 
-    /// `EnvironmentVars()` with the toolbox's fixes (`systemd-windows.md` §12 items 9–10,
-    /// `core.md` W-3, W-14): names are ASCII-only and valid for shells and systemd, a key that
+    /// `EnvironmentVars()` with the toolbox's fixes (docs/differences.md#rec-2, docs/differences.md#rec-7,
+    /// docs/differences.md#rec-8): names are ASCII-only and valid for shells and systemd, a key that
     /// normalises to nothing is dropped, within the merge the later entry wins, and the port
     /// variables come last, those of a port that is 0 left out; the tools' own settings
     /// (`ManagerSettings.isToolSetting`) are not the game's. Sorted by name.

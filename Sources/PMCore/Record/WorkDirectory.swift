@@ -5,7 +5,7 @@ import Glibc
 import Darwin
 #endif
 
-/// The server directory, checked to stay inside the node's work path (`core.md` §2.3, W-16):
+/// The server directory, checked to stay inside the node's work path (docs/differences.md#rec-9):
 /// no `..` component, an absolute `dir` only when it already lies inside the work path, and no
 /// symbolic link that leads outside it.
 package enum WorkDirectory {

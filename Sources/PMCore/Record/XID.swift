@@ -1,7 +1,7 @@
 import PMSystem
 
 /// The 20-character name the reference derives from a server's UUID for sessions, units and
-/// containers (`core.md` §2.5): the UUID's 96 significant bits in `rs/xid`'s base32hex text.
+/// containers: the UUID's 96 significant bits in `rs/xid`'s base32hex text.
 package enum XID {
     private static let alphabet = Array("0123456789abcdefghijklmnopqrstuv".utf8)
 

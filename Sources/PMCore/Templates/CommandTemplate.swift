@@ -14,7 +14,7 @@ package enum TemplateError: Error, CustomStringConvertible {
 }
 
 /// Builds argument vectors and command strings from the configured script templates and a
-/// server's commands (`core.md` §3.3–3.4).
+/// server's commands.
 package struct CommandTemplate {
     package let placeholders: Placeholders
     /// How the templates are split into words: `windows` for Windows services.
@@ -30,7 +30,7 @@ package struct CommandTemplate {
     /// word `{command}` becomes all the server command's words. An empty wrapper gives an empty
     /// vector.
     ///
-    /// Deliberate difference (W-20): a *quoted* `"{command}"` in the wrapper, as in the legacy
+    /// Deliberate difference (docs/differences.md#cmd-1): a *quoted* `"{command}"` in the wrapper, as in the legacy
     /// `runner.sh ... -c "{command}"` templates, becomes one argument holding the command's words
     /// shell-quoted (`ShellWords.join`; `WindowsQuoting.join` in the Windows dialect), which is
     /// what such scripts expect. The reference expands
@@ -50,7 +50,7 @@ package struct CommandTemplate {
 
     /// The argument vector for console input: the wrapper's `{command}` (quoted or not) becomes
     /// the line itself as one argument, never split and never searched for placeholders
-    /// (`core.md` W-34: an apostrophe is not an error, `{rcon_password}` stays literal).
+    /// (docs/differences.md#sim-4: an apostrophe is not an error, `{rcon_password}` stays literal).
     package func arguments(wrapper: String, literal line: String) throws -> [String] {
         expand(try wrapperWords(wrapper)) { _ in [line] }
     }

@@ -1,6 +1,6 @@
 import PMSystem
 
-/// The placeholder table of `core.md` §3.1 and its single-pass replacement (§3.2, Go
+/// The placeholder table and its single-pass replacement (Go
 /// `strings.NewReplacer` semantics: at each position the earliest-registered matching
 /// placeholder wins, and substituted text is never rescanned).
 package struct Placeholders {
@@ -17,8 +17,8 @@ package struct Placeholders {
     private let longest: Int
 
     /// The built-ins first, then the variables. Precedence for variables (the reference's is
-    /// random, W-19): every exact spelling, then the lower-case forms, then the upper-case forms,
-    /// each group in sorted key order. The first registration of a spelling wins.
+    /// random, docs/differences.md#rec-11): every exact spelling, then the lower-case forms, then the
+    /// upper-case forms, each group in sorted key order. The first registration of a spelling wins.
     package init(builtIns: [(String, String)], variables: [String: String]) {
         var all: [Entry] = []
         all.reserveCapacity(builtIns.count + 3 * variables.count)

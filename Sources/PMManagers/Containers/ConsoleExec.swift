@@ -3,7 +3,7 @@ import PMHTTP
 import PMCore
 
 /// Console input for Podman. Podman closes a container's standard input when an attach
-/// connection ends (test-backends.md §1: the game reads end of file and exits), and its attach
+/// connection ends (the game reads end of file and exits: docs/differences.md#pod-3), and its attach
 /// ignores detach keys, so a one-shot tool cannot type through an attach. Instead an exec in
 /// the container writes the line into the standard input of its first process:
 /// `sh -c 'printf "%s\n" "$1" > /proc/1/fd/0' sh LINE`, the line one argument that no shell

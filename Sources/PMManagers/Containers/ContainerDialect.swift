@@ -3,7 +3,7 @@ import PMHTTP
 import PMCore
 
 /// What differs between the engines a `ContainerManager` drives: Docker's Engine API and
-/// Podman's libpod API (`containers.md` §2.3, §3.3). Paths are below the API's prefix.
+/// Podman's libpod API. Paths are below the API's prefix.
 protocol ContainerDialect: Sendable {
     /// `.docker` or `.podman`.
     var kind: ManagerKind { get }

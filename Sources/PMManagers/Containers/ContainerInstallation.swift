@@ -7,11 +7,11 @@ import Glibc
 import Darwin
 #endif
 
-/// What the container managers share of the installation flow (`containers.md` §1.13): the
+/// What the container managers share of the installation flow: the
 /// script (mounted read-only from a directory of root's: in the server directory the game user
 /// could change it before a root container runs it), the program that runs it, and the
 /// ownership afterwards.
-/// Fixed (§9 item 16): a shebang's interpreter runs with its own arguments (`#!/bin/bash -ex`,
+/// Fixed (docs/differences.md#dock-8): a shebang's interpreter runs with its own arguments (`#!/bin/bash -ex`,
 /// `#!/usr/bin/env -S bash -e`), and `-e` is added only for the shells pm chooses.
 enum ContainerInstallation {
     /// Where the server directory is mounted in the installation container.

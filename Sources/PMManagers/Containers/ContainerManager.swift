@@ -7,19 +7,19 @@ import Glibc
 import Darwin
 #endif
 
-/// The `docker` and `podman` managers (`containers.md` §1–3): each server is a container named
+/// The `docker` and `podman` managers: each server is a container named
 /// by its XID (or `docker_container_name`; the raw uuid, the reference's legacy name, is still
 /// found), created from `docker_image` with the server directory bound at `docker_workdir`, its
 /// ports published on the server's IP, the panel's limits, and labels naming the server. It
 /// talks to the engine's API with the toolbox's own HTTP client; what differs between Docker
-/// and Podman is a `ContainerDialect`. Differences from the reference,
-/// on purpose (§9): pull errors in the progress stream fail the pull (6), memory is counted as
-/// `docker stats` counts it (8), follow and attach end when the game exits (10), metrics
-/// without stats still give `up` (11), stats are one-shot and the CPU percent comes from the
-/// state directory's baseline (12), `{dir}` is the directory inside the container (13), an
-/// image that cannot be inspected for another reason than 404 is an error, not a pull (21), a
-/// container that does not start is removed (22); see `ContainerSettings`, `ContainerPorts`,
-/// `ImageReference` for the rest.
+/// and Podman is a `ContainerDialect`. Differences from the reference, on purpose (ids of rows
+/// in docs/differences.md): pull errors in the progress stream fail the pull (DOCK-1), memory
+/// is counted as `docker stats` counts it (DOCK-2), follow and attach end when the game exits
+/// (DOCK-3), metrics without stats still give `up` (DOCK-4), stats are one-shot and the CPU
+/// percent comes from the state directory's baseline (DOCK-5), `{dir}` is the directory inside
+/// the container (DOCK-6), an image that cannot be inspected for another reason than 404 is an
+/// error, not a pull (DOCK-11), a container that does not start is removed (DOCK-12); see
+/// `ContainerSettings`, `ContainerPorts`, `ImageReference` for the rest.
 package final class ContainerManager: ProcessManager {
     package static let startCheck = 0.5
     /// The `process_manager.config` key for the seconds to wait on the engine.
@@ -34,7 +34,7 @@ package final class ContainerManager: ProcessManager {
         self.dialect = dialect
     }
 
-    /// The docker manager: the engine of `host`/`api_version`, else `DOCKER_HOST` (§2.1).
+    /// The docker manager: the engine of `host`/`api_version`, else `DOCKER_HOST`.
     package static func docker(options: [String: String], environment: (String) -> String? = ProcessEnvironment.value) throws -> ContainerManager {
         let selection: EngineSelection
         do {
@@ -45,7 +45,7 @@ package final class ContainerManager: ProcessManager {
         return ContainerManager(api: DockerAPI(selection: selection, options: try httpOptions(options)), dialect: DockerDialect())
     }
 
-    /// The podman manager: libpod on `socket_path`, else the rootless or root default (§3.1).
+    /// The podman manager: libpod on `socket_path`, else the rootless or root default.
     package static func podman(options: [String: String]) throws -> ContainerManager {
         let endpoint: EngineEndpoint
         do {
@@ -402,7 +402,7 @@ package final class ContainerManager: ProcessManager {
     }
 }
 
-/// A server's container names (`containers.md` §1.4): `docker_container_name`, else the XID
+/// A server's container names: `docker_container_name`, else the XID
 /// (or `-n` name) with the raw uuid as the legacy name.
 struct ContainerNames {
     let primary: String
@@ -411,7 +411,7 @@ struct ContainerNames {
     let isCustom: Bool
 
     init(_ server: Server) throws {
-        if let custom = try ContainerSettings.containerName(server.settings.value("docker_container_name", includingOptions: false)) {
+        if let custom = try ContainerSettings.containerName(server.settings.value(.dockerContainerName, includingOptions: false)) {
             primary = custom
             legacy = nil
             isCustom = true

@@ -2,7 +2,7 @@ import PMSystem
 import PMHTTP
 import PMCore
 
-/// A bind mount of a host directory into a server's container (`containers.md` §1.9).
+/// A bind mount of a host directory into a server's container.
 package struct ContainerMount: Equatable {
     package let source: String
     package let target: String
@@ -22,7 +22,7 @@ package struct ContainerMount: Equatable {
     /// `docker_volumes`: a JSON array of strings, or a comma-separated list, of
     /// `SOURCE:TARGET[:ro|rw]`. A relative source is inside the server directory; the source
     /// must stay inside the server directory or an allowed directory (the reference mounted any host
-    /// path a panel user wrote, §9 item 24), and every entry must be well formed (the
+    /// path a panel user wrote: docs/differences.md#dock-14), and every entry must be well formed (the
     /// reference skipped bad ones silently).
     package static func extraVolumes(_ value: String?, server: Server) throws -> [ContainerMount] {
         guard let value, !value.trimmingWhitespace.isEmpty else { return [] }

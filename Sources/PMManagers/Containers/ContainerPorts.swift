@@ -2,9 +2,9 @@ import PMSystem
 import PMHTTP
 import PMCore
 
-/// The port bindings of a server's container (`containers.md` §1.10): the connect port over
+/// The port bindings of a server's container: the connect port over
 /// TCP and UDP, the query port over UDP and the rcon port over TCP when they differ from it,
-/// each published on the server's IP under the same number. Fixed (§9 item 18): an IP that is
+/// each published on the server's IP under the same number. Fixed (docs/differences.md#dock-10): an IP that is
 /// not an address is refused (the reference silently published on every interface), and a
 /// port of 0 is not published.
 package struct ContainerPorts: Equatable {

@@ -2,16 +2,17 @@ import PMSystem
 import PMHTTP
 import PMCore
 
-/// The `docker_*` settings of one server (`containers.md` §1.3), read with the reference's
+/// The `docker_*` settings of one server, read with the reference's
 /// priority (vars, game mod metadata, game metadata, `process_manager.config` without the
 /// `docker_` prefix) and checked before anything is sent to an engine. Shared by the docker and
-/// podman managers. Fixes, on purpose (§9): capabilities and DNS entries are trimmed (15), a
-/// `..` or an absolute volume source outside the work path and the configured allow-list is
-/// refused (24), the keys that give a container power over the host (`docker_privileged`,
-/// `docker_capabilities`, `docker_network_mode`) are read from the game's and the mod's
-/// metadata and `process_manager.config` only, never from the server's own vars and settings
-/// (24), `container_name` counts only per server, never from `process_manager.config` (25),
-/// and the seed's `docker_memory_limit` / `docker_cpu_limit` work.
+/// podman managers. Fixes, on purpose (ids of rows in docs/differences.md): capabilities and
+/// DNS entries are trimmed (DOCK-7), a `..` or an absolute volume source outside the work path
+/// and the configured allow-list is refused (DOCK-14), the keys that give a container power
+/// over the host (`docker_privileged`, `docker_capabilities`, `docker_network_mode`) are read
+/// from the game's and the mod's metadata and `process_manager.config` only, never from the
+/// server's own vars and settings (DOCK-26), `container_name` counts only per server, never
+/// from `process_manager.config` (DOCK-15), and `docker_memory_limit` / `docker_cpu_limit`
+/// work (DOCK-16).
 package struct ContainerSettings {
     package static let defaultImage = "docker.io/gameap/debian"
     package static let defaultWorkdir = "/server"
@@ -40,27 +41,27 @@ package struct ContainerSettings {
 
     package init(_ server: Server) throws {
         let settings = server.settings
-        image = try ImageReference(settings.value("docker_image") ?? Self.defaultImage)
-        pullTimeout = try settings.seconds("pull_timeout") ?? Self.defaultPullTimeout
-        installationImage = settings.value("docker_installation_image")
-        installationScript = settings.value("docker_installation_script")
-        installationEntrypoint = settings.value("docker_installation_entrypoint")
-        installationUser = settings.value("docker_installation_user") ?? ""
-        hostNetwork = settings.trustedValue("docker_network_mode") == "host"
-        containerName = try Self.containerName(settings.value("docker_container_name", includingOptions: false))
-        capabilities = try Self.capabilities(settings.trustedValue("docker_capabilities"))
-        privileged = settings.trustedValue("docker_privileged") == "true"
-        dns = try Self.dns(settings.value("docker_dns"))
-        workdir = try Self.workdir(settings.value("docker_workdir") ?? Self.defaultWorkdir)
-        volumes = try ContainerMount.extraVolumes(settings.value("docker_volumes"), server: server)
+        image = try ImageReference(settings.value(.dockerImage) ?? Self.defaultImage)
+        pullTimeout = try settings.seconds(.pullTimeout) ?? Self.defaultPullTimeout
+        installationImage = settings.value(.dockerInstallationImage)
+        installationScript = settings.value(.dockerInstallationScript)
+        installationEntrypoint = settings.value(.dockerInstallationEntrypoint)
+        installationUser = settings.value(.dockerInstallationUser) ?? ""
+        hostNetwork = settings.trustedValue(.dockerNetworkMode) == "host"
+        containerName = try Self.containerName(settings.value(.dockerContainerName, includingOptions: false))
+        capabilities = try Self.capabilities(settings.trustedValue(.dockerCapabilities))
+        privileged = settings.trustedValue(.dockerPrivileged) == "true"
+        dns = try Self.dns(settings.value(.dockerDNS))
+        workdir = try Self.workdir(settings.value(.dockerWorkdir) ?? Self.defaultWorkdir)
+        volumes = try ContainerMount.extraVolumes(settings.value(.dockerVolumes), server: server)
         var targets: Set<String> = [workdir]
         for volume in volumes where !targets.insert(volume.target).inserted || volume.target == "/" {
             throw ManagerError.invalid("docker_volumes: \(volume.target) is mounted twice (the server directory is at \(workdir)), or is /")
         }
         memoryLimit = try server.record.ramLimit.flatMap { $0 > 0 ? $0 : nil }
-            ?? settings.value("docker_memory_limit").map(Self.bytes)
+            ?? settings.value(.dockerMemoryLimit).map(Self.bytes)
         cpuLimit = try server.record.cpuLimit.flatMap { $0 > 0 ? $0 : nil }
-            ?? settings.value("docker_cpu_limit").map(Self.millicores)
+            ?? settings.value(.dockerCPULimit).map(Self.millicores)
     }
 
     /// Both installation keys set: the engine installs the server (`HasOwnInstallation`).

@@ -2,7 +2,7 @@ import PMSystem
 import PMHTTP
 import PMCore
 
-/// What an engine's stats say of a running container, in the units of `toolbox.md` §5; the
+/// What an engine's stats say of a running container, in the units `pm-metrics` reports; the
 /// engines' stats shapes are read into it (`DockerStats`, `PodmanStats`).
 struct ContainerUsage {
     var cpu: CPUReading?

@@ -2,7 +2,7 @@ import PMSystem
 import PMHTTP
 import PMCore
 
-/// A server installed by the engine (`containers.md` §1.13, §2.3 and §3.3 Install): the installation
+/// A server installed by the engine: the installation
 /// image runs the installation script, mounted read-only from a directory of root's, in the
 /// server directory, mounted at /mnt/server; its
 /// output goes to stderr as it comes; afterwards the files belong to the server's user. The

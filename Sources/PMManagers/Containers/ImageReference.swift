@@ -2,9 +2,9 @@ import PMSystem
 import PMHTTP
 import PMCore
 
-/// An image reference, parsed the way the Docker client parses one (`containers.md` §1.5,
-/// §2.3): `[registry/]path[:tag][@digest]`. Unlike the reference's check for any `:`, a
-/// registry port is not taken for a tag (§9 item 17): `registry:5000/game` is
+/// An image reference, parsed the way the Docker client parses one:
+/// `[registry/]path[:tag][@digest]`. Unlike the reference's check for any `:`, a
+/// registry port is not taken for a tag (docs/differences.md#dock-9): `registry:5000/game` is
 /// `registry:5000/game:latest`.
 package struct ImageReference: Equatable {
     /// The registry host (`docker.io` when the first component is not one).

@@ -4,7 +4,7 @@ import PMCore
 
 /// An image pull's progress (Docker's `POST /images/create` or libpod's `POST /images/pull`,
 /// newline-delimited JSON) shown on stderr, one line per layer step without the progress bars. An `error` in the stream fails the pull
-/// (the reference copied the stream and reported success, `containers.md` §9 item 6).
+/// (the reference copied the stream and reported success: docs/differences.md#dock-1).
 enum PullProgress {
     static func follow(_ stream: HTTPResponseStream, image: String, to out: OutputChannel) throws {
         do {

@@ -2,8 +2,8 @@ import PMSystem
 import PMHTTP
 import PMCore
 
-/// The body of Docker's `POST /containers/create` for a server (`containers.md` §2.4), and
-/// for its installation container (§2.3 Install). Besides the reference's fields it carries
+/// The body of Docker's `POST /containers/create` for a server, and
+/// for its installation container. Besides the reference's fields it carries
 /// labels naming the server, so `docker ps` tells which server a container is.
 struct DockerContainerSpec {
     static let idLabel = "gameap.server.id"

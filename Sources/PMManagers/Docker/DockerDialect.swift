@@ -2,7 +2,7 @@ import PMSystem
 import PMHTTP
 import PMCore
 
-/// The Docker Engine API (`containers.md` §2.3): `?name=` on create, `t` for the stop's grace,
+/// The Docker Engine API: `?name=` on create, `t` for the stop's grace,
 /// `1` for booleans, one-shot stats in Docker's shape, `{"StatusCode": n}` from wait.
 struct DockerDialect: ContainerDialect {
     let kind = ManagerKind.docker

@@ -2,11 +2,12 @@ import PMSystem
 import PMHTTP
 import PMCore
 
-/// A running container's usage from `GET /containers/{name}/stats?stream=false&one-shot=true`
-/// (`containers.md` §2.6). One-shot stats carry no previous sample, so the CPU percent comes
-/// from the state directory's baseline of `cpu_stats`; the reference asked the engine to wait
-/// a second per server (§9 item 12). Memory is counted as `docker stats` counts it: usage less
-/// inactive file pages (item 8). Without stats the report still says the server is up (item 11).
+/// A running container's usage from `GET /containers/{name}/stats?stream=false&one-shot=true`.
+/// One-shot stats carry no previous sample, so the CPU percent comes from the state directory's
+/// baseline of `cpu_stats`; the reference asked the engine to wait a second per server
+/// (docs/differences.md#dock-5). Memory is counted as `docker stats` counts it: usage less
+/// inactive file pages (docs/differences.md#dock-2). Without stats the report still says the
+/// server is up (docs/differences.md#dock-4).
 enum DockerStats {
     static func report(stats: JSONValue?, container: ContainerManager.Container, labels: [(name: String, value: String)],
                        resample: @escaping @Sendable () throws -> JSONValue?) -> MetricsReport {

@@ -7,9 +7,9 @@ import Glibc
 import Darwin
 #endif
 
-/// Podman's libpod API (`containers.md` §3): `/v4.0.0/libpod` paths, a SpecGenerator create
-/// body with the name inside, `timeout` for the stop's grace, `true` for booleans. Fixed,
-/// on purpose (§9 items 1–5, 7): wait answers a bare number, metrics come from
+/// Podman's libpod API: `/v4.0.0/libpod` paths, a SpecGenerator create body with the name
+/// inside, `timeout` for the stop's grace, `true` for booleans. Fixed, on purpose (POD-1 to
+/// POD-5 and POD-7 in docs/differences.md): wait answers a bare number, metrics come from
 /// `/containers/stats?containers=...` (Podman 5's `Network` map summed), logs are
 /// demultiplexed, 304 from stop and start is success, console input goes through an exec
 /// (Podman closes a container's input when an attach ends), and every request has its own
@@ -21,7 +21,7 @@ struct PodmanDialect: ContainerDialect {
     let closesInputAfterAttach = true
 
     /// `socket_path`, else `/run/user/<uid>/podman/podman.sock` for a user that has one, else
-    /// `/run/podman/podman.sock` (§3.1). A bare path is taken as a unix socket.
+    /// `/run/podman/podman.sock`. A bare path is taken as a unix socket.
     static func socket(options: [String: String], uid: uid_t = geteuid()) -> String {
         if let path = options["socket_path"]?.trimmingWhitespace, !path.isEmpty {
             return path.hasPrefix("/") ? "unix://" + path : path
@@ -76,7 +76,7 @@ struct PodmanDialect: ContainerDialect {
         HTTPRequest("POST", "/containers/\(id)/wait", readTimeout: .infinity)
     }
 
-    /// libpod answers `0` (a bare number), not the object the reference decoded (§9 item 1).
+    /// libpod answers `0` (a bare number), not the object the reference decoded (docs/differences.md#pod-1).
     func exitStatus(ofWait response: HTTPResponse) -> Int? {
         if let number = Int(response.text.trimmingWhitespace) { return number }
         return (try? response.json())?["StatusCode"]?.integer

@@ -2,7 +2,7 @@ import PMSystem
 import PMHTTP
 import PMCore
 
-/// The libpod SpecGenerator body of `POST /libpod/containers/create` (`containers.md` §3.4),
+/// The libpod SpecGenerator body of `POST /libpod/containers/create`,
 /// with the same labels as Docker's.
 enum PodmanSpec {
     static func runtime(_ server: Server, _ settings: ContainerSettings, name: String, command: [String], user: String) throws -> JSONValue {

@@ -3,7 +3,7 @@ import PMHTTP
 import PMCore
 
 /// A running container's usage from libpod's `GET /containers/stats?containers=NAME&stream=false`
-/// (`containers.md` §3.5, §9 item 2): `{"Error": null, "Stats": [{...}]}`. CPU time is
+/// (docs/differences.md#pod-2), which answers `{"Error": null, "Stats": [{...}]}`. CPU time is
 /// `CPUNano`; the percent comes from the state directory's baseline, as for Docker. Podman 5
 /// replaced `NetInput`/`NetOutput` with a `Network` map, which is summed.
 enum PodmanStats {

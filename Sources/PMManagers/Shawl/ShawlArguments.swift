@@ -2,7 +2,7 @@ import PMSystem
 import PMHTTP
 import PMCore
 
-/// The command line of a shawl service (`systemd-windows.md` §10.2): `shawl.exe run` with the
+/// The command line of a shawl service: `shawl.exe run` with the
 /// reference's options (restart always, 10 s stop timeout, daily logs kept 7 days), then the
 /// program and its arguments. As in the reference no `--env` is passed: shawl services get
 /// none of the server's environment variables.

@@ -2,9 +2,9 @@ import PMSystem
 import PMHTTP
 import PMCore
 
-/// The change-detection file of a shawl service, `<name>.yaml` (not YAML,
-/// `systemd-windows.md` §10.1). It starts with the reference's three lines (`command`,
-/// `workdir`, `user`) and adds every other input of the service (§12.27): the account, a
+/// The change-detection file of a shawl service, `<name>.yaml` (not YAML).
+/// It starts with the reference's three lines (`command`, `workdir`, `user`) and adds every
+/// other input of the service (docs/differences.md#win-8): the account, a
 /// salted SHA-256 of its password (never the password), the start mode and the whole
 /// `binPath` (shawl's path, the program, its arguments, the directories). `%`, CR and LF in a
 /// value are percent-encoded, so that no value can forge a line.

@@ -2,10 +2,10 @@ import PMSystem
 import PMHTTP
 import PMCore
 
-/// The console of a shawl service, from shawl's log (`systemd-windows.md` §10.4 GetOutput):
+/// The console of a shawl service, from shawl's log:
 /// each line's message, after the first `] ` (level) and the first `: ` (source), and the
 /// command's output, which shawl writes Rust-quoted (`stdout: "say \"hi\""`), unquoted
-/// (§12.28: the reference only strips the outer quotes).
+/// (the reference only strips the outer quotes: docs/differences.md#win-12).
 enum ShawlLog {
     /// One message per non-empty message line, each ending in a newline.
     static func messages(_ text: String) -> String {

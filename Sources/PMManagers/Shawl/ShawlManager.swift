@@ -2,20 +2,20 @@ import PMSystem
 import PMHTTP
 import PMCore
 
-/// The `shawl` manager (`systemd-windows.md` §10; the daemon's default on Windows): each
+/// The `shawl` manager (the daemon's default on Windows): each
 /// server is a Windows service created with `sc create` whose program is
 /// `shawl.exe run ... -- <command>`, controlled with `sc`, its inputs kept in the
 /// change-detection file `C:\gameap\services\gameapServer<id>.yaml`. Differences from the
-/// reference, on purpose:
-/// - the password never appears in any echo or plan (`password=******`, §12.5);
+/// reference, on purpose (ids of rows in docs/differences.md):
+/// - the password never appears in any echo or plan (`password=******`, WIN-1);
 /// - the change-detection file covers every input of the service, the password as a salted
-///   digest (§12.27), and a service that exists without the file is recreated, not left to
+///   digest (WIN-8), and a service that exists without the file is recreated (WIN-9), not left to
 ///   fail with "already exists"; a recreated service is deleted and waited for before the new
 ///   one is created (no 1072);
 /// - status reads the state line of `sc queryex` (not `RUNNING` anywhere in the output), and a
 ///   stop that `sc` reports as failed is checked, not assumed;
-/// - services start on demand unless `service_start` is `auto` (§12.20);
-/// - the output unquotes shawl's Rust-quoted lines (§12.28).
+/// - services start on demand unless `service_start` is `auto` (WIN-17);
+/// - the output unquotes shawl's Rust-quoted lines (WIN-12).
 package struct ShawlManager: WindowsServiceManager {
     package static let executable = "shawl.exe"
 
@@ -70,7 +70,7 @@ package struct ShawlManager: WindowsServiceManager {
     // MARK: - The service
 
     /// Creates the service, or deletes and recreates it when any input changed or it exists
-    /// without its change-detection file (`systemd-windows.md` §10.3, §12.27). The file is
+    /// without its change-detection file (docs/differences.md#win-9). The file is
     /// written only after `sc create` succeeded.
     func ensureService(_ server: Server, _ runner: ServiceRunner) throws -> (service: String, change: ServiceChange) {
         let service = try ServiceName.of(server, manager: name)

@@ -2,13 +2,14 @@ import PMSystem
 import PMHTTP
 import PMCore
 
-/// The `simple` manager (`core.md` §4.3): every verb runs an operator-supplied script from the
+/// The `simple` manager: every verb runs an operator-supplied script from the
 /// configuration's `scripts` block, wrapped around the server's own command, in the server
-/// directory with the server's environment. Differences from the reference, on purpose:
-/// scripts run as the record's `su_user` (W-32); console input is never run as a program and
-/// is passed as one argument, unsplit and unexpanded (W-34); a missing script is an error that
-/// names the setting instead of `empty command` or a blocking start (W-33); a restart without a
-/// restart script is stop + start (W-40); each script has a time limit (`script_timeout`).
+/// directory with the server's environment. Differences from the reference, on purpose (ids of
+/// rows in docs/differences.md): scripts run as the record's `su_user` (SIM-1); console input
+/// is never run as a program and is passed as one argument, unsplit and unexpanded (SIM-4); a
+/// missing script is an error that names the setting instead of `empty command` or a blocking
+/// start (SIM-2); a restart without a restart script is stop + start (SIM-5); each script has a
+/// time limit (`script_timeout`, CMD-6).
 package struct SimpleManager: ProcessManager {
     package static let defaultScriptTimeout = 30.0
     /// Console output kept in memory from a `get_console` script.
@@ -160,7 +161,7 @@ package struct SimpleManager: ProcessManager {
 
     private func execute(_ arguments: [String], script: Script, _ server: Server, _ context: VerbContext,
                          output: CommandOutput) throws -> CommandResult {
-        let timeout = try server.settings.seconds("script_timeout") ?? Self.defaultScriptTimeout
+        let timeout = try server.settings.seconds(.scriptTimeout) ?? Self.defaultScriptTimeout
         var spec = server.spec(arguments, timeout: timeout, readOnly: script == .status || script == .getConsole)
         if script == .start || script == .restart { spec.environment = server.gameEnvironment }
         // A stop script that kills (runner.sh) waits as long as the hard stop would.

@@ -7,20 +7,21 @@ import Glibc
 import Darwin
 #endif
 
-/// The `systemd` manager (`systemd-windows.md` §6–7): each server is a service unit
+/// The `systemd` manager: each server is a service unit
 /// `gameap-server-<XID>.service` whose console input is a FIFO socket unit and whose output is
 /// an append-only log in `<work path>/.systemd-services`, in the system manager or (scope=user)
 /// the user manager of the user running pm. Units are rebuilt at every start. Differences from
-/// the reference, on purpose, besides the unit files' (`UnitFiles`):
-/// - status, pid and start time come from one `systemctl show`, not `systemctl status`;
-/// - legacy units are stopped before a new start (§12 item 12); a stale FIFO is removed only
-///   when its socket is inactive, and a changed socket unit is restarted (13, 22);
-/// - console input never blocks (14); follow and attach end when the unit stops (15);
-/// - the linger warning reads logind's linger file, so it appears when it matters (16);
-/// - a failed `daemon-reload` is an error (18); no raw exit code leaves the tool (19);
-///   `systemctl stop` is waited for, without status polls (24);
-/// - a start whose game exits at once fails and shows the log's last lines;
-/// - log and FIFO are private to the server's user (3).
+/// the reference, on purpose, besides the unit files' (`UnitFiles`), with the ids of their rows
+/// in docs/differences.md:
+/// - status, pid and start time come from one `systemctl show`, not `systemctl status` (SD-23);
+/// - legacy units are stopped before a new start (SD-8); a stale FIFO is removed only
+///   when its socket is inactive, and a changed socket unit is restarted (SD-9, SD-18);
+/// - console input never blocks (SD-10); follow and attach end when the unit stops (SD-11);
+/// - the linger warning reads logind's linger file, so it appears when it matters (SD-12);
+/// - a failed `daemon-reload` is an error (SD-14); no raw exit code leaves the tool (SD-15);
+///   `systemctl stop` is waited for, without status polls (SD-20);
+/// - a start whose game exits at once fails and shows the log's last lines (SD-24);
+/// - log and FIFO are private to the server's user (SD-3).
 package final class SystemdManager: ProcessManager {
     /// How long a start watches the unit for a game that exits at once.
     package static let startCheck = 0.5
@@ -301,7 +302,7 @@ package final class SystemdManager: ProcessManager {
     }
 
     /// The start command's words with the program resolved to a full path: bare names through
-    /// PATH only, names with a slash in the server directory (§12 item 4).
+    /// PATH only, names with a slash in the server directory (docs/differences.md#sd-4).
     func startCommand(_ server: Server) throws -> [String] {
         var words = try server.template.arguments(wrapper: server.config.scripts.start, command: server.record.effectiveStartCommand)
         guard let program = words.first else {
@@ -326,7 +327,7 @@ package final class SystemdManager: ProcessManager {
 
     /// Once per invocation: user services die at logout unless the user lingers. logind keeps
     /// that as a file, so no call is needed (the reference's `loginctl` check stayed silent
-    /// for a user without a session, §12 item 16).
+    /// for a user without a session: docs/differences.md#sd-12).
     private func warnAboutLinger(_ context: VerbContext) {
         guard let user = scope.user, !FileSystem.exists("/var/lib/systemd/linger/\(user.name)") else { return }
         let first = lingerWarned.withLock { warned -> Bool in

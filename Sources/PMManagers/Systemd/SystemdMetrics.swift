@@ -2,10 +2,10 @@ import PMSystem
 import PMHTTP
 import PMCore
 
-/// The samples of one service from `systemctl show` (`systemd-windows.md` §7), with the
+/// The samples of one service from `systemctl show`, with the
 /// `service` label. Counters systemd does not know are 0; the memory limit and percent only
 /// with a limit. The CPU reading is keyed on the unit's `InvocationID`, so a service restart
-/// between two runs never yields a percent (§12 item 25); the percent itself is computed by
+/// between two runs never yields a percent (docs/differences.md#sd-21); the percent itself is computed by
 /// the metrics collector against the state directory's baseline.
 struct SystemdMetrics {
     let report: MetricsReport

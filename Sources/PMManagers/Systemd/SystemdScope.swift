@@ -7,7 +7,7 @@ import Glibc
 import Darwin
 #endif
 
-/// Which systemd instance manages the servers (`systemd-windows.md` §6.1): the system manager
+/// Which systemd instance manages the servers: the system manager
 /// (`systemctl`, units in `/etc/systemd/system`) or the user manager of the user running the
 /// tool (`systemctl --user`, units in `~/.config/systemd/user`), chosen by the
 /// `process_manager.config` key `scope` (`-o scope=user`).
@@ -35,7 +35,7 @@ package struct SystemdScope {
     }
 
     /// The scope the options ask for. Unlike the reference, a user scope whose user cannot be
-    /// resolved is an error, not a half-configured system scope (§12 item 17).
+    /// resolved is an error, not a half-configured system scope (docs/differences.md#sd-13).
     package static func resolve(options: [String: String], current: Account? = Account.current) throws -> SystemdScope {
         let value = (options["scope"] ?? "").trimmingWhitespace.lowercased()
         switch value {

@@ -2,7 +2,7 @@ import PMSystem
 import PMHTTP
 import PMCore
 
-/// The names and files of one server's units (`systemd-windows.md` §6.2): the service and its
+/// The names and files of one server's units: the service and its
 /// console socket, `gameap-server-<name>.service` / `.socket` in the scope's units directory,
 /// with the log and the console FIFO in `<work path>/.systemd-services`. The reference's
 /// legacy names (the raw uuid instead of the XID) are still found.
@@ -45,7 +45,7 @@ package struct SystemdUnits {
         return directory
     }
 
-    /// `<work path>/.systemd-services`, cleaned (the reference concatenated strings, §12 item 23).
+    /// `<work path>/.systemd-services`, cleaned (the reference concatenated strings: docs/differences.md#sd-19).
     package static func servicesDirectory(workPath: String) -> String {
         Path.join(workPath.isEmpty ? "/" : workPath, servicesDirectoryName)
     }

@@ -2,12 +2,13 @@ import PMSystem
 import PMHTTP
 import PMCore
 
-/// The text of a server's service and socket units (`systemd-windows.md` §6.4–6.7), built in
-/// full before anything is written. Differences from the reference, on purpose (§12): every
-/// value is quoted or refused so no byte adds a directive (items 1, 2, 23); `Sockets=` names the
-/// real socket unit (8); `Environment=` lines are sorted (9) with valid names only (10); the
-/// FIFO is `0600` and owned by the server's user (3); `CPUQuota` keeps one decimal (21); the
-/// network lines no longer pull a networkd-only unit, and are left out of user units (20).
+/// The text of a server's service and socket units, built in full before anything is written.
+/// Differences from the reference, on purpose (ids of rows in docs/differences.md): every
+/// value is quoted or refused so no byte adds a directive (SD-1, SD-2, SD-19); `Sockets=` names
+/// the real socket unit (SD-5); `Environment=` lines are sorted with valid names only (SD-6);
+/// the FIFO is `0600` and owned by the server's user (SD-3); `CPUQuota` keeps one decimal
+/// (SD-17); the network lines no longer pull a networkd-only unit, and are left out of user
+/// units (SD-16).
 package struct UnitFiles {
     package let service: String
     package let socket: String

@@ -2,7 +2,7 @@ import PMSystem
 import PMHTTP
 import PMCore
 
-/// The `KEY=value` lines of `systemctl show --property=...` (`systemd-windows.md` §7 step 4):
+/// The `KEY=value` lines of `systemctl show --property=...`:
 /// a trailing CR is dropped, the key ends at the first `=`, lines without a key are skipped
 /// and a later duplicate wins.
 package struct UnitProperties {

@@ -7,24 +7,25 @@ import Glibc
 import Darwin
 #endif
 
-/// The `tmux` manager (`core.md` §4.2): each server runs in a detached tmux session named by
+/// The `tmux` manager: each server runs in a detached tmux session named by
 /// its XID (the raw uuid is the legacy name, still found), in the tmux server of the record's
 /// user, next to an idle `gameap` session that keeps that tmux server alive; width 200 columns,
-/// history 30000 lines. Differences from the reference, on purpose:
+/// history 30000 lines. Differences from the reference, on purpose (ids of rows in
+/// docs/differences.md):
 /// - tmux runs as the user directly, never through `su` from a temporary directory, with
-///   `SHELL=/bin/sh` so users whose login shell is `nologin` work (W-23, W-28);
+///   `SHELL=/bin/sh` so users whose login shell is `nologin` work (TMUX-1);
 /// - the start command's words are given to tmux as separate arguments, so no shell re-reads
-///   them, and the server gets its environment with `-e` (W-15);
+///   them, and the server gets its environment with `-e` (TMUX-2);
 /// - the pane's process is a `/bin/sh` that runs those words and outlives the game by
 ///   `exitGrace`: tmux 3.3 closes a pane as soon as its process exits, dropping output it has
 ///   not read yet, which is the error message of a game that fails at once;
-/// - the history limit is set before the game's pane exists (W-29);
-/// - targets are exact (`=name`, W-31); one `list-panes` call tells the name, the state, the
+/// - the history limit is set before the game's pane exists (TMUX-5);
+/// - targets are exact (`=name`, TMUX-8); one `list-panes` call tells the name, the state, the
 ///   pid and the start time;
 /// - a finished game's pane stays (`remain-on-exit`) so its exit status and last output can be
 ///   read; such a session counts as stopped and is replaced by the next start;
 /// - console input is typed as bytes (`send-keys -H`): nothing is read as a key name or a flag
-///   (W-26); output is the scroll-back, not only the visible pane (W-25).
+///   (TMUX-11); output is the scroll-back, not only the visible pane (TMUX-12).
 package struct TmuxManager: ProcessManager {
     package static let helperSession = "gameap"
     package static let width = 200

@@ -11,8 +11,8 @@ import Darwin
 /// and the feed reads what is new. The directory belongs to root (mode 0711, in sticky /tmp),
 /// so the game's user, who writes the FIFO, can rename nothing in it: everything root does
 /// there stays where it was made. The reference used a world-writable file in /tmp with an
-/// unquoted path and stole the pipe of another attach (W-27): here a pane that is already piped
-/// is left alone (the caller then polls), and the check and the pipe happen under a per-session
+/// unquoted path and stole the pipe of another attach (docs/differences.md#tmux-13): here a pane
+/// that is already piped is left alone (the caller then polls), and the check and the pipe happen under a per-session
 /// lock, so two followers cannot both pass the check. A follower that is killed (SIGKILL, which
 /// it cannot clean up after) closes the FIFO's reading end with it: the piped `cat` then ends
 /// at the pane's next output, and tmux turns the pipe off.

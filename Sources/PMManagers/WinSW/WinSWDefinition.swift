@@ -2,12 +2,12 @@ import PMSystem
 import PMHTTP
 import PMCore
 
-/// A WinSW 3 service definition, the XML of `systemd-windows.md` §9.2 byte for byte: Go's
+/// A WinSW 3 service definition, the reference's XML byte for byte: Go's
 /// `MarshalIndent` with two-space indents, no declaration, no final newline, empty elements
 /// written as `<x></x>`, elements in the reference's order. Two differences, each with a switch:
-/// `<startmode>Manual</startmode>` unless the start mode is `auto` (§12.20), and NETWORK
+/// `<startmode>Manual</startmode>` unless the start mode is `auto` (docs/differences.md#win-17), and NETWORK
 /// SERVICE as the account when `use_network_service_user` is set (the reference ignores it
-/// for WinSW, §12.27).
+/// for WinSW: docs/differences.md#win-6).
 struct WinSWDefinition: Equatable {
     /// The four restarts on failure, 1, 2, 5 and 5 seconds after.
     static let failureDelays = ["1 sec", "2 sec", "5 sec", "5 sec"]

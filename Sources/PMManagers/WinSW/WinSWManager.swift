@@ -2,19 +2,20 @@ import PMSystem
 import PMHTTP
 import PMCore
 
-/// The `winsw` manager (`systemd-windows.md` §9): each server is a Windows service run by
+/// The `winsw` manager: each server is a Windows service run by
 /// WinSW 3 from the definition `C:\gameap\services\gameapServer<id>.xml`, driven with
-/// `winsw <verb> <definition>`. Differences from the reference, on purpose:
+/// `winsw <verb> <definition>`. Differences from the reference, on purpose (ids of rows in
+/// docs/differences.md):
 /// - status comes from the Service Control Manager (`sc queryex`): one parser for both
 ///   Windows managers, the process id, and no reliance on WinSW's exit codes;
-/// - every exit code is mapped to the tools' results (§12.19): 1056 and 1062 are "already",
+/// - every exit code is mapped to the tools' results (WIN-14): 1056 and 1062 are "already",
 ///   1060 on refresh installs, 1073 on install refreshes (a service without its definition),
 ///   anything else is a failure that names the code;
 /// - the definition is written atomically, readable only by administrators, SYSTEM and the
-///   service's account (it holds the password, §12.5), and never shown with the password;
-/// - `use_network_service_user` runs the service as NETWORK SERVICE (§12.27), and services
-///   start on demand unless `service_start` is `auto` (§12.20);
-/// - the output is the service's standard error log as well as its standard output (§12.28).
+///   service's account (it holds the password, WIN-2), and never shown with the password;
+/// - `use_network_service_user` runs the service as NETWORK SERVICE (WIN-6), and services
+///   start on demand unless `service_start` is `auto` (WIN-17);
+/// - the output is the service's standard error log as well as its standard output (WIN-11).
 package struct WinSWManager: WindowsServiceManager {
     package let kind = ManagerKind.winsw
     package let host: ServiceHost
@@ -101,7 +102,7 @@ package struct WinSWManager: WindowsServiceManager {
 
     // MARK: - The service
 
-    /// Writes the definition when it is new or changed (`systemd-windows.md` §9.3), then makes
+    /// Writes the definition when it is new or changed, then makes
     /// the SCM's service match it: `install` when new, `refresh` otherwise; a refresh that
     /// finds no service (1060) installs, an install that finds one (1073) refreshes.
     func ensureService(_ server: Server, _ runner: ServiceRunner) throws -> (service: String, change: ServiceChange) {

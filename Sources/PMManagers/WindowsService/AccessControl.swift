@@ -3,8 +3,8 @@ import PMHTTP
 import PMCore
 
 /// File permissions of the Windows managers, with `icacls` through the executor (so a dry run
-/// lists them): NETWORK SERVICE's access to a server directory (`systemd-windows.md` §10.3
-/// step 5), and who may read a service definition that holds a password (§12.5).
+/// lists them): NETWORK SERVICE's access to a server directory, and who may
+/// read a service definition that holds a password (docs/differences.md#win-2).
 struct AccessControl {
     /// BUILTIN\Administrators and SYSTEM, by SID (names are localized).
     static let administrators = "*S-1-5-32-544"

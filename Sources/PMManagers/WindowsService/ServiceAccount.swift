@@ -2,7 +2,7 @@ import PMSystem
 import PMHTTP
 import PMCore
 
-/// The Windows account a service runs as (`systemd-windows.md` §9.2 step 4, §10.3 step 5): the
+/// The Windows account a service runs as: the
 /// record's user with its password from the configuration's `users` map (verbatim, or
 /// `base64:` and standard base64), or NETWORK SERVICE when `use_network_service_user` is set.
 /// The password is a secret: it is never part of any text the tools print.

@@ -3,8 +3,8 @@ import PMHTTP
 import PMCore
 
 /// A service of the Service Control Manager, through `sc.exe`: its state, start, stop and
-/// delete, and waiting for them to take effect (`systemd-windows.md` §10.4). Exit codes are
-/// mapped to the tools' results, never passed on (§12.19).
+/// delete, and waiting for them to take effect. Exit codes are
+/// mapped to the tools' results, never passed on (docs/differences.md#win-14).
 struct ServiceControl {
     static let pollInterval = 0.5
     static let stopTimeout = 60.0
@@ -69,7 +69,7 @@ struct ServiceControl {
     }
 
     /// `sc delete`; with `wait`, also until the SCM has removed it: an `sc create` of the same
-    /// name fails (1072) while the old service is only marked for deletion (§12.27).
+    /// name fails (1072) while the old service is only marked for deletion (docs/differences.md#win-9).
     func delete(wait: Bool) throws {
         let arguments = ["sc", "delete", name]
         let result = try runner.change(arguments)

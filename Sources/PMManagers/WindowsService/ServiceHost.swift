@@ -4,7 +4,7 @@ import PMCore
 
 /// Where the Windows managers keep their files, and whether this system can drive Windows
 /// services at all: the seam that lets their logic run on Linux against a temporary directory
-/// and a recording executor (`systemd-windows.md` §9.1, §10.1). `current` is defined per
+/// and a recording executor. `current` is defined per
 /// platform, in `ServiceHostWindows.swift` and `ServiceHostElsewhere.swift`.
 package struct ServiceHost {
     /// The reference's services directory, independent of the work path.

@@ -2,8 +2,8 @@ import PMSystem
 import PMHTTP
 import PMCore
 
-/// The name of a server's Windows service: `gameapServer<id>` (`systemd-windows.md` §9.1,
-/// §10.1), or the `-n` name as given.
+/// The name of a server's Windows service: `gameapServer<id>`, or the `-n` name as given
+/// (docs/differences.md#win-20).
 enum ServiceName {
     static func of(_ server: Server, manager: String) throws -> String {
         if let name = server.record.nameOverride { return name }

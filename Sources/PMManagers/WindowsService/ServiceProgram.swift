@@ -2,15 +2,15 @@ import PMSystem
 import PMHTTP
 import PMCore
 
-/// The program a Windows service runs and its arguments, from the start command's words
-/// (`systemd-windows.md` §9.2 steps 1–3, §10.2). The words are split with the Windows dialect
-/// (`ShellWords.Dialect.windows`, §12.26), and the program is left unresolved, as in the
+/// The program a Windows service runs and its arguments, from the start command's words.
+/// The words are split with the Windows dialect
+/// (`ShellWords.Dialect.windows`, docs/differences.md#win-5), and the program is left unresolved, as in the
 /// reference: Windows finds it when the service starts.
 ///
 /// A batch file (`.bat` or `.cmd`, in any case: the reference knows only `.bat`) runs through
 /// `cmd.exe /c`, which does not read the `CommandLineToArgvW` quoting the arguments get: so
 /// every word of a batch command is refused when it holds `"`, `%`, `&`, `|`, `<`, `>`, `^` or
-/// a control character (§12.7). A batch path that needs quotes gets `call` before it, so that
+/// a control character (docs/differences.md#win-3). A batch path that needs quotes gets `call` before it, so that
 /// `cmd /c` does not strip its quotes. Other programs take any word but NUL.
 struct ServiceProgram: Equatable {
     let executable: String

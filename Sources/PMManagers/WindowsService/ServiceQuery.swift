@@ -5,7 +5,7 @@ import PMCore
 /// What `sc queryex <name>` says about a service: its state and process id. The state is
 /// read from the line whose value is a state code followed by its name
 /// (`STATE : 4  RUNNING`), whatever the label says (labels may be localized); the reference
-/// instead looked for `RUNNING` anywhere in the output, echo header included (§10.4).
+/// instead looked for `RUNNING` anywhere in the output, echo header included (docs/differences.md#win-15).
 struct ServiceQuery: Equatable {
     /// `SERVICE_STOPPED` (1) to `SERVICE_PAUSED` (7), as `sc` prints them.
     enum State: Int, CaseIterable {

@@ -4,11 +4,11 @@ import PMCore
 
 /// When Windows starts a server's service by itself: `demand` (only when asked, the default:
 /// starting servers at boot is the panel's autostart decision, as on Linux), or `auto` (at
-/// boot, the reference's choice, `systemd-windows.md` §12.20). Setting `service_start`.
+/// boot, the reference's choice: docs/differences.md#win-17). Setting `service_start`.
 enum ServiceStartMode: String {
     case demand, auto
 
-    static let setting = "service_start"
+    static let setting = SettingKey.serviceStart
 
     static func of(_ server: Server) throws -> ServiceStartMode {
         guard let text = server.settings.value(setting) else { return .demand }

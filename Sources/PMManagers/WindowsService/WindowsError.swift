@@ -4,7 +4,7 @@ import PMCore
 
 /// The Win32 error codes that `sc.exe` and WinSW exit with (`winerror.h`), by name, and the
 /// words that explain them in messages. The tools never exit with these codes
-/// (`systemd-windows.md` §12.19): they say them.
+/// (docs/differences.md#win-14): they say them.
 enum WindowsError {
     static let fileNotFound: Int32 = 2
     static let accessDenied: Int32 = 5

@@ -1,5 +1,5 @@
 /// A parsed JSON value. Numbers keep the literal text as written, so a var default of `1.50`
-/// or `90071992547409930` reaches a command exactly (the reference truncates, `core.md` W-7).
+/// or `90071992547409930` reaches a command exactly (the reference truncates: docs/differences.md#rec-5).
 package enum JSONValue: Equatable, Sendable {
     case null
     case bool(Bool)

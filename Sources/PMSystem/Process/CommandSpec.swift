@@ -2,7 +2,7 @@
 /// (configuration apart from execution, as in swift-subprocess).
 package struct CommandSpec: Equatable {
     package var arguments: [String]
-    /// Where the program runs; `fallbackDirectory` is used when it does not exist (`core.md` §4.1).
+    /// Where the program runs; `fallbackDirectory` is used when it does not exist.
     package var workingDirectory: String?
     package var fallbackDirectory: String?
     /// Variables added to the inherited environment (later entries win).

@@ -1,6 +1,6 @@
 /// Finds the program a command's first word names. Bare names are looked up in PATH only,
 /// and only in absolute PATH entries: never in the working directory, so a file named `su` or
-/// `tmux` in a server or temp directory is never run (`core.md` W-23). Names with a slash are
+/// `tmux` in a server or temp directory is never run (docs/differences.md#cmd-3). Names with a slash are
 /// taken relative to the working directory.
 package enum ExecutableLookup {
     package static let defaultSearchPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"

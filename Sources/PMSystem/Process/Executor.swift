@@ -1,5 +1,5 @@
 /// Runs a manager's commands and, with `-v`, echoes each one in the reference's "detailed
-/// executor" shape on the diagnostic channel (`core.md` §4.1):
+/// executor" shape on the diagnostic channel:
 ///
 ///     <dir># <command line>
 ///

@@ -182,7 +182,7 @@ package struct ProcessLauncher: CommandRunner {
         throw CommandError.invalidWorkingDirectory(requested)
     }
 
-    /// The account to switch to, or nil when the tool already runs as that user (W-24).
+    /// The account to switch to, or nil when the tool already runs as that user (docs/differences.md#cmd-4).
     private func accountToSwitchTo(_ account: Account?) throws -> Account? {
         guard let account, account.uid != geteuid() else { return nil }
         guard Account.canSwitchUser else { throw CommandError.cannotSwitchUser(account.name) }

@@ -1,4 +1,4 @@
-/// Standard base64 (RFC 4648 §4, with padding), the encoding of the `base64:` passwords in the
+/// Standard base64 (RFC 4648 section 4, with padding), the encoding of the `base64:` passwords in the
 /// daemon configuration's `users` map (Go's `base64.StdEncoding`, which skips CR and LF).
 package enum Base64 {
     private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)

@@ -6,7 +6,7 @@ import Darwin
 
 /// An append-only log that a server writes (systemd's `StandardOutput=append:`), read the way
 /// `tail` reads it: whole lines from the end, never from the middle of a line or of a UTF-8
-/// sequence (the reference cut the last 30000 bytes wherever they began, §6.8).
+/// sequence (the reference cut the last 30000 bytes wherever they began: docs/differences.md#sd-22).
 package enum LogFile {
     /// At most this much of the end of a log is read.
     package static let maximumBytes = 64 << 20
@@ -79,7 +79,7 @@ package enum LogFile {
 }
 
 /// Writing a console line into a FIFO whose reader is a server (systemd's `ListenFIFO=`).
-/// The open never blocks: a FIFO that nobody reads means the server is not running (§12 item 14).
+/// The open never blocks: a FIFO that nobody reads means the server is not running (docs/differences.md#sd-10).
 package enum FIFOWriter {
     package enum Failure: Error { case noReader, missing, full, system(SystemError) }
 

@@ -1,5 +1,5 @@
 /// Lexical path operations with the semantics of Go's `path/filepath` on Unix, which the
-/// reference uses to build every directory (`core.md` §2.3).
+/// reference uses to build every directory.
 package enum Path {
     /// `filepath.Clean`: resolves `.` and `..`, drops duplicate and trailing separators.
     package static func clean(_ path: String) -> String {

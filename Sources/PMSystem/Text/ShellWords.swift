@@ -8,8 +8,8 @@ package struct ShellWordsError: Error, CustomStringConvertible, Equatable {
     static let doubleQuote = ShellWordsError(message: "Unterminated double-quoted string")
 }
 
-/// POSIX-shell-like word splitting and quoting with exactly the rules of go-shellquote
-/// (`core.md` §3.5–3.6), which the reference uses for every command template.
+/// POSIX-shell-like word splitting and quoting with exactly the rules of go-shellquote,
+/// which the reference uses for every command template.
 package enum ShellWords {
     /// How backslashes are read. `windows` is for the commands of Windows services, where
     /// `C:\path` must stay whole: a backslash is literal except in a run that ends at a quote,
@@ -17,7 +17,7 @@ package enum ShellWords {
     /// quotes; 2n+1 give n and a literal quote), so that what `WindowsQuoting.join` quotes
     /// splits back. Single quotes work as in `sh`. The reference instead doubles every
     /// backslash before splitting, which breaks single-quoted paths and `\"`
-    /// (`systemd-windows.md` §2.1, §12.26).
+    /// (docs/differences.md#win-5).
     package enum Dialect { case posix, windows }
 
     private static let space = UInt8(ascii: " "), tab = UInt8(ascii: "\t"), newline = UInt8(ascii: "\n")
@@ -135,8 +135,8 @@ package enum ShellWords {
     }
 
     /// Characters that need a backslash in an unquoted word. The reference's set plus `#` and
-    /// `=` (`core.md` W-22: a leading `#` starts a comment and a first word `A=B` is an assignment
-    /// in `sh -c`); `=` and `#` are only escaped where they matter, see `quote(_:)`.
+    /// `=` (a leading `#` starts a comment and a first word `A=B` is an assignment in `sh -c`,
+    /// docs/differences.md#cmd-2); `=` and `#` are only escaped where they matter, see `quote(_:)`.
     private static let escaped = Set("\\'\"`${[|&;<>()*?!".utf8)
 
     /// Quotes one word for `sh`. Differs from go-shellquote only where it was unsafe: a word

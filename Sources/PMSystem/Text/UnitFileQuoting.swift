@@ -1,7 +1,7 @@
-/// Writing record values into systemd unit files (`systemd-windows.md` §6.4–6.5) so that no
-/// byte can end a line, add a directive or be read as a specifier: `%` is doubled everywhere,
-/// control characters are C-escaped inside quotes (the reference wrote CR raw, §12 item 1), and
-/// a lone `;` is quoted so it is not a command separator (item 2).
+/// Writing record values into systemd unit files so that no byte can end a line, add a
+/// directive or be read as a specifier: `%` is doubled everywhere, control characters are
+/// C-escaped inside quotes (the reference wrote CR raw: docs/differences.md#sd-1), and a lone
+/// `;` is quoted so it is not a command separator (docs/differences.md#sd-2).
 package enum UnitFileQuoting {
     /// A value that a unit file cannot carry at all.
     package struct Unrepresentable: Error, CustomStringConvertible {

@@ -1,5 +1,5 @@
-/// Windows command-line quoting with the `CommandLineToArgvW` rules (`WindowsArgToString` /
-/// `WindowsJoin`, `core.md` §3.7). Used for Windows service command lines.
+/// Windows command-line quoting with the `CommandLineToArgvW` rules (the reference's
+/// `WindowsArgToString` / `WindowsJoin`). Used for Windows service command lines.
 package enum WindowsQuoting {
     package static func quote(_ argument: String) -> String {
         if argument.isEmpty { return "\"\"" }

@@ -1,5 +1,5 @@
 /// Text and attribute escaping exactly as Go's `encoding/xml` writes it, which the reference's
-/// WinSW definitions use (`systemd-windows.md` §9.2): `"` `'` `&` `<` `>` as entities, TAB, LF
+/// WinSW definitions use: `"` `'` `&` `<` `>` as entities, TAB, LF
 /// and CR as character references, and every code point XML 1.0 does not allow (U+0001,
 /// U+FFFE, ...) as U+FFFD. No byte of a value can end an element or an attribute.
 package enum XMLEscaping {

@@ -8,7 +8,7 @@ import XCTest
 
 /// The docker manager's pure parts: image references, settings, ports, the create body, stats.
 final class ContainerSpecTests: XCTestCase {
-    /// The worked example of `containers.md` Appendix A.
+    /// The reference's worked example.
     private func server(workPath: String = "/srv/gameap", edit: (inout ServerRecord) -> Void = { _ in }) throws -> Server {
         var record = ServerRecord()
         record.id = 1
@@ -35,7 +35,7 @@ final class ContainerSpecTests: XCTestCase {
             ("nginx@sha256:abc123", "nginx@sha256:abc123", "docker.io/library/nginx", "sha256:abc123"),
             ("my-registry.com/image", "my-registry.com/image:latest", "my-registry.com/image", "latest"),
             ("my-registry.com/image:v1", "my-registry.com/image:v1", "my-registry.com/image", "v1"),
-            // §9 item 17: a registry port is not a tag.
+            // A registry port is not a tag (docs/differences.md#dock-9).
             ("registry:5000/game", "registry:5000/game:latest", "registry:5000/game", "latest"),
             ("localhost/pmtest", "localhost/pmtest:latest", "localhost/pmtest", "latest"),
             ("gameap/srcds", "gameap/srcds:latest", "docker.io/gameap/srcds", "latest"),
@@ -51,7 +51,7 @@ final class ContainerSpecTests: XCTestCase {
         }
     }
 
-    /// Appendix A: the create body's fields, with the labels, `{dir}` inside the container.
+    /// The worked example: the create body's fields, with the labels, `{dir}` inside the container.
     func testCreateBodyOfTheWorkedExample() throws {
         let server = try server()
         let settings = try ContainerSettings(server)
@@ -107,7 +107,7 @@ final class ContainerSpecTests: XCTestCase {
         XCTAssertEqual(try ContainerSettings.bytes("10240k"), 10 << 20)
         XCTAssertEqual(try ContainerSettings.bytes("1073741824"), 1 << 30)
         for bad in ["", "lots", "-1m", "1x", "1k"] { XCTAssertThrowsError(try ContainerSettings.bytes(bad), bad) }
-        // §9 item 24: a server's own vars cannot give its container power over the host.
+        // A server's own vars cannot give its container power over the host (docs/differences.md#dock-26).
         let fromVars = try ContainerSettings(try server { record in
             record.vars += [("docker_privileged", "true"), ("docker_capabilities", "ALL"), ("docker_network_mode", "host")]
         })
@@ -125,7 +125,7 @@ final class ContainerSpecTests: XCTestCase {
                 XCTAssertEqual(ExitStatus(for: $0), .invalid)
             }
         }
-        // §9 item 25: a container name in process_manager.config is not shared by every server.
+        // A container name in process_manager.config is not shared by every server (docs/differences.md#dock-15).
         var config = Fixtures.config(workPath: "/srv/gameap")
         config.managerOptions = ["container_name": "shared"]
         var record = try server().record
@@ -134,7 +134,7 @@ final class ContainerSpecTests: XCTestCase {
         XCTAssertEqual(try ContainerSettings(try Server(record: record, config: config, resolveUser: false)).containerName, "my-cs")
     }
 
-    /// §9 item 24: volumes stay inside the allow-list, in directories only root can change.
+    /// Volumes stay inside the allow-list, in directories only root can change (docs/differences.md#dock-14).
     /// A directory inside the server directory is the game user's to swap for a link while
     /// the engine, as root, mounts it: refused, like a missing source.
     func testExtraVolumes() throws {
@@ -213,7 +213,7 @@ final class ContainerSpecTests: XCTestCase {
         let odd = ContainerManager.Container(name: "c1", inspection: try JSONParser.parse(Array(#"{"Id":"abc def","State":{}}"#.utf8)))
         XCTAssertEqual(odd.id, "c1", "an id that is not hexadecimal is not used")
         XCTAssertEqual(container.status.startedAt ?? 0, 1_795_751_772.5, accuracy: 0.001)
-        // §9 item 11: no stats still gives up.
+        // No stats still gives up (docs/differences.md#dock-4).
         let none = DockerStats.report(stats: nil, container: container, labels: [("container", "c1")]) { nil }
         XCTAssertEqual(none.samples.map(\.family), [.up])
     }

@@ -6,7 +6,7 @@ import XCTest
 @testable import PMManagers
 @testable import PMCommon
 
-/// The systemd manager's command sequences (`systemd-windows.md` §11 scenarios) with a
+/// The systemd manager's command sequences (the reference's scenarios) with a
 /// recording runner: how the system scope is tested, since PID 1 here is not systemd.
 final class SystemdManagerTests: XCTestCase {
     private let runner = RecordingRunner()
@@ -74,7 +74,7 @@ final class SystemdManagerTests: XCTestCase {
 
     func testStartOnAFreshServer() throws {
         let server = try server()
-        XCTAssertEqual(try lifecycle(server).start(), "started")
+        XCTAssertEqual(try lifecycle(server).start(), .started)
         let polls = calls.dropFirst(7)
         XCTAssertFalse(polls.isEmpty)
         // The status, the owner of the unit, then the start.
@@ -94,20 +94,21 @@ final class SystemdManagerTests: XCTestCase {
 
     func testStartWhenTheSocketIsActiveDoesNotStartItAgain() throws {
         let server = try server()
-        XCTAssertEqual(try lifecycle(server).start(), "started")
+        XCTAssertEqual(try lifecycle(server).start(), .started)
         active[service] = "inactive"
         runner.reset()
-        XCTAssertEqual(try lifecycle(server).start(), "started")
+        XCTAssertEqual(try lifecycle(server).start(), .started)
         XCTAssertEqual(Array(calls.prefix(6)), ["show \(service)", "show \(service)", "daemon-reload", "show \(socket)",
                                                "reset-failed \(service)", "start \(service)"])
     }
 
-    /// §12 item 22: a socket unit whose content changed (another work path) is rewritten and
-    /// restarted; item 13: a FIFO left by an inactive socket is removed before it starts.
+    /// A socket unit whose content changed (another work path) is rewritten and restarted
+    /// (docs/differences.md#sd-18); a FIFO left by an inactive socket is removed before it starts
+    /// (docs/differences.md#sd-9).
     func testChangedSocketUnitIsRewrittenAndRestarted() throws {
         try "[Socket]\nListenFIFO=/old/path\n".write(toFile: root + "/units/" + socket, atomically: true, encoding: .utf8)
         active[socket] = "active"
-        XCTAssertEqual(try lifecycle(try server()).start(), "started")
+        XCTAssertEqual(try lifecycle(try server()).start(), .started)
         XCTAssertTrue(calls.contains("restart \(socket)"), "\(calls)")
         XCTAssertTrue(try String(contentsOfFile: root + "/units/" + socket, encoding: .utf8).contains("SocketMode=0600"))
     }
@@ -116,17 +117,17 @@ final class SystemdManagerTests: XCTestCase {
         let fifo = root + "/work/.systemd-services/emdoenmp238umrvnqub0.stdin"
         try FileManager.default.createDirectory(atPath: root + "/work/.systemd-services", withIntermediateDirectories: true)
         XCTAssertEqual(mkfifo(fifo, 0o666), 0)
-        XCTAssertEqual(try lifecycle(try server()).start(), "started")
+        XCTAssertEqual(try lifecycle(try server()).start(), .started)
         XCTAssertFalse(FileManager.default.fileExists(atPath: fifo))
     }
 
-    /// §12 item 12: a running legacy unit (named by the raw uuid) is stopped and removed first.
+    /// A running legacy unit (named by the raw uuid) is stopped and removed first (docs/differences.md#sd-8).
     func testLegacyUnitsAreStoppedBeforeANewStart() throws {
         let legacy = "gameap-server-759b875e-d910-11eb-aff7-d796d7fcf7ef"
         try "[Service]\n".write(toFile: root + "/units/\(legacy).service", atomically: true, encoding: .utf8)
         try "[Socket]\n".write(toFile: root + "/units/\(legacy).socket", atomically: true, encoding: .utf8)
         active[legacy + ".service"] = "inactive"
-        XCTAssertEqual(try lifecycle(try server()).start(), "started")
+        XCTAssertEqual(try lifecycle(try server()).start(), .started)
         XCTAssertEqual(Array(calls.prefix(4)), ["show \(legacy).service", "show \(legacy).service", "stop \(legacy).socket",
                                                "stop \(legacy).service"])
         XCTAssertFalse(FileManager.default.fileExists(atPath: root + "/units/\(legacy).service"))
@@ -171,7 +172,7 @@ final class SystemdManagerTests: XCTestCase {
     /// The status, the unit's owner, the stops, then one look that the unit is down.
     func testStopStopsTheSocketThenTheServiceWithoutPolling() throws {
         active[service] = "active"
-        XCTAssertEqual(try lifecycle(try server()).stop(), "stopped")
+        XCTAssertEqual(try lifecycle(try server()).stop(), .stopped)
         XCTAssertEqual(calls, ["show \(service)", "show \(service)", "stop \(socket)", "stop \(service)", "show \(service)"])
     }
 
@@ -190,8 +191,8 @@ final class SystemdManagerTests: XCTestCase {
         }
     }
 
-    /// §12 item 19: a failing `systemctl stop` gives exit status 1 and systemctl's message, not
-    /// its raw exit code; 5 (unit not loaded) means stopped.
+    /// A failing `systemctl stop` gives exit status 1 and systemctl's message, not its raw exit
+    /// code; 5 (unit not loaded) means stopped (docs/differences.md#sd-15).
     func testStopFailureIsExitOneAndUnitNotLoadedIsStopped() throws {
         active[service] = "active"
         exits["stop \(service)"] = 1
@@ -201,12 +202,12 @@ final class SystemdManagerTests: XCTestCase {
         }
         exits["stop \(service)"] = 5
         active[service] = "active"
-        XCTAssertEqual(try lifecycle(try server()).stop(), "stopped")
+        XCTAssertEqual(try lifecycle(try server()).stop(), .stopped)
     }
 
     /// One look at the service and its socket: both down, nothing to stop.
     func testStopOfAStoppedServerSucceedsWithoutSystemctlStop() throws {
-        XCTAssertEqual(try lifecycle(try server()).stop(), "already stopped")
+        XCTAssertEqual(try lifecycle(try server()).stop(), .alreadyStopped)
         XCTAssertEqual(calls, ["show \(service)", "show \(service)"])
         XCTAssertEqual(runner.calls.last?.arguments.prefix(4), ["systemctl", "show", service, socket])
     }
@@ -235,7 +236,7 @@ final class SystemdManagerTests: XCTestCase {
             return answer(words)
         }
         let outcome = try lifecycle(server).stop()
-        XCTAssertTrue(outcome.hasPrefix("stopped gracefully after"), outcome)
+        XCTAssertTrue(outcome.description.hasPrefix("stopped gracefully after"), "\(outcome)")
         XCTAssertFalse(FileManager.default.fileExists(atPath: dropIn), "the drop-in is removed at the end")
         var buffer = [UInt8](repeating: 0, count: 64)
         let count = read(reader, &buffer, 64)
@@ -243,7 +244,7 @@ final class SystemdManagerTests: XCTestCase {
         XCTAssertEqual(calls.filter { !$0.hasPrefix("show") }, ["daemon-reload", "stop \(socket)", "stop \(service)", "daemon-reload"])
     }
 
-    /// §12 item 14: input to a server whose FIFO nobody reads fails at once.
+    /// Input to a server whose FIFO nobody reads fails at once (docs/differences.md#sd-10).
     func testInputNeverBlocks() throws {
         active[service] = "active"
         let directory = root + "/work/.systemd-services"
@@ -261,7 +262,7 @@ final class SystemdManagerTests: XCTestCase {
 
     func testUninstallRemovesUnitsLogAndFIFOThenReloads() throws {
         let server = try server()
-        XCTAssertEqual(try lifecycle(server).start(), "started")
+        XCTAssertEqual(try lifecycle(server).start(), .started)
         runner.reset()
         let outcome = try Installation(lifecycle(server)).uninstall()
         XCTAssertTrue(outcome.hasPrefix("uninstalled: removed "), outcome)
@@ -315,7 +316,7 @@ final class SystemdManagerTests: XCTestCase {
         XCTAssertEqual(try SystemdScope.resolve(options: [:]).unitsDirectory, "/etc/systemd/system")
         XCTAssertTrue(try SystemdScope.resolve(options: ["scope": "user"]).unitsDirectory.hasSuffix("/.config/systemd/user"))
         XCTAssertThrowsError(try SystemdScope.resolve(options: ["scope": "global"])) { XCTAssertEqual(ExitStatus(for: $0), .invalid) }
-        // §12 item 17: a user scope without a resolvable user is an error, not the system's paths.
+        // A user scope without a resolvable user is an error, not the system's paths (docs/differences.md#sd-13).
         XCTAssertThrowsError(try SystemdScope.resolve(options: ["scope": "user"], current: nil)) { error in
             XCTAssertEqual(ExitStatus(for: error), .unknown)
             XCTAssertTrue("\(error)".contains("has no passwd entry"), "\(error)")
@@ -334,7 +335,7 @@ final class SystemdManagerTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: root + "/units/" + service))
     }
 
-    // MARK: - Start command resolution (§6.5, with §12 item 4)
+    // MARK: - Start command resolution (docs/differences.md#sd-4)
 
     func testStartCommandResolution() throws {
         let directory = root + "/work/servers/cs"
@@ -388,7 +389,7 @@ final class SystemdManagerTests: XCTestCase {
         XCTAssertEqual(chmod(services, 0o777), 0)
         XCTAssertThrowsError(try lifecycle(server).start()) { XCTAssertTrue("\($0)".contains("another user owns or may write"), "\($0)") }
         XCTAssertEqual(chmod(services, 0o755), 0)
-        XCTAssertEqual(try lifecycle(server).start(), "started")
+        XCTAssertEqual(try lifecycle(server).start(), .started)
     }
 
     /// In a proper services directory, a log or FIFO that is a link is never followed: the

@@ -5,7 +5,7 @@ import XCTest
 @testable import PMManagers
 @testable import PMCommon
 
-/// `systemctl show` parsing and the samples built from it (`systemd-windows.md` §7).
+/// `systemctl show` parsing and the samples built from it.
 final class SystemdMetricsTests: XCTestCase {
     private let service = "gameap-server-x.service"
 
@@ -76,7 +76,7 @@ final class SystemdMetricsTests: XCTestCase {
     }
 
     /// CPU seconds from `CPUUsageNSec`; the reading is keyed on the invocation, so a restart
-    /// (a new InvocationID) never gives a percent against the old counter (§12 item 25).
+    /// (a new InvocationID) never gives a percent against the old counter (docs/differences.md#sd-21).
     func testCPUReadingIsKeyedOnTheInvocation() throws {
         let first = try XCTUnwrap(try report("ActiveState=active\nInvocationID=aaa1\nCPUUsageNSec=1000000000\n").cpu)
         XCTAssertEqual(first.identity, "aaa1")

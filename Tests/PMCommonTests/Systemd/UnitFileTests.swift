@@ -6,14 +6,14 @@ import XCTest
 @testable import PMManagers
 @testable import PMCommon
 
-/// The generated unit files: the reference's golden example (`systemd-windows.md` §6.7) with
-/// the documented differences, the quoting vectors of §6.5, and hostile records for every
-/// security item of §12, each checked by `systemd-analyze verify`.
+/// The generated unit files: the reference's golden example with the differences of
+/// docs/differences.md, the reference's quoting vectors, and hostile records for every
+/// security fix, each checked by `systemd-analyze verify`.
 final class UnitFileTests: XCTestCase {
     static let account = Account(name: "gameap", uid: 1000, gid: 1000, groups: [1000], home: "/home/gameap")
     static let system = SystemdScope(kind: .system, unitsDirectory: "/etc/systemd/system", user: account)
 
-    /// The record of §6.7.
+    /// The record of the reference's golden example.
     static func goldenServer(workPath: String = "/srv/gameap", edit: (inout ServerRecord) -> Void = { _ in }) throws -> Server {
         var record = ServerRecord()
         record.id = 1
@@ -122,7 +122,8 @@ final class UnitFileTests: XCTestCase {
             ("hlds_run", "hlds_run"), ("", "\"\""), ("Andrey Server", "\"Andrey Server\""),
             ("Andrey's Server", "\"Andrey's Server\""), ("a\"b", "\"a\\\"b\""), ("a\\b", "\"a\\\\b\""),
             ("$HOME", "$$HOME"), ("100%", "100%%"), ("$x y", "\"$$x y\""), ("a;b", "a;b"),
-            // Fixed (§12 items 1, 2): a lone ';' and every control character are quoted.
+            // Fixed (docs/differences.md#sd-1, docs/differences.md#sd-2): a lone ';' and every
+            // control character are quoted.
             (";", "\";\""), ("x\ry", "\"x\\ry\""), ("tab\there", "\"tab\\there\""), ("a\nb", "\"a\\nb\""),
             ("bell\u{7}", "\"bell\\x07\""), ("del\u{7f}", "\"del\\x7f\""),
         ]
