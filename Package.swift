@@ -44,11 +44,16 @@ let package = Package(
     } + [
         // The tests share state between XCTest's threads and their own under NSLock, which the
         // Swift 6 checker cannot see; they stay in the Swift 5 language mode.
-        .testTarget(name: "PMCommonTests", dependencies: ["PMSystem", "PMHTTP", "PMCore", "PMManagers", "PMCommon"],
+        // What both test targets share: the backend checks, the test user, nodes for each
+        // manager, the built tools, fixtures and fake servers.
+        .target(name: "PMTestSupport", dependencies: ["PMSystem", "PMHTTP", "PMCore", "PMManagers", "PMCommon"],
+                path: "Tests/PMTestSupport", swiftSettings: testSwift),
+        .testTarget(name: "PMCommonTests", dependencies: ["PMSystem", "PMHTTP", "PMCore", "PMManagers", "PMCommon", "PMTestSupport"],
                     swiftSettings: testSwift),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["PMSystem", "PMHTTP", "PMCore", "PMManagers", "PMCommon"] + tools.map { .target(name: "pm-\($0)") },
+            dependencies: ["PMSystem", "PMHTTP", "PMCore", "PMManagers", "PMCommon", "PMTestSupport"]
+                + tools.map { .target(name: "pm-\($0)") },
             swiftSettings: testSwift
         ),
     ]

@@ -36,7 +36,7 @@ public enum Tool {
             return .success
         }
         if invocation.showVersion {
-            OutputChannel.standardOutput.line("\(verb.toolName) (pm) \(Toolbox.version)")
+            OutputChannel.standardOutput.line("\(verb.toolName) (pm) \(ToolboxVersion.number)")
             return .success
         }
         do {

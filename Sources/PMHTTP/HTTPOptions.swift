@@ -12,7 +12,7 @@ package struct HTTPOptions: Equatable {
     /// Bytes of a body that `send` reads whole; streams have no limit (they are read in pieces).
     package var maximumBodySize = 32 << 20
     package var retry = RetryPolicy.standard
-    package var userAgent = "pm/\(Toolbox.version)"
+    package var userAgent = "pm/\(ToolboxVersion.number)"
 
     package init() {}
 }

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+@testable import PMTestSupport
 
 /// Bad input of every kind gets exit status 2 (or 255) and one clear line on stderr, and
 /// nothing runs: the start command would leave a marker file.
@@ -8,7 +9,7 @@ final class BadInputTests: XCTestCase {
     private var marker: String { node.root.appendingPathComponent("marker").path }
 
     override func setUpWithError() throws { node = try SimpleNode() }
-    override func tearDown() { node.tearDown() }
+    override func tearDown() { node?.tearDown() }
 
     /// A record whose start command would create the marker.
     private func record(_ extra: String = "", id: Int = 1) throws -> String {

@@ -5,6 +5,7 @@ import XCTest
 @testable import PMCore
 @testable import PMManagers
 import PMCommon
+@testable import PMTestSupport
 
 /// `-m docker` against a real engine (see `DockerNode`), and against stub engines for faults.
 /// The cases run against dockerd (`DockerTests`) and Podman's Docker-compatible API
@@ -169,6 +170,7 @@ class DockerEngineCases: XCTestCase {
         XCTAssertNotNil(Prometheus.value(metrics.stdout, "gameap_server_network_receive_bytes_total"))
         XCTAssertNotNil(Prometheus.value(metrics.stdout, "gameap_server_cpu_usage_percent"), metrics.stdout)
         XCTAssertTrue(metrics.stdout.contains("container=\"\(node.name(2))\""), metrics.stdout)
+        try Backend.require(.program("promtool"))
         XCTAssertEqual(try Toolbox.shell("promtool check metrics", stdin: Data(metrics.stdout.utf8)).status, 0)
         XCTAssertEqual(try node.run("pm-stop", ["--force", record]).status, 0)
     }

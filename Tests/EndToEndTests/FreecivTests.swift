@@ -5,6 +5,7 @@ import XCTest
 @testable import PMCore
 @testable import PMManagers
 import PMCommon
+@testable import PMTestSupport
 
 /// A real game server, Debian's freeciv-server, through the built tools with `-m tmux`. It
 /// lives in /usr/games and refuses to run as root, so it runs as the record's `su_user`.
@@ -13,11 +14,11 @@ final class FreecivTests: XCTestCase {
     private static let server = "/usr/games/freeciv-server"
 
     override func setUpWithError() throws {
+        try Backend.require(.program(Self.server))
         node = try TmuxNode()
-        XCTAssertTrue(FileManager.default.isExecutableFile(atPath: Self.server), "scripts/test installs freeciv-server")
     }
 
-    override func tearDown() { node.tearDown() }
+    override func tearDown() { node?.tearDown() }
 
     /// A record that runs freeciv-server on a free port with its saves in the server directory.
     private func record(id: Int, consoleStop: String) throws -> String {

@@ -5,6 +5,7 @@ import XCTest
 @testable import PMCore
 @testable import PMManagers
 import PMCommon
+@testable import PMTestSupport
 
 /// A game user with a shell attacks root through the directories the user may write: links
 /// planted or raced into place where root creates, opens, changes or removes something.
@@ -16,7 +17,7 @@ final class LinkAttackTests: XCTestCase {
         node = try SimpleNode(scripts: ["install": "/bin/true"])
         target = "/tmp/pm-link-target-\(UUID().uuidString.prefix(8))"
         try "root's file\n".write(toFile: target, atomically: true, encoding: .utf8)
-        _ = try Toolbox.shell("id pmtest >/dev/null 2>&1 || useradd --create-home --shell /usr/sbin/nologin --user-group pmtest")
+        _ = try TestUser.ensure()
     }
 
     override func tearDown() {

@@ -5,6 +5,7 @@ import XCTest
 @testable import PMCore
 @testable import PMManagers
 import PMCommon
+@testable import PMTestSupport
 
 /// What other local users can read of a server's processes, and what the tool's own
 /// environment (root's, on a node) passes to the programs it runs for a game.

@@ -5,6 +5,7 @@ import XCTest
 @testable import PMCore
 @testable import PMManagers
 import PMCommon
+@testable import PMTestSupport
 
 /// pm-metrics in a Prometheus set-up: its output passes `promtool check metrics` and a real
 /// Pushgateway (started here on a loopback port) accepts it and serves it back.
@@ -19,7 +20,7 @@ final class PrometheusTests: XCTestCase {
 
     override func tearDown() {
         if gateway > 0 { kill(gateway, SIGTERM) }
-        node.tearDown()
+        node?.tearDown()
     }
 
     func testPromtoolAcceptsTheOutput() throws {
@@ -35,6 +36,7 @@ final class PrometheusTests: XCTestCase {
         XCTAssertFalse(metrics.stdout.contains("network"), "no host-wide network numbers")
         let file = node.root.appendingPathComponent("metrics.txt").path
         try metrics.stdout.write(toFile: file, atomically: true, encoding: .utf8)
+        try Backend.require(.program("promtool"))
         let check = try Toolbox.shell("promtool check metrics < \(file)")
         XCTAssertEqual(check.status, 0, check.stdout + check.stderr)
     }
@@ -72,6 +74,7 @@ final class PrometheusTests: XCTestCase {
     }
 
     func testSimpleServersAreFoundByTheirMarker() throws {
+        try Backend.require(.program("prometheus-pushgateway"))
         let simple = try SimpleNode()
         defer { simple.tearDown() }
         let record = try simple.file(simple.record(id: 1))

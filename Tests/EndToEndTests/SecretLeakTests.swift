@@ -5,6 +5,7 @@ import XCTest
 @testable import PMCore
 @testable import PMManagers
 import PMCommon
+@testable import PMTestSupport
 
 /// No secret leaves a tool: every tool's `--dry-run -v` output, for all seven managers, is
 /// searched for the secrets of a record whose start command, console line and environment
@@ -98,6 +99,18 @@ final class SecretLeakTests: XCTestCase {
             try everyTool({ tool, arguments in
                 try Toolbox.run(tool, ["--config", root + "/config.yaml", "--state-dir", root + "/state", "-m", manager] + arguments)
             }, record: record, manager)
+        }
+    }
+
+    func testSecretsWithShellCharactersStayMasked() throws {
+        let node = try SimpleNode()
+        defer { node.tearDown() }
+        let json = try node.record(id: 3).replacingOccurrences(of: "hunter2-secret", with: "Pa$$w0rd")
+            .replacingOccurrences(of: "{node_work_path}/demo-server.sh", with: "{node_work_path}/demo-server.sh +rcon {rcon_password}")
+        let record = try node.file(json)
+        for arguments in [["--dry-run", record], ["-v", "--dry-run", record]] {
+            let result = try node.run("pm-start", arguments)
+            XCTAssertFalse((result.stdout + result.stderr).contains("w0rd"), result.stdout + result.stderr)
         }
     }
 }

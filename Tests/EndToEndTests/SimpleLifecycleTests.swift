@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+@testable import PMTestSupport
 
 /// The seven tools driving the simple manager with the runner-style wrapper scripts of
 /// `examples/`, which start and stop a real background process.
@@ -7,7 +8,7 @@ final class SimpleLifecycleTests: XCTestCase {
     private var node: SimpleNode!
 
     override func setUpWithError() throws { node = try SimpleNode() }
-    override func tearDown() { node.tearDown() }
+    override func tearDown() { node?.tearDown() }
 
     func testWholeLifecycle() throws {
         let record = try node.file(node.record(id: 1, extra: #", "settings": [{"name": "console_stop_command", "value": "quit"}]"#))
@@ -81,7 +82,7 @@ final class SimpleLifecycleTests: XCTestCase {
     }
 
     func testServersRunAsTheirUser() throws {
-        _ = try Toolbox.shell("id pmtest >/dev/null 2>&1 || useradd --create-home --shell /usr/sbin/nologin --user-group pmtest")
+        _ = try TestUser.ensure()
         let record = try node.file(node.record(id: 4, user: "pmtest"))
         let start = try node.run("pm-start", [record])
         XCTAssertEqual(start.status, 0, start.stderr)
@@ -256,5 +257,58 @@ final class SimpleLifecycleTests: XCTestCase {
             Thread.sleep(forTimeInterval: 0.1)
         }
         return output
+    }
+
+    /// In a batch, start scripts write into buffers; a server left in the background that keeps
+    /// writing must neither hang the tool nor die of SIGPIPE when the tool has gone.
+    func testChattyBackgroundServersInABatch() throws {
+        let node = try SimpleNode(scripts: ["start": "{command}", "status": "{command}"])
+        defer {
+            _ = try? Toolbox.shell("pkill -f pm-chatty-loop || true")
+            node.tearDown()
+        }
+        let chatty = node.workPath + "/chatty.sh"
+        try "#!/bin/sh\n/bin/sh -c 'while :; do echo tick; sleep 0.05; done # pm-chatty-loop' &\necho started\n"
+            .write(toFile: chatty, atomically: true, encoding: .utf8)
+        chmod(chatty, 0o755)
+        let records = try (1...2).map { id in
+            try node.record(id: id).replacingOccurrences(of: "{node_work_path}/demo-server.sh", with: chatty)
+        }
+        let began = Date()
+        let start = try node.run("pm-start", [], stdin: "[" + records.joined(separator: ",") + "]", timeout: 20)
+        XCTAssertEqual(start.status, 0, start.stderr)
+        XCTAssertLessThan(Date().timeIntervalSince(began), 5)
+        Thread.sleep(forTimeInterval: 0.5)
+        let alive = try Toolbox.shell("pgrep -f '^/bin/sh -c while' | wc -l").stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        XCTAssertEqual(alive, "2", "both background servers still run after pm-start exited")
+    }
+
+    /// A parent that ignores SIGCHLD must not turn a failing status script into "running".
+    func testIgnoredSIGCHLDFromTheParent() throws {
+        let node = try SimpleNode(scripts: ["status": "/bin/false"])
+        defer { node.tearDown() }
+        let record = try node.file(node.record(id: 5))
+        let result = try Toolbox.shell("trap '' CHLD; exec pm-status --config \(node.configPath) --state-dir \(node.statePath) \(record)")
+        XCTAssertEqual(result.status, 1, result.stdout + result.stderr)
+        XCTAssertEqual(result.stdout, "server 5: stopped\n")
+    }
+
+    /// A script run as another user inherits only its standard descriptors.
+    func testNoDescriptorLeaksIntoScripts() throws {
+        _ = try TestUser.ensure()
+        let node = try SimpleNode(scripts: ["start": "{command}", "status": "{command}"])
+        defer { node.tearDown() }
+        let json = try node.record(id: 6, user: "pmtest")
+            .replacingOccurrences(of: "\"{node_work_path}/demo-server.sh\"", with: "\"/bin/sh -c 'ls /proc/self/fd > fds.txt'\"")
+        XCTAssertEqual(try node.run("pm-start", [try node.file(json)]).status, 0)
+        let fds = try String(contentsOfFile: node.workPath + "/servers/s6/fds.txt", encoding: .utf8).split(separator: "\n").compactMap { Int($0) }
+        XCTAssertEqual(fds.filter { $0 > 3 }, [], "descriptors beyond stdin, stdout, stderr and ls's own: \(fds)")
+    }
+
+    func testAMissingStatusScriptIsUnknownNotStopped() throws {
+        let node = try SimpleNode(scripts: ["status": "/nonexistent/runner.sh status"])
+        defer { node.tearDown() }
+        let result = try node.run("pm-status", [try node.file(node.record(id: 7))])
+        XCTAssertEqual(result.status, 255, result.stderr)
     }
 }

@@ -5,6 +5,7 @@ import XCTest
 @testable import PMCore
 @testable import PMManagers
 import PMCommon
+@testable import PMTestSupport
 
 /// Games that misbehave, through every Linux manager against its real backend: after pm-stop
 /// (graceful, forced, and timed out) the server is stopped at once, none of its processes is

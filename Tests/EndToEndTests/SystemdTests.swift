@@ -5,6 +5,7 @@ import XCTest
 @testable import PMCore
 @testable import PMManagers
 import PMCommon
+@testable import PMTestSupport
 
 /// `-m systemd -o scope=user` against a real `systemd --user` manager (see `SystemdNode`).
 final class SystemdTests: XCTestCase {
@@ -49,6 +50,7 @@ final class SystemdTests: XCTestCase {
         XCTAssertTrue(first.stdout.contains("service=\"\(node.service(1))\""), first.stdout)
         let second = try node.run("pm-metrics", [record])
         XCTAssertNotNil(Prometheus.value(second.stdout, "gameap_server_cpu_usage_percent"), second.stdout)
+        try Backend.require(.program("promtool"))
         XCTAssertEqual(try Toolbox.shell("promtool check metrics", stdin: Data(second.stdout.utf8)).status, 0)
 
         let began = Date()
@@ -150,7 +152,7 @@ final class SystemdTests: XCTestCase {
 
     /// A user without a running user manager (pmtest has none): exit 255 and how to fix it.
     func testWithoutAUserManagerTheToolsNameLingerAndTheRuntimeDirectory() throws {
-        _ = try Toolbox.shell("id pmtest >/dev/null 2>&1 || useradd --create-home --shell /usr/sbin/nologin --user-group pmtest")
+        _ = try TestUser.ensure()
         let record = try node.record(id: 7)
         _ = try Toolbox.shell("chmod 755 \(node.root); chmod 644 \(record)")
         let status = try node.run("pm-status", ["--state-dir", "/tmp/pm-nobody-state", record], as: "pmtest",

@@ -5,13 +5,14 @@ import XCTest
 @testable import PMCore
 @testable import PMManagers
 import PMCommon
+@testable import PMTestSupport
 
 /// The seven tools with `-m tmux` against real tmux servers, isolated by `TMUX_TMPDIR`.
 final class TmuxTests: XCTestCase {
     private var node: TmuxNode!
 
     override func setUpWithError() throws { node = try TmuxNode() }
-    override func tearDown() { node.tearDown() }
+    override func tearDown() { node?.tearDown() }
 
     private var xid1: String { XID.name(uuid: node.uuid(1), id: 1) }
 
@@ -300,5 +301,57 @@ final class TmuxTests: XCTestCase {
         let verbose = try node.run("pm-status", ["-v", record])
         XCTAssertTrue(verbose.stderr.hasPrefix("\(node.workPath)/servers/t19# tmux -u list-panes -F"), verbose.stderr)
         XCTAssertTrue(verbose.stderr.hasSuffix("Exited with 1\n"), verbose.stderr)
+    }
+
+    /// A record var that is exactly `;` must not end the tmux command and start another.
+    func testRecordValuesCannotInjectTmuxCommands() throws {
+        let node = try TmuxNode()
+        defer { node.tearDown() }
+        let json = try node.record(id: 1, command: "sleep 30 {a} {b} -g PWNED yes")
+            .replacingOccurrences(of: #""vars": {"#, with: #""vars": {"a": ";", "b": "set-environment", "#)
+        _ = try node.run("pm-start", [try node.file(json)])
+        let environment = try node.tmux(["show-environment", "-g", "PWNED"])
+        XCTAssertNotEqual(environment.status, 0, "PWNED must not be set: \(environment.stdout)")
+    }
+
+    /// A tmux that answers garbage gives an error or a sane value, never a crash.
+    func testTmuxAnsweringGarbage() throws {
+        let node = try TmuxNode()
+        defer { node.tearDown() }
+        let fake = node.root.appendingPathComponent("fakebin")
+        try FileManager.default.createDirectory(at: fake, withIntermediateDirectories: true)
+        let name = XID.name(uuid: node.uuid(4), id: 4)
+        try "#!/bin/sh\nprintf '\(name)\\t99999999999\\t0\\tx\\tnan\\t0\\n'\n".write(toFile: fake.path + "/tmux", atomically: true, encoding: .utf8)
+        chmod(fake.path + "/tmux", 0o755)
+        let record = try node.file(node.record(id: 4))
+        for tool in ["pm-status", "pm-metrics"] {
+            let result = try node.run(tool, tool == "pm-status" ? ["--json", record] : [record], environment: ["PATH": fake.path + ":/usr/bin:/bin"])
+            XCTAssertFalse(result.stderr.contains("Fatal error"), result.stderr)
+            XCTAssertTrue([0, 1, 255].contains(result.status), "\(tool): \(result.status) \(result.stderr)")
+        }
+    }
+
+    /// Two followers of one tmux server: the second polls instead of closing the first's pipe.
+    func testTwoFollowersAtOnce() throws {
+        let node = try TmuxNode()
+        defer { node.tearDown() }
+        let record = try node.file(node.record(id: 8))
+        XCTAssertEqual(try node.run("pm-start", [record]).status, 0)
+        let collected = Locked<[Toolbox.Result]>([])
+        let followers = (0..<2).map { _ in
+            Parallel.background {
+                if let result = try? node.run("pm-output", ["--follow", "--lines", "1", record], timeout: 20) {
+                    collected.withLock { $0.append(result) }
+                }
+            }
+        }
+        Thread.sleep(forTimeInterval: 1.5)
+        XCTAssertEqual(try node.run("pm-input", ["-c", "say to both", record]).status, 0)
+        Thread.sleep(forTimeInterval: 1.5)
+        XCTAssertEqual(try node.run("pm-input", ["-c", "quit", record]).status, 0)
+        followers.forEach { $0.join() }
+        let results = collected.withLock { $0 }
+        XCTAssertEqual(results.count, 2)
+        for result in results { XCTAssertTrue(result.stdout.contains("[chat] server: to both"), result.stdout) }
     }
 }

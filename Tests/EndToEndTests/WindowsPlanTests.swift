@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+@testable import PMTestSupport
 
 /// The Windows managers through the built tools on Linux: `--dry-run` prints the whole plan
 /// (the WinSW definition, the shawl command line, every command in order) without the service

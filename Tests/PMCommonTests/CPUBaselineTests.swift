@@ -4,6 +4,7 @@ import XCTest
 @testable import PMCore
 @testable import PMManagers
 @testable import PMCommon
+@testable import PMTestSupport
 
 final class CPUBaselineTests: XCTestCase {
     private var state: StateDirectory!

@@ -4,6 +4,7 @@ import XCTest
 @testable import PMCore
 @testable import PMManagers
 @testable import PMCommon
+@testable import PMTestSupport
 
 final class ConfigTests: XCTestCase {
     /// Every construct of the daemon's sample configurations.
@@ -172,5 +173,16 @@ final class ConfigTests: XCTestCase {
         XCTAssertEqual(settings.trustedValue(SettingKey(rawValue: "k3")), "game")
         XCTAssertEqual(settings.trustedValue(.dockerImage), "short")
         XCTAssertThrowsError(try ManagerSettings(flags: ["t": "soon"], variables: [:], modMetadata: [:], gameMetadata: [:], options: [:]).seconds(SettingKey(rawValue: "t")))
+    }
+
+    func testYAMLNestingAndManyKeysStayBounded() {
+        let deep = String(repeating: "- ", count: 100_000) + "x"
+        XCTAssertThrowsError(try YAMLReader.parse(deep)) { error in
+            XCTAssertTrue("\(error)".contains("nested deeper"), "\(error)")
+        }
+        let keys = (0..<60_000).map { "key\($0): \($0)" }.joined(separator: "\n")
+        let began = Date()
+        XCTAssertNoThrow(try YAMLReader.parse(keys))
+        XCTAssertLessThan(Date().timeIntervalSince(began), 10)
     }
 }

@@ -4,6 +4,7 @@ import XCTest
 @testable import PMCore
 @testable import PMManagers
 @testable import PMCommon
+@testable import PMTestSupport
 
 /// Random and mutated input for the parsers that read untrusted text: none may crash or hang,
 /// whatever they are fed (a throw is fine). Seeded, so a failure can be replayed.

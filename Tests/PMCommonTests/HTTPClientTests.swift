@@ -4,6 +4,7 @@ import XCTest
 @testable import PMCore
 @testable import PMManagers
 @testable import PMCommon
+@testable import PMTestSupport
 
 /// The client against a real server on a unix socket and on loopback TCP: how requests are
 /// written and how every kind of body is read.
@@ -43,7 +44,7 @@ final class HTTPClientTests: XCTestCase {
                 XCTAssertEqual(got.method, "POST")
                 XCTAssertEqual(got.target, "/containers/create?name=a+b%2Fc")
                 XCTAssertEqual(got.headers["host"], tcp ? server.endpoint.hostHeader : "api.moby.localhost")
-                XCTAssertEqual(got.headers["user-agent"], "pm/\(Toolbox.version)")
+                XCTAssertEqual(got.headers["user-agent"], "pm/\(ToolboxVersion.number)")
                 XCTAssertEqual(got.headers["content-type"], "application/json")
                 XCTAssertEqual(got.headers["content-length"], "13")
                 XCTAssertEqual(String(decoding: got.body, as: UTF8.self), "{\"Image\":\"x\"}")

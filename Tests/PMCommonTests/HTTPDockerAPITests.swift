@@ -4,6 +4,7 @@ import XCTest
 @testable import PMCore
 @testable import PMManagers
 @testable import PMCommon
+@testable import PMTestSupport
 
 /// Engine and API version selection as plain values, then version negotiation, engine
 /// errors and the attach request against a test server that

@@ -4,6 +4,7 @@ import XCTest
 @testable import PMCore
 @testable import PMManagers
 @testable import PMCommon
+@testable import PMTestSupport
 
 /// Endpoint parsing, the request bytes, headers and the ssh command line: plain values, no I/O.
 final class HTTPEndpointTests: XCTestCase {

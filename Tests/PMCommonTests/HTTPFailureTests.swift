@@ -4,6 +4,7 @@ import XCTest
 @testable import PMCore
 @testable import PMManagers
 @testable import PMCommon
+@testable import PMTestSupport
 
 /// Engines that are missing, silent or answer garbage: every case ends in a clear error within
 /// its time limit, never a hang, a crash or unbounded memory.

@@ -4,6 +4,7 @@ import XCTest
 @testable import PMCore
 @testable import PMManagers
 @testable import PMCommon
+@testable import PMTestSupport
 
 /// The stdout/stderr frame decoder of engine logs and attach.
 final class HTTPMultiplexTests: XCTestCase {

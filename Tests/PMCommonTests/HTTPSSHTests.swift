@@ -4,6 +4,7 @@ import XCTest
 @testable import PMCore
 @testable import PMManagers
 @testable import PMCommon
+@testable import PMTestSupport
 
 /// `ssh://` endpoints with a stand-in `ssh` found through PATH: a small Perl relay that logs
 /// its arguments and joins its standard input and output to the test server's unix socket,

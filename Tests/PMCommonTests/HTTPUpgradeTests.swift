@@ -4,6 +4,7 @@ import XCTest
 @testable import PMCore
 @testable import PMManagers
 @testable import PMCommon
+@testable import PMTestSupport
 
 /// Docker's hijacked attach: the 101 upgrade, bytes sent with the response head, half-close
 /// and closing from another thread.

@@ -5,6 +5,7 @@ import XCTest
 @testable import PMCore
 @testable import PMManagers
 @testable import PMCommon
+@testable import PMTestSupport
 
 /// Reading logs by whole lines from the end (systemd's `append:` logs).
 final class LogFileTests: XCTestCase {

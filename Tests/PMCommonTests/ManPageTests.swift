@@ -4,6 +4,7 @@ import XCTest
 @testable import PMCore
 @testable import PMManagers
 @testable import PMCommon
+@testable import PMTestSupport
 
 /// `--help` and the man pages list the same options, so they cannot drift apart.
 final class ManPageTests: XCTestCase {

@@ -4,6 +4,7 @@ import XCTest
 @testable import PMCore
 @testable import PMManagers
 @testable import PMCommon
+@testable import PMTestSupport
 
 final class OptionTableTests: XCTestCase {
     func testRunnerFlagsBuildARecord() throws {
@@ -80,5 +81,11 @@ final class OptionTableTests: XCTestCase {
         XCTAssertEqual(ExitStatus.combined([.failure, .invalid, .unknown]), .invalid)
         XCTAssertEqual(ExitStatus.combined([.success, .failure]), .failure)
         XCTAssertEqual(ExitStatus.combined([]), .success)
+    }
+
+    func testReservedAndControlNamesInFlags() {
+        XCTAssertThrowsError(try OptionTable.parse(["-n", "gameap"], verb: .start))
+        XCTAssertThrowsError(try OptionTable.parse(["-d", "/srv/a\nb"], verb: .start))
+        XCTAssertThrowsError(try OptionTable.parse(["-u", "x\u{1b}"], verb: .start))
     }
 }

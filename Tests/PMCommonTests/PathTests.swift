@@ -4,6 +4,7 @@ import XCTest
 @testable import PMCore
 @testable import PMManagers
 @testable import PMCommon
+@testable import PMTestSupport
 
 /// `Path.clean` behaves as Go's `filepath.Clean`, which the reference uses for the server
 /// directory (the vectors are Go's own).

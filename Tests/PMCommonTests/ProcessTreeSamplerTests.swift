@@ -5,6 +5,7 @@ import XCTest
 @testable import PMCore
 @testable import PMManagers
 @testable import PMCommon
+@testable import PMTestSupport
 
 /// The process-tree sampler against real processes: a helper (compiled here with the
 /// toolchain's clang) that allocates and touches a known amount of memory, burns a known amount
@@ -74,6 +75,7 @@ final class ProcessTreeSamplerTests: XCTestCase {
     }
 
     func testMemoryCPUAndChildrenWithinTenPercent() throws {
+        try Backend.require(.program("clang"))
         let base = try startLoad(bytes: 0, cpuSeconds: 0)
         let baseSample = try XCTUnwrap(ProcessTreeSampler.sample(roots: [base.processIdentifier], in: .read()))
         stop(base)

@@ -5,6 +5,7 @@ import XCTest
 @testable import PMCore
 @testable import PMManagers
 @testable import PMCommon
+@testable import PMTestSupport
 
 /// What root does in directories other users can write: it never follows their links or hard
 /// links, and never hands a path they can change to another process.
@@ -12,11 +13,12 @@ final class RootPathTests: XCTestCase {
     private var root = ""
 
     override func setUpWithError() throws {
+        try Backend.require(.root)
         root = FileManager.default.temporaryDirectory.appendingPathComponent("pm-rootpath-\(UUID().uuidString.prefix(8))").path
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
     }
 
-    override func tearDown() { try? FileManager.default.removeItem(atPath: root) }
+    override func tearDown() { if !root.isEmpty { try? FileManager.default.removeItem(atPath: root) } }
 
     private func make(_ relative: String, mode: mode_t = 0o755, owner: uid_t = 0) throws -> String {
         let path = root + "/" + relative

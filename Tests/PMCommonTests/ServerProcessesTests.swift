@@ -5,6 +5,7 @@ import XCTest
 @testable import PMCore
 @testable import PMManagers
 @testable import PMCommon
+@testable import PMTestSupport
 
 /// Finding a server's processes by its marker, and the hard stop that ends them.
 final class ServerProcessesTests: XCTestCase {
@@ -68,6 +69,7 @@ final class ServerProcessesTests: XCTestCase {
     /// A process that SIGKILL does not end is reported, never hidden: here one in a frozen
     /// cgroup v1 freezer group, which sleeps uninterruptibly until thawed (`Freezer`).
     func testASurvivorIsReported() throws {
+        try Backend.require(.root)
         let pid = try spawn("exec sleep 30", environment: marker.environment)
         let processes = ServerProcesses(marker: marker, uid: geteuid(), label: "server 7")
         XCTAssertTrue(Toolbox.poll(seconds: 2) { !processes.find().isEmpty })
@@ -113,17 +115,5 @@ struct Freezer {
     func thaw() {
         try? "THAWED\n".write(toFile: path + "/freezer.state", atomically: false, encoding: .utf8)
         _ = Toolbox.poll(seconds: 2) { rmdir(path) == 0 || errno == ENOENT }
-    }
-}
-
-/// Polling for the unit tests.
-private enum Toolbox {
-    static func poll(seconds: Double, until done: () -> Bool) -> Bool {
-        let deadline = Clock.monotonic + seconds
-        while Clock.monotonic < deadline {
-            if done() { return true }
-            Clock.sleep(seconds: 0.02)
-        }
-        return done()
     }
 }

@@ -4,6 +4,7 @@ import XCTest
 @testable import PMCore
 @testable import PMManagers
 @testable import PMCommon
+@testable import PMTestSupport
 
 /// The shawl argument vector and binPath, the change-detection file (docs/differences.md#win-8)
 /// and the log reading (docs/differences.md#win-12).

@@ -4,6 +4,7 @@ import XCTest
 @testable import PMCore
 @testable import PMManagers
 @testable import PMCommon
+@testable import PMTestSupport
 
 /// The shawl manager's command sequences (with the fixes of docs/differences.md), against a
 /// fake Windows behind a recording runner and a temporary services directory.

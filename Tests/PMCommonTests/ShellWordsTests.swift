@@ -4,6 +4,7 @@ import XCTest
 @testable import PMCore
 @testable import PMManagers
 @testable import PMCommon
+@testable import PMTestSupport
 
 /// The reference's splitting and quoting vectors.
 final class ShellWordsTests: XCTestCase {

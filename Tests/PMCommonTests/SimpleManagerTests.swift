@@ -4,6 +4,7 @@ import XCTest
 @testable import PMCore
 @testable import PMManagers
 @testable import PMCommon
+@testable import PMTestSupport
 
 /// The simple manager's command sequences, checked with a recording runner.
 final class SimpleManagerTests: XCTestCase {
@@ -196,5 +197,21 @@ final class SimpleManagerTests: XCTestCase {
         let plan = String(decoding: lifecycle.context.out.takeBuffered(), as: UTF8.self)
         XCTAssertTrue(plan.contains("runner.sh start -d /srv/gameap/servers/cs"), plan)
         XCTAssertTrue(plan.contains("HOSTNAME='Andrey'\\''s Server'"), plan)
+    }
+
+    func testConsoleStopCommandIsCheckedLikeConsoleInput() throws {
+        let runner = RecordingRunner()
+        runner.answer = { words in CommandResult(.exited(words.dropFirst().first == "status" ? 0 : 0)) }
+        var config = Fixtures.config()
+        config.scripts.status = "/bin/status"
+        config.scripts.sendCommand = "/bin/send {command}"
+        config.scripts.stop = "/bin/stop"
+        var record = ServerRecord()
+        record.id = 1
+        record.dir = "s"
+        record.settings = [("console_stop_command", "quit\n\u{1b}[2J")]
+        let lifecycle = Lifecycle(manager: SimpleManager(), server: try Server(record: record, config: config), context: .testing(runner))
+        XCTAssertThrowsError(try lifecycle.stop()) { XCTAssertEqual(ExitStatus(for: $0), .invalid) }
+        XCTAssertFalse(runner.calls.contains { $0.arguments.first == "/bin/send" }, "nothing was typed")
     }
 }

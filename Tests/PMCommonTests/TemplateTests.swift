@@ -4,6 +4,7 @@ import XCTest
 @testable import PMCore
 @testable import PMManagers
 @testable import PMCommon
+@testable import PMTestSupport
 
 /// The reference's placeholder and BuildCommandArgs vectors.
 final class TemplateTests: XCTestCase {

@@ -4,6 +4,7 @@ import XCTest
 @testable import PMCore
 @testable import PMManagers
 @testable import PMCommon
+@testable import PMTestSupport
 
 /// The byte-level text helpers of System/Text.swift, which replace the standard library's
 /// generic ones on start-up paths and must give the same answers.

@@ -6,6 +6,7 @@ import XCTest
 @testable import PMCore
 @testable import PMManagers
 @testable import PMCommon
+@testable import PMTestSupport
 
 /// `TmuxClient` against a real tmux server (its answers must be the tmux program's, byte for
 /// byte) and against scripted servers for what a real one does not do: another protocol
@@ -42,6 +43,7 @@ final class TmuxClientTests: XCTestCase {
     // MARK: - A real tmux server
 
     func testQueriesAnswerAsTheTmuxProgramDoes() throws {
+        try Backend.require(.program("tmux"))
         let started = try launcher.run(tmuxSpec(["-f", "/dev/null", "new-session", "-d", "-s", "game", "-x", "200",
                                                  "printf 'line one\\nline two\\n'; sleep 30"]), output: .capture(limit: 4096))
         XCTAssertEqual(started.termination, .exited(0), started.text)
@@ -74,12 +76,14 @@ final class TmuxClientTests: XCTestCase {
     }
 
     func testNamesAreGivenByteForByte() throws {
+        try Backend.require(.program("tmux"))
         XCTAssertEqual(try launcher.run(tmuxSpec(["-f", "/dev/null", "new-session", "-d", "-s", "sérvér", "sleep 30"]), output: .discard).termination, .exited(0))
         let answer = try client().run(tmuxSpec(["list-sessions", "-F", "#{session_name}"]), output: .capture(limit: 4096))
         XCTAssertEqual(answer.text, "sérvér\n")
     }
 
     func testNoServerAndUnsafeDirectoryAnswerAsTheTmuxProgramDoes() throws {
+        try Backend.require(.program("tmux"))
         let none = try client().run(tmuxSpec(["list-panes", "-a"]), output: .capture(limit: 4096))
         XCTAssertEqual(none.termination, .exited(1))
         XCTAssertEqual(none.text, "error connecting to \(socketDirectory)/default (No such file or directory)\n")
@@ -95,6 +99,7 @@ final class TmuxClientTests: XCTestCase {
     }
 
     func testTmuxMissingFromPathIsNotFound() throws {
+        try Backend.require(.program("tmux"))
         XCTAssertThrowsError(try TmuxClient(fallback: RecordingRunner(), searchPath: "/nonexistent").run(tmuxSpec(["list-panes", "-a"]), output: .discard)) { error in
             guard case CommandError.notFound("tmux", _) = error else { return XCTFail("\(error)") }
         }
@@ -105,6 +110,7 @@ final class TmuxClientTests: XCTestCase {
     /// Root reaches a user's server only through a socket that user owns: a link the user puts
     /// in its place, to a socket of root's, is refused before anything connects.
     func testASocketThatIsNotTheUsersIsRefused() throws {
+        try Backend.require(.program("tmux"))
         let user = try TestUser.ensure()
         let rootServer = try ScriptedTmuxServer(path: "\(directory)/root.sock") { _ in }
         let userDirectory = "\(directory)/tmux-\(user.uid)"
@@ -137,6 +143,7 @@ final class TmuxClientTests: XCTestCase {
     }
 
     func testAnotherUsersServerIsAnswered() throws {
+        try Backend.require(.program("tmux"))
         let user = try TestUser.ensure()
         chmod(directory, 0o1777)
         let spec = tmuxSpec(["-f", "/dev/null", "new-session", "-d", "-s", "theirs", "sleep 30"], account: user)
@@ -150,6 +157,7 @@ final class TmuxClientTests: XCTestCase {
     // MARK: - Scripted servers
 
     func testWhatTheClientSendsAndHowItAnswersTheServersRequests() throws {
+        try Backend.require(.program("tmux"))
         let marker = "\(directory)/must-not-exist"
         var received: [TmuxMessage] = []
         let server = try scripted { peer in
@@ -186,6 +194,7 @@ final class TmuxClientTests: XCTestCase {
     }
 
     func testOtherOptionsGoToTheTmuxProgram() throws {
+        try Backend.require(.program("tmux"))
         let program = RecordingRunner()
         let spec = tmuxSpec(["-L", "other", "list-panes", "-a"])
         _ = try client(fallback: program).run(spec, output: .discard)
@@ -193,6 +202,7 @@ final class TmuxClientTests: XCTestCase {
     }
 
     func testAnotherProtocolVersionGoesToTheTmuxProgram() throws {
+        try Backend.require(.program("tmux"))
         let server = try scripted { peer in
             _ = peer.readUntilCommand()
             var version = TmuxMessage(.version)
@@ -209,6 +219,7 @@ final class TmuxClientTests: XCTestCase {
     }
 
     func testAServerThatMisbehavesIsAnErrorNeverAHang() throws {
+        try Backend.require(.program("tmux"))
         let cases: [(String, (TmuxTestPeer) -> Void, Termination, String)] = [
             ("a frame shorter than its header", { peer in
                 _ = peer.readUntilCommand()
@@ -244,6 +255,7 @@ final class TmuxClientTests: XCTestCase {
 
     /// A spec without a timeout still gets one: the client's default (`TmuxManager.callTimeout`).
     func testASilentServerTimesOutWithoutATimeoutInTheSpec() throws {
+        try Backend.require(.program("tmux"))
         let server = try scripted { peer in
             _ = peer.readUntilCommand()
             Thread.sleep(forTimeInterval: 1.5)
@@ -257,6 +269,7 @@ final class TmuxClientTests: XCTestCase {
     }
 
     func testEndlessOutputKeepsOnlyTheLimit() throws {
+        try Backend.require(.program("tmux"))
         let line = Array("0123456789abcdef".utf8)
         let server = try scripted { peer in
             _ = peer.readUntilCommand()
@@ -274,6 +287,7 @@ final class TmuxClientTests: XCTestCase {
 
     /// Mutated and random answers end in a result (or a timeout), never a crash or a hang.
     func testRandomAndMutatedAnswers() throws {
+        try Backend.require(.program("tmux"))
         var valid: [UInt8] = []
         valid += TmuxMessage(.writeOpen, integers: [1, 1, 0]).encoded(pid: 1) ?? []
         valid += TmuxMessage(.write, TmuxMessage.bytes(of: Int32(1)) + Array("a\tb\n".utf8)).encoded(pid: 1) ?? []
@@ -294,6 +308,7 @@ final class TmuxClientTests: XCTestCase {
 
     /// Messages cut anywhere across reads, down to single bytes.
     func testMessagesSplitAcrossReads() throws {
+        try Backend.require(.program("tmux"))
         let server = try scripted { peer in
             _ = peer.readUntilCommand()
             peer.send(.writeOpen, integers: [1, 1, 0])
@@ -334,6 +349,7 @@ final class TmuxClientTests: XCTestCase {
     /// A listen queue that is full makes a non-blocking connect fail with EAGAIN, where tmux's
     /// blocking connect waits: the client tries again until the server takes it.
     func testAFullListenQueueIsWaitedFor() throws {
+        try Backend.require(.program("tmux"))
         mkdir(socketDirectory, 0o700)
         let path = "\(socketDirectory)/default"
         let listener = try Self.listen(path, backlog: 0)

@@ -5,6 +5,7 @@ import XCTest
 @testable import PMCore
 @testable import PMManagers
 @testable import PMCommon
+@testable import PMTestSupport
 
 /// Users and groups without the C library's name-service modules (which crash a static
 /// executable): the files first, then `getent`.

@@ -4,6 +4,7 @@ import XCTest
 @testable import PMCore
 @testable import PMManagers
 @testable import PMCommon
+@testable import PMTestSupport
 
 final class VariablesTests: XCTestCase {
     func testMergeOrderModDefaultsThenVarsThenSettings() throws {
@@ -47,5 +48,11 @@ final class VariablesTests: XCTestCase {
         let environment = ServerVariables(record).environment(port: 27015, queryPort: 27016, rconPort: 27017)
         XCTAssertEqual(environment.map { "\($0.name)=\($0.value)" },
                        ["MAX_PLAYERS=2", "PORT=27015", "QUERY_PORT=27016", "RCON_PORT=27017", "SERVER_PORT=27015"])
+    }
+
+    func testVarNamesAreBounded() {
+        let long = String(repeating: "k", count: 300)
+        XCTAssertThrowsError(try Fixtures.record(#"{"id": 1, "vars": {"\#(long)": "x"}}"#))
+        XCTAssertThrowsError(try Fixtures.record(#"{"id": 1, "game_mod": {"vars": [{"var": "\#(long)"}]}}"#))
     }
 }

@@ -4,6 +4,7 @@ import XCTest
 @testable import PMCore
 @testable import PMManagers
 @testable import PMCommon
+@testable import PMTestSupport
 
 /// The reference's WinSW XML, byte for byte, and what hostile values become.
 final class WinSWDefinitionTests: XCTestCase {

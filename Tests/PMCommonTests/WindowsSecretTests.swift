@@ -4,6 +4,7 @@ import XCTest
 @testable import PMCore
 @testable import PMManagers
 @testable import PMCommon
+@testable import PMTestSupport
 
 /// The service password never appears in anything the tools print — results, echoes
 /// (`-v`), dry-run plans, errors — for any verb of either Windows manager, on success and on

@@ -4,6 +4,7 @@ import XCTest
 @testable import PMCore
 @testable import PMManagers
 @testable import PMCommon
+@testable import PMTestSupport
 
 /// What both Windows managers share: the Windows dialect of word splitting, batch files and
 /// `cmd.exe`, accounts and passwords, `sc queryex` parsing, names, start modes, and the small

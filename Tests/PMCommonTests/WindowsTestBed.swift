@@ -4,6 +4,7 @@ import Foundation
 @testable import PMCore
 @testable import PMManagers
 @testable import PMCommon
+@testable import PMTestSupport
 
 /// A pretend Windows for the recording runner: the services that `sc` and `winsw` know and
 /// their states, and exit codes queued for particular commands (`"winsw start"`).

@@ -4,6 +4,7 @@ import XCTest
 @testable import PMCore
 @testable import PMManagers
 @testable import PMCommon
+@testable import PMTestSupport
 
 final class WorkDirectoryTests: XCTestCase {
     private func resolve(_ dir: String, workPath: String = "/srv/gameap", full: String? = nil) throws -> String {

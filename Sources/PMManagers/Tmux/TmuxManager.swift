@@ -378,7 +378,21 @@ package struct TmuxManager: ProcessManager {
         guard let own = ProcFileSystem.environment(Int32(clamping: pid)), marker.match(environment: own) == .mine else {
             return children.count == 1 && children[0] > 0 ? Int(children[0]) : pid
         }
-        return children.first { ProcFileSystem.environment($0).map { marker.match(environment: $0) == .mine } ?? true }.map(Int.init)
+        return children.first { child in
+            awaitExec(child, forkedFrom: Int32(clamping: pid))
+            return ProcFileSystem.environment(child).map { marker.match(environment: $0) == .mine } ?? true
+        }.map(Int.init)
+    }
+
+    /// A child the pane's shell has forked but that has not yet run its program still shows
+    /// the shell's command line and the shell's environment, marker included; the grace's
+    /// `sleep` would pass for the game in that instant. Waits a few milliseconds at most for
+    /// such a child to exec.
+    private static func awaitExec(_ child: Int32, forkedFrom shell: Int32) {
+        guard let shellLine = ProcFileSystem.commandLine(shell) else { return }
+        for _ in 0..<20 where ProcFileSystem.commandLine(child) == shellLine {
+            Clock.sleep(seconds: 0.0005)
+        }
     }
 
     /// Several tmux commands in one call, separated by `;` arguments. tmux reads any argument

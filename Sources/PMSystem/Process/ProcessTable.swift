@@ -150,6 +150,11 @@ package enum ProcFileSystem {
         return nil
     }
 
+    /// `/proc/<pid>/cmdline`: the arguments, NUL-separated; nil when unreadable.
+    package static func commandLine(_ pid: Int32) -> [UInt8]? {
+        try? FileSystem.contents(of: "/proc/\(pid)/cmdline", limit: 1 << 16)
+    }
+
     /// `/proc/<pid>/environ`: the environment the process was started with, NUL-separated; nil
     /// when the process is gone or not readable (another user's, to a tool that is not root).
     package static func environment(_ pid: Int32) -> [UInt8]? {

@@ -5,6 +5,7 @@ import XCTest
 @testable import PMCore
 @testable import PMManagers
 @testable import PMCommon
+@testable import PMTestSupport
 
 /// The docker manager's pure parts: image references, settings, ports, the create body, stats.
 final class ContainerSpecTests: XCTestCase {
@@ -138,6 +139,7 @@ final class ContainerSpecTests: XCTestCase {
     /// A directory inside the server directory is the game user's to swap for a link while
     /// the engine, as root, mounts it: refused, like a missing source.
     func testExtraVolumes() throws {
+        try Backend.require(.root)
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("pm-volumes-\(UUID().uuidString.prefix(8))").path
         defer { try? FileManager.default.removeItem(atPath: root) }
         for directory in ["work/servers/cs/data", "shared/maps", "shared/open/x"] {

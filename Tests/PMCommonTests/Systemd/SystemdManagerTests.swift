@@ -5,6 +5,7 @@ import XCTest
 @testable import PMCore
 @testable import PMManagers
 @testable import PMCommon
+@testable import PMTestSupport
 
 /// The systemd manager's command sequences (the reference's scenarios) with a
 /// recording runner: how the system scope is tested, since PID 1 here is not systemd.
@@ -363,6 +364,7 @@ final class SystemdManagerTests: XCTestCase {
     /// refused by every verb that touches it: nothing is created, chowned, read, written or
     /// removed through it.
     func testTheServicesDirectoryIsNeverALinkNorAnotherUsers() throws {
+        try Backend.require(.root)
         let elsewhere = root + "/elsewhere"
         try FileManager.default.createDirectory(atPath: elsewhere, withIntermediateDirectories: true)
         try "root's secret\n".write(toFile: elsewhere + "/emdoenmp238umrvnqub0.log", atomically: true, encoding: .utf8)
@@ -396,6 +398,7 @@ final class SystemdManagerTests: XCTestCase {
     /// start does not truncate or chown its target, pm-output does not print it, console input
     /// does not write into it.
     func testLogAndFIFOLinksAreNeverFollowed() throws {
+        try Backend.require(.root)
         let secret = root + "/secret"
         try "root's secret\n".write(toFile: secret, atomically: true, encoding: .utf8)
         try FileManager.default.createDirectory(atPath: services, withIntermediateDirectories: true)

@@ -4,6 +4,7 @@ import XCTest
 @testable import PMCore
 @testable import PMManagers
 @testable import PMCommon
+@testable import PMTestSupport
 
 /// `systemctl show` parsing and the samples built from it.
 final class SystemdMetricsTests: XCTestCase {

@@ -5,6 +5,7 @@ import XCTest
 @testable import PMCore
 @testable import PMManagers
 @testable import PMCommon
+@testable import PMTestSupport
 
 /// The generated unit files: the reference's golden example with the differences of
 /// docs/differences.md, the reference's quoting vectors, and hostile records for every
@@ -195,6 +196,7 @@ final class UnitFileTests: XCTestCase {
     /// `systemd-analyze verify` accepts the units of the golden record and of every hostile one
     /// (real paths, an existing user and program), with no warning at all.
     func testSystemdAnalyzeVerifiesEveryGeneratedUnit() throws {
+        try Backend.require(.program("systemd-analyze"))
         let user = try TestUser.ensure()
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("pm-verify-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])

@@ -1,9 +1,9 @@
 import Foundation
 import XCTest
-@testable import PMSystem
-@testable import PMHTTP
-@testable import PMCore
-@testable import PMManagers
+import PMSystem
+import PMHTTP
+import PMCore
+import PMManagers
 import PMCommon
 
 /// A node for the tmux manager: a work path, a daemon configuration with the default scripts,
@@ -17,6 +17,7 @@ final class TmuxNode {
     var tmuxDirectory: String { root.appendingPathComponent("tmux").path }
 
     init() throws {
+        try Backend.require(.root, .program("tmux"))
         root = URL(fileURLWithPath: "/tmp").appendingPathComponent("pm-tmux-\(UUID().uuidString.prefix(8))")
         let fm = FileManager.default
         try fm.createDirectory(atPath: workPath + "/servers", withIntermediateDirectories: true)
@@ -28,7 +29,7 @@ final class TmuxNode {
         try fm.copyItem(atPath: Toolbox.repository.appendingPathComponent("examples/demo-server.sh").path, toPath: demo)
         try fm.setAttributes([.posixPermissions: 0o755], ofItemAtPath: demo)
         try "work_path: \(workPath)\nprocess_manager:\n  name: tmux\n".write(toFile: configPath, atomically: true, encoding: .utf8)
-        _ = try Toolbox.shell("id pmtest >/dev/null 2>&1 || useradd --create-home --shell /usr/sbin/nologin --user-group pmtest")
+        _ = try TestUser.ensure()
     }
 
     var environment: [String: String] { ["TMUX_TMPDIR": tmuxDirectory] }

@@ -1,9 +1,9 @@
 import Foundation
 import XCTest
-@testable import PMSystem
-@testable import PMHTTP
-@testable import PMCore
-@testable import PMManagers
+import PMSystem
+import PMHTTP
+import PMCore
+import PMManagers
 import PMCommon
 
 /// A node for the docker manager against a real dockerd on a private socket
@@ -34,13 +34,11 @@ final class DockerNode {
         self.socket = socket
         self.manager = manager
         host = "unix://" + socket
-        guard try Toolbox.shell("curl -sf --unix-socket \(socket) http://d/_ping").status == 0 else {
-            throw NSError(domain: "DockerNode", code: 1, userInfo: [NSLocalizedDescriptionKey:
-                "no engine on \(socket): start it with scripts/backends/docker-up or podman-up (scripts/test does)"])
-        }
+        try Backend.require(.root, .program("curl"), .engine(socket: socket))
         root = "/tmp/pm-docker-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: workPath + "/servers", withIntermediateDirectories: true)
-        _ = try Toolbox.shell("chmod 755 \(root) \(workPath) \(workPath)/servers; id pmtest >/dev/null 2>&1 || useradd --create-home --shell /usr/sbin/nologin --user-group pmtest")
+        _ = try Toolbox.shell("chmod 755 \(root) \(workPath) \(workPath)/servers")
+        _ = try TestUser.ensure()
     }
 
     func uuid(_ id: Int) -> String { String(format: "%08d-%04x-4000-8000-d0c000000000", id, tag) }

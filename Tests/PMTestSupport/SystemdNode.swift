@@ -1,9 +1,9 @@
 import Foundation
 import XCTest
-@testable import PMSystem
-@testable import PMHTTP
-@testable import PMCore
-@testable import PMManagers
+import PMSystem
+import PMHTTP
+import PMCore
+import PMManagers
 import PMCommon
 
 /// A node for the systemd manager with a real `systemd --user` manager: the tools run as the
@@ -34,11 +34,8 @@ final class SystemdNode {
     }()
 
     init() throws {
-        guard let account = Account.lookup(name: Self.user),
-              FileManager.default.fileExists(atPath: "/run/user/\(account.uid)/systemd/private") else {
-            throw NSError(domain: "SystemdNode", code: 1, userInfo: [NSLocalizedDescriptionKey:
-                "no systemd user manager for \(Self.user): start it with scripts/backends/systemd-user-up \(Self.user) (scripts/test does)"])
-        }
+        try Backend.require(.root, .systemdUserManager(user: Self.user))
+        guard let account = Account.lookup(name: Self.user) else { throw RequiredBackendMissing(message: "no user \(Self.user)") }
         self.account = account
         root = account.home + "/pm-e2e-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: workPath + "/servers", withIntermediateDirectories: true)

@@ -1,9 +1,9 @@
 import Foundation
 import XCTest
-@testable import PMSystem
-@testable import PMHTTP
-@testable import PMCore
-@testable import PMManagers
+import PMSystem
+import PMHTTP
+import PMCore
+import PMManagers
 import PMCommon
 
 /// Runs the built pm-* executables as a user would.
@@ -62,6 +62,16 @@ enum Toolbox {
     }
 
     /// Fetches a value every 0.1 s until `done` accepts it or `seconds` pass; the last value.
+    /// Whether `done` became true within `seconds`, asked every 20 ms.
+    static func poll(seconds: Double, until done: () -> Bool) -> Bool {
+        let deadline = Clock.monotonic + seconds
+        while Clock.monotonic < deadline {
+            if done() { return true }
+            Clock.sleep(seconds: 0.02)
+        }
+        return done()
+    }
+
     static func poll(seconds: Double, until done: (String) -> Bool, _ fetch: () throws -> String) rethrows -> String {
         var value = ""
         let deadline = Date().addingTimeInterval(seconds)

@@ -1,8 +1,8 @@
 import Foundation
-@testable import PMSystem
-@testable import PMHTTP
-@testable import PMCore
-@testable import PMManagers
+import PMSystem
+import PMHTTP
+import PMCore
+import PMManagers
 import PMCommon
 
 /// The C programs of the test tree (`Tests/StandInGames`, `Tests/Attackers`), built once per
@@ -21,6 +21,7 @@ enum CProgram {
     static func executable(_ name: String, in folder: String) throws -> String {
         lock.lock()
         defer { lock.unlock() }
+        try Backend.require(.program("clang"))
         let key = folder + "/" + name
         if let path = built[key] { return path }
         let sources = Toolbox.repository.appendingPathComponent("Tests/" + folder).path

@@ -1,9 +1,9 @@
 import Foundation
-@testable import PMSystem
-@testable import PMHTTP
-@testable import PMCore
-@testable import PMManagers
-@testable import PMCommon
+import PMSystem
+import PMHTTP
+import PMCore
+import PMManagers
+import PMCommon
 
 /// A real server for the HTTP client's tests: it listens on a unix socket or a loopback TCP
 /// port and runs a scripted handler for each connection on a thread of its own, so a handler

@@ -1,9 +1,9 @@
 import Foundation
-@testable import PMSystem
-@testable import PMHTTP
-@testable import PMCore
-@testable import PMManagers
-@testable import PMCommon
+import PMSystem
+import PMHTTP
+import PMCore
+import PMManagers
+import PMCommon
 
 /// An unprivileged user for tests that run servers as `su_user`, created on first use
 /// (the tests run as root in CI, as the README's test command does).
@@ -11,6 +11,7 @@ enum TestUser {
     static let name = "pmtest"
 
     static func ensure() throws -> Account {
+        try Backend.require(.root)
         if let account = Account.lookup(name: name) { return account }
         _ = try ProcessLauncher().run(CommandSpec(["useradd", "--create-home", "--shell", "/usr/sbin/nologin", "--user-group", name]),
                                       output: .discard)

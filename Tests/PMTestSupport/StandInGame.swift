@@ -1,9 +1,9 @@
 import Foundation
 import XCTest
-@testable import PMSystem
-@testable import PMHTTP
-@testable import PMCore
-@testable import PMManagers
+import PMSystem
+import PMHTTP
+import PMCore
+import PMManagers
 import PMCommon
 
 /// The stubborn stand-in games of `Tests/StandInGames` (each file says what it imitates).

@@ -1,9 +1,9 @@
 import Foundation
-@testable import PMSystem
-@testable import PMHTTP
-@testable import PMCore
-@testable import PMManagers
-@testable import PMCommon
+import PMSystem
+import PMHTTP
+import PMCore
+import PMManagers
+import PMCommon
 
 /// Test data shipped in `Tests/Fixtures`.
 enum Fixtures {

@@ -1,8 +1,8 @@
-@testable import PMSystem
-@testable import PMHTTP
-@testable import PMCore
-@testable import PMManagers
-@testable import PMCommon
+import PMSystem
+import PMHTTP
+import PMCore
+import PMManagers
+import PMCommon
 
 /// A fake `CommandRunner` that records every command and answers from a script of results.
 /// Right for checking exact command sequences; the end-to-end tests run the real thing.

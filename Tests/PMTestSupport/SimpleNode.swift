@@ -12,6 +12,7 @@ final class SimpleNode {
 
     /// `scripts` replaces or adds entries of the `scripts` block.
     init(scripts overrides: [String: String] = [:]) throws {
+        try Backend.require(.root)
         root = URL(fileURLWithPath: "/tmp").appendingPathComponent("pm-e2e-\(UUID().uuidString.prefix(8))")
         let fm = FileManager.default
         try fm.createDirectory(atPath: root.appendingPathComponent("work/servers").path, withIntermediateDirectories: true)
@@ -32,7 +33,7 @@ final class SimpleNode {
         let block = scripts.sorted { $0.key < $1.key }.map { "  \($0.key): '\($0.value.replacingOccurrences(of: "'", with: "''"))'" }
         try (["work_path: \(workPath)", "process_manager:", "  name: simple", "scripts:"] + block)
             .joined(separator: "\n").write(toFile: configPath, atomically: true, encoding: .utf8)
-        _ = try Toolbox.shell("id pmtest >/dev/null 2>&1 || useradd --create-home --shell /usr/sbin/nologin --user-group pmtest")
+        _ = try TestUser.ensure()
     }
 
     /// A record for the demo server (or `command`), run as `user` (the test user; "" runs it as

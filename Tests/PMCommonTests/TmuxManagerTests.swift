@@ -4,9 +4,12 @@ import XCTest
 @testable import PMCore
 @testable import PMManagers
 @testable import PMCommon
+@testable import PMTestSupport
 
 /// Defects found in review, each pinned.
-final class ReviewRegressionTests: XCTestCase {
+/// The tmux manager's pieces without a tmux server: command sequences, the pane's shell, the
+/// game's pid, exit codes, shared pane lists.
+final class TmuxManagerTests: XCTestCase {
     /// A record word that is exactly `;` (or ends in one) must not end a tmux command.
     func testTmuxSequenceEscapesEveryWord() {
         XCTAssertEqual(TmuxManager.sequence([["new-session", "--", "sleep", ";", "a;", "b\\;"], ["set-option", "x", "y"]]),
@@ -87,16 +90,6 @@ final class ReviewRegressionTests: XCTestCase {
         XCTAssertEqual(pane(status: nil, signal: nil).ending, "status unknown")
     }
 
-    /// Secrets are masked before quoting, in every spelling an echo or plan can show.
-    func testSecretsAreMaskedBeforeQuoting() {
-        let masker = SecretMasker(["Pa$$w0rd"])
-        let executor = Executor(runner: RecordingRunner(), echo: nil, masker: masker, plan: OutputChannel())
-        let plan = executor.describe(CommandSpec(["run", "--rcon", "Pa$$w0rd", "x Pa$$w0rd y"], workingDirectory: "/srv",
-                                                 environment: [EnvironmentEntry("RCON", "Pa$$w0rd")]))
-        XCTAssertFalse(plan.contains("w0rd"), plan)
-        XCTAssertEqual(masker.apply("send-keys -H 50 61 24 24 77 30 72 64 d"), "send-keys -H ****** d")
-    }
-
     func testAFailedSnapshotIsNotRetriedForEveryServer() throws {
         let snapshots = PaneSnapshots()
         var calls = 0
@@ -107,63 +100,5 @@ final class ReviewRegressionTests: XCTestCase {
             })
         }
         XCTAssertEqual(calls, 1)
-    }
-
-    func testPolledFollowPrintsWhatIsNewAfterTheStartScrolledAway() {
-        let shown = "one\ntwo\nthree\nfour\nfive\n"
-        XCTAssertEqual(String(decoding: ConsoleSession.newPart(of: shown + "six\n", after: shown), as: UTF8.self), "six\n")
-        XCTAssertEqual(String(decoding: ConsoleSession.newPart(of: "three\nfour\nfive\nsix\nseven\n", after: "zero\n" + shown), as: UTF8.self),
-                       "six\nseven\n")
-        XCTAssertEqual(ConsoleSession.newPart(of: "something else entirely\n", after: shown), [])
-    }
-
-    func testYAMLNestingAndManyKeysStayBounded() {
-        let deep = String(repeating: "- ", count: 100_000) + "x"
-        XCTAssertThrowsError(try YAMLReader.parse(deep)) { error in
-            XCTAssertTrue("\(error)".contains("nested deeper"), "\(error)")
-        }
-        let keys = (0..<60_000).map { "key\($0): \($0)" }.joined(separator: "\n")
-        let began = Date()
-        XCTAssertNoThrow(try YAMLReader.parse(keys))
-        XCTAssertLessThan(Date().timeIntervalSince(began), 10)
-    }
-
-    func testVarNamesAreBounded() {
-        let long = String(repeating: "k", count: 300)
-        XCTAssertThrowsError(try Fixtures.record(#"{"id": 1, "vars": {"\#(long)": "x"}}"#))
-        XCTAssertThrowsError(try Fixtures.record(#"{"id": 1, "game_mod": {"vars": [{"var": "\#(long)"}]}}"#))
-    }
-
-    func testReservedAndControlNamesInFlags() {
-        XCTAssertThrowsError(try OptionTable.parse(["-n", "gameap"], verb: .start))
-        XCTAssertThrowsError(try OptionTable.parse(["-d", "/srv/a\nb"], verb: .start))
-        XCTAssertThrowsError(try OptionTable.parse(["-u", "x\u{1b}"], verb: .start))
-    }
-
-    func testConsoleStopCommandIsCheckedLikeConsoleInput() throws {
-        let runner = RecordingRunner()
-        runner.answer = { words in CommandResult(.exited(words.dropFirst().first == "status" ? 0 : 0)) }
-        var config = Fixtures.config()
-        config.scripts.status = "/bin/status"
-        config.scripts.sendCommand = "/bin/send {command}"
-        config.scripts.stop = "/bin/stop"
-        var record = ServerRecord()
-        record.id = 1
-        record.dir = "s"
-        record.settings = [("console_stop_command", "quit\n\u{1b}[2J")]
-        let lifecycle = Lifecycle(manager: SimpleManager(), server: try Server(record: record, config: config), context: .testing(runner))
-        XCTAssertThrowsError(try lifecycle.stop()) { XCTAssertEqual(ExitStatus(for: $0), .invalid) }
-        XCTAssertFalse(runner.calls.contains { $0.arguments.first == "/bin/send" }, "nothing was typed")
-    }
-
-    /// A secret inside an engine request's JSON body is masked in its escaped spelling too.
-    func testSecretsAreMaskedInJSONBodies() {
-        for secret in ["a\"b%c$d", "q\\w%e\"r$", "it's%\"x", "ab\u{1}cd"] {
-            var body = ""
-            JSONWriter.quote(secret, to: &body)
-            let masked = SecretMasker([secret]).apply("{\"Cmd\":[\"./srv\",\(body)]}")
-            XCTAssertFalse(masked.contains(String(body.dropFirst().dropLast())), masked)
-            XCTAssertTrue(masked.contains(SecretMasker.mask), masked)
-        }
     }
 }
