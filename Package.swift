@@ -14,16 +14,23 @@ let tools = ["start", "stop", "status", "output", "input", "metrics", "install"]
 /// common paths (`startup.order`, made by scripts/startup-order) packed together by lld, so a
 /// run touches fewer pages, each a page fault.
 let releaseSwift: [SwiftSetting] = [
-    .unsafeFlags(["-Xfrontend", "-disable-concrete-type-metadata-mangled-name-accessors", "-Xfrontend", "-disable-type-layout",
-                  "-Xfrontend", "-function-sections"],
-                 .when(configuration: .release)),
+    .unsafeFlags(
+        [
+            "-Xfrontend", "-disable-concrete-type-metadata-mangled-name-accessors", "-Xfrontend",
+            "-disable-type-layout",
+            "-Xfrontend", "-function-sections"
+        ],
+        .when(configuration: .release))
 ]
 let testSwift: [SwiftSetting] = [.swiftLanguageMode(.v5)]
 let startupOrder = String(#filePath.dropLast("Package.swift".count)) + "startup.order"
 let releaseLink: [LinkerSetting] = [
-    .unsafeFlags(["-static-executable", "-use-ld=lld",
-                  "-Xlinker", "--symbol-ordering-file=\(startupOrder)", "-Xlinker", "--no-warn-symbol-ordering"],
-                 .when(platforms: [.linux], configuration: .release)),
+    .unsafeFlags(
+        [
+            "-static-executable", "-use-ld=lld",
+            "-Xlinker", "--symbol-ordering-file=\(startupOrder)", "-Xlinker", "--no-warn-symbol-ordering"
+        ],
+        .when(platforms: [.linux], configuration: .release))
 ]
 
 let package = Package(
@@ -32,29 +39,36 @@ let package = Package(
     targets: [
         // POSIX process creation (fork/exec with user switching), and argv for the static release
         // link (argv.c); the only C in the project.
-        .target(name: "CPMSystem", cSettings: [.define("PM_OWN_ARGV", .when(platforms: [.linux], configuration: .release))]),
-        // The layers, each depending only on those above it (docs/architecture.md).
+        .target(
+            name: "CPMSystem", cSettings: [.define("PM_OWN_ARGV", .when(platforms: [.linux], configuration: .release))]),
+        // The layers, each depending only on those below it (docs/architecture.md).
         .target(name: "PMSystem", dependencies: ["CPMSystem"], swiftSettings: releaseSwift),
         .target(name: "PMHTTP", dependencies: ["PMSystem"], swiftSettings: releaseSwift),
         .target(name: "PMCore", dependencies: ["PMSystem"], swiftSettings: releaseSwift),
         .target(name: "PMManagers", dependencies: ["PMSystem", "PMHTTP", "PMCore"], swiftSettings: releaseSwift),
-        .target(name: "PMCommon", dependencies: ["PMSystem", "PMHTTP", "PMCore", "PMManagers"], swiftSettings: releaseSwift),
-    ] + tools.map {
-        .executableTarget(name: "pm-\($0)", dependencies: ["PMCommon"], swiftSettings: releaseSwift, linkerSettings: releaseLink)
-    } + [
-        // The tests share state between XCTest's threads and their own under NSLock, which the
-        // Swift 6 checker cannot see; they stay in the Swift 5 language mode.
-        // What both test targets share: the backend checks, the test user, nodes for each
-        // manager, the built tools, fixtures and fake servers.
-        .target(name: "PMTestSupport", dependencies: ["PMSystem", "PMHTTP", "PMCore", "PMManagers", "PMCommon"],
-                path: "Tests/PMTestSupport", swiftSettings: testSwift),
-        .testTarget(name: "PMCommonTests", dependencies: ["PMSystem", "PMHTTP", "PMCore", "PMManagers", "PMCommon", "PMTestSupport"],
-                    swiftSettings: testSwift),
-        .testTarget(
-            name: "EndToEndTests",
-            dependencies: ["PMSystem", "PMHTTP", "PMCore", "PMManagers", "PMCommon", "PMTestSupport"]
-                + tools.map { .target(name: "pm-\($0)") },
-            swiftSettings: testSwift
-        ),
+        .target(
+            name: "PMCommon", dependencies: ["PMSystem", "PMHTTP", "PMCore", "PMManagers"], swiftSettings: releaseSwift)
     ]
+        + tools.map {
+            .executableTarget(
+                name: "pm-\($0)", dependencies: ["PMCommon"], swiftSettings: releaseSwift, linkerSettings: releaseLink)
+        } + [
+            // The tests share state between XCTest's threads and their own under NSLock, which the
+            // Swift 6 checker cannot see; they stay in the Swift 5 language mode.
+            // What both test targets share: the backend checks, the test user, nodes for each
+            // manager, the built tools, fixtures and fake servers.
+            .target(
+                name: "PMTestSupport", dependencies: ["PMSystem", "PMHTTP", "PMCore", "PMManagers", "PMCommon"],
+                path: "Tests/PMTestSupport", swiftSettings: testSwift),
+            .testTarget(
+                name: "PMCommonTests",
+                dependencies: ["PMSystem", "PMHTTP", "PMCore", "PMManagers", "PMCommon", "PMTestSupport"],
+                swiftSettings: testSwift),
+            .testTarget(
+                name: "EndToEndTests",
+                dependencies: ["PMSystem", "PMHTTP", "PMCore", "PMManagers", "PMCommon", "PMTestSupport"]
+                    + tools.map { .target(name: "pm-\($0)") },
+                swiftSettings: testSwift
+            )
+        ]
 )

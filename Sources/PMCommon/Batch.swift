@@ -1,7 +1,7 @@
-import PMSystem
-import PMHTTP
 import PMCore
+import PMHTTP
 import PMManagers
+import PMSystem
 
 /// Runs a verb for many servers at once and keeps their output apart: each server writes into
 /// buffers that are copied to stdout and stderr in input order as soon as every earlier server
@@ -14,9 +14,12 @@ package enum Batch {
     /// a wide batch costs threads, not work.
     package static let waitingWidth = 64
 
-    package static func run<Item: Sendable>(_ items: [Item], width: Int = Batch.width,
-                                            _ body: @escaping @Sendable (Item, OutputChannel, OutputChannel) -> ExitStatus)
-        -> [ExitStatus] {
+    package static func run<Item: Sendable>(
+        _ items: [Item], width: Int = Batch.width,
+        _ body: @escaping @Sendable (Item, OutputChannel, OutputChannel) -> ExitStatus
+    )
+        -> [ExitStatus]
+    {
         guard items.count > 1 else {
             return items.map { body($0, .standardOutput, .standardError) }
         }

@@ -1,7 +1,7 @@
-import PMSystem
-import PMHTTP
 import PMCore
+import PMHTTP
 import PMManagers
+import PMSystem
 
 /// Everything a command line asks for, parsed by `OptionTable`.
 package struct Invocation: Sendable {

@@ -1,7 +1,7 @@
-import PMSystem
-import PMHTTP
 import PMCore
+import PMHTTP
 import PMManagers
+import PMSystem
 
 /// Gathers the metrics of a batch and adds CPU percentages: against each
 /// server's baseline from the state directory when it has a usable one; otherwise from a second
@@ -28,7 +28,9 @@ final class MetricsCollector: Sendable {
         var pending: [(name: String, first: CPUReading)] = []
         for (name, report) in reports {
             guard let reading = report.cpu else { continue }
-            if let baseline = baselines?.baseline(for: name, matching: reading), let percent = reading.percent(since: baseline) {
+            if let baseline = baselines?.baseline(for: name, matching: reading),
+                let percent = reading.percent(since: baseline)
+            {
                 samples.append(sample(percent, reading))
                 latest.append((name, reading))
             } else {
@@ -51,7 +53,9 @@ final class MetricsCollector: Sendable {
             latest += pending.map { ($0.name, $0.first) }
         }
         for entry in latest {
-            do { try baselines?.save(entry.reading, for: entry.name) } catch { warn("cannot keep the CPU baseline of \(entry.name): \(error)") }
+            do { try baselines?.save(entry.reading, for: entry.name) } catch {
+                warn("cannot keep the CPU baseline of \(entry.name): \(error)")
+            }
         }
         return samples
     }
@@ -67,6 +71,7 @@ final class MetricsCollector: Sendable {
     }
 
     private func sample(_ percent: Double, _ reading: CPUReading) -> MetricSample {
-        MetricSample(.cpuUsagePercent, .real((percent * 100).rounded() / 100), labels: reading.labels, timestamp: Clock.wall)
+        MetricSample(
+            .cpuUsagePercent, .real((percent * 100).rounded() / 100), labels: reading.labels, timestamp: Clock.wall)
     }
 }

@@ -1,7 +1,7 @@
-import PMSystem
-import PMHTTP
 import PMCore
+import PMHTTP
 import PMManagers
+import PMSystem
 
 /// A checked invocation: the configuration, the manager and every server, ready to run.
 /// Building it runs nothing, so a bad record stops the whole invocation with exit status 2
@@ -21,11 +21,14 @@ struct Plan: Sendable {
         if let workPath = invocation.workPath { config.workPath = workPath }
         for option in invocation.managerOptions { config.managerOptions[option.key] = option.value }
         if let name = invocation.managerName { config.managerName = name }
-        let kind = try config.managerName.isEmpty ? ManagerDetection.defaultManager() : ManagerKind(named: config.managerName)
+        let kind =
+            try config.managerName.isEmpty ? ManagerDetection.defaultManager() : ManagerKind(named: config.managerName)
         config.managerName = kind.rawValue
         self.config = config
         manager = try ManagerRegistry.manager(kind, options: config.managerOptions)
-        if !invocation.dryRun, let reason = manager.unavailableReason { throw ManagerError.invalid(reason) }
+        if !invocation.dryRun, let reason = manager.unavailableReason {
+            throw SelectionError.managerUnavailable(reason: reason)
+        }
         state = StateDirectory.standard(explicit: invocation.stateDirectory)
 
         var servers: [Server] = []
@@ -33,16 +36,28 @@ struct Plan: Sendable {
         for entry in try RecordSource.read(invocation) {
             do {
                 guard let record = entry.record else { throw entry.error ?? RecordError(field: "", "unreadable") }
-                servers.append(try Server(record: record, config: config, flagSettings: invocation.flagSettings,
-                                          resolveUser: manager.usesLocalAccounts))
+                servers.append(
+                    try Server(
+                        record: record, config: config, flagSettings: invocation.flagSettings,
+                        resolveUser: manager.usesLocalAccounts))
             } catch {
                 problems.append((entry.label, error))
             }
         }
-        for server in servers where server.account == nil && Account.canSwitchUser && !invocation.allowRoot
-            && Self.runsAsUser(server, manager, invocation) {
-            problems.append((server.label, RecordError(field: "su_user",
-                "is missing, so \(invocation.verb.toolName) would run the server's programs as root: set su_user (the server's user in the panel), or give --allow-root to run them as root on purpose")))
+        for server in servers
+        where server.account == nil && Account.canSwitchUser && !invocation.allowRoot
+            && Self.runsAsUser(server, manager, invocation)
+        {
+            problems.append(
+                (
+                    server.label,
+                    RecordError(
+                        field: "su_user",
+                        "is missing, so \(invocation.verb.toolName) would run the server's programs as root: set "
+                            + "su_user (the server's user in the panel), or give --allow-root to run them as root on "
+                            + "purpose"
+                    )
+                ))
         }
         guard problems.isEmpty else { throw InvalidRecords(problems: problems) }
         self.servers = servers
@@ -56,7 +71,8 @@ struct Plan: Sendable {
         guard manager.usesLocalAccounts else { return false }
         if manager.runsAsServerUser(invocation.verb) { return true }
         let scripts = server.config.scripts
-        return invocation.verb == .install && !invocation.check && !(invocation.uninstall ? scripts.delete : scripts.install).isEmpty
+        return invocation.verb == .install && !invocation.check
+            && !(invocation.uninstall ? scripts.delete : scripts.install).isEmpty
     }
 
     private static func consoleLines(_ invocation: Invocation) throws -> [String] {
@@ -74,7 +90,9 @@ struct Plan: Sendable {
         let lines = String(decoding: bytes, as: UTF8.self).lines.map { line in
             line.hasSuffix("\r") ? String(line.dropLast()) : String(line)
         }
-        guard !lines.isEmpty else { throw UsageError("no console line: give -c LINE, the words after --, or lines on standard input") }
+        guard !lines.isEmpty else {
+            throw UsageError("no console line: give -c LINE, the words after --, or lines on standard input")
+        }
         return lines
     }
 
@@ -90,16 +108,20 @@ struct Plan: Sendable {
 
     func execute(report: Reporter) -> ExitStatus {
         let collector = invocation.verb == .metrics ? MetricsCollector() : nil
-        let statuses = Batch.run(servers, width: invocation.verb == .stop ? Batch.waitingWidth : Batch.width) { server, out, err in
+        let statuses = Batch.run(servers, width: invocation.verb == .stop ? Batch.waitingWidth : Batch.width) {
+            server, out, err in
             var reporter = report
             reporter.masker = server.masker
             let context = self.context(for: server, out: out, err: err)
             do {
-                let lock = try (invocation.verb.changesServer && !invocation.dryRun)
+                let lock =
+                    try (invocation.verb.changesServer && !invocation.dryRun)
                     ? ServerLock.acquire(server.name, in: state) : nil
                 defer { withExtendedLifetime(lock) {} }
                 let lifecycle = Lifecycle(manager: manager, server: server, context: context)
-                return try VerbAction(invocation: invocation, lifecycle: lifecycle, consoleLines: consoleLines, collected: collector).perform()
+                return try VerbAction(
+                    invocation: invocation, lifecycle: lifecycle, consoleLines: consoleLines, collected: collector
+                ).perform()
             } catch {
                 reporter.error(server.label, error, to: err)
                 return ExitStatus(for: error)
@@ -109,14 +131,16 @@ struct Plan: Sendable {
             let samples = collector.finish(state: state, interval: invocation.options.interval) { warning in
                 OutputChannel.standardError.line("\(invocation.verb.toolName): \(warning)")
             }
-            OutputChannel.standardOutput.write(PrometheusWriter.render(samples, timestamps: invocation.options.timestamps))
+            OutputChannel.standardOutput.write(
+                PrometheusWriter.render(samples, timestamps: invocation.options.timestamps))
         }
         return ExitStatus.combined(statuses)
     }
 
     private func context(for server: Server, out: OutputChannel, err: OutputChannel) -> VerbContext {
-        let executor = Executor(runner: ProcessLauncher(), echo: invocation.verbose ? err : nil, masker: server.masker,
-                                plan: invocation.dryRun ? out : nil)
+        let executor = Executor(
+            runner: ProcessLauncher(), echo: invocation.verbose ? err : nil, masker: server.masker,
+            plan: invocation.dryRun ? out : nil)
         var options = invocation.options
         options.sharedQueries = servers.count > 1 && (invocation.verb == .status || invocation.verb == .metrics)
         return VerbContext(out: out, err: err, executor: executor, state: state, options: options)

@@ -1,13 +1,14 @@
-import PMSystem
-import PMHTTP
 import PMCore
+import PMHTTP
 import PMManagers
+import PMSystem
 
 /// Checks and conversions for the values of record flags.
 enum RecordFlags {
     static func integer(_ text: String, _ flag: String, _ range: ClosedRange<Int>) throws -> Int {
         guard let number = Int(text), range.contains(number) else {
-            throw UsageError("\(flag) needs an integer in \(range.lowerBound)...\(range.upperBound), not \"\(text.prefix(40))\"")
+            throw UsageError(
+                "\(flag) needs an integer in \(range.lowerBound)...\(range.upperBound), not \"\(text.prefix(40))\"")
         }
         return number
     }
@@ -42,10 +43,17 @@ enum RecordFlags {
             return
         }
         let bytes = Array(text.utf8)
-        let safe = (1...64).contains(bytes.count) && (ASCII.isLetter(bytes[0]) || ASCII.isDigit(bytes[0]))
-            && bytes.allSatisfy { ASCII.isLetter($0) || ASCII.isDigit($0) || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "-") }
+        let safe =
+            (1...64).contains(bytes.count) && (ASCII.isLetter(bytes[0]) || ASCII.isDigit(bytes[0]))
+            && bytes.allSatisfy {
+                ASCII.isLetter($0) || ASCII.isDigit($0) || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ".")
+                    || $0 == UInt8(ascii: "-")
+            }
         guard safe else {
-            throw UsageError("-n needs a uuid or a name of letters, digits, '.', '_' and '-' (at most 64), not \"\(text.prefix(40))\"")
+            throw UsageError(
+                "-n needs a uuid or a name of letters, digits, '.', '_' and '-' (at most 64), not "
+                    + "\"\(text.prefix(40))\""
+            )
         }
         if let reason = ManagerRegistry.reservation(of: text) {
             throw UsageError("-n \(text) is reserved: \(reason)")

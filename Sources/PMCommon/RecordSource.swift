@@ -1,7 +1,8 @@
-import PMSystem
-import PMHTTP
 import PMCore
+import PMHTTP
 import PMManagers
+import PMSystem
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -37,17 +38,23 @@ package enum RecordSource {
         var sources = invocation.recordFiles
         if sources.isEmpty && !invocation.buildsRecord {
             if invocation.verb == .input && invocation.consoleLine == nil {
-                throw UsageError("pm-input reads console lines from standard input, so give the server record as a FILE or with record options")
+                throw UsageError(
+                    "pm-input reads console lines from standard input, so give the server record as a FILE or with "
+                        + "record options"
+                )
             }
             if isatty(standardInput) == 1 {
-                throw UsageError("no server record: give a FILE, - for standard input, or record options such as -d and -n")
+                throw UsageError(
+                    "no server record: give a FILE, - for standard input, or record options such as -d and -n")
             }
             sources = ["-"]
         }
         if sources.isEmpty {
             return [Entry(label: "server") { try edited(ServerRecord(), invocation) }]
         }
-        guard sources.filter({ $0 == "-" }).count <= 1 else { throw UsageError("standard input (-) can be read only once") }
+        guard sources.filter({ $0 == "-" }).count <= 1 else {
+            throw UsageError("standard input (-) can be read only once")
+        }
         var entries: [Entry] = []
         for source in sources {
             let values = try parse(source, standardInput: standardInput)
@@ -63,7 +70,8 @@ package enum RecordSource {
         let name = source == "-" ? "standard input" : source
         let bytes: [UInt8]
         do {
-            bytes = source == "-"
+            bytes =
+                source == "-"
                 ? try FileSystem.readAll(standardInput, limit: maximumBytes, name: name)
                 : try FileSystem.contents(of: source, limit: maximumBytes)
         } catch let error as SystemError {

@@ -1,7 +1,7 @@
-import PMSystem
-import PMHTTP
 import PMCore
+import PMHTTP
 import PMManagers
+import PMSystem
 
 /// A command line that cannot be used: an unknown option, a missing or bad value, records in
 /// the wrong place (exit status 2). Unknown options and missing values also print the usage.

@@ -1,7 +1,8 @@
-import PMSystem
-import PMHTTP
 import PMCore
+import PMHTTP
 import PMManagers
+import PMSystem
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -58,7 +59,7 @@ struct VerbAction {
             ("uuid", .string(server.record.uuid)),
             ("manager", .string(lifecycle.manager.name)),
             ("name", .string(server.name)),
-            ("state", .string(status.state.rawValue)),
+            ("state", .string(status.state.rawValue))
         ]
         if let pid = status.pid { members.append(("pid", .number(String(pid)))) }
         if let started = status.startedAt { members.append(("started_at", .string(Timestamp.rfc3339(started)))) }
@@ -98,9 +99,14 @@ struct VerbAction {
     private func install() throws -> ExitStatus {
         if invocation.check {
             let own = lifecycle.manager.hasOwnInstallation(server)
-            out.line("\(server.label): \(own ? "yes" : "no"): the \(lifecycle.manager.name) manager \(own ? "installs" : "does not install") servers itself")
+            out.line(
+                "\(server.label): "
+                    + "\(own ? "yes" : "no"): the \(lifecycle.manager.name) manager "
+                    + "\(own ? "installs" : "does not install") servers itself"
+            )
             return own ? .success : .failure
         }
-        return report(try invocation.uninstall ? Installation(lifecycle).uninstall() : Installation(lifecycle).install())
+        return report(
+            try invocation.uninstall ? Installation(lifecycle).uninstall() : Installation(lifecycle).install())
     }
 }

@@ -22,7 +22,8 @@ package struct APIVersion: Comparable, CustomStringConvertible {
         if body.hasPrefix("v") { body = body.dropFirst() }
         let parts = body.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 2, parts.allSatisfy({ (1...6).contains($0.count) && $0.utf8.allSatisfy(ASCII.isDigit) }),
-              let major = Int(parts[0]), let minor = Int(parts[1]) else { return nil }
+            let major = Int(parts[0]), let minor = Int(parts[1])
+        else { return nil }
         self.init(major, minor)
     }
 

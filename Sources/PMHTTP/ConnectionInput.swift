@@ -38,7 +38,9 @@ final class ConnectionInput {
 
     /// One read, waiting at most the per-read timeout and what is left before the deadline.
     private func read(maximum: Int) throws -> [UInt8] {
-        guard let deadline else { return try HTTPError.onSocket { try connection.read(maximum: maximum, timeout: timeout) } }
+        guard let deadline else {
+            return try HTTPError.onSocket { try connection.read(maximum: maximum, timeout: timeout) }
+        }
         let left = deadline.at - Clock.monotonic
         let total = HTTPError.timedOut(endpoint: connection.endpoint, seconds: deadline.seconds, phase: "whole answer")
         guard left > 0 else { throw total }
@@ -51,7 +53,8 @@ final class ConnectionInput {
             // An engine that answers, too slowly, met the deadline; a silent one, the read's
             // own limit (said as the limit it had, not what was left of it).
             if received > 0 && left < perRead { throw total }
-            throw HTTPError.timedOut(endpoint: connection.endpoint, seconds: min(perRead, deadline.seconds), phase: "read")
+            throw HTTPError.timedOut(
+                endpoint: connection.endpoint, seconds: min(perRead, deadline.seconds), phase: "read")
         }
     }
 

@@ -132,7 +132,8 @@ package final class DockerAPI: @unchecked Sendable {
         var message = response.errorMessage
         if message.isEmpty {
             let url = "\(client.endpoint)\(request.target)"
-            message = "request returned \(response.status) for API route and version \(url), "
+            message =
+                "request returned \(response.status) for API route and version \(url), "
                 + "check if the server supports the requested API version"
         }
         return HTTPError.engine(status: response.status, message: message)

@@ -36,14 +36,17 @@ package struct EngineEndpoint: Equatable, CustomStringConvertible {
         switch scheme {
         case "unix":
             guard rest.utf8.count <= SocketDialer.unixPathCapacity else {
-                throw invalid("unix socket path \"\(rest)\" is too long (at most \(SocketDialer.unixPathCapacity) bytes)")
+                throw invalid(
+                    "unix socket path \"\(rest)\" is too long (at most \(SocketDialer.unixPathCapacity) bytes)")
             }
             guard !rest.utf8.contains(0) else { throw invalid("the socket path holds a NUL byte") }
             return EngineEndpoint(.unix(path: rest))
         case "tcp", "http":
             let (authority, path) = split(rest)
             let (host, port) = try hostAndPort(authority, invalid: invalid)
-            guard path.utf8.allSatisfy({ $0 > 0x20 && $0 != 0x7F && $0 != UInt8(ascii: "?") && $0 != UInt8(ascii: "#") }) else {
+            guard
+                path.utf8.allSatisfy({ $0 > 0x20 && $0 != 0x7F && $0 != UInt8(ascii: "?") && $0 != UInt8(ascii: "#") })
+            else {
                 throw invalid("the base path \"\(path)\" may not hold spaces, ? or #")
             }
             let basePath = path.hasSuffix("/") ? String(path.dropLast()) : path
@@ -56,7 +59,9 @@ package struct EngineEndpoint: Equatable, CustomStringConvertible {
             if let at = authority.lastIndex(of: "@") {
                 user = String(authority[..<at])
                 hostPart = authority[authority.index(after: at)...]
-                guard let name = user, !name.isEmpty, isPlainWord(name) else { throw invalid("the user name is empty or not plain") }
+                guard let name = user, !name.isEmpty, isPlainWord(name) else {
+                    throw invalid("the user name is empty or not plain")
+                }
             }
             let (host, port) = try hostAndPort(String(hostPart), invalid: invalid)
             return EngineEndpoint(.ssh(user: user, host: host, port: port))
@@ -98,7 +103,9 @@ package struct EngineEndpoint: Equatable, CustomStringConvertible {
         var host = Substring(authority)
         var portText: Substring?
         if authority.hasPrefix("[") {
-            guard let close = authority.firstIndex(of: "]") else { throw invalid("an IPv6 address lacks its closing ]") }
+            guard let close = authority.firstIndex(of: "]") else {
+                throw invalid("an IPv6 address lacks its closing ]")
+            }
             host = authority[authority.index(after: authority.startIndex)..<close]
             let after = authority[authority.index(after: close)...]
             if !after.isEmpty {
@@ -114,7 +121,8 @@ package struct EngineEndpoint: Equatable, CustomStringConvertible {
         guard !host.isEmpty, isPlainWord(host) else { throw invalid("the host name is empty or not plain") }
         guard let portText else { return (String(host), nil) }
         guard (1...5).contains(portText.count), portText.utf8.allSatisfy(ASCII.isDigit),
-              let port = Int(portText), (1...65535).contains(port) else {
+            let port = Int(portText), (1...65535).contains(port)
+        else {
             throw invalid("the port \"\(portText)\" is not a number from 1 to 65535")
         }
         return (String(host), port)
@@ -122,7 +130,8 @@ package struct EngineEndpoint: Equatable, CustomStringConvertible {
 
     /// No spaces, controls, `@`, `/` or a leading `-` (which ssh would take for an option).
     private static func isPlainWord<Text: StringProtocol>(_ text: Text) -> Bool {
-        !text.hasPrefix("-") && text.utf8.allSatisfy { $0 > 0x20 && $0 != 0x7F && $0 != UInt8(ascii: "@") && $0 != UInt8(ascii: "/") }
+        !text.hasPrefix("-")
+            && text.utf8.allSatisfy { $0 > 0x20 && $0 != 0x7F && $0 != UInt8(ascii: "@") && $0 != UInt8(ascii: "/") }
     }
 
     private static func bracketed(_ host: String) -> String {

@@ -22,21 +22,25 @@ package struct EngineSelection: Equatable {
 
     /// `options` is `process_manager.config` (with `-o` entries laid over it); `environment`
     /// looks up a variable (the process's own by default).
-    package static func docker(options: [String: String],
-                              environment: (String) -> String? = ProcessEnvironment.value) throws -> EngineSelection {
+    package static func docker(
+        options: [String: String],
+        environment: (String) -> String? = ProcessEnvironment.value
+    ) throws -> EngineSelection {
         let value = { (text: String?) in text.flatMap { $0.isEmpty ? nil : $0 } }
         let keys = ["host", "cert_path", "api_version"]
         if keys.contains(where: { value(options[$0]) != nil }) {
             let source = { (key: String) in "process_manager.config \(key)" }
             if value(options["cert_path"]) != nil { throw HTTPError.tlsUnsupported(source: source("cert_path")) }
-            return try EngineSelection(host: value(options["host"]), hostSource: source("host"),
-                                       version: value(options["api_version"]), versionSource: source("api_version"))
+            return try EngineSelection(
+                host: value(options["host"]), hostSource: source("host"),
+                version: value(options["api_version"]), versionSource: source("api_version"))
         }
         for name in ["DOCKER_CERT_PATH", "DOCKER_TLS_VERIFY"] where value(environment(name)) != nil {
             throw HTTPError.tlsUnsupported(source: name)
         }
-        return try EngineSelection(host: value(environment("DOCKER_HOST")), hostSource: "DOCKER_HOST",
-                                   version: value(environment("DOCKER_API_VERSION")), versionSource: "DOCKER_API_VERSION")
+        return try EngineSelection(
+            host: value(environment("DOCKER_HOST")), hostSource: "DOCKER_HOST",
+            version: value(environment("DOCKER_API_VERSION")), versionSource: "DOCKER_API_VERSION")
     }
 
     private init(host: String?, hostSource: String, version: String?, versionSource: String) throws {

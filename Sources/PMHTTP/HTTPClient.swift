@@ -39,7 +39,8 @@ package struct HTTPClient {
         let (head, input) = try exchange(request, upgrading: false)
         if !whole { input.limitTotal(to: request.totalTimeout) }
         do {
-            return try HTTPResponseStream(head: head, method: request.method, input: input, headerLimit: options.maximumHeaderSize)
+            return try HTTPResponseStream(
+                head: head, method: request.method, input: input, headerLimit: options.maximumHeaderSize)
         } catch {
             input.connection.close()
             throw error
@@ -54,10 +55,12 @@ package struct HTTPClient {
         if !request.headers.contains("Upgrade") { request.headers.add("Upgrade", "tcp") }
         let (head, input) = try exchange(request, upgrading: true)
         guard head.status == 101 else {
-            let stream = try HTTPResponseStream(head: head, method: request.method, input: input, headerLimit: options.maximumHeaderSize)
+            let stream = try HTTPResponseStream(
+                head: head, method: request.method, input: input, headerLimit: options.maximumHeaderSize)
             let body = (try? stream.readAll(limit: 1 << 20)) ?? []
             stream.close()
-            throw HTTPError.upgradeRefused(status: head.status, message: HTTPResponse(head: head, body: body).errorMessage)
+            throw HTTPError.upgradeRefused(
+                status: head.status, message: HTTPResponse(head: head, body: body).errorMessage)
         }
         return HTTPUpgradedConnection(head: head, input: input)
     }
@@ -66,7 +69,8 @@ package struct HTTPClient {
     /// interim 1xx answers are skipped, but a 101 is final when upgrading. When an ssh tunnel
     /// ends before the engine answered, the error is what ssh said.
     private func exchange(_ request: HTTPRequest, upgrading: Bool) throws -> (HTTPResponseHead, ConnectionInput) {
-        let bytes = try request.serialized(basePath: endpoint.basePath, host: endpoint.hostHeader, userAgent: options.userAgent)
+        let bytes = try request.serialized(
+            basePath: endpoint.basePath, host: endpoint.hostHeader, userAgent: options.userAgent)
         let timeout = request.readTimeout ?? options.readTimeout
         let connection = try connect()
         do {
@@ -77,7 +81,8 @@ package struct HTTPClient {
                 let head = try HTTPResponseHead.read(from: input, limit: options.maximumHeaderSize)
                 if head.status >= 200 || (upgrading && head.status == 101) { return (head, input) }
             }
-            throw HTTPError.malformedResponse(endpoint: endpoint.description, reason: "more than 8 interim (1xx) answers")
+            throw HTTPError.malformedResponse(
+                endpoint: endpoint.description, reason: "more than 8 interim (1xx) answers")
         } catch {
             if case HTTPError.connectionClosed = error, let said = connection.tunnelFailure() {
                 connection.close()
@@ -95,13 +100,19 @@ package struct HTTPClient {
         switch endpoint.transport {
         case .unix(let path):
             return try options.retry.run {
-                SocketConnection(descriptor: try HTTPError.onSocket { try SocketDialer.unix(path: path, endpoint: name, timeout: timeout) },
-                                 endpoint: name)
+                SocketConnection(
+                    descriptor: try HTTPError.onSocket {
+                        try SocketDialer.unix(path: path, endpoint: name, timeout: timeout)
+                    },
+                    endpoint: name)
             }
         case .tcp(let host, let port):
             return try options.retry.run {
-                SocketConnection(descriptor: try HTTPError.onSocket { try SocketDialer.tcp(host: host, port: port, endpoint: name, timeout: timeout) },
-                                 endpoint: name)
+                SocketConnection(
+                    descriptor: try HTTPError.onSocket {
+                        try SocketDialer.tcp(host: host, port: port, endpoint: name, timeout: timeout)
+                    },
+                    endpoint: name)
             }
         case .ssh(let user, let host, let port):
             return try SSHTunnel(user: user, host: host, port: port).open(endpoint: name, connectTimeout: timeout)

@@ -1,4 +1,5 @@
 import PMSystem
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -68,7 +69,8 @@ package enum HTTPError: Error, Equatable, CustomStringConvertible {
         case .hostNotFound(let endpoint, let host, let reason):
             return "cannot find the host \(host) of the engine at \(endpoint): \(reason)"
         case .timedOut(let endpoint, let seconds, let phase):
-            return "the engine at \(endpoint) did not respond within \(Clock.text(seconds: seconds)) s (\(phase) timeout)"
+            return
+                "the engine at \(endpoint) did not respond within \(Clock.text(seconds: seconds)) s (\(phase) timeout)"
         case .sshFailed(let endpoint, let reason):
             return "cannot reach the engine at \(endpoint) through ssh: \(reason)"
         case .connectionClosed(let endpoint, let during):
@@ -84,7 +86,8 @@ package enum HTTPError: Error, Equatable, CustomStringConvertible {
         case .cancelled(let endpoint):
             return "the connection to the engine at \(endpoint) was closed"
         case .engine(let status, let message):
-            return message.isEmpty ? "Error response from daemon: status \(status)" : "Error response from daemon: \(message)"
+            return message.isEmpty
+                ? "Error response from daemon: status \(status)" : "Error response from daemon: \(message)"
         case .upgradeRefused(let status, let message):
             return "unable to upgrade to tcp, received \(status)" + (message.isEmpty ? "" : ": \(message)")
         case .streamError(let message):
@@ -115,12 +118,17 @@ package enum HTTPError: Error, Equatable, CustomStringConvertible {
     package init(_ error: SocketError) {
         switch error {
         case .pathTooLong(let endpoint, let path):
-            self = .invalidEndpoint(endpoint, source: "the engine address", reason: "unix socket path \"\(path)\" is too long")
-        case .connectFailed(let endpoint, let code, let attempts): self = .connectFailed(endpoint: endpoint, code: code, attempts: attempts)
-        case .hostNotFound(let endpoint, let host, let reason): self = .hostNotFound(endpoint: endpoint, host: host, reason: reason)
-        case .timedOut(let endpoint, let seconds, let phase): self = .timedOut(endpoint: endpoint, seconds: seconds, phase: phase)
+            self = .invalidEndpoint(
+                endpoint, source: "the engine address", reason: "unix socket path \"\(path)\" is too long")
+        case .connectFailed(let endpoint, let code, let attempts):
+            self = .connectFailed(endpoint: endpoint, code: code, attempts: attempts)
+        case .hostNotFound(let endpoint, let host, let reason):
+            self = .hostNotFound(endpoint: endpoint, host: host, reason: reason)
+        case .timedOut(let endpoint, let seconds, let phase):
+            self = .timedOut(endpoint: endpoint, seconds: seconds, phase: phase)
         case .connectionClosed(let endpoint, let during): self = .connectionClosed(endpoint: endpoint, during: during)
-        case .io(let endpoint, let operation, let code): self = .io(endpoint: endpoint, operation: operation, code: code)
+        case .io(let endpoint, let operation, let code):
+            self = .io(endpoint: endpoint, operation: operation, code: code)
         case .cancelled(let endpoint): self = .cancelled(endpoint: endpoint)
         }
     }

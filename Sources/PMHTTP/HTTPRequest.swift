@@ -14,8 +14,10 @@ package struct HTTPRequest {
     /// total limit. `send` always bounds the whole answer by the read timeout.
     package var totalTimeout: Double?
 
-    package init(_ method: String, _ path: String, query: [String: String] = [:], headers: HTTPHeaders = HTTPHeaders(),
-                body: [UInt8]? = nil, contentType: String? = nil, readTimeout: Double? = nil) {
+    package init(
+        _ method: String, _ path: String, query: [String: String] = [:], headers: HTTPHeaders = HTTPHeaders(),
+        body: [UInt8]? = nil, contentType: String? = nil, readTimeout: Double? = nil
+    ) {
         self.method = method
         self.target = query.isEmpty ? path : path + "?" + FormEncoding.query(query)
         self.headers = headers
@@ -25,12 +27,16 @@ package struct HTTPRequest {
     }
 
     /// A request whose body is `value` as compact JSON.
-    package static func json(_ method: String, _ path: String, query: [String: String] = [:], _ value: JSONValue) -> HTTPRequest {
-        HTTPRequest(method, path, query: query, body: Array(JSONWriter.string(value).utf8), contentType: "application/json")
+    package static func json(
+        _ method: String, _ path: String, query: [String: String] = [:], _ value: JSONValue
+    ) -> HTTPRequest {
+        HTTPRequest(
+            method, path, query: query, body: Array(JSONWriter.string(value).utf8), contentType: "application/json")
     }
 
     /// The request as bytes on the wire: the request line with the base
-    /// path, `Host`, `User-Agent` (unless the caller sets one), the caller's headers, `Content-Length` for a body (and `0`
+    /// path, `Host`, `User-Agent` (unless the caller sets one), the caller's headers, `Content-Length` for a body (and
+    /// `0`
     /// for a POST, PUT or PATCH without one), `Connection: close` unless the caller set
     /// `Connection`, a blank line and the body.
     func serialized(basePath: String, host: String, userAgent: String) throws -> [UInt8] {
@@ -39,11 +45,13 @@ package struct HTTPRequest {
         }
         let path = basePath + target
         guard path.hasPrefix("/"), path.utf8.allSatisfy({ $0 > 0x20 && $0 != 0x7F }) else {
-            throw HTTPError.invalidRequest("the path \(HTTPError.excerpt(path.utf8)) must start with / and hold no spaces or control characters")
+            throw HTTPError.invalidRequest(
+                "the path \(HTTPError.excerpt(path.utf8)) must start with / and hold no spaces or control characters")
         }
         var fields = HTTPHeaders([("Host", host)])
         if !headers.contains("User-Agent") { fields.add("User-Agent", userAgent) }
-        for field in headers where !HTTPHeaders.same(field.name, "Host") && !HTTPHeaders.same(field.name, "Content-Length") {
+        for field in headers
+        where !HTTPHeaders.same(field.name, "Host") && !HTTPHeaders.same(field.name, "Content-Length") {
             fields.add(field.name, field.value)
         }
         if let body {
@@ -55,7 +63,8 @@ package struct HTTPRequest {
         var text = "\(method) \(path) HTTP/1.1\r\n"
         for field in fields {
             guard !field.name.isEmpty, field.name.utf8.allSatisfy(Self.isTokenByte) else {
-                throw HTTPError.invalidRequest("the header name \(HTTPError.excerpt(field.name.utf8)) is not an HTTP token")
+                throw HTTPError.invalidRequest(
+                    "the header name \(HTTPError.excerpt(field.name.utf8)) is not an HTTP token")
             }
             guard !field.value.utf8.contains(where: { $0 == 0x0A || $0 == 0x0D || $0 == 0 }) else {
                 throw HTTPError.invalidRequest("the value of header \(field.name) holds a line break")

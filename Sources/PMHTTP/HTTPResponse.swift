@@ -35,7 +35,9 @@ package struct HTTPResponse: Equatable {
     static func oneLine(_ message: String) -> String {
         var out = ""
         for scalar in message.unicodeScalars {
-            let piece = scalar.value < 0x20 || scalar.value == 0x7F ? "\\x" + (scalar.value < 16 ? "0" : "") + String(scalar.value, radix: 16) : String(scalar)
+            let piece =
+                scalar.value < 0x20 || scalar.value == 0x7F
+                ? "\\x" + (scalar.value < 16 ? "0" : "") + String(scalar.value, radix: 16) : String(scalar)
             guard out.utf8.count + piece.utf8.count <= messageLimit else { return out + "..." }
             out += piece
         }

@@ -20,22 +20,28 @@ package struct HTTPResponseHead: Equatable {
         var budget = limit
         let line = try nextLine(input, budget: &budget, limit: limit, during: "before answering")
         guard let (status, reason) = parseStatusLine(line) else {
-            throw HTTPError.malformedResponse(endpoint: endpoint, reason: "not an HTTP/1 status line: \(HTTPError.excerpt(line))")
+            throw HTTPError.malformedResponse(
+                endpoint: endpoint, reason: "not an HTTP/1 status line: \(HTTPError.excerpt(line))")
         }
-        let headers = try readFields(from: input, budget: &budget, limit: limit, during: "in the middle of the response head")
+        let headers = try readFields(
+            from: input, budget: &budget, limit: limit, during: "in the middle of the response head")
         return HTTPResponseHead(status: status, reason: reason, headers: headers)
     }
 
     /// Header (or trailer) lines up to the blank line that ends them.
-    static func readFields(from input: ConnectionInput, budget: inout Int, limit: Int, during: String) throws -> HTTPHeaders {
+    static func readFields(
+        from input: ConnectionInput, budget: inout Int, limit: Int, during: String
+    ) throws -> HTTPHeaders {
         var headers = HTTPHeaders()
         while true {
             let line = try nextLine(input, budget: &budget, limit: limit, during: during)
             if line.isEmpty { return headers }
             guard let colon = line.firstIndex(of: UInt8(ascii: ":")), colon > 0,
-                  line[..<colon].allSatisfy(HTTPRequest.isTokenByte) else {
-                throw HTTPError.malformedResponse(endpoint: input.connection.endpoint,
-                                                  reason: "not a header line: \(HTTPError.excerpt(line))")
+                line[..<colon].allSatisfy(HTTPRequest.isTokenByte)
+            else {
+                throw HTTPError.malformedResponse(
+                    endpoint: input.connection.endpoint,
+                    reason: "not a header line: \(HTTPError.excerpt(line))")
             }
             let isSpace = { (byte: UInt8) in byte == 0x20 || byte == 0x09 }
             let value = line[(colon + 1)...].drop(while: isSpace).reversed().drop(while: isSpace).reversed()
@@ -54,7 +60,9 @@ package struct HTTPResponseHead: Equatable {
         return (status, String(decoding: line.dropFirst(13), as: UTF8.self))
     }
 
-    private static func nextLine(_ input: ConnectionInput, budget: inout Int, limit: Int, during: String) throws -> [UInt8] {
+    private static func nextLine(
+        _ input: ConnectionInput, budget: inout Int, limit: Int, during: String
+    ) throws -> [UInt8] {
         let endpoint = input.connection.endpoint
         switch try input.line(limit: budget) {
         case .line(let line):

@@ -118,8 +118,9 @@ package final class HTTPResponseStream {
                 let size = try chunkSize()
                 if size == 0 {
                     var budget = headerLimit
-                    trailers = try HTTPResponseHead.readFields(from: input, budget: &budget, limit: headerLimit,
-                                                               during: "in the middle of the trailers")
+                    trailers = try HTTPResponseHead.readFields(
+                        from: input, budget: &budget, limit: headerLimit,
+                        during: "in the middle of the trailers")
                     finish()
                 } else {
                     state = .chunkData(remaining: size)
@@ -147,7 +148,8 @@ package final class HTTPResponseStream {
             let digits = line.prefix { $0 != UInt8(ascii: ";") && $0 != 0x20 && $0 != 0x09 }
             let isHex = { (byte: UInt8) in ASCII.isDigit(byte) || (byte | 0x20 >= 0x61 && byte | 0x20 <= 0x66) }
             guard (1...15).contains(digits.count), digits.allSatisfy(isHex),
-                  let size = Int(String(decoding: digits, as: UTF8.self), radix: 16) else {
+                let size = Int(String(decoding: digits, as: UTF8.self), radix: 16)
+            else {
                 throw malformed("invalid chunk size line \(HTTPError.excerpt(line))")
             }
             return size
@@ -166,12 +168,16 @@ package final class HTTPResponseStream {
         if let last = codings.last {
             return String(last).trimmingWhitespace.lowercased() == "chunked" ? .chunkSize : .untilClose
         }
-        let lengths = Set(head.headers.values("Content-Length").flatMap { $0.split(separator: ",", omittingEmptySubsequences: false) }
-            .map { String($0).trimmingWhitespace })
+        let lengths = Set(
+            head.headers.values("Content-Length").flatMap { $0.split(separator: ",", omittingEmptySubsequences: false) }
+                .map { String($0).trimmingWhitespace })
         guard let text = lengths.first else { return .untilClose }
-        guard lengths.count == 1, (1...18).contains(text.utf8.count), text.utf8.allSatisfy(ASCII.isDigit), let length = Int(text) else {
+        guard lengths.count == 1, (1...18).contains(text.utf8.count), text.utf8.allSatisfy(ASCII.isDigit),
+            let length = Int(text)
+        else {
             let all = head.headers.values("Content-Length").joined(separator: ", ")
-            throw HTTPError.malformedResponse(endpoint: endpoint, reason: "invalid Content-Length \(HTTPError.excerpt(all.utf8))")
+            throw HTTPError.malformedResponse(
+                endpoint: endpoint, reason: "invalid Content-Length \(HTTPError.excerpt(all.utf8))")
         }
         return length == 0 ? .done : .length(remaining: length, total: length)
     }

@@ -1,4 +1,5 @@
 import PMSystem
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -35,13 +36,16 @@ struct SSHTunnel: Equatable {
             throw HTTPError.io(endpoint: endpoint, operation: "create a temporary file for", code: errno)
         }
         do {
-            let pid = try ProcessLauncher().launchConnected(arguments(connectTimeout: connectTimeout), stream: theirs, errors: errors)
-            return SocketConnection(descriptor: ours, endpoint: endpoint, tunnel: TunnelProcess(pid: pid, errors: errors))
+            let pid = try ProcessLauncher().launchConnected(
+                arguments(connectTimeout: connectTimeout), stream: theirs, errors: errors)
+            return SocketConnection(
+                descriptor: ours, endpoint: endpoint, tunnel: TunnelProcess(pid: pid, errors: errors))
         } catch {
             Sockets.close(ours)
             Sockets.close(errors)
             if case CommandError.notFound = error {
-                throw HTTPError.sshFailed(endpoint: endpoint, reason: "ssh was not found in PATH; install the OpenSSH client")
+                throw HTTPError.sshFailed(
+                    endpoint: endpoint, reason: "ssh was not found in PATH; install the OpenSSH client")
             }
             throw HTTPError.sshFailed(endpoint: endpoint, reason: "\(error)")
         }

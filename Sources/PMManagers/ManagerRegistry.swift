@@ -1,6 +1,6 @@
-import PMSystem
-import PMHTTP
 import PMCore
+import PMHTTP
+import PMSystem
 
 /// The process managers, one per `ManagerKind`.
 package enum ManagerRegistry {

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import PMTestSupport
 
 /// Bad input of every kind gets exit status 2 (or 255) and one clear line on stderr, and
@@ -13,11 +14,14 @@ final class BadInputTests: XCTestCase {
 
     /// A record whose start command would create the marker.
     private func record(_ extra: String = "", id: Int = 1) throws -> String {
-        try node.record(id: id, extra: extra).replacingOccurrences(of: "\"{node_work_path}/demo-server.sh\"", with: "\"/usr/bin/touch \(marker)\"")
+        try node.record(id: id, extra: extra).replacingOccurrences(
+            of: "\"{node_work_path}/demo-server.sh\"", with: "\"/usr/bin/touch \(marker)\"")
     }
 
-    private func assertRefused(_ arguments: [String] = [], tool: String = "pm-start", stdin: String? = nil, status: Int32 = 2,
-                               mentioning text: String, file: StaticString = #filePath, line: UInt = #line) throws {
+    private func assertRefused(
+        _ arguments: [String] = [], tool: String = "pm-start", stdin: String? = nil, status: Int32 = 2,
+        mentioning text: String, file: StaticString = #filePath, line: UInt = #line
+    ) throws {
         let result = try node.run(tool, arguments, stdin: stdin)
         XCTAssertEqual(result.status, status, result.stderr, file: file, line: line)
         XCTAssertEqual(result.stderrLines.count, 1, "one line on stderr: \(result.stderr)", file: file, line: line)
@@ -36,10 +40,12 @@ final class BadInputTests: XCTestCase {
 
     func testAWrongTypeInEachFieldFamily() throws {
         let cases: [(String, String)] = [
-            (#", "server_port": "port""#, "server_port"), (#", "query_port": [1]"#, "query_port"), (#", "su_user": 5"#, "su_user"),
-            (#", "enabled": "perhaps""#, "enabled"), (#", "vars": [1, 2]"#, "vars"), (#", "settings": "x""#, "settings"),
+            (#", "server_port": "port""#, "server_port"), (#", "query_port": [1]"#, "query_port"),
+            (#", "su_user": 5"#, "su_user"),
+            (#", "enabled": "perhaps""#, "enabled"), (#", "vars": [1, 2]"#, "vars"),
+            (#", "settings": "x""#, "settings"),
             (#", "game": []"#, "game"), (#", "game_mod": {"vars": [{"var": {}}]}"#, "game_mod.vars[0].var"),
-            (#", "cpu_limit": "lots""#, "cpu_limit"),
+            (#", "cpu_limit": "lots""#, "cpu_limit")
         ]
         for (extra, field) in cases {
             try assertRefused(stdin: try record(extra), mentioning: "field \(field)")
@@ -47,11 +53,14 @@ final class BadInputTests: XCTestCase {
     }
 
     func testUnknownManager() throws {
-        try assertRefused(["-m", "kubernetes", try node.file(record())], mentioning: "unknown process manager \"kubernetes\"")
+        try assertRefused(
+            ["-m", "kubernetes", try node.file(record())], mentioning: "unknown process manager \"kubernetes\"")
     }
 
     func testDirectoryEscapes() throws {
-        try assertRefused(stdin: #"{"id": 1, "dir": "../../etc", "start_command": "/usr/bin/touch x"}"#, mentioning: "field dir: contains '..'")
+        try assertRefused(
+            stdin: #"{"id": 1, "dir": "../../etc", "start_command": "/usr/bin/touch x"}"#,
+            mentioning: "field dir: contains '..'")
         try assertRefused(stdin: #"{"id": 1, "dir": "/etc"}"#, mentioning: "outside the work path")
         try assertRefused(["-d", "/etc", "-n", "x"], mentioning: "outside the work path")
         try FileManager.default.createSymbolicLink(atPath: node.workPath + "/servers/link", withDestinationPath: "/tmp")
@@ -79,7 +88,9 @@ final class BadInputTests: XCTestCase {
     }
 
     func testHugeValues() throws {
-        try assertRefused(stdin: try record(#", "vars": {"hostname": "\#(String(repeating: "x", count: 100_000))"}"#), mentioning: "vars.hostname")
+        try assertRefused(
+            stdin: try record(#", "vars": {"hostname": "\#(String(repeating: "x", count: 100_000))"}"#),
+            mentioning: "vars.hostname")
         try assertRefused(stdin: #"{"id": 99999999999999999999999, "dir": "servers/s1"}"#, mentioning: "field id")
     }
 
@@ -87,13 +98,17 @@ final class BadInputTests: XCTestCase {
         let record = try node.file(record())
         let missing = try Toolbox.run("pm-start", ["--config", "/nonexistent/gameap-daemon.yaml", record])
         XCTAssertEqual(missing.status, 2)
-        XCTAssertEqual(missing.stderr, "pm-start: /nonexistent/gameap-daemon.yaml: cannot read the configuration: No such file or directory\n")
+        XCTAssertEqual(
+            missing.stderr,
+            "pm-start: /nonexistent/gameap-daemon.yaml: cannot read the configuration: No such file or directory\n")
         let bad = node.root.appendingPathComponent("bad.yaml").path
         try "work_path: /srv\nscripts:\n  start: &anchor x\n".write(toFile: bad, atomically: true, encoding: .utf8)
         let invalid = try Toolbox.run("pm-start", ["--config", bad, record])
         XCTAssertEqual(invalid.status, 2)
-        XCTAssertEqual(invalid.stderr, "pm-start: \(bad), line 3: anchors, aliases, tags and directives are not supported\n")
-        let fromEnvironment = try Toolbox.run("pm-status", [record], environment: ["GAMEAP_DAEMON_CONFIG": "/nonexistent/env.yaml"])
+        XCTAssertEqual(
+            invalid.stderr, "pm-start: \(bad), line 3: anchors, aliases, tags and directives are not supported\n")
+        let fromEnvironment = try Toolbox.run(
+            "pm-status", [record], environment: ["GAMEAP_DAEMON_CONFIG": "/nonexistent/env.yaml"])
         XCTAssertEqual(fromEnvironment.status, 2)
         XCTAssertFalse(FileManager.default.fileExists(atPath: marker))
     }
@@ -113,7 +128,9 @@ final class BadInputTests: XCTestCase {
         let batch = "[" + (try record(id: 1)) + "," + #"{"id": 2, "dir": "../x"}"# + "]"
         let result = try node.run("pm-start", [], stdin: batch)
         XCTAssertEqual(result.status, 2)
-        XCTAssertEqual(result.stderr, "pm-start: record 2: field dir: contains '..': the server directory must stay inside the work path\n")
+        XCTAssertEqual(
+            result.stderr,
+            "pm-start: record 2: field dir: contains '..': the server directory must stay inside the work path\n")
         XCTAssertFalse(FileManager.default.fileExists(atPath: marker), "the valid record did not run either")
     }
 
@@ -142,11 +159,13 @@ final class BadInputTests: XCTestCase {
         let record = try node.file(node.record(id: 3))
         XCTAssertEqual(try node.run("pm-start", [record]).status, 0)
         for _ in 0..<200 { XCTAssertEqual(try node.run("pm-input", ["-c", "list", record]).status, 0) }
-        let result = try Toolbox.shell("pm-output --config \(node.configPath) --state-dir \(node.statePath) --lines 0 \(record) | head -n 1")
+        let result = try Toolbox.shell(
+            "pm-output --config \(node.configPath) --state-dir \(node.statePath) --lines 0 \(record) | head -n 1")
         XCTAssertTrue(result.stdout.hasPrefix("demo server"), result.stdout)
         XCTAssertEqual(result.stdout.split(separator: "\n").count, 1)
         XCTAssertEqual(result.stderr, "", "no broken-pipe noise")
-        let metrics = try Toolbox.shell("pm-metrics --config \(node.configPath) --state-dir \(node.statePath) \(record) | head -c 10 >/dev/null")
+        let metrics = try Toolbox.shell(
+            "pm-metrics --config \(node.configPath) --state-dir \(node.statePath) \(record) | head -c 10 >/dev/null")
         XCTAssertEqual(metrics.stderr, "")
     }
 
@@ -159,7 +178,9 @@ final class BadInputTests: XCTestCase {
         let metrics = "pm-metrics --config \(node.configPath) --state-dir \(node.statePath) --interval 0 \(record)"
         for redirect in ["> /dev/full", ">&-"] {
             let result = try Toolbox.shell(tools + metrics + " " + redirect + "; echo status=$? >&2")
-            XCTAssertTrue(result.stderr.contains("pm-metrics: cannot write the standard output: "), "\(redirect): \(result.stderr)")
+            XCTAssertTrue(
+                result.stderr.contains("pm-metrics: cannot write the standard output: "),
+                "\(redirect): \(result.stderr)")
             XCTAssertTrue(result.stderr.hasSuffix("status=255\n"), "\(redirect): \(result.stderr)")
         }
         let piped = try Toolbox.shell(tools + "{ " + metrics + "; echo status=$? >&2; } | head -c 1 >/dev/null")
@@ -173,9 +194,17 @@ final class BadInputTests: XCTestCase {
         let nul = try Toolbox.run("pm-start", ["--config", config, try node.file(record())])
         XCTAssertEqual(nul.status, 2)
         XCTAssertTrue(nul.stderr.contains("work_path contains a control character"), nul.stderr)
-        try assertRefused(["--timeout", "0x10", try node.file(record())], tool: "pm-stop", mentioning: "needs a number of seconds")
-        try assertRefused(["--timeout", "1e3", try node.file(record())], tool: "pm-stop", mentioning: "needs a number of seconds")
-        let setting = try node.file(node.record(id: 2, extra: #", "settings": [{"name": "stop_timeout", "value": "0x10"}, {"name": "console_stop_command", "value": "quit"}]"#))
+        try assertRefused(
+            ["--timeout", "0x10", try node.file(record())], tool: "pm-stop", mentioning: "needs a number of seconds")
+        try assertRefused(
+            ["--timeout", "1e3", try node.file(record())], tool: "pm-stop", mentioning: "needs a number of seconds")
+        let setting = try node.file(
+            node.record(
+                id: 2,
+                extra:
+                    #", "settings": [{"name": "stop_timeout", "value": "0x10"}, "#
+                    + #"{"name": "console_stop_command", "value": "quit"}]"#
+            ))
         XCTAssertEqual(try node.run("pm-start", [setting]).status, 0)
         defer { _ = try? node.run("pm-stop", ["--force", setting]) }
         try assertRefused([setting], tool: "pm-stop", status: 2, mentioning: "stop_timeout must be a number of seconds")

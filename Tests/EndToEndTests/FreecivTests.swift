@@ -1,10 +1,11 @@
 import Foundation
-import XCTest
-@testable import PMSystem
-@testable import PMHTTP
-@testable import PMCore
-@testable import PMManagers
 import PMCommon
+import XCTest
+
+@testable import PMCore
+@testable import PMHTTP
+@testable import PMManagers
+@testable import PMSystem
 @testable import PMTestSupport
 
 /// A real game server, Debian's freeciv-server, through the built tools with `-m tmux`. It
@@ -23,9 +24,11 @@ final class FreecivTests: XCTestCase {
     /// A record that runs freeciv-server on a free port with its saves in the server directory.
     private func record(id: Int, consoleStop: String) throws -> String {
         let port = try freePort()
-        let json = try node.record(id: id, command: "\(Self.server) --port {port} --saves {dir}/saves",
-                                   extra: #", "settings": [{"name": "console_stop_command", "value": "\#(consoleStop)"}]"#)
-        return try node.file(json.replacingOccurrences(of: "\"server_port\": \(27000 + id)", with: "\"server_port\": \(port)"))
+        let json = try node.record(
+            id: id, command: "\(Self.server) --port {port} --saves {dir}/saves",
+            extra: #", "settings": [{"name": "console_stop_command", "value": "\#(consoleStop)"}]"#)
+        return try node.file(
+            json.replacingOccurrences(of: "\"server_port\": \(27000 + id)", with: "\"server_port\": \(port)"))
     }
 
     func testFreecivLifecycleWithAGracefulQuit() throws {
@@ -50,14 +53,17 @@ final class FreecivTests: XCTestCase {
         let first = try node.run("pm-metrics", ["--interval", "0", record])
         XCTAssertEqual(first.status, 0, first.stderr)
         XCTAssertEqual(Prometheus.value(first.stdout, "gameap_server_up"), 1)
-        XCTAssertGreaterThan(try XCTUnwrap(Prometheus.value(first.stdout, "gameap_server_memory_usage_bytes")), 10_000_000)
+        XCTAssertGreaterThan(
+            try XCTUnwrap(Prometheus.value(first.stdout, "gameap_server_memory_usage_bytes")), 10_000_000)
         XCTAssertGreaterThanOrEqual(try XCTUnwrap(Prometheus.value(first.stdout, "gameap_server_process_pids")), 1)
         XCTAssertNotNil(Prometheus.value(first.stdout, "gameap_server_cpu_seconds_total"))
-        XCTAssertNil(Prometheus.value(first.stdout, "gameap_server_cpu_usage_percent"), "no baseline yet: no CPU percent")
+        XCTAssertNil(
+            Prometheus.value(first.stdout, "gameap_server_cpu_usage_percent"), "no baseline yet: no CPU percent")
         XCTAssertTrue(first.stdout.contains("session=\"\(XID.name(uuid: node.uuid(1), id: 1))\""), first.stdout)
         Thread.sleep(forTimeInterval: 0.3)
         let second = try node.run("pm-metrics", ["--interval", "0", record])
-        XCTAssertNotNil(Prometheus.value(second.stdout, "gameap_server_cpu_usage_percent"), "the first run left a baseline")
+        XCTAssertNotNil(
+            Prometheus.value(second.stdout, "gameap_server_cpu_usage_percent"), "the first run left a baseline")
 
         let began = Date()
         let stop = try node.run("pm-stop", ["--timeout", "20", record])
@@ -74,7 +80,8 @@ final class FreecivTests: XCTestCase {
         let began = Date()
         let stop = try node.run("pm-stop", ["--timeout", "3", record])
         XCTAssertEqual(stop.status, 0, stop.stderr)
-        XCTAssertEqual(stop.stdout, "server 2: stopped: forced after 3 seconds (the server ignored this-is-not-a-command)\n")
+        XCTAssertEqual(
+            stop.stdout, "server 2: stopped: forced after 3 seconds (the server ignored this-is-not-a-command)\n")
         XCTAssertGreaterThanOrEqual(Date().timeIntervalSince(began), 3)
         XCTAssertEqual(try node.run("pm-status", [record]).status, 1)
     }
@@ -89,7 +96,9 @@ func freePort() throws -> Int {
     address.sin_addr.s_addr = inet_addr("127.0.0.1")
     var length = socklen_t(MemoryLayout<sockaddr_in>.size)
     let bound = withUnsafeMutablePointer(to: &address) { pointer in
-        pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+        pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+            bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0
+        }
     }
     XCTAssertTrue(bound)
     return Int(UInt16(bigEndian: address.sin_port))

@@ -1,10 +1,11 @@
 import Foundation
-import XCTest
-@testable import PMSystem
-@testable import PMHTTP
-@testable import PMCore
-@testable import PMManagers
 import PMCommon
+import XCTest
+
+@testable import PMCore
+@testable import PMHTTP
+@testable import PMManagers
+@testable import PMSystem
 @testable import PMTestSupport
 
 /// A game user with a shell attacks root through the directories the user may write: links
@@ -38,14 +39,17 @@ final class LinkAttackTests: XCTestCase {
         let record = try node.file(node.record(id: 1, user: "pmtest"))
         let racer = Process()
         racer.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
-        racer.arguments = ["--reuid=pmtest", "--regid=pmtest", "--init-groups", try CProgram.executable("link-racer", in: "Attackers"),
-                           servers, "s1", target]
+        racer.arguments = [
+            "--reuid=pmtest", "--regid=pmtest", "--init-groups", try CProgram.executable("link-racer", in: "Attackers"),
+            servers, "s1", target
+        ]
         let output = Pipe()
         racer.standardOutput = output
         try racer.run()
         defer { if racer.isRunning { racer.terminate() } }
         XCTAssertEqual(String(decoding: output.fileHandleForReading.availableData, as: UTF8.self), "racing\n")
-        var wins = 0, refused = 0
+        var wins = 0
+        var refused = 0
         for _ in 1...300 {
             _ = try Toolbox.shell("rm -rf \(servers)/s1 \(servers)/s1.moved.*")
             // Once the racer moved the directory the script cannot enter it: a failed install
@@ -57,7 +61,10 @@ final class LinkAttackTests: XCTestCase {
         racer.waitUntilExit()
         let swaps = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         XCTAssertEqual(wins, 0, "root chowned the racer's target")
-        let count = Int(swaps.split(separator: " ").last.map { String($0).trimmingCharacters(in: .whitespacesAndNewlines) } ?? "") ?? 0
+        let count =
+            Int(
+                swaps.split(separator: " ").last.map { String($0).trimmingCharacters(in: .whitespacesAndNewlines) }
+                    ?? "") ?? 0
         XCTAssertGreaterThan(count, 250, "the racer swapped nearly every directory (\(refused) installs failed)")
     }
 
@@ -67,7 +74,10 @@ final class LinkAttackTests: XCTestCase {
     func testProgramsEnterTheServerDirectoryAsTheGameUser() throws {
         let marker = "/tmp/pm-chdir-\(UUID().uuidString.prefix(8))"
         let node = try SimpleNode(scripts: ["start": "/usr/bin/touch \(marker)", "status": "/bin/false"])
-        defer { node.tearDown(); try? FileManager.default.removeItem(atPath: marker) }
+        defer {
+            node.tearDown()
+            try? FileManager.default.removeItem(atPath: marker)
+        }
         let hidden = node.workPath + "/servers/hidden"
         try FileManager.default.createDirectory(atPath: hidden + "/s9", withIntermediateDirectories: true)
         _ = try Toolbox.shell("chmod 700 \(hidden) && chown pmtest: \(hidden)/s9")

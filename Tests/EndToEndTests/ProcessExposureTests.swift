@@ -1,10 +1,11 @@
 import Foundation
-import XCTest
-@testable import PMSystem
-@testable import PMHTTP
-@testable import PMCore
-@testable import PMManagers
 import PMCommon
+import XCTest
+
+@testable import PMCore
+@testable import PMHTTP
+@testable import PMManagers
+@testable import PMSystem
 @testable import PMTestSupport
 
 /// What other local users can read of a server's processes, and what the tool's own
@@ -19,13 +20,17 @@ final class ProcessExposureTests: XCTestCase {
     func testNoVariableValueInAnyProcessArguments() throws {
         let node = try TmuxNode()
         defer { node.tearDown() }
-        let record = try node.file(node.record(id: 1, command: "sleep 300", extra: #", "settings": [{"name": "server_password", "value": "\#(secret)"}]"#))
+        let record = try node.file(
+            node.record(
+                id: 1, command: "sleep 300",
+                extra: #", "settings": [{"name": "server_password", "value": "\#(secret)"}]"#))
         XCTAssertEqual(try node.run("pm-start", [record]).status, 0)
         let arguments = try Toolbox.shell("ps -eo args").stdout
         XCTAssertFalse(arguments.contains(secret), "a variable's value in some process's arguments")
         let server = try node.tmux(["display", "-p", "#{pid}"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         let serverArguments = try Toolbox.shell("ps -o args= -p \(server)").stdout
-        XCTAssertEqual(serverArguments, "tmux new-session -d -s gameap -x 200 /bin/sh ; set-option -g history-limit 30000\n")
+        XCTAssertEqual(
+            serverArguments, "tmux new-session -d -s gameap -x 200 /bin/sh ; set-option -g history-limit 30000\n")
     }
 
     /// A tmux game and a simple-manager script start from a clean environment: none of the
@@ -45,17 +50,22 @@ final class ProcessExposureTests: XCTestCase {
         let simple = try SimpleNode(scripts: ["start": "/bin/sh -c 'env > {dir}/env.txt'", "status": "/bin/false"])
         defer { simple.tearDown() }
         let script = try simple.file(simple.record(id: 2, user: "pmtest"))
-        let start = try Toolbox.run("pm-start", ["--config", simple.configPath, "--state-dir", simple.statePath, script],
-                                    environment: toolEnvironment)
+        let start = try Toolbox.run(
+            "pm-start", ["--config", simple.configPath, "--state-dir", simple.statePath, script],
+            environment: toolEnvironment)
         XCTAssertEqual(start.status, 1, "the status script says it does not run: \(start.stderr)")
         check(try String(contentsOfFile: simple.workPath + "/servers/s2/env.txt", encoding: .utf8), "the start script")
     }
 
     private func check(_ environment: String, _ what: String, file: StaticString = #filePath, line: UInt = #line) {
         XCTAssertFalse(environment.contains(secret), "\(what) saw the tool's \(canary)", file: file, line: line)
-        XCTAssertTrue(environment.contains("\nPATH=\(CleanEnvironment.path)\n") || environment.hasPrefix("PATH=\(CleanEnvironment.path)\n"),
-                      "\(what): \(environment)", file: file, line: line)
-        XCTAssertTrue(environment.contains("SERVER_PORT="), "\(what) has the server's variables", file: file, line: line)
-        XCTAssertTrue(environment.contains("HOME=/home/pmtest"), "\(what) runs as the game's user", file: file, line: line)
+        XCTAssertTrue(
+            environment.contains("\nPATH=\(CleanEnvironment.path)\n")
+                || environment.hasPrefix("PATH=\(CleanEnvironment.path)\n"),
+            "\(what): \(environment)", file: file, line: line)
+        XCTAssertTrue(
+            environment.contains("SERVER_PORT="), "\(what) has the server's variables", file: file, line: line)
+        XCTAssertTrue(
+            environment.contains("HOME=/home/pmtest"), "\(what) runs as the game's user", file: file, line: line)
     }
 }

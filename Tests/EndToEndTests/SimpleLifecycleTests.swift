@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import PMTestSupport
 
 /// The seven tools driving the simple manager with the runner-style wrapper scripts of
@@ -11,7 +12,8 @@ final class SimpleLifecycleTests: XCTestCase {
     override func tearDown() { node?.tearDown() }
 
     func testWholeLifecycle() throws {
-        let record = try node.file(node.record(id: 1, extra: #", "settings": [{"name": "console_stop_command", "value": "quit"}]"#))
+        let record = try node.file(
+            node.record(id: 1, extra: #", "settings": [{"name": "console_stop_command", "value": "quit"}]"#))
 
         let before = try node.run("pm-status", [record])
         XCTAssertEqual(before.status, 1)
@@ -44,8 +46,10 @@ final class SimpleLifecycleTests: XCTestCase {
 
         let metrics = try node.run("pm-metrics", [record])
         XCTAssertEqual(metrics.status, 0)
-        XCTAssertEqual(Prometheus.value(metrics.stdout, "gameap_server_up", containing: "server_id=\"1\",server_uuid=\"\(node.uuid(1))\""), 1,
-                       metrics.stdout)
+        XCTAssertEqual(
+            Prometheus.value(
+                metrics.stdout, "gameap_server_up", containing: "server_id=\"1\",server_uuid=\"\(node.uuid(1))\""), 1,
+            metrics.stdout)
 
         let restart = try node.run("pm-start", ["--restart", record])
         XCTAssertEqual(restart.status, 0, restart.stderr)
@@ -75,7 +79,8 @@ final class SimpleLifecycleTests: XCTestCase {
     }
 
     func testForceSkipsTheGracefulStop() throws {
-        let record = try node.file(node.record(id: 3, extra: #", "settings": [{"name": "console_stop_command", "value": "quit"}]"#))
+        let record = try node.file(
+            node.record(id: 3, extra: #", "settings": [{"name": "console_stop_command", "value": "quit"}]"#))
         XCTAssertEqual(try node.run("pm-start", [record]).status, 0)
         XCTAssertEqual(try node.run("pm-stop", ["--force", record]).stdout, "server 3: stopped\n")
         XCTAssertFalse(try node.run("pm-output", [record]).stdout.contains("saving world"))
@@ -97,7 +102,7 @@ final class SimpleLifecycleTests: XCTestCase {
     func testInstallUninstallAndCheck() throws {
         let node = try SimpleNode(scripts: [
             "install": #"/bin/sh -c "echo installed by $(id -un) > {dir}/installed.txt""#,
-            "delete": #"/bin/sh -c "rm -f {dir}/installed.txt""#,
+            "delete": #"/bin/sh -c "rm -f {dir}/installed.txt""#
         ])
         defer { node.tearDown() }
         let json = try node.record(id: 5).replacingOccurrences(of: "servers/s5", with: "servers/new5")
@@ -108,7 +113,9 @@ final class SimpleLifecycleTests: XCTestCase {
         let install = try node.run("pm-install", [record])
         XCTAssertEqual(install.status, 0, install.stderr)
         XCTAssertEqual(install.stdout, "server 5: installed (ran scripts.install)\n")
-        XCTAssertEqual(try String(contentsOfFile: node.workPath + "/servers/new5/installed.txt", encoding: .utf8), "installed by pmtest\n")
+        XCTAssertEqual(
+            try String(contentsOfFile: node.workPath + "/servers/new5/installed.txt", encoding: .utf8),
+            "installed by pmtest\n")
         XCTAssertEqual(try node.run("pm-start", [record]).status, 0)
         let uninstall = try node.run("pm-install", ["--uninstall", record])
         XCTAssertEqual(uninstall.status, 0, uninstall.stderr)
@@ -143,7 +150,8 @@ final class SimpleLifecycleTests: XCTestCase {
         XCTAssertEqual(output.stdout, (11...14).map { "==> server \($0) <==\nplayers: alice bob\n" }.joined())
 
         let metrics = try node.run("pm-metrics", [], stdin: lines)
-        XCTAssertEqual(metrics.stdout.components(separatedBy: "# HELP gameap_server_up").count, 2, "HELP once for all servers")
+        XCTAssertEqual(
+            metrics.stdout.components(separatedBy: "# HELP gameap_server_up").count, 2, "HELP once for all servers")
         XCTAssertEqual(metrics.stdout.components(separatedBy: "} 1\n").count - 1, 4)
 
         XCTAssertEqual(try node.run("pm-stop", ["--force", "-"], stdin: array).status, 0)
@@ -160,7 +168,12 @@ final class SimpleLifecycleTests: XCTestCase {
         let command = ["-c", node.workPath + "/demo-server.sh"]
         let refused = try node.run("pm-start", ["-d", dir, "-n", "flag-server"] + command)
         XCTAssertEqual(refused.status, 2)
-        XCTAssertEqual(refused.stderr, "pm-start: server flag-server: field su_user: is missing, so pm-start would run the server's programs as root: set su_user (the server's user in the panel), or give --allow-root to run them as root on purpose\n")
+        XCTAssertEqual(
+            refused.stderr,
+            "pm-start: server flag-server: field su_user: is missing, so pm-start would run the server's programs as "
+                + "root: set su_user (the server's user in the panel), or give --allow-root to run them as root on "
+                + "purpose\n"
+        )
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/.runner"), "nothing ran")
         let identity = ["--allow-root", "-d", dir, "-n", "flag-server"]
         let start = try node.run("pm-start", identity + command)
@@ -178,7 +191,8 @@ final class SimpleLifecycleTests: XCTestCase {
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         _ = try Toolbox.shell("chown pmtest: \(dir)")
         let identity = ["-d", dir, "-n", "daemon-style", "-u", "pmtest"]
-        let start = try node.run("pm-start", identity + ["--", "/bin/sh", node.workPath + "/demo-server.sh", "extra arg"])
+        let start = try node.run(
+            "pm-start", identity + ["--", "/bin/sh", node.workPath + "/demo-server.sh", "extra arg"])
         XCTAssertEqual(start.status, 0, start.stderr)
         XCTAssertEqual(try node.run("pm-input", identity + ["--", "say", "it's", "{id}"]).status, 0)
         Thread.sleep(forTimeInterval: 0.3)
@@ -187,7 +201,8 @@ final class SimpleLifecycleTests: XCTestCase {
     }
 
     func testDryRunPrintsThePlanMasksSecretsAndChangesNothing() throws {
-        let json = try node.record(id: 7).replacingOccurrences(of: "{node_work_path}/demo-server.sh", with: "{node_work_path}/demo-server.sh +rcon {rcon_password}")
+        let json = try node.record(id: 7).replacingOccurrences(
+            of: "{node_work_path}/demo-server.sh", with: "{node_work_path}/demo-server.sh +rcon {rcon_password}")
         let record = try node.file(json)
         let plan = try node.run("pm-start", ["--dry-run", record])
         XCTAssertEqual(plan.status, 0, plan.stderr)
@@ -203,7 +218,11 @@ final class SimpleLifecycleTests: XCTestCase {
     func testVerboseEchoesInTheDetailedExecutorShape() throws {
         let record = try node.file(node.record(id: 8))
         let status = try node.run("pm-status", ["-v", record])
-        XCTAssertEqual(status.stderr, "\(node.workPath)/servers/s8# \(node.workPath)/runner.sh status -d \(node.workPath)/servers/s8 -n \(node.uuid(8)) -u pmtest\n\n\nExited with 1\n")
+        XCTAssertEqual(
+            status.stderr,
+            "\(node.workPath)/servers/s8# \(node.workPath)/runner.sh status -d \(node.workPath)/servers/s8 -n "
+                + "\(node.uuid(8)) -u pmtest\n\n\nExited with 1\n"
+        )
     }
 
     /// Two pm-start of one server at the same time launch it once: the second waits for the
@@ -228,7 +247,8 @@ final class SimpleLifecycleTests: XCTestCase {
     func testAttachSendsLinesAndEndsAtEndOfInput() throws {
         let record = try node.file(node.record(id: 10))
         XCTAssertEqual(try node.run("pm-start", [record]).status, 0)
-        let attach = try node.run("pm-input", ["--attach", "--lines", "0", record], stdin: "status\nsay attached\n", timeout: 20)
+        let attach = try node.run(
+            "pm-input", ["--attach", "--lines", "0", record], stdin: "status\nsay attached\n", timeout: 20)
         XCTAssertEqual(attach.status, 0, attach.stderr)
         XCTAssertTrue(attach.stdout.contains("demo server Server 10"), attach.stdout)
         XCTAssertTrue(attach.stdout.contains("[chat] server: attached"), attach.stdout)
@@ -279,7 +299,8 @@ final class SimpleLifecycleTests: XCTestCase {
         XCTAssertEqual(start.status, 0, start.stderr)
         XCTAssertLessThan(Date().timeIntervalSince(began), 5)
         Thread.sleep(forTimeInterval: 0.5)
-        let alive = try Toolbox.shell("pgrep -f '^/bin/sh -c while' | wc -l").stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let alive = try Toolbox.shell("pgrep -f '^/bin/sh -c while' | wc -l").stdout.trimmingCharacters(
+            in: .whitespacesAndNewlines)
         XCTAssertEqual(alive, "2", "both background servers still run after pm-start exited")
     }
 
@@ -288,7 +309,8 @@ final class SimpleLifecycleTests: XCTestCase {
         let node = try SimpleNode(scripts: ["status": "/bin/false"])
         defer { node.tearDown() }
         let record = try node.file(node.record(id: 5))
-        let result = try Toolbox.shell("trap '' CHLD; exec pm-status --config \(node.configPath) --state-dir \(node.statePath) \(record)")
+        let result = try Toolbox.shell(
+            "trap '' CHLD; exec pm-status --config \(node.configPath) --state-dir \(node.statePath) \(record)")
         XCTAssertEqual(result.status, 1, result.stdout + result.stderr)
         XCTAssertEqual(result.stdout, "server 5: stopped\n")
     }
@@ -299,9 +321,12 @@ final class SimpleLifecycleTests: XCTestCase {
         let node = try SimpleNode(scripts: ["start": "{command}", "status": "{command}"])
         defer { node.tearDown() }
         let json = try node.record(id: 6, user: "pmtest")
-            .replacingOccurrences(of: "\"{node_work_path}/demo-server.sh\"", with: "\"/bin/sh -c 'ls /proc/self/fd > fds.txt'\"")
+            .replacingOccurrences(
+                of: "\"{node_work_path}/demo-server.sh\"", with: "\"/bin/sh -c 'ls /proc/self/fd > fds.txt'\"")
         XCTAssertEqual(try node.run("pm-start", [try node.file(json)]).status, 0)
-        let fds = try String(contentsOfFile: node.workPath + "/servers/s6/fds.txt", encoding: .utf8).split(separator: "\n").compactMap { Int($0) }
+        let fds = try String(contentsOfFile: node.workPath + "/servers/s6/fds.txt", encoding: .utf8).split(
+            separator: "\n"
+        ).compactMap { Int($0) }
         XCTAssertEqual(fds.filter { $0 > 3 }, [], "descriptors beyond stdin, stdout, stderr and ls's own: \(fds)")
     }
 

@@ -1,10 +1,11 @@
 import Foundation
-import XCTest
-@testable import PMSystem
-@testable import PMHTTP
-@testable import PMCore
-@testable import PMManagers
 import PMCommon
+import XCTest
+
+@testable import PMCore
+@testable import PMHTTP
+@testable import PMManagers
+@testable import PMSystem
 @testable import PMTestSupport
 
 /// Games that misbehave, through every Linux manager against its real backend: after pm-stop
@@ -17,7 +18,8 @@ class StubbornGameCases: XCTestCase {
     let tag = "pm" + String(UInt32.random(in: 0...UInt32.max), radix: 16)
 
     class func makeBed() throws -> GameBed {
-        throw NSError(domain: "StubbornGameCases", code: 1, userInfo: [NSLocalizedDescriptionKey: "a subclass names the manager"])
+        throw NSError(
+            domain: "StubbornGameCases", code: 1, userInfo: [NSLocalizedDescriptionKey: "a subclass names the manager"])
     }
 
     override func setUpWithError() throws { bed = try Self.makeBed() }
@@ -37,10 +39,14 @@ class StubbornGameCases: XCTestCase {
         func check(_ stop: Toolbox.Result, file: StaticString = #filePath, line: UInt = #line) {
             XCTAssertEqual(stop.status, 0, "\(self): \(stop.stderr)", file: file, line: line)
             switch self {
-            case .graceful: XCTAssertTrue(stop.stdout.hasPrefix("server 1: stopped gracefully after "), stop.stdout, file: file, line: line)
+            case .graceful:
+                XCTAssertTrue(
+                    stop.stdout.hasPrefix("server 1: stopped gracefully after "), stop.stdout, file: file, line: line)
             case .forced: XCTAssertEqual(stop.stdout, "server 1: stopped\n", file: file, line: line)
             case .timedOut:
-                XCTAssertEqual(stop.stdout, "server 1: stopped: forced after 1 seconds (the server ignored wait)\n", file: file, line: line)
+                XCTAssertEqual(
+                    stop.stdout, "server 1: stopped: forced after 1 seconds (the server ignored wait)\n", file: file,
+                    line: line)
             }
         }
     }
@@ -67,7 +73,9 @@ class StubbornGameCases: XCTestCase {
             XCTAssertEqual(try bed.tool("pm-status", [record]).status, 1, "\(kind): stopped at once")
             XCTAssertEqual(try bed.processes(game, tag: tag), [], "\(kind): no process of \(game.rawValue) is left")
             if game == .slowSaver && kind == .graceful {
-                XCTAssertEqual(try? String(contentsOfFile: save, encoding: .utf8).split(separator: "\n").count, 30, "the whole save")
+                XCTAssertEqual(
+                    try? String(contentsOfFile: save, encoding: .utf8).split(separator: "\n").count, 30,
+                    "the whole save")
             }
             XCTAssertEqual(try bed.tool("pm-stop", [record]).stdout, "server 1: already stopped\n")
         }
@@ -91,7 +99,9 @@ class StubbornGameCases: XCTestCase {
                 XCTAssertEqual(start.status, 0, start.stderr)
                 _ = try bed.waitForOutput(record, containing: "segmentation fault ahead")
             }
-            let stopped = Toolbox.poll(seconds: 10, until: { $0 == "1" }) { String((try? bed.tool("pm-status", [record]).status) ?? -1) }
+            let stopped = Toolbox.poll(seconds: 10, until: { $0 == "1" }) {
+                String((try? bed.tool("pm-status", [record]).status) ?? -1)
+            }
             XCTAssertEqual(stopped, "1", "\(arguments)")
             for kind in StopKind.allCases {
                 let stop = try bed.tool("pm-stop", kind.arguments + [record])
@@ -110,12 +120,16 @@ class StubbornGameCases: XCTestCase {
         try startAndCheckOneCopy(first, .deaf)
         let pids = try bed.processes(.deaf, tag: tag)
         let second = try bed.record(id: 2, game: .deaf, tag: tag + "b", uuid: bed.collidingUUID(1))
-        let verbs: [(String, [String])] = [("pm-start", []), ("pm-start", ["--restart"]), ("pm-stop", []), ("pm-stop", ["--force"]),
-                                           ("pm-status", []), ("pm-input", ["-c", "quit"]), ("pm-output", []), ("pm-metrics", [])]
+        let verbs: [(String, [String])] = [
+            ("pm-start", []), ("pm-start", ["--restart"]), ("pm-stop", []), ("pm-stop", ["--force"]),
+            ("pm-status", []), ("pm-input", ["-c", "quit"]), ("pm-output", []), ("pm-metrics", [])
+        ]
         for (tool, arguments) in verbs {
             let result = try bed.tool(tool, arguments + [second])
             XCTAssertEqual(result.status, 1, "\(tool) \(arguments): \(result.stdout)")
-            XCTAssertTrue(result.stderr.contains("belongs to server 1, not to server 2"), "\(tool) \(arguments): \(result.stderr)")
+            XCTAssertTrue(
+                result.stderr.contains("belongs to server 1, not to server 2"), "\(tool) \(arguments): \(result.stderr)"
+            )
         }
         XCTAssertEqual(try bed.processes(.deaf, tag: tag + "b"), [], "server 2 never ran")
         XCTAssertEqual(try bed.processes(.deaf, tag: tag), pids, "server 1 runs on, untouched")
@@ -141,7 +155,9 @@ final class TmuxStubbornGameTests: StubbornGameCases {
         for cycle in 1...50 {
             _ = try bed.waitForOutput(record, containing: "ready")
             let stop = try bed.tool("pm-stop", ["--console-stop", "quit", record])
-            XCTAssertTrue(stop.stdout.hasPrefix("server 1: stopped gracefully after "), "cycle \(cycle): \(stop.stdout)\(stop.stderr)")
+            XCTAssertTrue(
+                stop.stdout.hasPrefix("server 1: stopped gracefully after "),
+                "cycle \(cycle): \(stop.stdout)\(stop.stderr)")
             XCTAssertEqual(try bed.tool("pm-status", [record]).status, 1, "cycle \(cycle)")
             XCTAssertEqual(try bed.processes(.deaf, tag: tag), [], "cycle \(cycle)")
             let start = try bed.tool("pm-start", [record])
@@ -160,17 +176,26 @@ final class TmuxStubbornGameTests: StubbornGameCases {
         _ = try bed.waitForOutput(record, containing: "ready")
         let pid = try XCTUnwrap(try bed.processes(.deaf, tag: tag).first)
         let group = "/sys/fs/cgroup/freezer/pm-e2e-\(tag)"
-        XCTAssertEqual(try Toolbox.shell("mkdir \(group) && echo \(pid) > \(group)/cgroup.procs && echo FROZEN > \(group)/freezer.state").status, 0,
-                       "this test needs the cgroup v1 freezer, as root")
+        XCTAssertEqual(
+            try Toolbox.shell(
+                "mkdir \(group) && echo \(pid) > \(group)/cgroup.procs && echo FROZEN > \(group)/freezer.state"
+            ).status, 0,
+            "this test needs the cgroup v1 freezer, as root")
         defer { _ = try? Toolbox.shell("echo THAWED > \(group)/freezer.state; sleep 0.2; rmdir \(group)") }
         for attempt in 1...2 {
             let stop = try bed.tool("pm-stop", ["--force", record])
             XCTAssertEqual(stop.status, 1, "attempt \(attempt): \(stop.stdout)")
-            XCTAssertTrue(stop.stderr.contains("pm-stop: server 1: process \(pid) (deaf-game, state D: uninterruptible sleep) still running after SIGKILL: server 1 is not stopped"),
-                          "attempt \(attempt): \(stop.stderr)")
+            XCTAssertTrue(
+                stop.stderr.contains(
+                    "pm-stop: server 1: process \(pid) (deaf-game, state D: uninterruptible sleep) still running "
+                        + "after SIGKILL: server 1 is not stopped"
+                ),
+                "attempt \(attempt): \(stop.stderr)")
         }
         XCTAssertEqual(try Toolbox.shell("echo THAWED > \(group)/freezer.state").status, 0)
-        let gone = Toolbox.poll(seconds: 5, until: { $0 == "[]" }) { "\((try? bed.processes(.deaf, tag: tag)) ?? ["?"])" }
+        let gone = Toolbox.poll(seconds: 5, until: { $0 == "[]" }) {
+            "\((try? bed.processes(.deaf, tag: tag)) ?? ["?"])"
+        }
         XCTAssertEqual(gone, "[]", "thawed, the SIGKILL takes")
         XCTAssertEqual(try bed.tool("pm-stop", [record]).stdout, "server 1: already stopped\n")
     }
@@ -184,8 +209,10 @@ final class TmuxStubbornGameTests: StubbornGameCases {
         _ = try bed.waitForOutput(record, containing: "ready")
         let before = try FileManager.default.contentsOfDirectory(atPath: "/tmp").filter { $0.hasPrefix("pm-console-") }
         for signal in ["HUP", "TERM", "INT"] {
-            let follower = try Toolbox.shell("""
-                \(ShellWords.join([Toolbox.path("pm-output"), "--config", node.configPath, "--state-dir", node.statePath, "--follow", record])) &
+            let follower = try Toolbox.shell(
+                """
+                \(ShellWords.join([Toolbox.path("pm-output"), "--config", node.configPath])) \
+                \(ShellWords.join(["--state-dir", node.statePath, "--follow", record])) &
                 pid=$!
                 sleep 1
                 kill -\(signal) $pid
@@ -194,26 +221,36 @@ final class TmuxStubbornGameTests: StubbornGameCases {
             XCTAssertEqual(follower.status, 0, "\(signal): \(follower.stderr)")
             XCTAssertTrue(follower.stdout.contains("deaf-game ready"), follower.stdout)
             let session = XID.name(uuid: node.uuid(1), id: 1)
-            XCTAssertEqual(try node.tmux(["display", "-p", "-t", "=\(session):", "#{pane_pipe}"]).stdout, "0\n", "\(signal): the pipe is off")
-            let after = try FileManager.default.contentsOfDirectory(atPath: "/tmp").filter { $0.hasPrefix("pm-console-") }
+            XCTAssertEqual(
+                try node.tmux(["display", "-p", "-t", "=\(session):", "#{pane_pipe}"]).stdout, "0\n",
+                "\(signal): the pipe is off")
+            let after = try FileManager.default.contentsOfDirectory(atPath: "/tmp").filter {
+                $0.hasPrefix("pm-console-")
+            }
             XCTAssertEqual(Set(after), Set(before), "\(signal): the follower's directory is removed")
         }
         // SIGKILL cannot be cleaned up after; the piped cat ends with the pane's next output,
         // since nobody reads its FIFO any more, and tmux turns the pipe off when it writes the
         // output after that.
-        let killed = try Toolbox.shell("""
-            \(ShellWords.join([Toolbox.path("pm-output"), "--config", node.configPath, "--state-dir", node.statePath, "--follow", record])) &
+        let killed = try Toolbox.shell(
+            """
+            \(ShellWords.join([Toolbox.path("pm-output"), "--config", node.configPath])) \
+            \(ShellWords.join(["--state-dir", node.statePath, "--follow", record])) &
             pid=$!
             sleep 1
             kill -KILL $pid
             """, environment: node.environment, timeout: 30)
         XCTAssertEqual(killed.status, 0)
         let session = XID.name(uuid: node.uuid(1), id: 1)
-        XCTAssertEqual(try node.tmux(["display", "-p", "-t", "=\(session):", "#{pane_pipe}"]).stdout, "1\n", "piped while the game is quiet")
+        XCTAssertEqual(
+            try node.tmux(["display", "-p", "-t", "=\(session):", "#{pane_pipe}"]).stdout, "1\n",
+            "piped while the game is quiet")
         var pipe = ""
         for _ in 1...5 where pipe != "0\n" {
             XCTAssertEqual(try bed.tool("pm-input", ["-c", "say anyone there?", record]).status, 0)
-            pipe = Toolbox.poll(seconds: 0.5, until: { $0 == "0\n" }) { (try? node.tmux(["display", "-p", "-t", "=\(session):", "#{pane_pipe}"]).stdout) ?? "" }
+            pipe = Toolbox.poll(seconds: 0.5, until: { $0 == "0\n" }) {
+                (try? node.tmux(["display", "-p", "-t", "=\(session):", "#{pane_pipe}"]).stdout) ?? ""
+            }
         }
         XCTAssertEqual(pipe, "0\n", "the pipe ends with the game's next lines")
         _ = try Toolbox.shell("rm -rf /tmp/pm-console-*")
@@ -270,7 +307,8 @@ final class SystemdStubbornGameTests: StubbornGameCases {
         for signal in ["TERM", "HUP", "KILL"] {
             XCTAssertEqual(try bed.tool("pm-start", [record]).status, 0, signal)
             _ = try bed.waitForOutput(record, containing: "ready")
-            let stop = try Toolbox.shell("""
+            let stop = try Toolbox.shell(
+                """
                 \(stopCommand(node, record)) &
                 pid=$!
                 sleep 1.5
@@ -282,7 +320,9 @@ final class SystemdStubbornGameTests: StubbornGameCases {
             if signal == "KILL" {
                 XCTAssertTrue(FileManager.default.fileExists(atPath: dropIn), "SIGKILL leaves the drop-in")
                 // The game saves and quits; with the drop-in left, systemd does not start it again.
-                let down = Toolbox.poll(seconds: 10, until: { $0 == "1" }) { String((try? bed.tool("pm-status", [record]).status) ?? -1) }
+                let down = Toolbox.poll(seconds: 10, until: { $0 == "1" }) {
+                    String((try? bed.tool("pm-status", [record]).status) ?? -1)
+                }
                 XCTAssertEqual(down, "1")
             } else {
                 XCTAssertEqual(stop.status, 1, "\(signal): \(stop.stdout)")
@@ -301,9 +341,11 @@ final class SystemdStubbornGameTests: StubbornGameCases {
     /// is pm-stop itself and a signal reaches it, not a wrapper.
     private func stopCommand(_ node: SystemdNode, _ record: String) -> String {
         let user = SystemdNode.user
-        let words = ["setpriv", "--reuid=\(user)", "--regid=\(node.account.gid)", "--init-groups", "env", "-i",
-                     "PATH=\(SystemdNode.binDirectory):/usr/bin:/bin", "XDG_RUNTIME_DIR=\(node.runtimeDirectory)",
-                     "pm-stop", "--config", node.configPath, "--state-dir", node.statePath, "--console-stop", "quit", record]
+        let words = [
+            "setpriv", "--reuid=\(user)", "--regid=\(node.account.gid)", "--init-groups", "env", "-i",
+            "PATH=\(SystemdNode.binDirectory):/usr/bin:/bin", "XDG_RUNTIME_DIR=\(node.runtimeDirectory)",
+            "pm-stop", "--config", node.configPath, "--state-dir", node.statePath, "--console-stop", "quit", record
+        ]
         return ShellWords.join(words)
     }
 }
@@ -319,7 +361,9 @@ final class DockerStubbornGameTests: StubbornGameCases {
 }
 
 final class PodmanStubbornGameTests: StubbornGameCases {
-    override class func makeBed() throws -> GameBed { try DockerNode(socket: DockerNode.podmanSocket, manager: "podman") }
+    override class func makeBed() throws -> GameBed {
+        try DockerNode(socket: DockerNode.podmanSocket, manager: "podman")
+    }
 
     func testAGameThatIgnoresSignals() throws { try stopsEveryWay(.deaf) }
     func testAGameThatLeavesDaemons() throws { try stopsEveryWay(.forking) }

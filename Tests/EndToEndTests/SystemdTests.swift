@@ -1,10 +1,11 @@
 import Foundation
-import XCTest
-@testable import PMSystem
-@testable import PMHTTP
-@testable import PMCore
-@testable import PMManagers
 import PMCommon
+import XCTest
+
+@testable import PMCore
+@testable import PMHTTP
+@testable import PMManagers
+@testable import PMSystem
 @testable import PMTestSupport
 
 /// `-m systemd -o scope=user` against a real `systemd --user` manager (see `SystemdNode`).
@@ -18,8 +19,9 @@ final class SystemdTests: XCTestCase {
     /// metrics from systemd, a graceful quit, status, uninstall.
     func testFreecivThroughEveryTool() throws {
         let port = try freePort()
-        let record = try node.record(id: 1, command: "/usr/games/freeciv-server --port \(port) --saves {dir}/saves",
-                                     extra: #", "settings": [{"name": "console_stop_command", "value": "quit"}]"#)
+        let record = try node.record(
+            id: 1, command: "/usr/games/freeciv-server --port \(port) --saves {dir}/saves",
+            extra: #", "settings": [{"name": "console_stop_command", "value": "quit"}]"#)
         let start = try node.run("pm-start", [record])
         XCTAssertEqual(start.status, 0, start.stderr)
         XCTAssertEqual(start.stdout, "server 1: started\n")
@@ -44,7 +46,8 @@ final class SystemdTests: XCTestCase {
         let first = try node.run("pm-metrics", ["--interval", "0.2", record])
         XCTAssertEqual(first.status, 0, first.stderr)
         XCTAssertEqual(Prometheus.value(first.stdout, "gameap_server_up"), 1)
-        XCTAssertGreaterThan(try XCTUnwrap(Prometheus.value(first.stdout, "gameap_server_memory_usage_bytes")), 1_000_000)
+        XCTAssertGreaterThan(
+            try XCTUnwrap(Prometheus.value(first.stdout, "gameap_server_memory_usage_bytes")), 1_000_000)
         XCTAssertGreaterThanOrEqual(try XCTUnwrap(Prometheus.value(first.stdout, "gameap_server_process_pids")), 1)
         XCTAssertGreaterThan(try XCTUnwrap(Prometheus.value(first.stdout, "gameap_server_cpu_seconds_total")), 0)
         XCTAssertTrue(first.stdout.contains("service=\"\(node.service(1))\""), first.stdout)
@@ -58,22 +61,26 @@ final class SystemdTests: XCTestCase {
         XCTAssertEqual(stop.status, 0, stop.stderr)
         XCTAssertTrue(stop.stdout.hasPrefix("server 1: stopped gracefully after"), stop.stdout)
         XCTAssertLessThan(Date().timeIntervalSince(began), 10)
-        XCTAssertTrue(try node.run("pm-output", [record]).stdout.contains("Removing player"), "freeciv shut down on 'quit'")
+        XCTAssertTrue(
+            try node.run("pm-output", [record]).stdout.contains("Removing player"), "freeciv shut down on 'quit'")
         XCTAssertEqual(try node.run("pm-status", [record]).status, 1)
-        XCTAssertEqual(try node.systemctl(["is-active", node.service(1)]).stdout, "inactive\n", "not restarted by Restart=always")
+        XCTAssertEqual(
+            try node.systemctl(["is-active", node.service(1)]).stdout, "inactive\n", "not restarted by Restart=always")
 
         let units = node.account.home + "/.config/systemd/user/" + node.service(1)
         XCTAssertTrue(FileManager.default.fileExists(atPath: units))
         let uninstall = try node.run("pm-install", ["--uninstall", record])
         XCTAssertEqual(uninstall.status, 0, uninstall.stderr)
         XCTAssertFalse(FileManager.default.fileExists(atPath: units))
-        XCTAssertFalse(FileManager.default.fileExists(atPath: units.replacingOccurrences(of: ".service", with: ".socket")))
+        XCTAssertFalse(
+            FileManager.default.fileExists(atPath: units.replacingOccurrences(of: ".service", with: ".socket")))
         XCTAssertEqual(try node.systemctl(["show", node.service(1), "-p", "LoadState"]).stdout, "LoadState=not-found\n")
     }
 
     /// A console command the game ignores: stopped hard after the timeout, and said so.
     func testIgnoredConsoleStopIsForcedAfterTheTimeout() throws {
-        let record = try node.record(id: 2, extra: #", "settings": [{"name": "console_stop_command", "value": "status"}]"#)
+        let record = try node.record(
+            id: 2, extra: #", "settings": [{"name": "console_stop_command", "value": "status"}]"#)
         XCTAssertEqual(try node.run("pm-start", [record]).status, 0)
         let stop = try node.run("pm-stop", ["--timeout", "1", record])
         XCTAssertEqual(stop.status, 0, stop.stderr)
@@ -95,13 +102,16 @@ final class SystemdTests: XCTestCase {
         """.write(toFile: script, atomically: true, encoding: .utf8)
         _ = try Toolbox.shell("chmod 755 \(script); chown \(SystemdNode.user): \(script)")
         let hostile = "a\\rExecStartPre=/bin/false;%h $HOME \\\\\\\" ' ;"
-        let record = try node.record(id: 3, command: "{node_work_path}/show-args.sh {hostname} ; %n",
-                                     extra: #", "settings": [{"name": "hostname", "value": "\#(hostile)"}]"#)
+        let record = try node.record(
+            id: 3, command: "{node_work_path}/show-args.sh {hostname} ; %n",
+            extra: #", "settings": [{"name": "hostname", "value": "\#(hostile)"}]"#)
         let start = try node.run("pm-start", [record])
         XCTAssertEqual(start.status, 0, start.stderr)
         let output = try node.waitForOutput(record, containing: "ready")
         let expected = "a\rExecStartPre=/bin/false;%h $HOME \\\" ' ;"
-        let encoded = try Toolbox.shell("printf 'arg:%s\\n' \(ShellWords.quote(expected)) | od -An -c | tr -s ' ' | tr -d '\\n'; echo").stdout
+        let encoded = try Toolbox.shell(
+            "printf 'arg:%s\\n' \(ShellWords.quote(expected)) | od -An -c | tr -s ' ' | tr -d '\\n'; echo"
+        ).stdout
         let lines = output.split(separator: "\n").map(String.init)
         guard lines.count == 5 else { return XCTFail("five lines expected: \(output)") }
         XCTAssertEqual(lines.first.map { $0 + "\n" }, encoded)
@@ -116,7 +126,8 @@ final class SystemdTests: XCTestCase {
         let restart = try node.run("pm-start", ["--restart", record])
         XCTAssertEqual(restart.stdout, "server 4: restarted\n", restart.stderr)
         XCTAssertEqual(try node.run("pm-input", ["-c", "say after restart", record]).status, 0)
-        XCTAssertTrue(try node.waitForOutput(record, containing: "[chat] server: after restart").contains("after restart"))
+        XCTAssertTrue(
+            try node.waitForOutput(record, containing: "[chat] server: after restart").contains("after restart"))
 
         // pm-input --attach: lines in, console out, and it ends at the end of its input.
         let attach = try node.run("pm-input", ["--attach", "--lines", "1", record], stdin: "list\nsave\n", timeout: 20)
@@ -124,10 +135,18 @@ final class SystemdTests: XCTestCase {
         XCTAssertTrue(attach.stdout.contains("world saved"), attach.stdout)
 
         // pm-output --follow ends when the unit stops.
-        let follow = try Toolbox.shell("(sleep 1.5; \(ShellWords.join(["runuser", "-u", "pmsd", "--", "env", "XDG_RUNTIME_DIR=\(node.runtimeDirectory)", "systemctl", "--user", "stop", node.service(4)]))) & "
-                                       + ShellWords.join(["runuser", "-u", "pmsd", "--", "env", "XDG_RUNTIME_DIR=\(node.runtimeDirectory)",
-                                                          SystemdNode.binDirectory + "/pm-output", "--config", node.configPath,
-                                                          "--state-dir", node.statePath, "--follow", record]), timeout: 20)
+        let follow = try Toolbox.shell(
+            "(sleep 1.5; "
+                + ShellWords.join([
+                    "runuser", "-u", "pmsd", "--", "env", "XDG_RUNTIME_DIR=\(node.runtimeDirectory)",
+                    "systemctl", "--user", "stop", node.service(4)
+                ])
+                + ") & "
+                + ShellWords.join([
+                    "runuser", "-u", "pmsd", "--", "env", "XDG_RUNTIME_DIR=\(node.runtimeDirectory)",
+                    SystemdNode.binDirectory + "/pm-output", "--config", node.configPath,
+                    "--state-dir", node.statePath, "--follow", record
+                ]), timeout: 20)
         XCTAssertEqual(follow.status, 0, follow.stderr)
         XCTAssertTrue(follow.stderr.contains("the server has stopped"), follow.stderr)
     }
@@ -140,14 +159,20 @@ final class SystemdTests: XCTestCase {
         XCTAssertTrue(start.stderr.contains("the start command exited at once ("), start.stderr)
         XCTAssertEqual(try node.run("pm-status", [record]).status, 1)
         let socket = node.service(5).replacingOccurrences(of: ".service", with: ".socket")
-        XCTAssertEqual(try node.systemctl(["is-active", socket]).stdout, "inactive\n", "the console socket is stopped too")
+        XCTAssertEqual(
+            try node.systemctl(["is-active", socket]).stdout, "inactive\n", "the console socket is stopped too")
     }
 
     func testWithoutSystemctlTheToolsSayWhat() throws {
         let record = try node.record(id: 6)
         let status = try node.run("pm-status", [record], environment: ["PATH": SystemdNode.binDirectory])
         XCTAssertEqual(status.status, 255)
-        XCTAssertEqual(status.stderrLines, ["pm-status: server 6: systemctl was not found in PATH: the systemd manager needs systemd (or choose another with -m)"])
+        XCTAssertEqual(
+            status.stderrLines,
+            [
+                "pm-status: server 6: systemctl was not found in PATH: the systemd manager needs systemd (or choose "
+                    + "another with -m)"
+            ])
     }
 
     /// A user without a running user manager (pmtest has none): exit 255 and how to fix it.
@@ -155,8 +180,9 @@ final class SystemdTests: XCTestCase {
         _ = try TestUser.ensure()
         let record = try node.record(id: 7)
         _ = try Toolbox.shell("chmod 755 \(node.root); chmod 644 \(record)")
-        let status = try node.run("pm-status", ["--state-dir", "/tmp/pm-nobody-state", record], as: "pmtest",
-                                  environment: ["XDG_RUNTIME_DIR": "/nonexistent"])
+        let status = try node.run(
+            "pm-status", ["--state-dir", "/tmp/pm-nobody-state", record], as: "pmtest",
+            environment: ["XDG_RUNTIME_DIR": "/nonexistent"])
         XCTAssertEqual(status.status, 255, status.stderr)
         XCTAssertEqual(status.stderrLines.count, 1, status.stderr)
         XCTAssertTrue(status.stderr.contains("the systemd user manager of pmtest is not running"), status.stderr)
@@ -166,7 +192,8 @@ final class SystemdTests: XCTestCase {
 
     /// A batch query asks systemd once for all servers (the never-started one is stopped).
     func testBatchStatusAndMetricsAskSystemdOnce() throws {
-        let running = try node.record(id: 8), stopped = try node.record(id: 9)
+        let running = try node.record(id: 8)
+        let stopped = try node.record(id: 9)
         XCTAssertEqual(try node.run("pm-start", [running]).status, 0)
         let status = try node.run("pm-status", ["-v", running, stopped])
         XCTAssertEqual(status.status, 1, status.stderr)
@@ -176,8 +203,9 @@ final class SystemdTests: XCTestCase {
         XCTAssertEqual(metrics.status, 0, metrics.stderr)
         XCTAssertTrue(metrics.stdout.contains("gameap_server_up{server_id=\"8\""), metrics.stdout)
         XCTAssertTrue(metrics.stdout.contains("gameap_server_up{server_id=\"9\""), metrics.stdout)
-        XCTAssertEqual(metrics.stderr.components(separatedBy: "# systemctl --user show").count - 1, 2,
-                       "one snapshot, and one more for the second CPU sample: \(metrics.stderr)")
+        XCTAssertEqual(
+            metrics.stderr.components(separatedBy: "# systemctl --user show").count - 1, 2,
+            "one snapshot, and one more for the second CPU sample: \(metrics.stderr)")
         XCTAssertTrue(metrics.stdout.contains("gameap_server_cpu_usage_percent{server_id=\"8\""), metrics.stdout)
     }
 }

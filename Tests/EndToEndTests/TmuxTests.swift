@@ -1,10 +1,11 @@
 import Foundation
-import XCTest
-@testable import PMSystem
-@testable import PMHTTP
-@testable import PMCore
-@testable import PMManagers
 import PMCommon
+import XCTest
+
+@testable import PMCore
+@testable import PMHTTP
+@testable import PMManagers
+@testable import PMSystem
 @testable import PMTestSupport
 
 /// The seven tools with `-m tmux` against real tmux servers, isolated by `TMUX_TMPDIR`.
@@ -17,7 +18,8 @@ final class TmuxTests: XCTestCase {
     private var xid1: String { XID.name(uuid: node.uuid(1), id: 1) }
 
     func testLifecycleAsAnUnprivilegedNologinUser() throws {
-        let record = try node.file(node.record(id: 1, extra: #", "settings": [{"name": "console_stop_command", "value": "quit"}]"#))
+        let record = try node.file(
+            node.record(id: 1, extra: #", "settings": [{"name": "console_stop_command", "value": "quit"}]"#))
         XCTAssertEqual(try node.run("pm-status", [record]).status, 1)
 
         let start = try node.run("pm-start", [record])
@@ -31,20 +33,26 @@ final class TmuxTests: XCTestCase {
         XCTAssertEqual(object?["name"] as? String, xid1)
         XCTAssertEqual(object?["state"] as? String, "running")
         let pid = try XCTUnwrap(object?["pid"] as? Int)
-        XCTAssertEqual(try Toolbox.shell("ps -o user= -p \(pid)").stdout.trimmingCharacters(in: .whitespaces), "pmtest\n")
+        XCTAssertEqual(
+            try Toolbox.shell("ps -o user= -p \(pid)").stdout.trimmingCharacters(in: .whitespaces), "pmtest\n")
         XCTAssertNotNil(object?["started_at"] as? String)
 
         let banner = try node.waitForOutput(record, containing: "listening on port 27001")
-        XCTAssertTrue(banner.contains("demo server Tmux 1 listening on port 27001 (user pmtest)"), "environment via -e: \(banner)")
-        XCTAssertEqual(try node.tmux(["display", "-p", "-t", "=\(xid1):", "#{window_width} #{history_limit}"]).stdout, "200 30000\n",
-                       "width 200 and the history limit on the first game pane of a fresh tmux server (TMUX-5)")
+        XCTAssertTrue(
+            banner.contains("demo server Tmux 1 listening on port 27001 (user pmtest)"), "environment via -e: \(banner)"
+        )
+        XCTAssertEqual(
+            try node.tmux(["display", "-p", "-t", "=\(xid1):", "#{window_width} #{history_limit}"]).stdout,
+            "200 30000\n",
+            "width 200 and the history limit on the first game pane of a fresh tmux server (TMUX-5)")
         XCTAssertEqual(try node.tmux(["has-session", "-t", "=gameap"]).status, 0, "the idle helper session")
 
         let stop = try node.run("pm-stop", [record])
         XCTAssertEqual(stop.status, 0, stop.stderr)
         XCTAssertTrue(stop.stdout.hasPrefix("server 1: stopped gracefully after"), stop.stdout)
         XCTAssertEqual(try node.run("pm-status", [record]).status, 1)
-        XCTAssertNotEqual(try node.tmux(["has-session", "-t", "=\(xid1)"]).status, 0, "the exited game's session is removed")
+        XCTAssertNotEqual(
+            try node.tmux(["has-session", "-t", "=\(xid1)"]).status, 0, "the exited game's session is removed")
         XCTAssertEqual(try node.run("pm-stop", [record]).stdout, "server 1: already stopped\n")
     }
 
@@ -57,7 +65,9 @@ final class TmuxTests: XCTestCase {
             XCTAssertEqual(input.status, 0, input.stderr)
         }
         let output = try node.waitForOutput(record, containing: "[chat] server: é \"q\" $HOME `id`")
-        for expected in ["[chat] server: C-c", "[chat] server: Up", "unknown command: -x", "[chat] server: a;", "unknown command: ;"] {
+        for expected in [
+            "[chat] server: C-c", "[chat] server: Up", "unknown command: -x", "[chat] server: a;", "unknown command: ;"
+        ] {
             XCTAssertTrue(output.contains(expected), "\(expected) in \(output)")
         }
         let multiLine = try node.run("pm-input", ["-c", "say one\nquit", record])
@@ -89,7 +99,8 @@ final class TmuxTests: XCTestCase {
         XCTAssertTrue(all.contains("demo server Tmux 3"), "the first lines are in the scroll-back")
         let last = try node.run("pm-output", ["--lines", "3", record])
         XCTAssertEqual(last.stdout, "[chat] server: line 59\nsay line 60\n[chat] server: line 60\n")
-        XCTAssertEqual(try node.run("pm-output", [record]).stdout.split(separator: "\n").count, all.split(separator: "\n").count)
+        XCTAssertEqual(
+            try node.run("pm-output", [record]).stdout.split(separator: "\n").count, all.split(separator: "\n").count)
     }
 
     func testAStartCommandThatExitsAtOnceIsReportedWithItsOutput() throws {
@@ -98,8 +109,10 @@ final class TmuxTests: XCTestCase {
         XCTAssertEqual(start.status, 1)
         XCTAssertTrue(start.stderr.contains("missing map de_nuke"), start.stderr)
         // The status is tmux's, which now and then never records it (TmuxManager.withExitCode).
-        XCTAssertTrue(start.stderr.contains("pm-start: server 4: the start command exited at once (status 3)")
-                      || start.stderr.contains("pm-start: server 4: the start command exited at once (status unknown)"), start.stderr)
+        XCTAssertTrue(
+            start.stderr.contains("pm-start: server 4: the start command exited at once (status 3)")
+                || start.stderr.contains("pm-start: server 4: the start command exited at once (status unknown)"),
+            start.stderr)
         XCTAssertEqual(try node.run("pm-status", [record]).status, 1)
         XCTAssertNotEqual(try node.tmux(["has-session", "-t", "=\(XID.name(uuid: node.uuid(4), id: 4))"]).status, 0)
     }
@@ -151,11 +164,15 @@ final class TmuxTests: XCTestCase {
         XCTAssertNotEqual(try node.tmux(["has-session", "-t", "=" + node.uuid(7)]).status, 0)
 
         // A legacy session whose game has exited is removed by a stop of the stopped server.
-        XCTAssertEqual(try node.tmux(["new-session", "-d", "-s", node.uuid(7), "sleep", "0.3", ";",
-                                      "set-option", "-w", "-t", "=\(node.uuid(7)):", "remain-on-exit", "on"]).status, 0)
+        XCTAssertEqual(
+            try node.tmux([
+                "new-session", "-d", "-s", node.uuid(7), "sleep", "0.3", ";",
+                "set-option", "-w", "-t", "=\(node.uuid(7)):", "remain-on-exit", "on"
+            ]).status, 0)
         Thread.sleep(forTimeInterval: 0.6)
         XCTAssertEqual(try node.run("pm-stop", [record]).stdout, "server 7: already stopped\n")
-        XCTAssertNotEqual(try node.tmux(["has-session", "-t", "=" + node.uuid(7)]).status, 0, "the dead legacy pane is gone")
+        XCTAssertNotEqual(
+            try node.tmux(["has-session", "-t", "=" + node.uuid(7)]).status, 0, "the dead legacy pane is gone")
     }
 
     /// A session whose name only starts with the server's name is another server (docs/differences.md#tmux-8).
@@ -172,7 +189,8 @@ final class TmuxTests: XCTestCase {
         XCTAssertEqual(try node.run("pm-start", [record]).status, 0)
         let modes = node.root.appendingPathComponent("pipe-modes").path
         DispatchQueue.global().asyncAfter(deadline: .now() + 1) {
-            _ = try? Toolbox.shell("stat -c '%a %U' /tmp/pm-console-*/ /tmp/pm-console-*/console >\(ShellWords.quote(modes)) 2>/dev/null")
+            _ = try? Toolbox.shell(
+                "stat -c '%a %U' /tmp/pm-console-*/ /tmp/pm-console-*/console >\(ShellWords.quote(modes)) 2>/dev/null")
             _ = try? self.node.run("pm-input", ["-c", "say streamed", record])
             Thread.sleep(forTimeInterval: 0.5)
             _ = try? self.node.run("pm-input", ["-c", "quit", record])
@@ -185,9 +203,13 @@ final class TmuxTests: XCTestCase {
         XCTAssertTrue(follow.stdout.contains("bye"), follow.stdout)
         XCTAssertTrue(follow.stderr.contains("the server has stopped"), follow.stderr)
         let pipeMode = try String(contentsOfFile: modes, encoding: .utf8)
-        XCTAssertTrue(pipeMode.contains("711 root") && pipeMode.contains("600 pmtest"), "root's directory, the user's private FIFO: \(pipeMode)")
-        XCTAssertEqual(try Toolbox.shell("ls -d /tmp/pm-console-* 2>/dev/null | wc -l").stdout.trimmingCharacters(in: .whitespacesAndNewlines), "0",
-                       "the pipe file is removed")
+        XCTAssertTrue(
+            pipeMode.contains("711 root") && pipeMode.contains("600 pmtest"),
+            "root's directory, the user's private FIFO: \(pipeMode)")
+        XCTAssertEqual(
+            try Toolbox.shell("ls -d /tmp/pm-console-* 2>/dev/null | wc -l").stdout.trimmingCharacters(
+                in: .whitespacesAndNewlines), "0",
+            "the pipe file is removed")
     }
 
     func testAttachEndsAtEndOfInput() throws {
@@ -204,10 +226,12 @@ final class TmuxTests: XCTestCase {
     func testBatchStartStatusStop() throws {
         let records = try (11...15).map { try node.record(id: $0) }
         let array = "[" + records.joined(separator: ",") + "]"
-        XCTAssertEqual(try node.run("pm-start", [], stdin: array).stdout, (11...15).map { "server \($0): started\n" }.joined())
+        XCTAssertEqual(
+            try node.run("pm-start", [], stdin: array).stdout, (11...15).map { "server \($0): started\n" }.joined())
         XCTAssertEqual(try node.run("pm-status", [], stdin: array).status, 0)
         XCTAssertEqual(try node.run("pm-stop", ["--force"], stdin: array).status, 0)
-        XCTAssertEqual(try node.run("pm-status", [], stdin: array).stdout, (11...15).map { "server \($0): stopped\n" }.joined())
+        XCTAssertEqual(
+            try node.run("pm-status", [], stdin: array).stdout, (11...15).map { "server \($0): stopped\n" }.joined())
     }
 
     /// A tmux server without sessions (the moment between a first `new-session` starting the
@@ -217,7 +241,8 @@ final class TmuxTests: XCTestCase {
         let record = try node.file(node.record(id: 19))
         let empty = try node.tmux(["-f", "/dev/null", "start-server", ";", "set-option", "-s", "exit-empty", "off"])
         XCTAssertEqual(empty.status, 0, empty.stderr)
-        XCTAssertEqual(try node.tmux(["list-panes", "-a"]).stderr, "no current target\n", "the state this test is about")
+        XCTAssertEqual(
+            try node.tmux(["list-panes", "-a"]).stderr, "no current target\n", "the state this test is about")
         let status = try node.run("pm-status", [record])
         XCTAssertEqual(status.status, 1, status.stderr)
         XCTAssertEqual(status.stdout, "server 19: stopped\n")
@@ -236,7 +261,8 @@ final class TmuxTests: XCTestCase {
         let shims = node.root.appendingPathComponent("shims").path
         let log = node.root.appendingPathComponent("tmux-calls").path
         try FileManager.default.createDirectory(atPath: shims, withIntermediateDirectories: true)
-        try "#!/bin/sh\necho \"$*\" >> \(ShellWords.quote(log))\nexec /usr/bin/tmux \"$@\"\n".write(toFile: shims + "/tmux", atomically: true, encoding: .utf8)
+        try "#!/bin/sh\necho \"$*\" >> \(ShellWords.quote(log))\nexec /usr/bin/tmux \"$@\"\n".write(
+            toFile: shims + "/tmux", atomically: true, encoding: .utf8)
         try "".write(toFile: log, atomically: true, encoding: .utf8)
         chmod(shims + "/tmux", 0o755)
         chmod(log, 0o666)
@@ -251,11 +277,15 @@ final class TmuxTests: XCTestCase {
         XCTAssertEqual(try node.run("pm-status", [record]).status, 1)
         XCTAssertEqual(try String(contentsOfFile: log, encoding: .utf8), "")
         XCTAssertEqual(try node.run("pm-start", [record], environment: path).status, 0)
-        XCTAssertEqual(try String(contentsOfFile: log, encoding: .utf8), "", "the user's tmux server runs: the session is made over the socket")
+        XCTAssertEqual(
+            try String(contentsOfFile: log, encoding: .utf8), "",
+            "the user's tmux server runs: the session is made over the socket")
         _ = try node.tmux(["kill-server"])
         XCTAssertEqual(try node.run("pm-start", [record], environment: path).status, 0)
-        XCTAssertEqual(try String(contentsOfFile: log, encoding: .utf8), "new-session -d -s gameap -x 200 /bin/sh ; set-option -g history-limit 30000\n",
-                       "only the tmux server's own start runs tmux, with nothing of the game's in its arguments")
+        XCTAssertEqual(
+            try String(contentsOfFile: log, encoding: .utf8),
+            "new-session -d -s gameap -x 200 /bin/sh ; set-option -g history-limit 30000\n",
+            "only the tmux server's own start runs tmux, with nothing of the game's in its arguments")
     }
 
     /// Outside a UTF-8 locale (a daemon started by systemd or cron has none) tmux prints `_`
@@ -273,11 +303,14 @@ final class TmuxTests: XCTestCase {
         let record = try node.file(node.record(id: 16))
         let result = try node.run("pm-status", [record], environment: ["PATH": "/nonexistent"])
         XCTAssertEqual(result.status, 255)
-        XCTAssertEqual(result.stderr, "pm-status: server 16: tmux was not found in PATH: install it (apt-get install tmux)\n")
+        XCTAssertEqual(
+            result.stderr, "pm-status: server 16: tmux was not found in PATH: install it (apt-get install tmux)\n")
     }
 
     func testUnknownUserIsInvalid() throws {
-        let record = try node.file(node.record(id: 17, user: "").replacingOccurrences(of: "\"su_user\": \"\"", with: "\"su_user\": \"nobody-here\""))
+        let record = try node.file(
+            node.record(id: 17, user: "").replacingOccurrences(
+                of: "\"su_user\": \"\"", with: "\"su_user\": \"nobody-here\""))
         let result = try node.run("pm-start", [record])
         XCTAssertEqual(result.status, 2)
         XCTAssertTrue(result.stderr.contains("there is no user nobody-here"), result.stderr)
@@ -295,7 +328,8 @@ final class TmuxTests: XCTestCase {
         let record = try node.file(node.record(id: 19))
         let plan = try node.run("pm-start", ["--dry-run", record])
         XCTAssertEqual(plan.status, 0, plan.stderr)
-        XCTAssertTrue(plan.stdout.contains("new-session -d -s \(XID.name(uuid: node.uuid(19), id: 19)) -x 200"), plan.stdout)
+        XCTAssertTrue(
+            plan.stdout.contains("new-session -d -s \(XID.name(uuid: node.uuid(19), id: 19)) -x 200"), plan.stdout)
         XCTAssertTrue(plan.stdout.contains("run as pmtest"), plan.stdout)
         XCTAssertEqual(try node.run("pm-status", [record]).status, 1, "nothing started")
         let verbose = try node.run("pm-status", ["-v", record])
@@ -321,11 +355,14 @@ final class TmuxTests: XCTestCase {
         let fake = node.root.appendingPathComponent("fakebin")
         try FileManager.default.createDirectory(at: fake, withIntermediateDirectories: true)
         let name = XID.name(uuid: node.uuid(4), id: 4)
-        try "#!/bin/sh\nprintf '\(name)\\t99999999999\\t0\\tx\\tnan\\t0\\n'\n".write(toFile: fake.path + "/tmux", atomically: true, encoding: .utf8)
+        try "#!/bin/sh\nprintf '\(name)\\t99999999999\\t0\\tx\\tnan\\t0\\n'\n".write(
+            toFile: fake.path + "/tmux", atomically: true, encoding: .utf8)
         chmod(fake.path + "/tmux", 0o755)
         let record = try node.file(node.record(id: 4))
         for tool in ["pm-status", "pm-metrics"] {
-            let result = try node.run(tool, tool == "pm-status" ? ["--json", record] : [record], environment: ["PATH": fake.path + ":/usr/bin:/bin"])
+            let result = try node.run(
+                tool, tool == "pm-status" ? ["--json", record] : [record],
+                environment: ["PATH": fake.path + ":/usr/bin:/bin"])
             XCTAssertFalse(result.stderr.contains("Fatal error"), result.stderr)
             XCTAssertTrue([0, 1, 255].contains(result.status), "\(tool): \(result.status) \(result.stderr)")
         }

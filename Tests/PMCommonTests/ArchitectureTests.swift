@@ -11,7 +11,7 @@ final class ArchitectureTests: XCTestCase {
         "PMHTTP": ["PMSystem"],
         "PMCore": ["PMSystem"],
         "PMManagers": ["PMSystem", "PMHTTP", "PMCore"],
-        "PMCommon": ["PMSystem", "PMHTTP", "PMCore", "PMManagers"],
+        "PMCommon": ["PMSystem", "PMHTTP", "PMCore", "PMManagers"]
     ]
 
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -21,7 +21,8 @@ final class ArchitectureTests: XCTestCase {
         var violations: [String] = []
         for (module, allowed) in Self.layers where module != "CPMSystem" {
             for file in try Self.swiftFiles(in: "Sources/\(module)") {
-                for imported in try Self.imports(of: file) where Self.layers[imported] != nil && !allowed.contains(imported) {
+                for imported in try Self.imports(of: file)
+                where Self.layers[imported] != nil && !allowed.contains(imported) {
                     violations.append("\(file) imports \(imported)")
                 }
             }
@@ -32,13 +33,19 @@ final class ArchitectureTests: XCTestCase {
     func testThePackageDeclaresTheSameLayers() throws {
         let manifest = try String(contentsOfFile: Self.root + "/Package.swift", encoding: .utf8)
         for (module, allowed) in Self.layers where module != "CPMSystem" {
-            let pattern = try NSRegularExpression(pattern: "\\.target\\(name: \"\(module)\", dependencies: \\[([^\\]]*)\\]")
+            let pattern = try NSRegularExpression(
+                pattern: "\\.target\\(\\s*name: \"\(module)\",\\s*dependencies: \\[([^\\]]*)\\]")
             let range = NSRange(manifest.startIndex..., in: manifest)
-            guard let match = pattern.firstMatch(in: manifest, range: range), let list = Range(match.range(at: 1), in: manifest) else {
+            guard let match = pattern.firstMatch(in: manifest, range: range),
+                let list = Range(match.range(at: 1), in: manifest)
+            else {
                 XCTFail("Package.swift has no target \(module) with dependencies")
                 continue
             }
-            let declared = Set(manifest[list].split(separator: ",").map { $0.trimmingCharacters(in: CharacterSet(charactersIn: " \"")) })
+            let declared = Set(
+                manifest[list].split(separator: ",").map {
+                    $0.trimmingCharacters(in: CharacterSet(charactersIn: " \""))
+                })
             XCTAssertEqual(declared, allowed, module)
         }
     }
@@ -49,10 +56,12 @@ final class ArchitectureTests: XCTestCase {
         for module in Self.layers.keys where module != "CPMSystem" {
             for file in try Self.swiftFiles(in: "Sources/\(module)") {
                 let text = try String(contentsOfFile: Self.root + "/" + file, encoding: .utf8)
-                count += text.split(separator: "\n").filter { line in
-                    let code = line.trimmingCharacters(in: .whitespaces)
-                    return !code.hasPrefix("//") && code.range(of: #"\bpublic\b"#, options: .regularExpression) != nil
-                }.count
+                count +=
+                    text.split(separator: "\n").filter { line in
+                        let code = line.trimmingCharacters(in: .whitespaces)
+                        return !code.hasPrefix("//")
+                            && code.range(of: #"\bpublic\b"#, options: .regularExpression) != nil
+                    }.count
             }
         }
         XCTAssertGreaterThan(count, 0)
@@ -73,7 +82,8 @@ final class ArchitectureTests: XCTestCase {
         try String(contentsOfFile: root + "/" + file, encoding: .utf8).split(separator: "\n").compactMap { line in
             let words = line.split(separator: " ")
             guard let index = words.firstIndex(of: "import"), words[..<index].allSatisfy({ $0.hasPrefix("@") }),
-                  index + 1 < words.count else { return nil }
+                index + 1 < words.count
+            else { return nil }
             return String(words[index + 1])
         }
     }

@@ -1,21 +1,25 @@
 import XCTest
-@testable import PMSystem
-@testable import PMHTTP
-@testable import PMCore
-@testable import PMManagers
+
 @testable import PMCommon
+@testable import PMCore
+@testable import PMHTTP
+@testable import PMManagers
+@testable import PMSystem
 @testable import PMTestSupport
 
 final class CPUBaselineTests: XCTestCase {
     private var state: StateDirectory!
 
     override func setUpWithError() throws {
-        state = StateDirectory(path: FileManager.default.temporaryDirectory.appendingPathComponent("pm-cpu-\(UUID().uuidString)").path)
+        state = StateDirectory(
+            path: FileManager.default.temporaryDirectory.appendingPathComponent("pm-cpu-\(UUID().uuidString)").path)
     }
 
     override func tearDown() { try? FileManager.default.removeItem(atPath: state.path) }
 
-    private func reading(_ identity: String, _ seconds: Double, at: Double, resample: (@Sendable () throws -> CPUReading?)? = nil) -> CPUReading {
+    private func reading(
+        _ identity: String, _ seconds: Double, at: Double, resample: (@Sendable () throws -> CPUReading?)? = nil
+    ) -> CPUReading {
         CPUReading(identity: identity, seconds: seconds, at: at, labels: [("server_id", "1")], resample: resample)
     }
 
@@ -32,7 +36,8 @@ final class CPUBaselineTests: XCTestCase {
         let baselines = try CPUBaselines(state: state)
         try baselines.save(reading("10@500", 2.0, at: 100), for: "srv")
         XCTAssertNil(baselines.baseline(for: "srv", matching: reading("11@900", 5.0, at: 104)))
-        XCTAssertNil(baselines.baseline(for: "srv", matching: reading("10@500", 5.0, at: 100 + CPUBaselines.maximumAge + 1)))
+        XCTAssertNil(
+            baselines.baseline(for: "srv", matching: reading("10@500", 5.0, at: 100 + CPUBaselines.maximumAge + 1)))
         XCTAssertNil(baselines.baseline(for: "other", matching: reading("10@500", 5.0, at: 104)))
         XCTAssertNil(reading("10@500", 1.0, at: 104).percent(since: ("10@500", 2.0, 100)), "a counter that went back")
         try "garbage\n".write(toFile: baselines.directory + "/srv", atomically: true, encoding: .utf8)
@@ -93,7 +98,8 @@ final class CPUBaselineTests: XCTestCase {
         }
         let second = MetricsCollector()
         second.add(MetricsReport(samples: [], cpu: reading("0@1", 2.0, at: Clock.monotonic + 0.5)), for: "s0")
-        XCTAssertEqual(second.finish(state: state, interval: 0) { XCTFail($0) }.count, 1, "the saved baseline is used at once")
+        XCTAssertEqual(
+            second.finish(state: state, interval: 0) { XCTFail($0) }.count, 1, "the saved baseline is used at once")
     }
 
     func testNoBaselineAndNoIntervalGivesNoPercent() throws {

@@ -1,51 +1,55 @@
 import XCTest
-@testable import PMSystem
-@testable import PMHTTP
-@testable import PMCore
-@testable import PMManagers
+
 @testable import PMCommon
+@testable import PMCore
+@testable import PMHTTP
+@testable import PMManagers
+@testable import PMSystem
 @testable import PMTestSupport
 
 final class ConfigTests: XCTestCase {
     /// Every construct of the daemon's sample configurations.
     func testReadsTheSampleConfiguration() throws {
         let text = """
-        ds_id: 1
-        listen_ip: 0.0.0.0
-        # listen_port: 31717
-        api_host: "https://panel.example.com"
-        api_key: 'it''s secret'
-        work_path: /srv/gameap   # trailing comment
-        steamcmd_path: /srv/gameap/steamcmd
+            ds_id: 1
+            listen_ip: 0.0.0.0
+            # listen_port: 31717
+            api_host: "https://panel.example.com"
+            api_key: 'it''s secret'
+            work_path: /srv/gameap   # trailing comment
+            steamcmd_path: /srv/gameap/steamcmd
 
-        if_list:
-          - eth0
-          - eth1
-        drives_list: []
-        grpc:
-          address: panel.example.com:31718
-        remote_repository_replacements:
-          files.gameap.ru: cdn.gameap.com
-          files.gameap.com:
-            - cdn1.gameap.com
-            - replace: cdn2.gameap.com
-              priority: 10
-        process_manager:
-          name: simple
-          config:
-            scope: user
-            image: "debian:bookworm-slim"
-        scripts:
-          start: '{node_work_path}/runner.sh start -d {dir} -c "{command}"'
-          getconsole: |
-            ./get
-            console
-          sendcommand: >-
-        """
+            if_list:
+              - eth0
+              - eth1
+            drives_list: []
+            grpc:
+              address: panel.example.com:31718
+            remote_repository_replacements:
+              files.gameap.ru: cdn.gameap.com
+              files.gameap.com:
+                - cdn1.gameap.com
+                - replace: cdn2.gameap.com
+                  priority: 10
+            process_manager:
+              name: simple
+              config:
+                scope: user
+                image: "debian:bookworm-slim"
+            scripts:
+              start: '{node_work_path}/runner.sh start -d {dir} -c "{command}"'
+              getconsole: |
+                ./get
+                console
+              sendcommand: >-
+            """
         XCTAssertThrowsError(try YAMLReader.parse(text)) { error in
             XCTAssertEqual((error as? YAMLError)?.line, 31)
         }
-        let config = try ConfigLoader.parse(YAMLReader.parse(text.replacingOccurrences(of: "  sendcommand: >-", with: "  sendcommand: \"./send \\\"{command}\\\"\"")))
+        let config = try ConfigLoader.parse(
+            YAMLReader.parse(
+                text.replacingOccurrences(of: "  sendcommand: >-", with: "  sendcommand: \"./send \\\"{command}\\\"\""))
+        )
         XCTAssertEqual(config.workPath, "/srv/gameap")
         XCTAssertEqual(config.steamcmdPath, "/srv/gameap/steamcmd")
         XCTAssertEqual(config.managerName, "simple")
@@ -58,34 +62,47 @@ final class ConfigTests: XCTestCase {
     }
 
     func testNodeShapes() throws {
-        let node = try YAMLReader.parse("""
-        ---
-        a:
-        - 1
-        - - x
-          - y
-        - k: v
-          m: [p, "q r", 's']
-        b: |-
-          line one
+        let node = try YAMLReader.parse(
+            """
+            ---
+            a:
+            - 1
+            - - x
+              - y
+            - k: v
+              m: [p, "q r", 's']
+            b: |-
+              line one
 
-          line three
-        c: |+
-          kept
+              line three
+            c: |+
+              kept
 
-        d: ~
-        e: {}
-        "quoted key": "\\u00e9\\t"
-        f: 'it''s # not a comment'  # a comment
-        g: "# not a comment" # a comment
-        h: k:v#x
-        """)
+            d: ~
+            e: {}
+            "quoted key": "\\u00e9\\t"
+            f: 'it''s # not a comment'  # a comment
+            g: "# not a comment" # a comment
+            h: k:v#x
+            """)
         XCTAssertEqual(node["f"], .scalar("it's # not a comment", line: 0))
         XCTAssertEqual(node["g"], .scalar("# not a comment", line: 0))
         XCTAssertEqual(node["h"], .scalar("k:v#x", line: 0))
-        XCTAssertEqual(node["a"], .sequence([.scalar("1", line: 0), .sequence([.scalar("x", line: 0), .scalar("y", line: 0)], line: 0),
-                                             .mapping([("k", .scalar("v", line: 0)),
-                                                       ("m", .sequence([.scalar("p", line: 0), .scalar("q r", line: 0), .scalar("s", line: 0)], line: 0))], line: 0)], line: 0))
+        XCTAssertEqual(
+            node["a"],
+            .sequence(
+                [
+                    .scalar("1", line: 0), .sequence([.scalar("x", line: 0), .scalar("y", line: 0)], line: 0),
+                    .mapping(
+                        [
+                            ("k", .scalar("v", line: 0)),
+                            (
+                                "m",
+                                .sequence(
+                                    [.scalar("p", line: 0), .scalar("q r", line: 0), .scalar("s", line: 0)], line: 0)
+                            )
+                        ], line: 0)
+                ], line: 0))
         XCTAssertEqual(node["b"], .scalar("line one\n\nline three", line: 0))
         XCTAssertEqual(node["c"], .scalar("kept\n\n", line: 0))
         XCTAssertEqual(node["d"], .null(line: 0))
@@ -97,7 +114,7 @@ final class ConfigTests: XCTestCase {
         let cases: [(String, Int)] = [
             ("a: 1\nb: &anchor 2", 2), ("a: *alias", 1), ("a: !!str x", 1), ("a: >\n  folded", 1), ("a: {b: 1}", 1),
             ("a: 1\n---\nb: 2", 2), ("a:\n\tb: 1", 2), ("a: 1\n  b: 2", 2), ("a: 1\na: 2", 2), ("a: \"open", 1),
-            ("a: [1, [2]]", 1), ("just text", 1), ("a: 1\n - b", 2),
+            ("a: [1, [2]]", 1), ("just text", 1), ("a: 1\n - b", 2)
         ]
         for (text, line) in cases {
             XCTAssertThrowsError(try YAMLReader.parse(text), text) { error in
@@ -132,9 +149,11 @@ final class ConfigTests: XCTestCase {
         XCTAssertThrowsError(try ConfigLoader.read("/nonexistent/pm.yaml")) { error in
             XCTAssertTrue("\(error)".contains("/nonexistent/pm.yaml"))
         }
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("pm-config-\(UUID().uuidString).yaml").path
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("pm-config-\(UUID().uuidString).yaml")
+            .path
         defer { try? FileManager.default.removeItem(atPath: path) }
-        try "work_path: /x\nprocess_manager:\n  name: tmux\n  config:\n    scope: user\n".write(toFile: path, atomically: true, encoding: .utf8)
+        try "work_path: /x\nprocess_manager:\n  name: tmux\n  config:\n    scope: user\n".write(
+            toFile: path, atomically: true, encoding: .utf8)
         let config = try ConfigLoader.read(path)
         XCTAssertEqual(config.workPath, "/x")
         XCTAssertEqual(config.source, path)
@@ -145,7 +164,8 @@ final class ConfigTests: XCTestCase {
     }
 
     func testWindowsLineEnds() throws {
-        let config = try ConfigLoader.parse(YAMLReader.parse("work_path: /srv/gameap\r\nprocess_manager:\r\n  name: tmux\r\n"))
+        let config = try ConfigLoader.parse(
+            YAMLReader.parse("work_path: /srv/gameap\r\nprocess_manager:\r\n  name: tmux\r\n"))
         XCTAssertEqual(config.workPath, "/srv/gameap")
         XCTAssertEqual(config.managerName, "tmux")
     }
@@ -155,24 +175,31 @@ final class ConfigTests: XCTestCase {
     }
 
     func testSettingPriority() {
-        let settings = ManagerSettings(flags: ["k1": "flag"], variables: ["k1": "var", "k2": "", "docker_image": "", "k6": "var"],
-                                       modMetadata: ["k2": "mod", "k3": ""], gameMetadata: ["k3": "game"],
-                                       options: ["image": "short", "docker_image": "long", "k4": "option", "k6": "option",
-                                                 "docker_tag": "long tag", "tag": ""])
+        let settings = ManagerSettings(
+            flags: ["k1": "flag"], variables: ["k1": "var", "k2": "", "docker_image": "", "k6": "var"],
+            modMetadata: ["k2": "mod", "k3": ""], gameMetadata: ["k3": "game"],
+            options: [
+                "image": "short", "docker_image": "long", "k4": "option", "k6": "option",
+                "docker_tag": "long tag", "tag": ""
+            ])
         XCTAssertEqual(settings.value(SettingKey(rawValue: "k1")), "flag")
         XCTAssertEqual(settings.value(SettingKey(rawValue: "k2")), "mod")
         XCTAssertEqual(settings.value(SettingKey(rawValue: "k3")), "game")
         XCTAssertEqual(settings.value(SettingKey(rawValue: "k4")), "option")
         XCTAssertEqual(settings.value(.dockerImage), "short")
         XCTAssertNil(settings.value(SettingKey(rawValue: "k5")))
-        XCTAssertEqual(settings.value(SettingKey(rawValue: "docker_tag")), "long tag", "an empty short option falls through to the long one")
+        XCTAssertEqual(
+            settings.value(SettingKey(rawValue: "docker_tag")), "long tag",
+            "an empty short option falls through to the long one")
         XCTAssertNil(settings.value(SettingKey(rawValue: "k4"), includingOptions: false))
         XCTAssertEqual(settings.value(SettingKey(rawValue: "k6")), "var")
         XCTAssertEqual(settings.trustedValue(SettingKey(rawValue: "k6")), "option", "server vars are not trusted")
         XCTAssertEqual(settings.trustedValue(SettingKey(rawValue: "k1")), "flag")
         XCTAssertEqual(settings.trustedValue(SettingKey(rawValue: "k3")), "game")
         XCTAssertEqual(settings.trustedValue(.dockerImage), "short")
-        XCTAssertThrowsError(try ManagerSettings(flags: ["t": "soon"], variables: [:], modMetadata: [:], gameMetadata: [:], options: [:]).seconds(SettingKey(rawValue: "t")))
+        XCTAssertThrowsError(
+            try ManagerSettings(flags: ["t": "soon"], variables: [:], modMetadata: [:], gameMetadata: [:], options: [:])
+                .seconds(SettingKey(rawValue: "t")))
     }
 
     func testYAMLNestingAndManyKeysStayBounded() {

@@ -1,9 +1,10 @@
 import XCTest
-@testable import PMSystem
-@testable import PMHTTP
-@testable import PMCore
-@testable import PMManagers
+
 @testable import PMCommon
+@testable import PMCore
+@testable import PMHTTP
+@testable import PMManagers
+@testable import PMSystem
 @testable import PMTestSupport
 
 /// Random and mutated input for the parsers that read untrusted text: none may crash or hang,
@@ -12,7 +13,7 @@ final class FuzzTests: XCTestCase {
     private static let iterations = 10_000
 
     func testRecordDecoderSurvivesRandomAndMutatedInput() {
-        var random = SeededRandom(seed: 0x9E3779B97F4A7C15)
+        var random = SeededRandom(seed: 0x9E37_79B9_7F4A_7C15)
         let seed = Array(Fixtures.cs16JSON.utf8)
         var decoded = 0
         for _ in 0..<Self.iterations {
@@ -26,9 +27,11 @@ final class FuzzTests: XCTestCase {
     func testStructurallyMutatedRecordsDecodeOrNameAField() throws {
         var random = SeededRandom(seed: 42)
         guard case .object(let base) = try JSONParser.parse(Fixtures.cs16JSON) else { return XCTFail() }
-        let replacements: [JSONValue] = [.null, .bool(true), .number("-1"), .number("1e999"), .number("27015"), .string(""),
-                                         .string("\u{0}"), .string("a\nb"), .string("../.."), .array([]), .object(JSONObject()),
-                                         .string(String(repeating: "x", count: 70_000))]
+        let replacements: [JSONValue] = [
+            .null, .bool(true), .number("-1"), .number("1e999"), .number("27015"), .string(""),
+            .string("\u{0}"), .string("a\nb"), .string("../.."), .array([]), .object(JSONObject()),
+            .string(String(repeating: "x", count: 70_000))
+        ]
         for _ in 0..<Self.iterations {
             var object = base
             let index = Int(random.next() % UInt64(object.members.count))
@@ -43,26 +46,29 @@ final class FuzzTests: XCTestCase {
 
     func testYAMLReaderSurvivesRandomAndMutatedInput() {
         var random = SeededRandom(seed: 7)
-        let seed = Array("""
-        work_path: /srv/gameap
-        process_manager:
-          name: simple
-          config:
-            scope: "user"
-        scripts:
-          start: '{command}'
-          getconsole: |
-            ./get
-        if_list:
-          - eth0
-          - {a: 1}
-        users: {}
-        list: [a, "b", 'c']
-        """.utf8)
+        let seed = Array(
+            """
+            work_path: /srv/gameap
+            process_manager:
+              name: simple
+              config:
+                scope: "user"
+            scripts:
+              start: '{command}'
+              getconsole: |
+                ./get
+            if_list:
+              - eth0
+              - {a: 1}
+            users: {}
+            list: [a, "b", 'c']
+            """.utf8)
         let alphabet = Array(" -:#|\"'\n\t[]{}&*!>a1".utf8)
         for _ in 0..<Self.iterations {
             var input = random.mutate(seed)
-            if random.next() % 4 == 0 { input = (0..<Int(random.next() % 80)).map { _ in alphabet[Int(random.next() % UInt64(alphabet.count))] } }
+            if random.next() % 4 == 0 {
+                input = (0..<Int(random.next() % 80)).map { _ in alphabet[Int(random.next() % UInt64(alphabet.count))] }
+            }
             let text = String(decoding: input, as: UTF8.self)
             if let node = try? YAMLReader.parse(text) { _ = try? ConfigLoader.parse(node) }
         }
@@ -78,7 +84,10 @@ final class FuzzTests: XCTestCase {
                 XCTAssertEqual(try ShellWords.split(ShellWords.join(words)), words, text.debugDescription)
             }
             let words = (0..<Int(random.next() % 4)).map { _ in
-                String(decoding: (0..<Int(random.next() % 6)).map { _ in alphabet[Int(random.next() % UInt64(alphabet.count))] }, as: UTF8.self)
+                String(
+                    decoding: (0..<Int(random.next() % 6)).map { _ in
+                        alphabet[Int(random.next() % UInt64(alphabet.count))]
+                    }, as: UTF8.self)
             }
             XCTAssertEqual(try ShellWords.split(ShellWords.join(words)), words)
         }
@@ -92,10 +101,10 @@ struct SeededRandom {
     init(seed: UInt64) { state = seed }
 
     mutating func next() -> UInt64 {
-        state &+= 0x9E3779B97F4A7C15
+        state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58476D1CE4E5B9
-        z = (z ^ (z >> 27)) &* 0x94D049BB133111EB
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
     }
 

@@ -1,15 +1,18 @@
 import XCTest
-@testable import PMSystem
-@testable import PMHTTP
-@testable import PMCore
-@testable import PMManagers
+
 @testable import PMCommon
+@testable import PMCore
+@testable import PMHTTP
+@testable import PMManagers
+@testable import PMSystem
 @testable import PMTestSupport
 
 /// Engines that are missing, silent or answer garbage: every case ends in a clear error within
 /// its time limit, never a hang, a crash or unbounded memory.
 final class HTTPFailureTests: XCTestCase {
-    private func client(_ endpoint: EngineEndpoint, readTimeout: Double = 5, retry: RetryPolicy = .standard) -> HTTPClient {
+    private func client(
+        _ endpoint: EngineEndpoint, readTimeout: Double = 5, retry: RetryPolicy = .standard
+    ) -> HTTPClient {
         var options = HTTPOptions()
         options.readTimeout = readTimeout
         options.retry = retry
@@ -31,8 +34,10 @@ final class HTTPFailureTests: XCTestCase {
         }
         defer { server.stop() }
         let began = Date()
-        XCTAssertThrowsError(try client(server.endpoint, readTimeout: 0.3).send(HTTPRequest("GET", "/_ping"))) { error in
-            XCTAssertEqual(error as? HTTPError, .timedOut(endpoint: server.endpoint.description, seconds: 0.3, phase: "read"))
+        XCTAssertThrowsError(try client(server.endpoint, readTimeout: 0.3).send(HTTPRequest("GET", "/_ping"))) {
+            error in
+            XCTAssertEqual(
+                error as? HTTPError, .timedOut(endpoint: server.endpoint.description, seconds: 0.3, phase: "read"))
             XCTAssertEqual("\(error)", "the engine at \(server.endpoint) did not respond within 0.3 s (read timeout)")
         }
         let elapsed = Date().timeIntervalSince(began)
@@ -46,9 +51,13 @@ final class HTTPFailureTests: XCTestCase {
         let endpoint = EngineEndpoint(.tcp(host: "127.0.0.1", port: port))
         let began = Date()
         XCTAssertThrowsError(try client(endpoint).send(HTTPRequest("GET", "/_ping"))) { error in
-            XCTAssertEqual(error as? HTTPError, .connectFailed(endpoint: "tcp://127.0.0.1:\(port)", code: ECONNREFUSED, attempts: 4))
-            XCTAssertEqual("\(error)", "cannot connect to the engine at tcp://127.0.0.1:\(port) (4 attempts): Connection refused; "
-                + "is the engine running and listening there?")
+            XCTAssertEqual(
+                error as? HTTPError,
+                .connectFailed(endpoint: "tcp://127.0.0.1:\(port)", code: ECONNREFUSED, attempts: 4))
+            XCTAssertEqual(
+                "\(error)",
+                "cannot connect to the engine at tcp://127.0.0.1:\(port) (4 attempts): Connection refused; "
+                    + "is the engine running and listening there?")
         }
         let elapsed = Date().timeIntervalSince(began)
         XCTAssertGreaterThanOrEqual(elapsed, 0.7)
@@ -59,9 +68,13 @@ final class HTTPFailureTests: XCTestCase {
 
     func testMissingSocketIsNamedAndNotRetriedWithoutPolicy() throws {
         let path = HTTPClientTests.socketPath()
-        XCTAssertThrowsError(try client(EngineEndpoint(.unix(path: path)), retry: .none).send(HTTPRequest("GET", "/_ping"))) { error in
-            XCTAssertEqual("\(error)", "cannot connect to the engine at unix://\(path): No such file or directory; "
-                + "is the engine running, and is the socket path right?")
+        XCTAssertThrowsError(
+            try client(EngineEndpoint(.unix(path: path)), retry: .none).send(HTTPRequest("GET", "/_ping"))
+        ) { error in
+            XCTAssertEqual(
+                "\(error)",
+                "cannot connect to the engine at unix://\(path): No such file or directory; "
+                    + "is the engine running, and is the socket path right?")
         }
     }
 
@@ -93,7 +106,9 @@ final class HTTPFailureTests: XCTestCase {
         }
         defer { server.stop() }
         XCTAssertThrowsError(try client(server.endpoint).send(HTTPRequest("POST", "/containers/create"))) { error in
-            XCTAssertEqual(error as? HTTPError, .connectionClosed(endpoint: server.endpoint.description, during: "before answering"))
+            XCTAssertEqual(
+                error as? HTTPError,
+                .connectionClosed(endpoint: server.endpoint.description, during: "before answering"))
         }
         XCTAssertEqual(server.accepted, 1)
     }
@@ -101,8 +116,10 @@ final class HTTPFailureTests: XCTestCase {
     func testGarbageStatusLine() throws {
         try serve(Array("SSH-2.0-OpenSSH_9.2p1\r\n\r\n".utf8)) { client in
             XCTAssertThrowsError(try client.send(HTTPRequest("GET", "/_ping"))) { error in
-                XCTAssertEqual("\(error)", "the engine at \(client.endpoint) sent a malformed HTTP response: "
-                    + "not an HTTP/1 status line: \"SSH-2.0-OpenSSH_9.2p1\"")
+                XCTAssertEqual(
+                    "\(error)",
+                    "the engine at \(client.endpoint) sent a malformed HTTP response: "
+                        + "not an HTTP/1 status line: \"SSH-2.0-OpenSSH_9.2p1\"")
             }
         }
         try serve(Array("HTTP/1.1 2OO OK\r\n\r\n".utf8)) { client in
@@ -117,10 +134,13 @@ final class HTTPFailureTests: XCTestCase {
         let noise = (0..<200_000).map { UInt8(truncatingIfNeeded: $0 &* 7 | 1) }.map { $0 == 0x0A ? 0x0B : $0 }
         try serve(noise) { client in
             XCTAssertThrowsError(try client.send(HTTPRequest("GET", "/_ping"))) { error in
-                XCTAssertEqual(error as? HTTPError, .headersTooLarge(endpoint: client.endpoint.description, limit: 64 << 10))
+                XCTAssertEqual(
+                    error as? HTTPError, .headersTooLarge(endpoint: client.endpoint.description, limit: 64 << 10))
             }
         }
-        let many = "HTTP/1.1 200 OK\r\n" + String(repeating: "X-Filler: \(String(repeating: "y", count: 100))\r\n", count: 1000) + "\r\n"
+        let many =
+            "HTTP/1.1 200 OK\r\n"
+            + String(repeating: "X-Filler: \(String(repeating: "y", count: 100))\r\n", count: 1000) + "\r\n"
         try serve(Array(many.utf8)) { client in
             XCTAssertThrowsError(try client.send(HTTPRequest("GET", "/_ping"))) { error in
                 XCTAssertEqual("\(error)", "the engine at \(client.endpoint) sent response headers larger than 64 KiB")
@@ -133,10 +153,16 @@ final class HTTPFailureTests: XCTestCase {
             ("HTTP/1.1 200 OK\r\nContent-Length: -5\r\n\r\n", "invalid Content-Length \"-5\""),
             ("HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\n", "invalid Content-Length \"5, 6\""),
             ("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", "invalid chunk size line \"zz\""),
-            ("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n+5\r\nhello\r\n0\r\n\r\n", "invalid chunk size line \"+5\""),
+            (
+                "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n+5\r\nhello\r\n0\r\n\r\n",
+                "invalid chunk size line \"+5\""
+            ),
             ("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nfffffffffffffffff\r\n", "invalid chunk size line"),
-            ("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nabc\r\n0\r\n\r\n", "a chunk does not end with CR LF"),
-            ("HTTP/1.1 200 OK\r\nno colon here\r\n\r\n", "not a header line: \"no colon here\""),
+            (
+                "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nabc\r\n0\r\n\r\n",
+                "a chunk does not end with CR LF"
+            ),
+            ("HTTP/1.1 200 OK\r\nno colon here\r\n\r\n", "not a header line: \"no colon here\"")
         ]
         for (response, reason) in cases {
             try serve(Array(response.utf8)) { client in
@@ -150,7 +176,10 @@ final class HTTPFailureTests: XCTestCase {
     func testUnresolvableHost() throws {
         let endpoint = EngineEndpoint(.tcp(host: "no-such-host.invalid", port: 2375))
         XCTAssertThrowsError(try client(endpoint).send(HTTPRequest("GET", "/_ping"))) { error in
-            XCTAssertTrue("\(error)".hasPrefix("cannot find the host no-such-host.invalid of the engine at tcp://no-such-host.invalid:2375: "), "\(error)")
+            XCTAssertTrue(
+                "\(error)".hasPrefix(
+                    "cannot find the host no-such-host.invalid of the engine at tcp://no-such-host.invalid:2375: "),
+                "\(error)")
         }
     }
 
@@ -162,7 +191,8 @@ final class HTTPFailureTests: XCTestCase {
         var injected = HTTPRequest("GET", "/x")
         injected.headers.add("X-Registry-Auth", "a\r\nEvil: 1")
         XCTAssertThrowsError(try unreachable.send(injected)) { error in
-            XCTAssertEqual("\(error)", "cannot send the request: the value of header X-Registry-Auth holds a line break")
+            XCTAssertEqual(
+                "\(error)", "cannot send the request: the value of header X-Registry-Auth holds a line break")
         }
     }
 }

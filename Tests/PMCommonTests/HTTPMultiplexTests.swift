@@ -1,9 +1,10 @@
 import XCTest
-@testable import PMSystem
-@testable import PMHTTP
-@testable import PMCore
-@testable import PMManagers
+
 @testable import PMCommon
+@testable import PMCore
+@testable import PMHTTP
+@testable import PMManagers
+@testable import PMSystem
 @testable import PMTestSupport
 
 /// The stdout/stderr frame decoder of engine logs and attach.
@@ -14,7 +15,9 @@ final class HTTPMultiplexTests: XCTestCase {
     static func frame(_ stream: UInt8, _ text: String) -> [UInt8] {
         let payload = Array(text.utf8)
         let size = UInt32(payload.count)
-        return [stream, 0, 0, 0, UInt8(size >> 24), UInt8(size >> 16 & 0xFF), UInt8(size >> 8 & 0xFF), UInt8(size & 0xFF)] + payload
+        return [
+            stream, 0, 0, 0, UInt8(size >> 24), UInt8(size >> 16 & 0xFF), UInt8(size >> 8 & 0xFF), UInt8(size & 0xFF)
+        ] + payload
     }
 
     private func frame(_ stream: UInt8, _ text: String) -> [UInt8] { Self.frame(stream, text) }
@@ -42,7 +45,10 @@ final class HTTPMultiplexTests: XCTestCase {
     }
 
     private var expected: [(MultiplexedStreamDecoder.Stream, String)] {
-        [(.stdout, "hello "), (.stderr, "oops\n"), (.stdout, "legacy stdin counts as stdout" + String(repeating: "é", count: 200))]
+        [
+            (.stdout, "hello "), (.stderr, "oops\n"),
+            (.stdout, "legacy stdin counts as stdout" + String(repeating: "é", count: 200))
+        ]
     }
 
     private func assertExpected(_ pieces: [Piece], _ message: String, line: UInt = #line) {
@@ -58,7 +64,9 @@ final class HTTPMultiplexTests: XCTestCase {
         assertExpected(try decode(bytes.map { [$0] }), "byte by byte")
         for first in stride(from: 0, through: 40, by: 1) {
             let second = first + 13
-            assertExpected(try decode([Array(bytes[..<first]), Array(bytes[first..<second]), Array(bytes[second...])]), "split at \(first), \(second)")
+            assertExpected(
+                try decode([Array(bytes[..<first]), Array(bytes[first..<second]), Array(bytes[second...])]),
+                "split at \(first), \(second)")
         }
     }
 

@@ -1,9 +1,10 @@
 import XCTest
-@testable import PMSystem
-@testable import PMHTTP
-@testable import PMCore
-@testable import PMManagers
+
 @testable import PMCommon
+@testable import PMCore
+@testable import PMHTTP
+@testable import PMManagers
+@testable import PMSystem
 @testable import PMTestSupport
 
 /// `ssh://` endpoints with a stand-in `ssh` found through PATH: a small Perl relay that logs
@@ -58,22 +59,31 @@ final class HTTPSSHTests: XCTestCase {
         guard case .unix(let socket) = server.endpoint.transport else { return XCTFail() }
         try installFakeSSH(relay(to: socket))
         let client = HTTPClient(endpoint: try EngineEndpoint.parse("ssh://gameap@node1.example:2222", source: "host"))
-        XCTAssertEqual(try client.send(HTTPRequest("GET", "/v1.47/containers/json")).text, "GET /v1.47/containers/json via api.moby.localhost")
+        XCTAssertEqual(
+            try client.send(HTTPRequest("GET", "/v1.47/containers/json")).text,
+            "GET /v1.47/containers/json via api.moby.localhost")
         let argv = try String(contentsOfFile: directory + "/argv", encoding: .utf8)
-        XCTAssertEqual(argv, "-o\nConnectTimeout=10\n-o\nBatchMode=yes\n-T\n-p\n2222\n--\ngameap@node1.example\ndocker\nsystem\ndial-stdio\n")
+        XCTAssertEqual(
+            argv,
+            "-o\nConnectTimeout=10\n-o\nBatchMode=yes\n-T\n-p\n2222\n--\n"
+                + "gameap@node1.example\ndocker\nsystem\ndial-stdio\n"
+        )
     }
 
     func testUpgradeAndHalfCloseThroughTheTunnel() throws {
         let server = try HTTPTestServer(unix: HTTPClientTests.socketPath()) { peer in
             _ = peer.readRequest()
-            peer.write(Array("HTTP/1.1 101 UPGRADED\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n\r\n".utf8) + HTTPMultiplexTests.frame(1, "ready\n"))
+            peer.write(
+                Array("HTTP/1.1 101 UPGRADED\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n\r\n".utf8)
+                    + HTTPMultiplexTests.frame(1, "ready\n"))
             let input = peer.readToEnd()
             peer.write(HTTPMultiplexTests.frame(1, String(decoding: input, as: UTF8.self)))
         }
         defer { server.stop() }
         guard case .unix(let socket) = server.endpoint.transport else { return XCTFail() }
         try installFakeSSH(relay(to: socket))
-        let session = try HTTPClient(endpoint: EngineEndpoint(.ssh(user: nil, host: "node1", port: nil))).upgrade(HTTPRequest("POST", "/attach"))
+        let session = try HTTPClient(endpoint: EngineEndpoint(.ssh(user: nil, host: "node1", port: nil))).upgrade(
+            HTTPRequest("POST", "/attach"))
         var output: [UInt8] = []
         var decoder = MultiplexedStreamDecoder()
         try session.write(Array("say hi\n".utf8))
@@ -87,7 +97,11 @@ final class HTTPSSHTests: XCTestCase {
         try installFakeSSH("#!/bin/sh\necho 'gameap@node1: Permission denied (publickey).' >&2\nexit 255\n")
         let client = HTTPClient(endpoint: EngineEndpoint(.ssh(user: "gameap", host: "node1", port: nil)))
         XCTAssertThrowsError(try client.send(HTTPRequest("GET", "/_ping"))) { error in
-            XCTAssertEqual("\(error)", "cannot reach the engine at ssh://gameap@node1 through ssh: gameap@node1: Permission denied (publickey).")
+            XCTAssertEqual(
+                "\(error)",
+                "cannot reach the engine at ssh://gameap@node1 through ssh: gameap@node1: Permission denied "
+                    + "(publickey)."
+            )
         }
     }
 
@@ -95,7 +109,11 @@ final class HTTPSSHTests: XCTestCase {
         setenv("PATH", directory, 1)
         let client = HTTPClient(endpoint: EngineEndpoint(.ssh(user: nil, host: "node1", port: nil)))
         XCTAssertThrowsError(try client.send(HTTPRequest("GET", "/_ping"))) { error in
-            XCTAssertEqual("\(error)", "cannot reach the engine at ssh://node1 through ssh: ssh was not found in PATH; install the OpenSSH client")
+            XCTAssertEqual(
+                "\(error)",
+                "cannot reach the engine at ssh://node1 through ssh: ssh was not found in PATH; install the OpenSSH "
+                    + "client"
+            )
         }
     }
 }
@@ -103,18 +121,29 @@ final class HTTPSSHTests: XCTestCase {
 /// Host names are resolved outside the (static) process, with `getent ahosts`.
 final class HostResolutionTests: XCTestCase {
     func testNumericHostsNeedNoLookupAndNamesComeFromGetent() throws {
-        let none: (String, String) -> String? = { _, _ in XCTFail("no lookup for a numeric host"); return nil }
-        XCTAssertEqual(try SocketDialer.addresses("127.0.0.1", endpoint: "tcp://127.0.0.1:1", nameService: none), ["127.0.0.1"])
+        let none: (String, String) -> String? = { _, _ in
+            XCTFail("no lookup for a numeric host")
+            return nil
+        }
+        XCTAssertEqual(
+            try SocketDialer.addresses("127.0.0.1", endpoint: "tcp://127.0.0.1:1", nameService: none), ["127.0.0.1"])
         XCTAssertEqual(try SocketDialer.addresses("::1", endpoint: "tcp://[::1]:1", nameService: none), ["::1"])
-        let answer = "::1             STREAM localhost\n::1             DGRAM  \n127.0.0.1       STREAM \n127.0.0.1       DGRAM  \n"
-        XCTAssertEqual(try SocketDialer.addresses("localhost", endpoint: "tcp://localhost:1") { database, key in
-            XCTAssertEqual(database, "ahosts")
-            XCTAssertEqual(key, "localhost")
-            return answer
-        }, ["::1", "127.0.0.1"])
-        XCTAssertThrowsError(try SocketDialer.addresses("nowhere.invalid", endpoint: "tcp://nowhere.invalid:1") { _, _ in nil }) {
+        let answer =
+            "::1             STREAM localhost\n::1             DGRAM  \n127.0.0.1       STREAM \n127.0.0.1       "
+            + "DGRAM  \n"
+        XCTAssertEqual(
+            try SocketDialer.addresses("localhost", endpoint: "tcp://localhost:1") { database, key in
+                XCTAssertEqual(database, "ahosts")
+                XCTAssertEqual(key, "localhost")
+                return answer
+            }, ["::1", "127.0.0.1"])
+        XCTAssertThrowsError(
+            try SocketDialer.addresses("nowhere.invalid", endpoint: "tcp://nowhere.invalid:1") { _, _ in nil }
+        ) {
             XCTAssertTrue("\($0)".contains("nowhere.invalid"), "\($0)")
         }
-        XCTAssertEqual(try SocketDialer.addresses("localhost", endpoint: "tcp://localhost:1").sorted().first.map(IPAddress.isValid), true)
+        XCTAssertEqual(
+            try SocketDialer.addresses("localhost", endpoint: "tcp://localhost:1").sorted().first.map(
+                IPAddress.isValid), true)
     }
 }

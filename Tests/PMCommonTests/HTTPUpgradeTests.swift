@@ -1,9 +1,10 @@
 import XCTest
-@testable import PMSystem
-@testable import PMHTTP
-@testable import PMCore
-@testable import PMManagers
+
 @testable import PMCommon
+@testable import PMCore
+@testable import PMHTTP
+@testable import PMManagers
+@testable import PMSystem
 @testable import PMTestSupport
 
 /// Docker's hijacked attach: the 101 upgrade, bytes sent with the response head, half-close
@@ -21,7 +22,10 @@ final class HTTPUpgradeTests: XCTestCase {
         let request = Locked<HTTPTestPeer.Request?>(nil)
         let server = try HTTPTestServer(unix: HTTPClientTests.socketPath()) { peer in
             request.withLock { $0 = peer.readRequest() }
-            let head = Array("HTTP/1.1 101 UPGRADED\r\nContent-Type: application/vnd.docker.raw-stream\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n\r\n".utf8)
+            let head = Array(
+                ("HTTP/1.1 101 UPGRADED\r\nContent-Type: application/vnd.docker.raw-stream\r\nConnection: "
+                    + "Upgrade\r\nUpgrade: tcp\r\n\r\n")
+                    .utf8)
             peer.write(head + HTTPMultiplexTests.frame(1, "hello\n") + HTTPMultiplexTests.frame(2, "warn\n"))
             let input = peer.readToEnd()
             peer.write(HTTPMultiplexTests.frame(1, "got " + String(decoding: input, as: UTF8.self)))
@@ -58,7 +62,10 @@ final class HTTPUpgradeTests: XCTestCase {
     func testRefusedUpgradeCarriesTheEngineMessage() throws {
         let server = try HTTPTestServer(unix: HTTPClientTests.socketPath()) { peer in
             _ = peer.readRequest()
-            peer.write("HTTP/1.1 404 Not Found\r\nContent-Type: application/json\r\nContent-Length: 38\r\n\r\n{\"message\":\"No such container: game\"}\n")
+            peer.write(
+                "HTTP/1.1 404 Not Found\r\nContent-Type: application/json\r\nContent-Length: "
+                    + "38\r\n\r\n{\"message\":\"No such container: game\"}\n"
+            )
         }
         defer { server.stop() }
         XCTAssertThrowsError(try client(server).upgrade(HTTPRequest("POST", "/containers/game/attach"))) { error in
@@ -73,8 +80,10 @@ final class HTTPUpgradeTests: XCTestCase {
         for upgrading in [false, true] {
             let server = try HTTPTestServer(unix: HTTPClientTests.socketPath()) { peer in
                 _ = peer.readRequest()
-                peer.write(upgrading ? "HTTP/1.1 101 UPGRADED\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n\r\n"
-                                     : "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n")
+                peer.write(
+                    upgrading
+                        ? "HTTP/1.1 101 UPGRADED\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n\r\n"
+                        : "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n")
                 _ = peer.readToEnd()
             }
             defer { server.stop() }

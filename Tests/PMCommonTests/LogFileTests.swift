@@ -1,10 +1,11 @@
 import Foundation
 import XCTest
-@testable import PMSystem
-@testable import PMHTTP
-@testable import PMCore
-@testable import PMManagers
+
 @testable import PMCommon
+@testable import PMCore
+@testable import PMHTTP
+@testable import PMManagers
+@testable import PMSystem
 @testable import PMTestSupport
 
 /// Reading logs by whole lines from the end (systemd's `append:` logs).
@@ -18,7 +19,9 @@ final class LogFileTests: XCTestCase {
     override func tearDown() { try? FileManager.default.removeItem(atPath: path) }
 
     private func write(_ text: String) throws { try text.write(toFile: path, atomically: false, encoding: .utf8) }
-    private func last(_ count: Int) throws -> String { String(decoding: try LogFile.lastLines(path, count: count), as: UTF8.self) }
+    private func last(_ count: Int) throws -> String {
+        String(decoding: try LogFile.lastLines(path, count: count), as: UTF8.self)
+    }
 
     func testLastLinesAreWholeLines() throws {
         try write("one\ntwo\nthree\n")
@@ -43,7 +46,9 @@ final class LogFileTests: XCTestCase {
     }
 
     func testMissingLogIsAnError() {
-        XCTAssertThrowsError(try LogFile.lastLines(path + "-missing", count: 1)) { XCTAssertEqual(($0 as? SystemError)?.code, ENOENT) }
+        XCTAssertThrowsError(try LogFile.lastLines(path + "-missing", count: 1)) {
+            XCTAssertEqual(($0 as? SystemError)?.code, ENOENT)
+        }
     }
 
     /// The feed gives what was appended; after the log is truncated (a new start) it reads the
@@ -51,7 +56,10 @@ final class LogFileTests: XCTestCase {
     func testFeedFollowsAppendsAndTruncation() throws {
         try write("old\n")
         let path = self.path
-        let feed = LogFileFeed(name: path) { let fd = open(path, O_RDONLY | O_CLOEXEC); return fd >= 0 ? fd : nil }
+        let feed = LogFileFeed(name: path) {
+            let fd = open(path, O_RDONLY | O_CLOEXEC)
+            return fd >= 0 ? fd : nil
+        }
         XCTAssertEqual(try feed.newOutput(), [])
         let handle = try XCTUnwrap(FileHandle(forWritingAtPath: path))
         handle.seekToEndOfFile()

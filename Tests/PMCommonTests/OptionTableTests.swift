@@ -1,14 +1,16 @@
 import XCTest
-@testable import PMSystem
-@testable import PMHTTP
-@testable import PMCore
-@testable import PMManagers
+
 @testable import PMCommon
+@testable import PMCore
+@testable import PMHTTP
+@testable import PMManagers
+@testable import PMSystem
 @testable import PMTestSupport
 
 final class OptionTableTests: XCTestCase {
     func testRunnerFlagsBuildARecord() throws {
-        let invocation = try OptionTable.parse(["-d", "/srv/x", "-n", "my-server", "-u", "gameap", "-c", "./run -x"], verb: .start)
+        let invocation = try OptionTable.parse(
+            ["-d", "/srv/x", "-n", "my-server", "-u", "gameap", "-c", "./run -x"], verb: .start)
         XCTAssertTrue(invocation.buildsRecord)
         var record = ServerRecord()
         for edit in invocation.recordEdits { try edit(&record) }
@@ -20,7 +22,9 @@ final class OptionTableTests: XCTestCase {
 
     func testAUUIDNameIsNotAnOverride() throws {
         var record = ServerRecord()
-        for edit in try OptionTable.parse(["-n", "3f6c1b2a-9d4e-4c1a-8b7e-5a2d9c0f1e34"], verb: .status).recordEdits { try edit(&record) }
+        for edit in try OptionTable.parse(["-n", "3f6c1b2a-9d4e-4c1a-8b7e-5a2d9c0f1e34"], verb: .status).recordEdits {
+            try edit(&record)
+        }
         XCTAssertNil(record.nameOverride)
         XCTAssertEqual(record.uuid, "3f6c1b2a-9d4e-4c1a-8b7e-5a2d9c0f1e34")
     }
@@ -29,7 +33,8 @@ final class OptionTableTests: XCTestCase {
         XCTAssertThrowsError(try OptionTable.parse(["--=json"], verb: .status)) { error in
             XCTAssertEqual("\(error)", "unknown option --", "the name ends at the first \"=\"")
         }
-        let invocation = try OptionTable.parse(["--lines=5", "-f", "-vmsimple", "--option", "scope=user", "a.json", "-", "--", "b.json"], verb: .output)
+        let invocation = try OptionTable.parse(
+            ["--lines=5", "-f", "-vmsimple", "--option", "scope=user", "a.json", "-", "--", "b.json"], verb: .output)
         XCTAssertEqual(invocation.options.lines, 5)
         XCTAssertTrue(invocation.follow)
         XCTAssertTrue(invocation.verbose)
@@ -44,7 +49,9 @@ final class OptionTableTests: XCTestCase {
     /// The daemon passes an already split start command after `--`.
     func testStartCommandWordsAfterTheSeparator() throws {
         var record = ServerRecord()
-        for edit in try OptionTable.parse(["-d", "/x", "--", "./run", "+hostname", "Andrey's Server"], verb: .start).recordEdits {
+        for edit in try OptionTable.parse(["-d", "/x", "--", "./run", "+hostname", "Andrey's Server"], verb: .start)
+            .recordEdits
+        {
             try edit(&record)
         }
         XCTAssertEqual(try ShellWords.split(record.startCommand), ["./run", "+hostname", "Andrey's Server"])
@@ -52,10 +59,13 @@ final class OptionTableTests: XCTestCase {
 
     func testErrors() {
         let cases: [([String], Verb)] = [
-            (["--bogus"], .start), (["-x"], .start), (["--lines"], .output), (["--lines", "-1"], .output), (["--json"], .start),
-            (["--port", "70000"], .start), (["--var", "novalue"], .start), (["-n", "bad name"], .start), (["-n", "-x"], .status),
-            (["--restart=yes"], .start), (["--timeout", "soon"], .stop), (["-c", "x"], .status), (["--dry-run=1"], .stop),
-            (["--=json"], .status), (["--=lines=5"], .output),
+            (["--bogus"], .start), (["-x"], .start), (["--lines"], .output), (["--lines", "-1"], .output),
+            (["--json"], .start),
+            (["--port", "70000"], .start), (["--var", "novalue"], .start), (["-n", "bad name"], .start),
+            (["-n", "-x"], .status),
+            (["--restart=yes"], .start), (["--timeout", "soon"], .stop), (["-c", "x"], .status),
+            (["--dry-run=1"], .stop),
+            (["--=json"], .status), (["--=lines=5"], .output)
         ]
         for (arguments, verb) in cases {
             XCTAssertThrowsError(try OptionTable.parse(arguments, verb: verb), "\(arguments)") { error in

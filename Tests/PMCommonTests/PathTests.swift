@@ -1,9 +1,10 @@
 import XCTest
-@testable import PMSystem
-@testable import PMHTTP
-@testable import PMCore
-@testable import PMManagers
+
 @testable import PMCommon
+@testable import PMCore
+@testable import PMHTTP
+@testable import PMManagers
+@testable import PMSystem
 @testable import PMTestSupport
 
 /// `Path.clean` behaves as Go's `filepath.Clean`, which the reference uses for the server
@@ -21,7 +22,7 @@ final class PathTests: XCTestCase {
             ("/abc/def/../..", "/"), ("abc/def/../../..", ".."), ("/abc/def/../../..", "/"),
             ("abc/def/../../../ghi/jkl/../../../mno", "../../mno"), ("/../abc", "/abc"),
             ("abc/./../def", "def"), ("abc//./../def", "def"), ("abc/../../././../def", "../../def"),
-            ("/srv/gameap/..d/x", "/srv/gameap/..d/x"), ("/srv/.../x", "/srv/.../x"),
+            ("/srv/gameap/..d/x", "/srv/gameap/..d/x"), ("/srv/.../x", "/srv/.../x")
         ]
         for (input, expected) in vectors {
             XCTAssertEqual(Path.clean(input), expected, input)

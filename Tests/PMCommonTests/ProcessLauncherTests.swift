@@ -1,16 +1,18 @@
 import XCTest
-@testable import PMSystem
-@testable import PMHTTP
-@testable import PMCore
-@testable import PMManagers
+
 @testable import PMCommon
+@testable import PMCore
+@testable import PMHTTP
+@testable import PMManagers
+@testable import PMSystem
 @testable import PMTestSupport
 
 /// The launcher against real processes.
 final class ProcessLauncherTests: XCTestCase {
     private let launcher = ProcessLauncher()
 
-    private func capture(_ arguments: [String], _ edit: (inout CommandSpec) -> Void = { _ in }) throws -> CommandResult {
+    private func capture(_ arguments: [String], _ edit: (inout CommandSpec) -> Void = { _ in }) throws -> CommandResult
+    {
         var spec = CommandSpec(arguments)
         edit(&spec)
         return try launcher.run(spec, output: .capture(limit: 1 << 20))
@@ -23,7 +25,10 @@ final class ProcessLauncherTests: XCTestCase {
     }
 
     func testFallbackDirectoryAndMissingDirectory() throws {
-        let result = try capture(["pwd"]) { $0.workingDirectory = "/nonexistent/x"; $0.fallbackDirectory = "/" }
+        let result = try capture(["pwd"]) {
+            $0.workingDirectory = "/nonexistent/x"
+            $0.fallbackDirectory = "/"
+        }
         XCTAssertEqual(result.text, "/\n")
         XCTAssertThrowsError(try capture(["pwd"]) { $0.workingDirectory = "/nonexistent/x" }) { error in
             XCTAssertTrue("\(error)".contains("invalid work directory"))
@@ -32,7 +37,9 @@ final class ProcessLauncherTests: XCTestCase {
 
     func testEnvironmentIsAddedToTheInheritedOne() throws {
         let result = try capture(["/bin/sh", "-c", "echo \"$PM_A|$PM_B|${PATH:+path}\""]) {
-            $0.environment = [EnvironmentEntry("PM_A", "1"), EnvironmentEntry("PM_B", "it's $x"), EnvironmentEntry("PM_A", "2")]
+            $0.environment = [
+                EnvironmentEntry("PM_A", "1"), EnvironmentEntry("PM_B", "it's $x"), EnvironmentEntry("PM_A", "2")
+            ]
         }
         XCTAssertEqual(result.text, "2|it's $x|path\n")
     }
@@ -54,7 +61,8 @@ final class ProcessLauncherTests: XCTestCase {
 
     /// A bare name is looked up in PATH only, never in the working directory (docs/differences.md#cmd-3).
     func testBareNamesNeverResolveInTheWorkingDirectory() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pm-launch-\(UUID().uuidString)").path
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pm-launch-\(UUID().uuidString)")
+            .path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let fake = directory + "/true"
@@ -64,17 +72,24 @@ final class ProcessLauncherTests: XCTestCase {
         XCTAssertEqual(try capture(["./true"]) { $0.workingDirectory = directory }.text, "hijacked\n")
         XCTAssertTrue(FileManager.default.changeCurrentDirectoryPath(directory))
         defer { _ = FileManager.default.changeCurrentDirectoryPath("/") }
-        XCTAssertNil(ExecutableLookup.resolve("true", workingDirectory: directory, searchPath: ".::relative"), "relative PATH entries are skipped")
-        XCTAssertEqual(ExecutableLookup.resolve("true", workingDirectory: nil, searchPath: "/nonexistent:" + directory), fake)
+        XCTAssertNil(
+            ExecutableLookup.resolve("true", workingDirectory: directory, searchPath: ".::relative"),
+            "relative PATH entries are skipped")
+        XCTAssertEqual(
+            ExecutableLookup.resolve("true", workingDirectory: nil, searchPath: "/nonexistent:" + directory), fake)
         // A directory of that name, and a file without the execute bit, are passed over.
-        let earlier = directory + "/é dir", plain = directory + "/plain"
+        let earlier = directory + "/é dir"
+        let plain = directory + "/plain"
         try FileManager.default.createDirectory(atPath: earlier + "/true", withIntermediateDirectories: true)
         try FileManager.default.createDirectory(atPath: plain, withIntermediateDirectories: true)
         try "#!/bin/sh\n".write(toFile: plain + "/true", atomically: true, encoding: .utf8)
-        XCTAssertEqual(ExecutableLookup.resolve("true", workingDirectory: nil, searchPath: "\(earlier):\(plain)::\(directory):/bin"), fake)
+        XCTAssertEqual(
+            ExecutableLookup.resolve(
+                "true", workingDirectory: nil, searchPath: "\(earlier):\(plain)::\(directory):/bin"), fake)
         try "#!/bin/sh\n".write(toFile: earlier + "/x", atomically: true, encoding: .utf8)
         chmod(earlier + "/x", 0o755)
-        XCTAssertEqual(ExecutableLookup.resolve("x", workingDirectory: nil, searchPath: "/bin:" + earlier), earlier + "/x")
+        XCTAssertEqual(
+            ExecutableLookup.resolve("x", workingDirectory: nil, searchPath: "/bin:" + earlier), earlier + "/x")
         XCTAssertThrowsError(try capture(["pm-no-such-program"])) { error in
             XCTAssertTrue("\(error)".contains("not found in PATH"), "\(error)")
         }
@@ -83,12 +98,16 @@ final class ProcessLauncherTests: XCTestCase {
     /// A timeout kills the whole process group, grandchildren included, and does not wait for
     /// a pipe a grandchild keeps open.
     func testTimeoutKillsTheWholeGroup() throws {
-        let marker = FileManager.default.temporaryDirectory.appendingPathComponent("pm-grandchild-\(UUID().uuidString)").path
+        let marker = FileManager.default.temporaryDirectory.appendingPathComponent("pm-grandchild-\(UUID().uuidString)")
+            .path
         let began = Date()
-        let result = try capture(["/bin/sh", "-c", "(sleep 30; touch \(marker)) & echo started; sleep 30"]) { $0.timeout = 0.5 }
+        let result = try capture(["/bin/sh", "-c", "(sleep 30; touch \(marker)) & echo started; sleep 30"]) {
+            $0.timeout = 0.5
+        }
         XCTAssertEqual(result.termination, .timedOut(seconds: 0.5))
         XCTAssertEqual(result.text, "started\n")
-        XCTAssertLessThan(Date().timeIntervalSince(began), 1.5, "the leader is reaped, so the kill does not wait out its grace")
+        XCTAssertLessThan(
+            Date().timeIntervalSince(began), 1.5, "the leader is reaped, so the kill does not wait out its grace")
         Thread.sleep(forTimeInterval: 0.2)
         let pgrep = try capture(["pgrep", "-f", "touch \(marker)"])
         XCTAssertEqual(pgrep.termination, .exited(1), "the grandchild must be gone")
@@ -114,7 +133,10 @@ final class ProcessLauncherTests: XCTestCase {
     /// The child runs as the user with its groups and HOME (root only).
     func testRunsAsTheServerUser() throws {
         let account = try TestUser.ensure()
-        let result = try capture(["/bin/sh", "-c", "id -un; id -u; echo $HOME; echo $USER"]) { $0.account = account; $0.workingDirectory = "/" }
+        let result = try capture(["/bin/sh", "-c", "id -un; id -u; echo $HOME; echo $USER"]) {
+            $0.account = account
+            $0.workingDirectory = "/"
+        }
         XCTAssertEqual(result.text, "\(account.name)\n\(account.uid)\n\(account.home)\n\(account.name)\n")
         XCTAssertTrue(account.groups.contains(account.gid))
     }

@@ -1,10 +1,11 @@
 import Foundation
 import XCTest
-@testable import PMSystem
-@testable import PMHTTP
-@testable import PMCore
-@testable import PMManagers
+
 @testable import PMCommon
+@testable import PMCore
+@testable import PMHTTP
+@testable import PMManagers
+@testable import PMSystem
 @testable import PMTestSupport
 
 /// The process-tree sampler against real processes: a helper (compiled here with the
@@ -14,27 +15,28 @@ final class ProcessTreeSamplerTests: XCTestCase {
     private static var helper: String?
 
     private static let helperSource = #"""
-    #include <stdio.h>
-    #include <stdlib.h>
-    #include <string.h>
-    #include <unistd.h>
-    #include <sys/resource.h>
-    int main(int argc, char **argv) {
-        size_t bytes = strtoull(argv[1], NULL, 10);
-        double seconds = atof(argv[2]);
-        char *block = bytes ? malloc(bytes) : NULL;
-        if (block) memset(block, 1, bytes);
-        if (fork() == 0) { pause(); return 0; }
-        for (;;) {
-            struct rusage u; getrusage(RUSAGE_SELF, &u);
-            double used = u.ru_utime.tv_sec + u.ru_utime.tv_usec / 1e6 + u.ru_stime.tv_sec + u.ru_stime.tv_usec / 1e6;
-            if (used >= seconds) break;
+        #include <stdio.h>
+        #include <stdlib.h>
+        #include <string.h>
+        #include <unistd.h>
+        #include <sys/resource.h>
+        int main(int argc, char **argv) {
+            size_t bytes = strtoull(argv[1], NULL, 10);
+            double seconds = atof(argv[2]);
+            char *block = bytes ? malloc(bytes) : NULL;
+            if (block) memset(block, 1, bytes);
+            if (fork() == 0) { pause(); return 0; }
+            for (;;) {
+                struct rusage u; getrusage(RUSAGE_SELF, &u);
+                double used = u.ru_utime.tv_sec + u.ru_utime.tv_usec / 1e6 + \#
+        u.ru_stime.tv_sec + u.ru_stime.tv_usec / 1e6;
+                if (used >= seconds) break;
+            }
+            printf("ready\n"); fflush(stdout);
+            pause();
+            return block ? block[bytes - 1] : 0;
         }
-        printf("ready\n"); fflush(stdout);
-        pause();
-        return block ? block[bytes - 1] : 0;
-    }
-    """#
+        """#
 
     /// The compiled helper is shared by the tests of this class and removed after the last.
     override class func tearDown() {
@@ -45,11 +47,13 @@ final class ProcessTreeSamplerTests: XCTestCase {
 
     private func helperPath() throws -> String {
         if let helper = Self.helper { return helper }
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pm-sampler-\(UUID().uuidString)").path
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pm-sampler-\(UUID().uuidString)")
+            .path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         try Self.helperSource.write(toFile: directory + "/load.c", atomically: true, encoding: .utf8)
-        let result = try ProcessLauncher().run(CommandSpec(["clang", "-O0", "-o", directory + "/load", directory + "/load.c"]),
-                                               output: .capture(limit: 1 << 16))
+        let result = try ProcessLauncher().run(
+            CommandSpec(["clang", "-O0", "-o", directory + "/load", directory + "/load.c"]),
+            output: .capture(limit: 1 << 16))
         XCTAssertEqual(result.termination, .exited(0), result.text)
         Self.helper = directory + "/load"
         return directory + "/load"
@@ -113,13 +117,17 @@ final class ProcessTreeSamplerTests: XCTestCase {
     }
 
     func testStatParsingSurvivesOddCommandNames() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pm-odd-\(UUID().uuidString)").path
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pm-odd-\(UUID().uuidString)")
+            .path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let odd = directory + "/a) (b c"
         try FileManager.default.copyItem(atPath: "/bin/sleep", toPath: odd)
         let process = try Process.run(URL(fileURLWithPath: odd), arguments: ["5"])
-        defer { process.terminate(); process.waitUntilExit() }
+        defer {
+            process.terminate()
+            process.waitUntilExit()
+        }
         Thread.sleep(forTimeInterval: 0.1)
         let entry = try XCTUnwrap(ProcFileSystem.stat(process.processIdentifier))
         XCTAssertEqual(entry.parent, getpid())

@@ -1,30 +1,37 @@
 import XCTest
-@testable import PMSystem
-@testable import PMHTTP
-@testable import PMCore
-@testable import PMManagers
+
 @testable import PMCommon
+@testable import PMCore
+@testable import PMHTTP
+@testable import PMManagers
+@testable import PMSystem
 @testable import PMTestSupport
 
 final class PrometheusWriterTests: XCTestCase {
     func testFamiliesSortedHelpAndTypeOnceSeriesSorted() {
         let samples = [
-            MetricSample(.up, .unsigned(1), labels: [("server_uuid", "u2"), ("server_id", "2")], timestamp: 1713722286.5),
-            MetricSample(.cpuUsagePercent, .real(12.5), labels: [("server_id", "7"), ("service", "gameap-server-x.service")]),
+            MetricSample(
+                .up, .unsigned(1), labels: [("server_uuid", "u2"), ("server_id", "2")], timestamp: 1713722286.5),
+            MetricSample(
+                .cpuUsagePercent, .real(12.5), labels: [("server_id", "7"), ("service", "gameap-server-x.service")]),
             MetricSample(.up, .unsigned(0), labels: [("server_id", "1")]),
-            MetricSample(.up, .unsigned(1), labels: [("server_id", "1")]),
+            MetricSample(.up, .unsigned(1), labels: [("server_id", "1")])
         ]
-        XCTAssertEqual(PrometheusWriter.render(samples), """
-        # HELP gameap_server_cpu_usage_percent CPU usage of the game server (100 = one core).
-        # TYPE gameap_server_cpu_usage_percent gauge
-        gameap_server_cpu_usage_percent{server_id="7",service="gameap-server-x.service"} 12.5
-        # HELP gameap_server_up Whether the game server process is running (1) or not (0).
-        # TYPE gameap_server_up gauge
-        gameap_server_up{server_id="1"} 0
-        gameap_server_up{server_id="2",server_uuid="u2"} 1
+        XCTAssertEqual(
+            PrometheusWriter.render(samples),
+            """
+            # HELP gameap_server_cpu_usage_percent CPU usage of the game server (100 = one core).
+            # TYPE gameap_server_cpu_usage_percent gauge
+            gameap_server_cpu_usage_percent{server_id="7",service="gameap-server-x.service"} 12.5
+            # HELP gameap_server_up Whether the game server process is running (1) or not (0).
+            # TYPE gameap_server_up gauge
+            gameap_server_up{server_id="1"} 0
+            gameap_server_up{server_id="2",server_uuid="u2"} 1
 
-        """)
-        XCTAssertTrue(PrometheusWriter.render(samples, timestamps: true).contains("gameap_server_up{server_id=\"2\",server_uuid=\"u2\"} 1 1713722286500\n"))
+            """)
+        XCTAssertTrue(
+            PrometheusWriter.render(samples, timestamps: true).contains(
+                "gameap_server_up{server_id=\"2\",server_uuid=\"u2\"} 1 1713722286500\n"))
     }
 
     func testEscapingAndSpecialValues() {

@@ -1,9 +1,10 @@
 import XCTest
-@testable import PMSystem
-@testable import PMHTTP
-@testable import PMCore
-@testable import PMManagers
+
 @testable import PMCommon
+@testable import PMCore
+@testable import PMHTTP
+@testable import PMManagers
+@testable import PMSystem
 @testable import PMTestSupport
 
 /// Defects found in review, each pinned.
@@ -13,8 +14,10 @@ final class SecretMaskerTests: XCTestCase {
     func testSecretsAreMaskedBeforeQuoting() {
         let masker = SecretMasker(["Pa$$w0rd"])
         let executor = Executor(runner: RecordingRunner(), echo: nil, masker: masker, plan: OutputChannel())
-        let plan = executor.describe(CommandSpec(["run", "--rcon", "Pa$$w0rd", "x Pa$$w0rd y"], workingDirectory: "/srv",
-                                                 environment: [EnvironmentEntry("RCON", "Pa$$w0rd")]))
+        let plan = executor.describe(
+            CommandSpec(
+                ["run", "--rcon", "Pa$$w0rd", "x Pa$$w0rd y"], workingDirectory: "/srv",
+                environment: [EnvironmentEntry("RCON", "Pa$$w0rd")]))
         XCTAssertFalse(plan.contains("w0rd"), plan)
         XCTAssertEqual(masker.apply("send-keys -H 50 61 24 24 77 30 72 64 d"), "send-keys -H ****** d")
     }

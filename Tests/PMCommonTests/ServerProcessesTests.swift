@@ -1,10 +1,11 @@
 import Foundation
 import XCTest
-@testable import PMSystem
-@testable import PMHTTP
-@testable import PMCore
-@testable import PMManagers
+
 @testable import PMCommon
+@testable import PMCore
+@testable import PMHTTP
+@testable import PMManagers
+@testable import PMSystem
 @testable import PMTestSupport
 
 /// Finding a server's processes by its marker, and the hard stop that ends them.
@@ -22,7 +23,8 @@ final class ServerProcessesTests: XCTestCase {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
         process.arguments = ["-c", script]
-        process.environment = Dictionary(uniqueKeysWithValues: environment.map { ($0.name, $0.value) } + [("PATH", "/usr/bin:/bin")])
+        process.environment = Dictionary(
+            uniqueKeysWithValues: environment.map { ($0.name, $0.value) } + [("PATH", "/usr/bin:/bin")])
         try process.run()
         started.append(process)
         return process.processIdentifier
@@ -30,17 +32,27 @@ final class ServerProcessesTests: XCTestCase {
 
     func testTheMarkerNamesTheServerAndItsOwner() {
         func environ(_ entries: [String]) -> [UInt8] { Array(entries.joined(separator: "\0").utf8) + [0] }
-        XCTAssertEqual(marker.match(environment: environ(["A=1", "GAMEAP_PM_SERVER=\(marker.name)", "GAMEAP_PM_OWNER=\(marker.owner)"])), .mine)
-        XCTAssertEqual(marker.match(environment: environ(["GAMEAP_PM_SERVER=\(marker.name)"])), .mine, "started before owners were written")
-        XCTAssertEqual(marker.match(environment: environ(["GAMEAP_PM_SERVER=\(marker.name)", "GAMEAP_PM_OWNER=8/v"])), .other)
-        XCTAssertEqual(marker.match(environment: environ(["GAMEAP_PM_SERVER=\(marker.name)x", "GAMEAP_PM_OWNER=\(marker.owner)"])), .unmarked)
+        XCTAssertEqual(
+            marker.match(
+                environment: environ(["A=1", "GAMEAP_PM_SERVER=\(marker.name)", "GAMEAP_PM_OWNER=\(marker.owner)"])),
+            .mine)
+        XCTAssertEqual(
+            marker.match(environment: environ(["GAMEAP_PM_SERVER=\(marker.name)"])), .mine,
+            "started before owners were written")
+        XCTAssertEqual(
+            marker.match(environment: environ(["GAMEAP_PM_SERVER=\(marker.name)", "GAMEAP_PM_OWNER=8/v"])), .other)
+        XCTAssertEqual(
+            marker.match(environment: environ(["GAMEAP_PM_SERVER=\(marker.name)x", "GAMEAP_PM_OWNER=\(marker.owner)"])),
+            .unmarked)
         XCTAssertEqual(marker.match(environment: environ(["XGAMEAP_PM_SERVER=\(marker.name)"])), .unmarked)
         XCTAssertEqual(marker.match(environment: []), .unmarked)
     }
 
     /// Owner tokens are one safe word; a uuid with other characters is replaced by its digest.
     func testOwnerTokens() {
-        XCTAssertEqual(ServerOwner(id: 7, uuid: "759b875e-d910-11eb-aff7-d796d7fcf7ef").token, "7/759b875e-d910-11eb-aff7-d796d7fcf7ef")
+        XCTAssertEqual(
+            ServerOwner(id: 7, uuid: "759b875e-d910-11eb-aff7-d796d7fcf7ef").token,
+            "7/759b875e-d910-11eb-aff7-d796d7fcf7ef")
         let odd = ServerOwner(id: 0, uuid: "my server; rm -rf /").token
         XCTAssertTrue(odd.hasPrefix("0/sha256-") && odd.utf8.count == 41, odd)
         XCTAssertEqual(ServerOwner.label(ofToken: "8/abc"), "server 8")
@@ -77,7 +89,11 @@ final class ServerProcessesTests: XCTestCase {
         defer { freezer.thaw() }
         XCTAssertThrowsError(try processes.terminate(grace: 0.1, killWait: 0.5, .testing(RecordingRunner()))) { error in
             XCTAssertEqual(ExitStatus(for: error), .failure)
-            XCTAssertEqual("\(error)", "process \(pid) (sleep, state D: uninterruptible sleep) still running after SIGKILL: server 7 is not stopped")
+            XCTAssertEqual(
+                "\(error)",
+                "process \(pid) (sleep, state D: uninterruptible sleep) still running after SIGKILL: server 7 is not "
+                    + "stopped"
+            )
         }
         freezer.thaw()
         XCTAssertTrue(Toolbox.poll(seconds: 2) { processes.find().isEmpty }, "thawed, the SIGKILL takes")
@@ -91,7 +107,11 @@ final class ServerProcessesTests: XCTestCase {
         let context = VerbContext.testing(RecordingRunner(), dryRun: true)
         try processes.terminate(grace: 10, context)
         let plan = String(decoding: context.out.takeBuffered(), as: UTF8.self)
-        XCTAssertTrue(plan.contains("send SIGTERM to the 1 processes of the server (GAMEAP_PM_SERVER=\(marker.name)), then SIGKILL after 10 seconds"), plan)
+        XCTAssertTrue(
+            plan.contains(
+                "send SIGTERM to the 1 processes of the server (GAMEAP_PM_SERVER=\(marker.name)), then SIGKILL after "
+                    + "10 seconds"
+            ), plan)
         XCTAssertEqual(kill(pid, 0), 0)
     }
 }
@@ -103,13 +123,22 @@ struct Freezer {
 
     init(_ pid: Int32) throws {
         guard FileManager.default.fileExists(atPath: "/sys/fs/cgroup/freezer") else {
-            throw NSError(domain: "Freezer", code: 1, userInfo: [NSLocalizedDescriptionKey: "this test needs the cgroup v1 freezer at /sys/fs/cgroup/freezer (as root)"])
+            throw NSError(
+                domain: "Freezer", code: 1,
+                userInfo: [
+                    NSLocalizedDescriptionKey:
+                        "this test needs the cgroup v1 freezer at /sys/fs/cgroup/freezer (as root)"
+                ])
         }
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         try "\(pid)\n".write(toFile: path + "/cgroup.procs", atomically: false, encoding: .utf8)
         try "FROZEN\n".write(toFile: path + "/freezer.state", atomically: false, encoding: .utf8)
-        let frozen = Toolbox.poll(seconds: 2) { (try? String(contentsOfFile: path + "/freezer.state", encoding: .utf8)) == "FROZEN\n" }
-        guard frozen else { throw NSError(domain: "Freezer", code: 2, userInfo: [NSLocalizedDescriptionKey: "\(pid) did not freeze"]) }
+        let frozen = Toolbox.poll(seconds: 2) {
+            (try? String(contentsOfFile: path + "/freezer.state", encoding: .utf8)) == "FROZEN\n"
+        }
+        guard frozen else {
+            throw NSError(domain: "Freezer", code: 2, userInfo: [NSLocalizedDescriptionKey: "\(pid) did not freeze"])
+        }
     }
 
     func thaw() {

@@ -1,9 +1,10 @@
 import XCTest
-@testable import PMSystem
-@testable import PMHTTP
-@testable import PMCore
-@testable import PMManagers
+
 @testable import PMCommon
+@testable import PMCore
+@testable import PMHTTP
+@testable import PMManagers
+@testable import PMSystem
 @testable import PMTestSupport
 
 /// The shawl manager's command sequences (with the fixes of docs/differences.md), against a
@@ -20,17 +21,25 @@ final class ShawlManagerTests: XCTestCase {
         Lifecycle(manager: manager, server: try server ?? bed.server(), context: bed.context(dryRun: dryRun))
     }
 
-    private let binPath = #"binPath="C:\Program Files\shawl\shawl.exe" run --name gameapServer7 --restart --stop-timeout 10000 --cwd /srv/gameap/servers/cs --log-dir C:\gameap\services\logs --log-as gameapServer7.log --log-rotate daily --log-retain 7 -- srcds.exe -game csgo +hostname "Andrey's Server""#
+    private let binPath =
+        #"binPath="C:\Program Files\shawl\shawl.exe" run --name gameapServer7 --restart --stop-timeout 10000 "#
+        + #"--cwd /srv/gameap/servers/cs --log-dir C:\gameap\services\logs --log-as gameapServer7.log "#
+        + #"--log-rotate daily --log-retain 7 -- srcds.exe -game csgo +hostname "Andrey's Server""#
     private var create: String { "sc create gameapServer7 start=demand obj=gameap password=****** \(binPath)" }
 
     func testStartOfANewService() throws {
         XCTAssertEqual(try lifecycle().start(), .started)
-        XCTAssertEqual(bed.commands, ["sc queryex gameapServer7", "sc queryex gameapServer7", create, "sc start gameapServer7"])
+        XCTAssertEqual(
+            bed.commands, ["sc queryex gameapServer7", "sc queryex gameapServer7", create, "sc start gameapServer7"])
         let call = bed.runner.calls[2]
         XCTAssertEqual(call.arguments[5], "password=\(WindowsTestBed.password)", "the real password reaches sc")
         XCTAssertEqual(call.arguments.last, binPath)
         let file = try XCTUnwrap(bed.file("gameapServer7.yaml"))
-        XCTAssertTrue(file.hasPrefix("command=srcds.exe -game csgo +hostname Andrey's Server\nworkdir=/srv/gameap/servers/cs\nuser=gameap\naccount=gameap\npassword=sha256:"), file)
+        XCTAssertTrue(
+            file.hasPrefix(
+                "command=srcds.exe -game csgo +hostname Andrey's "
+                    + "Server\nworkdir=/srv/gameap/servers/cs\nuser=gameap\naccount=gameap\npassword=sha256:"
+            ), file)
         XCTAssertFalse(file.contains(WindowsTestBed.password))
     }
 
@@ -48,8 +57,12 @@ final class ShawlManagerTests: XCTestCase {
         bed.runner.reset()
         let changed = try bed.server { record, _ in record.vars = [("hostname", "New")] }
         XCTAssertEqual(try manager.install(changed, bed.context()), "updated service gameapServer7")
-        XCTAssertEqual(bed.commands, ["sc stop gameapServer7", "sc delete gameapServer7", "sc queryex gameapServer7",
-                                      create.replacing("\"Andrey's Server\"", with: "New"), ])
+        XCTAssertEqual(
+            bed.commands,
+            [
+                "sc stop gameapServer7", "sc delete gameapServer7", "sc queryex gameapServer7",
+                create.replacing("\"Andrey's Server\"", with: "New")
+            ])
     }
 
     /// The reference compares only command, directory and user (docs/differences.md#win-8).
@@ -58,7 +71,7 @@ final class ShawlManagerTests: XCTestCase {
         let variants = [
             try bed.server { _, config in config.users["gameap"] = "another password" },
             try bed.server(networkService: true),
-            try bed.server(networkService: true) { _, config in config.managerOptions["service_start"] = "auto" },
+            try bed.server(networkService: true) { _, config in config.managerOptions["service_start"] = "auto" }
         ]
         for server in variants {
             bed.runner.reset()
@@ -74,8 +87,12 @@ final class ShawlManagerTests: XCTestCase {
     func testServiceWithoutItsFileIsRecreated() throws {
         bed.windows.services["gameapServer7"] = .running
         XCTAssertEqual(try manager.install(try bed.server(), bed.context()), "updated service gameapServer7")
-        XCTAssertEqual(bed.commands, ["sc queryex gameapServer7", "sc stop gameapServer7", "sc queryex gameapServer7",
-                                      "sc delete gameapServer7", "sc queryex gameapServer7", create])
+        XCTAssertEqual(
+            bed.commands,
+            [
+                "sc queryex gameapServer7", "sc stop gameapServer7", "sc queryex gameapServer7",
+                "sc delete gameapServer7", "sc queryex gameapServer7", create
+            ])
     }
 
     func testServiceMarkedForDeletionIsWaitedFor() throws {
@@ -84,11 +101,13 @@ final class ShawlManagerTests: XCTestCase {
         bed.runner.reset()
         let changed = try bed.server { record, _ in record.vars = [("hostname", "New")] }
         var asked = false
-        let answer = bed.runner.answer, windows = bed.windows
+        let answer = bed.runner.answer
+        let windows = bed.windows
         bed.runner.answer = { words in
             if words.starts(with: ["sc", "queryex"]) && !asked {
                 asked = true
-                return CommandResult(.exited(0), output: Array(FakeWindows.queryText("gameapServer7", .stopped, pid: 0).utf8))
+                return CommandResult(
+                    .exited(0), output: Array(FakeWindows.queryText("gameapServer7", .stopped, pid: 0).utf8))
             }
             if words.starts(with: ["sc", "queryex"]) { windows.services = [:] }
             return answer(words)
@@ -102,8 +121,12 @@ final class ShawlManagerTests: XCTestCase {
     func testNetworkServiceAccount() throws {
         let server = try bed.server(networkService: true)
         XCTAssertEqual(try manager.install(server, bed.context()), "installed service gameapServer7")
-        XCTAssertEqual(bed.commands, ["sc queryex gameapServer7", "icacls /srv/gameap/servers/cs /grant *S-1-5-20:(OI)(CI)M /T",
-                                      #"sc create gameapServer7 start=demand obj=NT AUTHORITY\NetworkService "# + binPath])
+        XCTAssertEqual(
+            bed.commands,
+            [
+                "sc queryex gameapServer7", "icacls /srv/gameap/servers/cs /grant *S-1-5-20:(OI)(CI)M /T",
+                #"sc create gameapServer7 start=demand obj=NT AUTHORITY\NetworkService "# + binPath
+            ])
         XCTAssertEqual(bed.runner.calls[2].arguments, bed.runner.calls[2].shownArguments)
     }
 
@@ -120,7 +143,9 @@ final class ShawlManagerTests: XCTestCase {
         bed.windows.queued["sc start"] = [1053]
         XCTAssertThrowsError(try lifecycle().start()) { error in
             XCTAssertEqual(ExitStatus(for: error), .failure)
-            XCTAssertTrue("\(error)".hasPrefix("sc start exited with 1053 (the service did not respond to the request in time)"), "\(error)")
+            XCTAssertTrue(
+                "\(error)".hasPrefix("sc start exited with 1053 (the service did not respond to the request in time)"),
+                "\(error)")
         }
     }
 
@@ -133,13 +158,21 @@ final class ShawlManagerTests: XCTestCase {
             if words == ["sc", "stop", "gameapServer7"] { return CommandResult(.exited(0)) }
             if words.starts(with: ["sc", "queryex"]) && polls > 0 {
                 polls += 1
-                return CommandResult(.exited(0), output: Array(FakeWindows.queryText("gameapServer7", polls < 3 ? .stopPending : .stopped, pid: 9).utf8))
+                return CommandResult(
+                    .exited(0),
+                    output: Array(
+                        FakeWindows.queryText("gameapServer7", polls < 3 ? .stopPending : .stopped, pid: 9).utf8))
             }
             if words.starts(with: ["sc", "queryex"]) { polls = 1 }
             return answer(words)
         }
         XCTAssertEqual(try lifecycle().stop(), .stopped)
-        XCTAssertEqual(bed.commands, ["sc queryex gameapServer7", "sc stop gameapServer7", "sc queryex gameapServer7", "sc queryex gameapServer7"])
+        XCTAssertEqual(
+            bed.commands,
+            [
+                "sc queryex gameapServer7", "sc stop gameapServer7", "sc queryex gameapServer7",
+                "sc queryex gameapServer7"
+            ])
     }
 
     /// A failed `sc stop` is checked: stopped is fine, running is a failure (the reference
@@ -160,14 +193,21 @@ final class ShawlManagerTests: XCTestCase {
         bed.windows.services["gameapServer7"] = .startPending
         XCTAssertEqual(try manager.status(try bed.server(), bed.context()).state, .running)
         bed.runner.answer = { _ in CommandResult(.exited(0), output: Array("garbage RUNNING\n".utf8)) }
-        XCTAssertThrowsError(try manager.status(try bed.server(), bed.context())) { XCTAssertEqual(ExitStatus(for: $0), .unknown) }
+        XCTAssertThrowsError(try manager.status(try bed.server(), bed.context())) {
+            XCTAssertEqual(ExitStatus(for: $0), .unknown)
+        }
     }
 
     func testUninstallDeletesTheServiceAndItsFile() throws {
         try manager.start(try bed.server(), bed.context())
         bed.runner.reset()
-        XCTAssertEqual(try Installation(try lifecycle()).uninstall(), #"uninstalled service gameapServer7 (its logs stay in C:\gameap\services\logs)"#)
-        XCTAssertEqual(bed.commands, ["sc queryex gameapServer7", "sc stop gameapServer7", "sc queryex gameapServer7", "sc delete gameapServer7"])
+        XCTAssertEqual(
+            try Installation(try lifecycle()).uninstall(),
+            #"uninstalled service gameapServer7 (its logs stay in C:\gameap\services\logs)"#)
+        XCTAssertEqual(
+            bed.commands,
+            ["sc queryex gameapServer7", "sc stop gameapServer7", "sc queryex gameapServer7", "sc delete gameapServer7"]
+        )
         XCTAssertNil(bed.file("gameapServer7.yaml"))
         XCTAssertTrue(bed.windows.services.isEmpty)
     }
@@ -175,14 +215,17 @@ final class ShawlManagerTests: XCTestCase {
     func testOutputUnquotesTheLog() throws {
         XCTAssertThrowsError(try manager.output(try bed.server(), lines: 5, bed.context())) {
             XCTAssertEqual(ExitStatus(for: $0), .failure)
-            XCTAssertTrue("\($0)".contains(#"C:\gameap\services\logs\gameapServer7.log_rCURRENT.log does not exist"#), "\($0)")
+            XCTAssertTrue(
+                "\($0)".contains(#"C:\gameap\services\logs\gameapServer7.log_rCURRENT.log does not exist"#), "\($0)")
         }
-        try bed.writeFile("logs/gameapServer7.log_rCURRENT.log", """
-        2025-11-29 00:07:35 [INFO] Launching command
-        2025-11-29 00:07:35 [DEBUG] stdout: "Map \\"de_dust2\\" loaded"
-        2025-11-29 00:07:36 [DEBUG] stderr: "C:\\\\x\\tfailed"
+        try bed.writeFile(
+            "logs/gameapServer7.log_rCURRENT.log",
+            """
+            2025-11-29 00:07:35 [INFO] Launching command
+            2025-11-29 00:07:35 [DEBUG] stdout: "Map \\"de_dust2\\" loaded"
+            2025-11-29 00:07:36 [DEBUG] stderr: "C:\\\\x\\tfailed"
 
-        """)
+            """)
         XCTAssertEqual(try lifecycle().output(lines: 0), "Launching command\nMap \"de_dust2\" loaded\nC:\\x\tfailed\n")
         XCTAssertEqual(try lifecycle().output(lines: 1), "C:\\x\tfailed\n")
     }
@@ -212,12 +255,19 @@ final class ShawlManagerTests: XCTestCase {
     func testElsewhereOnlyPlans() throws {
         let elsewhere = ShawlManager(host: WindowsTestBed.elsewhere)
         XCTAssertNotNil(elsewhere.unavailableReason)
-        let lifecycle = Lifecycle(manager: elsewhere, server: try bed.server(), context: bed.context(dryRun: true, verbose: false))
+        let lifecycle = Lifecycle(
+            manager: elsewhere, server: try bed.server(), context: bed.context(dryRun: true, verbose: false))
         XCTAssertEqual(try lifecycle.start(), .wouldStart)
         XCTAssertTrue(bed.runner.calls.isEmpty)
         let plan = bed.printed
-        XCTAssertTrue(plan.hasPrefix("find shawl.exe in PATH: not possible on this system (the plan uses the name shawl.exe)"), plan)
-        XCTAssertTrue(plan.contains("run:\n    sc create gameapServer7 start=demand obj=gameap password=****** \"binPath=shawl.exe run --name gameapServer7"), plan)
+        XCTAssertTrue(
+            plan.hasPrefix("find shawl.exe in PATH: not possible on this system (the plan uses the name shawl.exe)"),
+            plan)
+        XCTAssertTrue(
+            plan.contains(
+                "run:\n    sc create gameapServer7 start=demand obj=gameap password=****** \"binPath=shawl.exe run "
+                    + "--name gameapServer7"
+            ), plan)
         XCTAssertTrue(plan.contains("write C:\\gameap\\services\\gameapServer7.yaml:\n----- BEGIN"), plan)
         XCTAssertTrue(plan.hasSuffix("run:\n    sc start gameapServer7\n"), plan)
     }

@@ -1,9 +1,10 @@
 import XCTest
-@testable import PMSystem
-@testable import PMHTTP
-@testable import PMCore
-@testable import PMManagers
+
 @testable import PMCommon
+@testable import PMCore
+@testable import PMHTTP
+@testable import PMManagers
+@testable import PMSystem
 @testable import PMTestSupport
 
 /// The reference's splitting and quoting vectors.
@@ -18,9 +19,12 @@ final class ShellWordsTests: XCTestCase {
             ("", []),
             ("test", ["test"]),
             ("run --version=1.14.3 --ip=127.0.0.1", ["run", "--version=1.14.3", "--ip=127.0.0.1"]),
-            ("echo \"hello=world\" \"--param=value with spaces\"", ["echo", "hello=world", "--param=value with spaces"]),
+            (
+                "echo \"hello=world\" \"--param=value with spaces\"",
+                ["echo", "hello=world", "--param=value with spaces"]
+            ),
             ("echo    hello    world", ["echo", "hello", "world"]),
-            ("  echo hello  ", ["echo", "hello"]),
+            ("  echo hello  ", ["echo", "hello"])
         ]
         for (input, words) in vectors {
             XCTAssertEqual(try ShellWords.split(input), words, input)
@@ -48,7 +52,7 @@ final class ShellWordsTests: XCTestCase {
             ("$HOME ~ *.txt {a,b}", ["$HOME", "~", "*.txt", "{a,b}"]),
             ("a#b #c", ["a#b", "#c"]),
             ("a;b|c&d<e>f", ["a;b|c&d<e>f"]),
-            ("\"line\\\ncontinued\"", ["linecontinued"]),
+            ("\"line\\\ncontinued\"", ["linecontinued"])
         ]
         for (input, words) in vectors {
             XCTAssertEqual(try ShellWords.split(input), words, input.debugDescription)
@@ -75,13 +79,14 @@ final class ShellWordsTests: XCTestCase {
         XCTAssertEqual(ShellWords.join([]), "")
         XCTAssertEqual(ShellWords.join(["test"]), "test")
         XCTAssertEqual(ShellWords.join(["echo", "--param=value"]), "echo --param=value")
-        XCTAssertEqual(ShellWords.join(["run", "--version={version}", "--ip={host}"]), "run --version=\\{version} --ip=\\{host}")
+        XCTAssertEqual(
+            ShellWords.join(["run", "--version={version}", "--ip={host}"]), "run --version=\\{version} --ip=\\{host}")
         let quoted: [(String, String)] = [
             ("", "''"), ("it's", "it\\'s"), ("it's here", "'it'\\''s here'"), ("'quoted'", "\\'quoted\\'"),
             ("'a b'", "\\''a b'\\'"), ("Andrey's Server", "'Andrey'\\''s Server'"), ("$HOME", "\\$HOME"),
             ("$(id)", "\\$\\(id\\)"), ("`reboot`", "\\`reboot\\`"), ("~user", "\\~user"), ("a~b", "a~b"),
             ("{version}", "\\{version}"), ("x[", "x\\["), ("x]", "x]"), ("C:\\path", "C:\\\\path"),
-            ("a\tb", "'a\tb'"), ("100%", "100%"), ("é", "é"), ("a*b", "a\\*b"), ("!", "\\!"),
+            ("a\tb", "'a\tb'"), ("100%", "100%"), ("é", "é"), ("a*b", "a\\*b"), ("!", "\\!")
         ]
         for (word, expected) in quoted {
             XCTAssertEqual(ShellWords.quote(word), expected, word)
@@ -98,7 +103,10 @@ final class ShellWordsTests: XCTestCase {
     }
 
     func testRoundTrips() throws {
-        for text in ["echo hello world", "ls -la /tmp", "run --version=1.14.3 --ip=127.0.0.1", "run --version={version} --ip={host}"] {
+        for text in [
+            "echo hello world", "ls -la /tmp", "run --version=1.14.3 --ip=127.0.0.1",
+            "run --version={version} --ip={host}"
+        ] {
             let words = try ShellWords.split(text)
             XCTAssertEqual(try ShellWords.split(ShellWords.join(words)), words)
         }
@@ -123,13 +131,14 @@ final class ShellWordsTests: XCTestCase {
         let vectors: [(String, String)] = [
             ("", "\"\""), ("simple", "simple"), ("C:\\path\\to", "C:\\path\\to"), ("a b", "\"a b\""),
             ("Andrey's Server", "\"Andrey's Server\""), ("a\"b", "\"a\\\"b\""), ("\"", "\"\\\"\""),
-            ("C:\\path with space\\", "\"C:\\path with space\\\\\""), ("a \\\"b", "\"a \\\\\\\"b\""),
+            ("C:\\path with space\\", "\"C:\\path with space\\\\\""), ("a \\\"b", "\"a \\\\\\\"b\"")
         ]
         for (input, expected) in vectors {
             XCTAssertEqual(WindowsQuoting.quote(input), expected, input)
         }
-        XCTAssertEqual(WindowsQuoting.join(["game.exe", "--name", "Andrey's Server", "--path", "C:\\a b\\"]),
-                       "game.exe --name \"Andrey's Server\" --path \"C:\\a b\\\\\"")
+        XCTAssertEqual(
+            WindowsQuoting.join(["game.exe", "--name", "Andrey's Server", "--path", "C:\\a b\\"]),
+            "game.exe --name \"Andrey's Server\" --path \"C:\\a b\\\\\"")
     }
 
     private func splitError(_ input: String) -> String? {

@@ -1,9 +1,10 @@
 import XCTest
-@testable import PMSystem
-@testable import PMHTTP
-@testable import PMCore
-@testable import PMManagers
+
 @testable import PMCommon
+@testable import PMCore
+@testable import PMHTTP
+@testable import PMManagers
+@testable import PMSystem
 @testable import PMTestSupport
 
 /// The simple manager's command sequences, checked with a recording runner.
@@ -11,7 +12,9 @@ final class SimpleManagerTests: XCTestCase {
     private let runner = RecordingRunner()
     private var running = false
 
-    private func server(scripts: DaemonConfig.Scripts? = nil, record edit: (inout ServerRecord) -> Void = { _ in }) throws -> Server {
+    private func server(
+        scripts: DaemonConfig.Scripts? = nil, record edit: (inout ServerRecord) -> Void = { _ in }
+    ) throws -> Server {
         var config = Fixtures.config(workPath: "/srv/gameap")
         config.scripts = scripts ?? runnerScripts
         var record = ServerRecord()
@@ -39,9 +42,15 @@ final class SimpleManagerTests: XCTestCase {
         runner.answer = { [unowned self] words in
             switch words.dropFirst().first {
             case "status": return CommandResult(.exited(running ? 0 : 1))
-            case "start": running = true; return CommandResult(.exited(0))
-            case "stop": running = false; return CommandResult(.exited(0))
-            case "send_command": if words.last == "quit" { running = false }; return CommandResult(.exited(0))
+            case "start":
+                running = true
+                return CommandResult(.exited(0))
+            case "stop":
+                running = false
+                return CommandResult(.exited(0))
+            case "send_command":
+                if words.last == "quit" { running = false }
+                return CommandResult(.exited(0))
             case "get_console": return CommandResult(.exited(0), output: Array("a\nb\nc\n".utf8))
             default: return CommandResult(.exited(0))
             }
@@ -57,8 +66,12 @@ final class SimpleManagerTests: XCTestCase {
         XCTAssertEqual(try lifecycle(server).start(), .started)
         XCTAssertEqual(runner.actions, ["status", "start", "status"])
         let start = runner.calls[1]
-        XCTAssertEqual(start.arguments, ["/srv/gameap/runner.sh", "start", "-d", "/srv/gameap/servers/cs", "-n", server.record.uuid, "-u", "",
-                                         "-c", "./hlds_run +hostname 'Andrey'\\''s Server'"])
+        XCTAssertEqual(
+            start.arguments,
+            [
+                "/srv/gameap/runner.sh", "start", "-d", "/srv/gameap/servers/cs", "-n", server.record.uuid, "-u", "",
+                "-c", "./hlds_run +hostname 'Andrey'\\''s Server'"
+            ])
         XCTAssertEqual(start.workingDirectory, "/srv/gameap/servers/cs")
         XCTAssertEqual(start.fallbackDirectory, "/srv/gameap")
         XCTAssertTrue(start.environment.contains(EnvironmentEntry("HOSTNAME", "Andrey's Server")))
@@ -151,7 +164,8 @@ final class SimpleManagerTests: XCTestCase {
         for wrapper in ["{command}", "", "{command} --verbose"] {
             var scripts = runnerScripts
             scripts.sendCommand = wrapper
-            XCTAssertThrowsError(try SimpleManager().sendInput("id", try server(scripts: scripts), .testing(runner))) { error in
+            XCTAssertThrowsError(try SimpleManager().sendInput("id", try server(scripts: scripts), .testing(runner))) {
+                error in
                 XCTAssertEqual(ExitStatus(for: error), .invalid)
                 XCTAssertTrue("\(error)".contains("send_command"), "\(error)")
             }
@@ -167,7 +181,9 @@ final class SimpleManagerTests: XCTestCase {
             XCTAssertEqual(ExitStatus(for: error), .invalid)
             XCTAssertTrue("\(error)".contains("scripts.status"))
         }
-        XCTAssertThrowsError(try SimpleManager().output(server, lines: 10, .testing(runner))) { XCTAssertTrue("\($0)".contains("getconsole")) }
+        XCTAssertThrowsError(try SimpleManager().output(server, lines: 10, .testing(runner))) {
+            XCTAssertTrue("\($0)".contains("getconsole"))
+        }
         // Without a stop script, the hard stop of the processes with the server's marker is the
         // stop (none carries it here).
         XCTAssertNoThrow(try SimpleManager().stop(server, .testing(runner)))
@@ -210,7 +226,8 @@ final class SimpleManagerTests: XCTestCase {
         record.id = 1
         record.dir = "s"
         record.settings = [("console_stop_command", "quit\n\u{1b}[2J")]
-        let lifecycle = Lifecycle(manager: SimpleManager(), server: try Server(record: record, config: config), context: .testing(runner))
+        let lifecycle = Lifecycle(
+            manager: SimpleManager(), server: try Server(record: record, config: config), context: .testing(runner))
         XCTAssertThrowsError(try lifecycle.stop()) { XCTAssertEqual(ExitStatus(for: $0), .invalid) }
         XCTAssertFalse(runner.calls.contains { $0.arguments.first == "/bin/send" }, "nothing was typed")
     }

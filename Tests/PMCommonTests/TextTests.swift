@@ -1,9 +1,10 @@
 import XCTest
-@testable import PMSystem
-@testable import PMHTTP
-@testable import PMCore
-@testable import PMManagers
+
 @testable import PMCommon
+@testable import PMCore
+@testable import PMHTTP
+@testable import PMManagers
+@testable import PMSystem
 @testable import PMTestSupport
 
 /// The byte-level text helpers of System/Text.swift, which replace the standard library's
@@ -23,8 +24,9 @@ final class TextTests: XCTestCase {
 
     func testValidUTF8MatchesTheStandardLibrary() {
         let cases: [[UInt8]] = [
-            [], Array("plain".utf8), Array("é ü € 𝄞".utf8), [0xF0, 0x90, 0x80, 0x61], [0xED, 0xA0, 0x80], [0xC0, 0xAF],
-            [0xFF], [0x80], [0xE2, 0x82], [0xF4, 0x90, 0x80, 0x80], [0xEF, 0xBF, 0xBD], [0x00],
+            [], Array("plain".utf8), Array("é ü € 𝄞".utf8), [0xF0, 0x90, 0x80, 0x61], [0xED, 0xA0, 0x80],
+            [0xC0, 0xAF],
+            [0xFF], [0x80], [0xE2, 0x82], [0xF4, 0x90, 0x80, 0x80], [0xEF, 0xBF, 0xBD], [0x00]
         ]
         for bytes in cases {
             XCTAssertEqual(String(validUTF8: bytes), String(validating: bytes, as: UTF8.self), "\(bytes)")
@@ -33,7 +35,8 @@ final class TextTests: XCTestCase {
         for _ in 0..<20_000 {
             // Mostly bytes that start or continue multi-byte sequences, where the rules are.
             let bytes = (0..<Int.random(in: 0...6, using: &generator)).map { _ in
-                [0x41, 0x80, 0xBF, 0xC2, 0xDF, 0xE0, 0xED, 0xEF, 0xF0, 0xF4, 0xF5, 0xFF][Int.random(in: 0..<12, using: &generator)] as UInt8
+                [0x41, 0x80, 0xBF, 0xC2, 0xDF, 0xE0, 0xED, 0xEF, 0xF0, 0xF4, 0xF5, 0xFF][
+                    Int.random(in: 0..<12, using: &generator)] as UInt8
             }
             XCTAssertEqual(String(validUTF8: bytes), String(validating: bytes, as: UTF8.self), "\(bytes)")
         }

@@ -30,10 +30,16 @@ final class TmuxClientTests: XCTestCase {
     /// always asks for UTF-8; so does the tmux program in such a locale, or with `-u`).
     /// `SHELL=/bin/sh`, as the manager sets it: without it a server started for the test user
     /// takes the user's `nologin` as its shell, and every pane dies at once.
-    private func tmuxSpec(_ words: [String], account: Account? = nil, timeout: Double = 5, locale: String = "C.UTF-8") -> CommandSpec {
-        CommandSpec(["tmux"] + words, environment: [EnvironmentEntry("TMUX_TMPDIR", directory), EnvironmentEntry("LC_ALL", locale),
-                                                    EnvironmentEntry("SHELL", "/bin/sh")],
-                    account: account, timeout: timeout, readOnly: true)
+    private func tmuxSpec(
+        _ words: [String], account: Account? = nil, timeout: Double = 5, locale: String = "C.UTF-8"
+    ) -> CommandSpec {
+        CommandSpec(
+            ["tmux"] + words,
+            environment: [
+                EnvironmentEntry("TMUX_TMPDIR", directory), EnvironmentEntry("LC_ALL", locale),
+                EnvironmentEntry("SHELL", "/bin/sh")
+            ],
+            account: account, timeout: timeout, readOnly: true)
     }
 
     private func client(fallback: CommandRunner = ProcessLauncher()) -> TmuxClient { TmuxClient(fallback: fallback) }
@@ -44,12 +50,17 @@ final class TmuxClientTests: XCTestCase {
 
     func testQueriesAnswerAsTheTmuxProgramDoes() throws {
         try Backend.require(.program("tmux"))
-        let started = try launcher.run(tmuxSpec(["-f", "/dev/null", "new-session", "-d", "-s", "game", "-x", "200",
-                                                 "printf 'line one\\nline two\\n'; sleep 30"]), output: .capture(limit: 4096))
+        let started = try launcher.run(
+            tmuxSpec([
+                "-f", "/dev/null", "new-session", "-d", "-s", "game", "-x", "200",
+                "printf 'line one\\nline two\\n'; sleep 30"
+            ]), output: .capture(limit: 4096))
         XCTAssertEqual(started.termination, .exited(0), started.text)
         let deadline = Date().addingTimeInterval(5)
-        while try !launcher.run(tmuxSpec(["capture-pane", "-p", "-t", "=game:"]), output: .capture(limit: 4096)).text.contains("line two"),
-              Date() < deadline {
+        while try !launcher.run(tmuxSpec(["capture-pane", "-p", "-t", "=game:"]), output: .capture(limit: 4096)).text
+            .contains("line two"),
+            Date() < deadline
+        {
             Thread.sleep(forTimeInterval: 0.05)
         }
         let queries: [[String]] = [
@@ -58,17 +69,20 @@ final class TmuxClientTests: XCTestCase {
             ["capture-pane", "-p", "-J", "-S", "-", "-t", "=game:"],
             ["list-panes", "-t", "=nothing:"],
             ["has-session", "-t", "=game"],
-            ["no-such-command"],
+            ["no-such-command"]
         ]
         // In the C locale tmux prints `_` for each tab of a line, unless `-u` is given.
         let runs = queries.map { ($0, "C.UTF-8") } + queries.map { (["-u"] + $0, "C") }
         for (query, locale) in runs {
             let program = try launcher.run(tmuxSpec(query, locale: locale), output: .capture(limit: 1 << 20))
-            let answer = try client(fallback: RecordingRunner()).run(tmuxSpec(query, locale: locale), output: .capture(limit: 1 << 20))
+            let answer = try client(fallback: RecordingRunner()).run(
+                tmuxSpec(query, locale: locale), output: .capture(limit: 1 << 20))
             XCTAssertEqual(answer.termination, program.termination, "\(query)")
             XCTAssertEqual(answer.text, program.text, "\(query)")
         }
-        let sanitized = try launcher.run(tmuxSpec(["list-panes", "-a", "-F", "#{session_name}\t#{pane_pid}"], locale: "C"), output: .capture(limit: 4096))
+        let sanitized = try launcher.run(
+            tmuxSpec(["list-panes", "-a", "-F", "#{session_name}\t#{pane_pid}"], locale: "C"),
+            output: .capture(limit: 4096))
         XCTAssertTrue(sanitized.text.hasPrefix("game_"), "why listPanes passes -u: \(sanitized.text)")
         let missing = try client().run(tmuxSpec(["list-panes", "-t", "=nothing:"]), output: .capture(limit: 4096))
         XCTAssertEqual(missing.termination, .exited(1))
@@ -77,8 +91,12 @@ final class TmuxClientTests: XCTestCase {
 
     func testNamesAreGivenByteForByte() throws {
         try Backend.require(.program("tmux"))
-        XCTAssertEqual(try launcher.run(tmuxSpec(["-f", "/dev/null", "new-session", "-d", "-s", "sérvér", "sleep 30"]), output: .discard).termination, .exited(0))
-        let answer = try client().run(tmuxSpec(["list-sessions", "-F", "#{session_name}"]), output: .capture(limit: 4096))
+        XCTAssertEqual(
+            try launcher.run(
+                tmuxSpec(["-f", "/dev/null", "new-session", "-d", "-s", "sérvér", "sleep 30"]), output: .discard
+            ).termination, .exited(0))
+        let answer = try client().run(
+            tmuxSpec(["list-sessions", "-F", "#{session_name}"]), output: .capture(limit: 4096))
         XCTAssertEqual(answer.text, "sérvér\n")
     }
 
@@ -95,12 +113,16 @@ final class TmuxClientTests: XCTestCase {
         let unsafe = try client().run(tmuxSpec(["list-panes", "-a"]), output: .capture(limit: 4096))
         XCTAssertEqual(unsafe.termination, .exited(1))
         XCTAssertEqual(unsafe.text, "directory \(socketDirectory) has unsafe permissions\n")
-        XCTAssertEqual(try launcher.run(tmuxSpec(["list-panes", "-a"]), output: .capture(limit: 4096)).text, unsafe.text)
+        XCTAssertEqual(
+            try launcher.run(tmuxSpec(["list-panes", "-a"]), output: .capture(limit: 4096)).text, unsafe.text)
     }
 
     func testTmuxMissingFromPathIsNotFound() throws {
         try Backend.require(.program("tmux"))
-        XCTAssertThrowsError(try TmuxClient(fallback: RecordingRunner(), searchPath: "/nonexistent").run(tmuxSpec(["list-panes", "-a"]), output: .discard)) { error in
+        XCTAssertThrowsError(
+            try TmuxClient(fallback: RecordingRunner(), searchPath: "/nonexistent").run(
+                tmuxSpec(["list-panes", "-a"]), output: .discard)
+        ) { error in
             guard case CommandError.notFound("tmux", _) = error else { return XCTFail("\(error)") }
         }
     }
@@ -135,7 +157,8 @@ final class TmuxClientTests: XCTestCase {
         chown("\(elsewhere)/default", user.uid, user.gid)
         try FileManager.default.removeItem(atPath: userDirectory)
         symlink(elsewhere, userDirectory)
-        let linkedDirectory = try client().run(tmuxSpec(["list-panes", "-a"], account: user), output: .capture(limit: 4096))
+        let linkedDirectory = try client().run(
+            tmuxSpec(["list-panes", "-a"], account: user), output: .capture(limit: 4096))
         XCTAssertEqual(linkedDirectory.text, "\(userDirectory) is not a directory\n")
         rootServer.stop()
         userServer.stop()
@@ -149,7 +172,8 @@ final class TmuxClientTests: XCTestCase {
         let spec = tmuxSpec(["-f", "/dev/null", "new-session", "-d", "-s", "theirs", "sleep 30"], account: user)
         XCTAssertEqual(try launcher.run(spec, output: .discard).termination, .exited(0))
         defer { _ = try? launcher.run(tmuxSpec(["kill-server"], account: user), output: .discard) }
-        let answer = try client().run(tmuxSpec(["list-sessions", "-F", "#{session_name}"], account: user), output: .capture(limit: 4096))
+        let answer = try client().run(
+            tmuxSpec(["list-sessions", "-F", "#{session_name}"], account: user), output: .capture(limit: 4096))
         XCTAssertEqual(answer.termination, .exited(0), answer.text)
         XCTAssertEqual(answer.text, "theirs\n")
     }
@@ -176,7 +200,8 @@ final class TmuxClientTests: XCTestCase {
             peer.send(.exit, TmuxMessage.bytes(of: Int32(3)))
             received += [stdoutReady, fileRefused, readRefused, stderrReady].compactMap { $0 }
         }
-        let result = try client(fallback: RecordingRunner()).run(tmuxSpec(["list-panes", "-a"]), output: .capture(limit: 4096))
+        let result = try client(fallback: RecordingRunner()).run(
+            tmuxSpec(["list-panes", "-a"]), output: .capture(limit: 4096))
         server.stop()
         XCTAssertEqual(result.termination, .exited(3))
         XCTAssertEqual(result.text, "out\nerr\n")
@@ -221,30 +246,50 @@ final class TmuxClientTests: XCTestCase {
     func testAServerThatMisbehavesIsAnErrorNeverAHang() throws {
         try Backend.require(.program("tmux"))
         let cases: [(String, (TmuxTestPeer) -> Void, Termination, String)] = [
-            ("a frame shorter than its header", { peer in
-                _ = peer.readUntilCommand()
-                peer.write(TmuxMessage.bytes(of: UInt32(203)) + TmuxMessage.bytes(of: UInt16(5)) + [UInt8](repeating: 0, count: 10))
-            }, .exited(1), "sent a malformed message (length 5)"),
-            ("a frame longer than the protocol allows", { peer in
-                _ = peer.readUntilCommand()
-                peer.write(TmuxMessage.bytes(of: UInt32(203)) + TmuxMessage.bytes(of: UInt16(20000)) + [UInt8](repeating: 0, count: 10))
-            }, .exited(1), "sent a malformed message (length 20000)"),
-            ("closed without an exit status", { peer in
-                _ = peer.readUntilCommand()
-            }, .exited(1), "server exited unexpectedly"),
-            ("an exit status without its four bytes", { peer in
-                _ = peer.readUntilCommand()
-                peer.send(.exit, [1])
-            }, .exited(1), "sent a malformed message (length 17)"),
-            ("silent", { peer in
-                _ = peer.readUntilCommand()
-                Thread.sleep(forTimeInterval: 1.5)
-            }, .timedOut(seconds: 0.5), ""),
+            (
+                "a frame shorter than its header",
+                { peer in
+                    _ = peer.readUntilCommand()
+                    peer.write(
+                        TmuxMessage.bytes(of: UInt32(203)) + TmuxMessage.bytes(of: UInt16(5))
+                            + [UInt8](repeating: 0, count: 10))
+                }, .exited(1), "sent a malformed message (length 5)"
+            ),
+            (
+                "a frame longer than the protocol allows",
+                { peer in
+                    _ = peer.readUntilCommand()
+                    peer.write(
+                        TmuxMessage.bytes(of: UInt32(203)) + TmuxMessage.bytes(of: UInt16(20000))
+                            + [UInt8](repeating: 0, count: 10))
+                }, .exited(1), "sent a malformed message (length 20000)"
+            ),
+            (
+                "closed without an exit status",
+                { peer in
+                    _ = peer.readUntilCommand()
+                }, .exited(1), "server exited unexpectedly"
+            ),
+            (
+                "an exit status without its four bytes",
+                { peer in
+                    _ = peer.readUntilCommand()
+                    peer.send(.exit, [1])
+                }, .exited(1), "sent a malformed message (length 17)"
+            ),
+            (
+                "silent",
+                { peer in
+                    _ = peer.readUntilCommand()
+                    Thread.sleep(forTimeInterval: 1.5)
+                }, .timedOut(seconds: 0.5), ""
+            )
         ]
         for (name, script, termination, message) in cases {
             let server = try scripted(script)
             let started = Date()
-            let result = try client(fallback: RecordingRunner()).run(tmuxSpec(["list-panes", "-a"], timeout: 0.5), output: .capture(limit: 4096))
+            let result = try client(fallback: RecordingRunner()).run(
+                tmuxSpec(["list-panes", "-a"], timeout: 0.5), output: .capture(limit: 4096))
             let took = Date().timeIntervalSince(started)
             server.stop()
             XCTAssertEqual(result.termination, termination, name)
@@ -262,7 +307,8 @@ final class TmuxClientTests: XCTestCase {
         }
         var spec = tmuxSpec(["list-panes", "-a"])
         spec.timeout = nil
-        let result = try TmuxClient(fallback: RecordingRunner(), defaultTimeout: 0.3).run(spec, output: .capture(limit: 4096))
+        let result = try TmuxClient(fallback: RecordingRunner(), defaultTimeout: 0.3).run(
+            spec, output: .capture(limit: 4096))
         server.stop()
         XCTAssertEqual(result.termination, .timedOut(seconds: 0.3))
         XCTAssertEqual(TmuxClient(fallback: RecordingRunner()).defaultTimeout, TmuxManager.callTimeout)
@@ -299,7 +345,8 @@ final class TmuxClientTests: XCTestCase {
                 _ = peer.readUntilCommand()
                 peer.write(answer)
             }
-            let result = try client(fallback: RecordingRunner()).run(tmuxSpec(["list-panes", "-a"], timeout: 0.5), output: .capture(limit: 4096))
+            let result = try client(fallback: RecordingRunner()).run(
+                tmuxSpec(["list-panes", "-a"], timeout: 0.5), output: .capture(limit: 4096))
             server.stop()
             if case .exited = result.termination { continue }
             XCTAssertEqual(result.termination, .timedOut(seconds: 0.5), "round \(round)")
@@ -376,7 +423,9 @@ final class TmuxClientTests: XCTestCase {
         let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
         var address = Self.address(path)
         let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+            }
         }
         guard bound == 0, Glibc.listen(fd, backlog) == 0 else { throw SystemError("cannot listen on", path: path) }
         return fd
@@ -386,7 +435,9 @@ final class TmuxClientTests: XCTestCase {
         let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
         var address = Self.address(path)
         let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+            }
         }
         guard connected == 0 else { throw SystemError("cannot connect to", path: path) }
         return fd

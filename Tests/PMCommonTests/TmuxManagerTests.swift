@@ -1,9 +1,10 @@
 import XCTest
-@testable import PMSystem
-@testable import PMHTTP
-@testable import PMCore
-@testable import PMManagers
+
 @testable import PMCommon
+@testable import PMCore
+@testable import PMHTTP
+@testable import PMManagers
+@testable import PMSystem
 @testable import PMTestSupport
 
 /// Defects found in review, each pinned.
@@ -12,15 +13,17 @@ import XCTest
 final class TmuxManagerTests: XCTestCase {
     /// A record word that is exactly `;` (or ends in one) must not end a tmux command.
     func testTmuxSequenceEscapesEveryWord() {
-        XCTAssertEqual(TmuxManager.sequence([["new-session", "--", "sleep", ";", "a;", "b\\;"], ["set-option", "x", "y"]]),
-                       ["new-session", "--", "sleep", "\\;", "a\\;", "b\\\\;", ";", "set-option", "x", "y"])
+        XCTAssertEqual(
+            TmuxManager.sequence([["new-session", "--", "sleep", ";", "a;", "b\\;"], ["set-option", "x", "y"]]),
+            ["new-session", "--", "sleep", "\\;", "a\\;", "b\\\\;", ";", "set-option", "x", "y"])
     }
 
     /// tmux 3.3 drops a pane's unread output when the pane's process exits (measured: 9 of 300
     /// fast-failing starts lost their error line on a loaded machine). The pane's shell runs
     /// the words as they are, outlives the game and passes its exit status on.
     func testTmuxPaneShellRunsTheWordsAndOutlivesTheGame() throws {
-        let argv = TmuxManager.paneCommand(["/bin/sh", "-c", "printf '%s|' \"$@\"; exit 7", "x", "$HOME;", "a b", "`id`"], name: "game")
+        let argv = TmuxManager.paneCommand(
+            ["/bin/sh", "-c", "printf '%s|' \"$@\"; exit 7", "x", "$HOME;", "a b", "`id`"], name: "game")
         let process = Process()
         process.executableURL = URL(fileURLWithPath: argv[0])
         process.arguments = Array(argv.dropFirst())
@@ -47,7 +50,10 @@ final class TmuxManagerTests: XCTestCase {
         shell.arguments = Array(argv.dropFirst())
         shell.environment = Dictionary(uniqueKeysWithValues: marker.environment.map { ($0.name, $0.value) })
         try shell.run()
-        defer { kill(shell.processIdentifier, SIGKILL); shell.waitUntilExit() }
+        defer {
+            kill(shell.processIdentifier, SIGKILL)
+            shell.waitUntilExit()
+        }
         let pid = Int(shell.processIdentifier)
         var game: Int?
         for _ in 0..<50 where game == nil {
@@ -67,20 +73,24 @@ final class TmuxManagerTests: XCTestCase {
         try legacy.run()
         let legacyPid = legacy.processIdentifier
         defer {
-            let children = (try? String(contentsOfFile: "/proc/\(legacyPid)/task/\(legacyPid)/children", encoding: .utf8)) ?? ""
+            let children =
+                (try? String(contentsOfFile: "/proc/\(legacyPid)/task/\(legacyPid)/children", encoding: .utf8)) ?? ""
             for child in children.split(separator: " ").compactMap({ Int32($0) }) { kill(child, SIGKILL) }
             legacy.terminate()
             legacy.waitUntilExit()
         }
         Thread.sleep(forTimeInterval: 0.1)
-        XCTAssertEqual(TmuxManager.game(inPane: Int(legacyPid), marker), Int(legacyPid), "two children: the process itself")
+        XCTAssertEqual(
+            TmuxManager.game(inPane: Int(legacyPid), marker), Int(legacyPid), "two children: the process itself")
     }
 
     /// A dead pane's exit code: tmux's status, else 128 + the signal that killed the pane's
     /// process, else unknown.
     func testDeadPaneExitCode() {
         func pane(status: Int?, signal: Int?) -> TmuxManager.Pane {
-            TmuxManager.Pane(session: "s", pid: 1, dead: true, deadStatus: status, deadSignal: signal, created: nil, piped: false, owner: "")
+            TmuxManager.Pane(
+                session: "s", pid: 1, dead: true, deadStatus: status, deadSignal: signal, created: nil, piped: false,
+                owner: "")
         }
         XCTAssertEqual(pane(status: 3, signal: nil).exitCode, 3)
         XCTAssertEqual(pane(status: 3, signal: nil).ending, "status 3")
@@ -94,10 +104,11 @@ final class TmuxManagerTests: XCTestCase {
         let snapshots = PaneSnapshots()
         var calls = 0
         for _ in 0..<5 {
-            XCTAssertThrowsError(try snapshots.panes(for: 7) {
-                calls += 1
-                throw ManagerError.unknown("tmux hangs")
-            })
+            XCTAssertThrowsError(
+                try snapshots.panes(for: 7) {
+                    calls += 1
+                    throw TmuxError.failed(action: "list the panes", .timedOut(seconds: 10))
+                })
         }
         XCTAssertEqual(calls, 1)
     }

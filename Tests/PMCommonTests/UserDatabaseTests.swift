@@ -1,10 +1,11 @@
 import Foundation
 import XCTest
-@testable import PMSystem
-@testable import PMHTTP
-@testable import PMCore
-@testable import PMManagers
+
 @testable import PMCommon
+@testable import PMCore
+@testable import PMHTTP
+@testable import PMManagers
+@testable import PMSystem
 @testable import PMTestSupport
 
 /// Users and groups without the C library's name-service modules (which crash a static
@@ -50,14 +51,16 @@ final class UserDatabaseTests: XCTestCase {
 
     func testUsersFromTheFilesWithTheirGroups() throws {
         let gamer = try XCTUnwrap(database.account(named: "gamer"))
-        XCTAssertEqual(gamer, Account(name: "gamer", uid: 1001, gid: 1001, groups: [1001, 29, 1500], home: "/home/gamer"))
+        XCTAssertEqual(
+            gamer, Account(name: "gamer", uid: 1001, gid: 1001, groups: [1001, 29, 1500], home: "/home/gamer"))
         XCTAssertEqual(database.account(uid: 0)?.name, "root")
         XCTAssertTrue(asked.isEmpty, "the files answered")
     }
 
     func testUnknownUsersAreAskedOfTheNameServices() throws {
         let ldap = try XCTUnwrap(database.account(named: "ldapuser"))
-        XCTAssertEqual(ldap, Account(name: "ldapuser", uid: 5000, gid: 5000, groups: [5000, 7000, 1500], home: "/home/ldapuser"))
+        XCTAssertEqual(
+            ldap, Account(name: "ldapuser", uid: 5000, gid: 5000, groups: [5000, 7000, 1500], home: "/home/ldapuser"))
         XCTAssertEqual(database.account(uid: 5000)?.name, "ldapuser")
         XCTAssertNil(database.account(named: "nosuchuser"))
         XCTAssertNil(database.account(named: "gamers"), "a group member name is not a user")

@@ -1,9 +1,10 @@
 import XCTest
-@testable import PMSystem
-@testable import PMHTTP
-@testable import PMCore
-@testable import PMManagers
+
 @testable import PMCommon
+@testable import PMCore
+@testable import PMHTTP
+@testable import PMManagers
+@testable import PMSystem
 @testable import PMTestSupport
 
 final class VariablesTests: XCTestCase {
@@ -25,7 +26,7 @@ final class VariablesTests: XCTestCase {
             ("some_value", "SOME_VALUE"), ("", nil), ("$%#@!", nil), ("-value", "VALUE"), ("value-", "VALUE"),
             ("!@#test$%^value&*()", "TESTVALUE"),
             // Differences: systemd and shells accept ASCII names that do not start with a digit.
-            ("тест value", "VALUE"), ("1abc", "_1ABC"), ("тест", nil),
+            ("тест value", "VALUE"), ("1abc", "_1ABC"), ("тест", nil)
         ]
         for (key, expected) in vectors {
             XCTAssertEqual(EnvironmentName.normalize(key), expected, key)
@@ -36,7 +37,9 @@ final class VariablesTests: XCTestCase {
     /// The tools' own settings are not the game's, and a port of 0 is no port.
     func testToolSettingsAndMissingPortsStayOutOfTheEnvironment() {
         var record = ServerRecord()
-        record.vars = [("console_stop_command", "quit"), ("docker_image", "x"), ("Stop_Timeout", "9"), ("map", "de_dust2")]
+        record.vars = [
+            ("console_stop_command", "quit"), ("docker_image", "x"), ("Stop_Timeout", "9"), ("map", "de_dust2")
+        ]
         record.settings = [("kill_timeout", "1"), ("secret_vars", "a"), ("script_timeout", "5"), ("autostart", "1")]
         let environment = ServerVariables(record).environment(port: 0, queryPort: 0, rconPort: 27017)
         XCTAssertEqual(environment.map { "\($0.name)=\($0.value)" }, ["AUTOSTART=1", "MAP=de_dust2", "RCON_PORT=27017"])
@@ -46,8 +49,9 @@ final class VariablesTests: XCTestCase {
         var record = ServerRecord()
         record.vars = [("max-players", "1"), ("max_players", "2"), ("PORT", "9"), ("=", "x")]
         let environment = ServerVariables(record).environment(port: 27015, queryPort: 27016, rconPort: 27017)
-        XCTAssertEqual(environment.map { "\($0.name)=\($0.value)" },
-                       ["MAX_PLAYERS=2", "PORT=27015", "QUERY_PORT=27016", "RCON_PORT=27017", "SERVER_PORT=27015"])
+        XCTAssertEqual(
+            environment.map { "\($0.name)=\($0.value)" },
+            ["MAX_PLAYERS=2", "PORT=27015", "QUERY_PORT=27016", "RCON_PORT=27017", "SERVER_PORT=27015"])
     }
 
     func testVarNamesAreBounded() {

@@ -1,9 +1,10 @@
 import XCTest
-@testable import PMSystem
-@testable import PMHTTP
-@testable import PMCore
-@testable import PMManagers
+
 @testable import PMCommon
+@testable import PMCore
+@testable import PMHTTP
+@testable import PMManagers
+@testable import PMSystem
 @testable import PMTestSupport
 
 /// The winsw manager's command sequences (with the fixes of docs/differences.md), against a
@@ -27,12 +28,18 @@ final class WinSWManagerTests: XCTestCase {
 
     func testStartOfANewService() throws {
         XCTAssertEqual(try lifecycle().start(), .started)
-        XCTAssertEqual(bed.commands, ["sc queryex gameapServer7", icaclsRestrict, "winsw install \(xml)", "winsw start \(xml)"])
+        XCTAssertEqual(
+            bed.commands, ["sc queryex gameapServer7", icaclsRestrict, "winsw install \(xml)", "winsw start \(xml)"])
         let written = try XCTUnwrap(bed.file("gameapServer7.xml"))
-        XCTAssertTrue(written.contains("<password>\(XMLEscaping.escape(WindowsTestBed.password))</password>"), "the file holds the password")
+        XCTAssertTrue(
+            written.contains("<password>\(XMLEscaping.escape(WindowsTestBed.password))</password>"),
+            "the file holds the password")
         XCTAssertTrue(written.contains("<workingdirectory>/srv/gameap/servers/cs</workingdirectory>"))
-        XCTAssertTrue(written.contains("<arguments>-game csgo +hostname &#34;Andrey&#39;s Server&#34;</arguments>"), written)
-        let mode = try FileManager.default.attributesOfItem(atPath: bed.directory + "/services/gameapServer7.xml")[.posixPermissions] as? Int
+        XCTAssertTrue(
+            written.contains("<arguments>-game csgo +hostname &#34;Andrey&#39;s Server&#34;</arguments>"), written)
+        let mode =
+            try FileManager.default.attributesOfItem(atPath: bed.directory + "/services/gameapServer7.xml")[
+                .posixPermissions] as? Int
         XCTAssertEqual(mode, 0o600)
         XCTAssertTrue(bed.runner.calls.allSatisfy { $0.windowsCommandLine && $0.workingDirectory == nil })
         XCTAssertTrue(bed.runner.calls[0].readOnly)
@@ -52,7 +59,8 @@ final class WinSWManagerTests: XCTestCase {
         bed.runner.reset()
         let changed = try bed.server { record, _ in record.vars = [("hostname", "New Name")] }
         XCTAssertEqual(try lifecycle(changed).start(), .started)
-        XCTAssertEqual(bed.commands, ["sc queryex gameapServer7", icaclsRestrict, "winsw refresh \(xml)", "winsw start \(xml)"])
+        XCTAssertEqual(
+            bed.commands, ["sc queryex gameapServer7", icaclsRestrict, "winsw refresh \(xml)", "winsw start \(xml)"])
         XCTAssertTrue(try XCTUnwrap(bed.file("gameapServer7.xml")).contains("New Name"))
     }
 
@@ -62,21 +70,33 @@ final class WinSWManagerTests: XCTestCase {
         bed.windows.services = [:]
         bed.runner.reset()
         XCTAssertEqual(try lifecycle().start(), .started)
-        XCTAssertEqual(bed.commands, ["sc queryex gameapServer7", "winsw refresh \(xml)", "winsw install \(xml)", "winsw start \(xml)"])
+        XCTAssertEqual(
+            bed.commands,
+            ["sc queryex gameapServer7", "winsw refresh \(xml)", "winsw install \(xml)", "winsw start \(xml)"])
     }
 
     /// A service that exists without its definition: install says 1073, refresh.
     func testInstallOfAnExistingServiceRefreshes() throws {
         bed.windows.services["gameapServer7"] = .stopped
         XCTAssertEqual(try lifecycle().start(), .started)
-        XCTAssertEqual(bed.commands, ["sc queryex gameapServer7", icaclsRestrict, "winsw install \(xml)", "winsw refresh \(xml)", "winsw start \(xml)"])
+        XCTAssertEqual(
+            bed.commands,
+            [
+                "sc queryex gameapServer7", icaclsRestrict, "winsw install \(xml)", "winsw refresh \(xml)",
+                "winsw start \(xml)"
+            ])
     }
 
     /// 1053 on start: uninstall, install, start again (the reference's repair).
     func testStartTimeoutReinstalls() throws {
         bed.windows.queued["winsw start"] = [1053]
         XCTAssertEqual(try lifecycle().start(), .started)
-        XCTAssertEqual(bed.commands.dropFirst(2), ["winsw install \(xml)", "winsw start \(xml)", "winsw uninstall \(xml)", "winsw install \(xml)", "winsw start \(xml)"])
+        XCTAssertEqual(
+            bed.commands.dropFirst(2),
+            [
+                "winsw install \(xml)", "winsw start \(xml)", "winsw uninstall \(xml)", "winsw install \(xml)",
+                "winsw start \(xml)"
+            ])
     }
 
     func testStartFailuresNameTheCodeAndExitOne() throws {
@@ -142,7 +162,8 @@ final class WinSWManagerTests: XCTestCase {
     }
 
     func testStatusFromTheServiceControlManager() throws {
-        XCTAssertEqual(try manager.status(try bed.server(), bed.context()), ServerStatus(.stopped), "no such service (1060)")
+        XCTAssertEqual(
+            try manager.status(try bed.server(), bed.context()), ServerStatus(.stopped), "no such service (1060)")
         bed.windows.services["gameapServer7"] = .running
         bed.windows.pids["gameapServer7"] = 5150
         XCTAssertEqual(try manager.status(try bed.server(), bed.context()), ServerStatus(.running, pid: 5150))
@@ -159,7 +180,9 @@ final class WinSWManagerTests: XCTestCase {
         let changed = try bed.server { record, _ in record.port = 27016 }
         XCTAssertEqual(try manager.install(changed, bed.context()), "updated service gameapServer7")
         bed.runner.reset()
-        XCTAssertEqual(try Installation(try lifecycle()).uninstall(), "uninstalled service gameapServer7 (its logs stay in C:\\gameap\\services)")
+        XCTAssertEqual(
+            try Installation(try lifecycle()).uninstall(),
+            "uninstalled service gameapServer7 (its logs stay in C:\\gameap\\services)")
         XCTAssertEqual(bed.commands, ["sc queryex gameapServer7", "winsw uninstall \(xml)"])
         XCTAssertNil(bed.file("gameapServer7.xml"))
         XCTAssertNil(bed.windows.services["gameapServer7"])
@@ -170,10 +193,15 @@ final class WinSWManagerTests: XCTestCase {
     func testNetworkServiceAccount() throws {
         let server = try bed.server(networkService: true) { record, _ in record.user = "" }
         XCTAssertEqual(try Lifecycle(manager: manager, server: server, context: bed.context()).start(), .started)
-        XCTAssertEqual(bed.commands, ["sc queryex gameapServer7", "icacls /srv/gameap/servers/cs /grant *S-1-5-20:(OI)(CI)M /T",
-                                      #"icacls \#(xml) /inheritance:r /grant:r *S-1-5-32-544:F *S-1-5-18:F *S-1-5-20:R"#,
-                                      "winsw install \(xml)", "winsw start \(xml)"])
-        XCTAssertTrue(try XCTUnwrap(bed.file("gameapServer7.xml")).contains("<username>NT AUTHORITY\\NetworkService</username>"))
+        XCTAssertEqual(
+            bed.commands,
+            [
+                "sc queryex gameapServer7", "icacls /srv/gameap/servers/cs /grant *S-1-5-20:(OI)(CI)M /T",
+                #"icacls \#(xml) /inheritance:r /grant:r *S-1-5-32-544:F *S-1-5-18:F *S-1-5-20:R"#,
+                "winsw install \(xml)", "winsw start \(xml)"
+            ])
+        XCTAssertTrue(
+            try XCTUnwrap(bed.file("gameapServer7.xml")).contains("<username>NT AUTHORITY\\NetworkService</username>"))
     }
 
     func testServiceStartAutoGivesTheReferenceDefinition() throws {
@@ -189,16 +217,19 @@ final class WinSWManagerTests: XCTestCase {
         try bed.writeFile("gameapServer7.out.log", "one\ntwo\nthree\n")
         XCTAssertEqual(try lifecycle().output(lines: 2), "two\nthree\n")
         try bed.writeFile("gameapServer7.err.log", "oops")
-        XCTAssertEqual(try lifecycle().output(lines: 0), """
-        ==> C:\\gameap\\services\\gameapServer7.err.log <==
-        oops
-        ==> C:\\gameap\\services\\gameapServer7.out.log <==
-        one
-        two
-        three
+        XCTAssertEqual(
+            try lifecycle().output(lines: 0),
+            """
+            ==> C:\\gameap\\services\\gameapServer7.err.log <==
+            oops
+            ==> C:\\gameap\\services\\gameapServer7.out.log <==
+            one
+            two
+            three
 
-        """)
-        XCTAssertEqual(try lifecycle().output(lines: 3), "one\ntwo\nthree\n", "cut to the last lines, the output comes first")
+            """)
+        XCTAssertEqual(
+            try lifecycle().output(lines: 3), "one\ntwo\nthree\n", "cut to the last lines, the output comes first")
     }
 
     func testConsoleInputIsRefused() throws {
@@ -223,9 +254,13 @@ final class WinSWManagerTests: XCTestCase {
         let cases: [(Server, String)] = [
             (try bed.server { record, _ in record.user = "" }, "su_user"),
             (try bed.server { record, _ in record.user = "nobody" }, "users.nobody"),
-            (try bed.server(startCommand: "start.bat +hostname {hostname}") { record, _ in record.vars = [("hostname", "a&calc")] }, "cmd.exe"),
+            (
+                try bed.server(startCommand: "start.bat +hostname {hostname}") { record, _ in
+                    record.vars = [("hostname", "a&calc")]
+                }, "cmd.exe"
+            ),
             (try bed.server(startCommand: "x.exe 'unterminated"), "Unterminated"),
-            (try bed.server(startCommand: ""), "nothing to start"),
+            (try bed.server(startCommand: ""), "nothing to start")
         ]
         for (server, text) in cases {
             XCTAssertThrowsError(try manager.start(server, bed.context())) { error in
@@ -253,7 +288,11 @@ final class WinSWManagerTests: XCTestCase {
     /// new service, listing the questions it cannot ask.
     func testElsewhereOnlyPlans() throws {
         let elsewhere = WinSWManager(host: WindowsTestBed.elsewhere)
-        XCTAssertEqual(elsewhere.unavailableReason, "the winsw manager drives Windows services and runs on Windows only: on this system it only prints its plan (--dry-run)")
+        XCTAssertEqual(
+            elsewhere.unavailableReason,
+            "the winsw manager drives Windows services and runs on Windows only: on this system it only prints its "
+                + "plan (--dry-run)"
+        )
         XCTAssertFalse(elsewhere.usesLocalAccounts)
         XCTAssertNil(manager.unavailableReason)
         let lifecycle = Lifecycle(manager: elsewhere, server: try bed.server(), context: bed.context(dryRun: true))
@@ -263,7 +302,9 @@ final class WinSWManagerTests: XCTestCase {
         XCTAssertEqual(try elsewhere.status(try bed.server(), bed.context(dryRun: true)).state, .unknown)
         XCTAssertTrue(bed.runner.calls.isEmpty, "nothing runs on a system without Windows services")
         let plan = bed.printed
-        XCTAssertTrue(plan.contains("read \(xml): not possible on this system (the plan assumes it does not exist)"), plan)
-        XCTAssertTrue(plan.contains("ask:\n    sc queryex gameapServer7\n  not asked: this system is not Windows"), plan)
+        XCTAssertTrue(
+            plan.contains("read \(xml): not possible on this system (the plan assumes it does not exist)"), plan)
+        XCTAssertTrue(
+            plan.contains("ask:\n    sc queryex gameapServer7\n  not asked: this system is not Windows"), plan)
     }
 }

@@ -1,9 +1,10 @@
 import XCTest
-@testable import PMSystem
-@testable import PMHTTP
-@testable import PMCore
-@testable import PMManagers
+
 @testable import PMCommon
+@testable import PMCore
+@testable import PMHTTP
+@testable import PMManagers
+@testable import PMSystem
 @testable import PMTestSupport
 
 /// The service password never appears in anything the tools print — results, echoes
@@ -20,9 +21,10 @@ final class WindowsSecretTests: XCTestCase {
         var errors: [String] = []
         let verbs: [() throws -> Any] = [
             { try Installation(lifecycle).install() }, { try lifecycle.start() }, { try lifecycle.restart() },
-            { try manager.status(server, context) }, { try lifecycle.output(lines: 10) }, { try lifecycle.send("say hi") },
+            { try manager.status(server, context) }, { try lifecycle.output(lines: 10) },
+            { try lifecycle.send("say hi") },
             { try lifecycle.metrics() }, { try lifecycle.stop() }, { try Installation(lifecycle).uninstall() },
-            { try manager.start(server, context) }, { try manager.stop(server, context) },
+            { try manager.start(server, context) }, { try manager.stop(server, context) }
         ]
         for verb in verbs {
             do { _ = try verb() } catch { errors.append("\(error)") }
@@ -30,10 +32,15 @@ final class WindowsSecretTests: XCTestCase {
         return errors
     }
 
-    private func assertNoSecret(_ text: String, _ password: String, _ what: String, file: StaticString = #filePath, line: UInt = #line) {
-        for spelling in [password, Base64.encode(Array(password.utf8)), XMLEscaping.escape(password), WindowsQuoting.quote(password),
-                         ShellWords.quote(password)] {
-            XCTAssertFalse(text.contains(spelling), "\(what) shows the password as \(spelling):\n\(text)", file: file, line: line)
+    private func assertNoSecret(
+        _ text: String, _ password: String, _ what: String, file: StaticString = #filePath, line: UInt = #line
+    ) {
+        for spelling in [
+            password, Base64.encode(Array(password.utf8)), XMLEscaping.escape(password), WindowsQuoting.quote(password),
+            ShellWords.quote(password)
+        ] {
+            XCTAssertFalse(
+                text.contains(spelling), "\(what) shows the password as \(spelling):\n\(text)", file: file, line: line)
         }
     }
 
@@ -43,19 +50,26 @@ final class WindowsSecretTests: XCTestCase {
                 for failing in [false, true] {
                     let bed = try WindowsTestBed()
                     if failing {
-                        for key in ["winsw install", "winsw start", "winsw stop", "sc create", "sc start", "sc stop", "icacls /srv/gameap/servers/cs"] {
+                        for key in [
+                            "winsw install", "winsw start", "winsw stop", "sc create", "sc start", "sc stop",
+                            "icacls /srv/gameap/servers/cs"
+                        ] {
                             bed.windows.queued[key] = [1057, 1057]
                         }
                     }
                     for manager in managers(bed.host) + managers(WindowsTestBed.elsewhere) {
-                        let server = try bed.server { _, config in config.users["gameap"] = "base64:" + Base64.encode(Array(password.utf8)) }
+                        let server = try bed.server { _, config in
+                            config.users["gameap"] = "base64:" + Base64.encode(Array(password.utf8))
+                        }
                         let errors = everyVerb(manager, server, bed.context(dryRun: dryRun || !manager.host.runsHere))
                         let label = "\(manager.name) dry-run \(dryRun) failing \(failing)"
                         assertNoSecret(bed.printed, password, "the output of \(label)")
                         assertNoSecret(errors.joined(separator: "\n"), password, "the errors of \(label)")
                     }
                     if !dryRun {
-                        XCTAssertTrue(bed.runner.calls.contains { $0.arguments.contains("password=\(password)") }, "sc create did get it")
+                        XCTAssertTrue(
+                            bed.runner.calls.contains { $0.arguments.contains("password=\(password)") },
+                            "sc create did get it")
                     }
                 }
             }

@@ -1,9 +1,10 @@
 import XCTest
-@testable import PMSystem
-@testable import PMHTTP
-@testable import PMCore
-@testable import PMManagers
+
 @testable import PMCommon
+@testable import PMCore
+@testable import PMHTTP
+@testable import PMManagers
+@testable import PMSystem
 @testable import PMTestSupport
 
 /// What both Windows managers share: the Windows dialect of word splitting, batch files and
@@ -14,19 +15,23 @@ final class WindowsServiceTests: XCTestCase {
 
     func testWindowsDialectKeepsBackslashes() throws {
         let vectors: [(String, [String])] = [
-            (#"C:\gameap\steamcmd\steamcmd.exe +login anonymous"#, [#"C:\gameap\steamcmd\steamcmd.exe"#, "+login", "anonymous"]),
+            (
+                #"C:\gameap\steamcmd\steamcmd.exe +login anonymous"#,
+                [#"C:\gameap\steamcmd\steamcmd.exe"#, "+login", "anonymous"]
+            ),
             (#"'C:\path with space\x.exe' -a"#, [#"C:\path with space\x.exe"#, "-a"]),
             (#""a\"b""#, [#"a"b"#]),
             (#""C:\a b\\" next"#, [#"C:\a b\"#, "next"]),
             (#"a\\\"b"#, [#"a\"b"#]),
             (#"C:\a\ b"#, [#"C:\a\"#, "b"]),
             (#"it\'s"#, ["it's"]),
-            (#"trailing\"#, [#"trailing\"#]),
+            (#"trailing\"#, [#"trailing\"#])
         ]
         for (input, words) in vectors {
             XCTAssertEqual(try ShellWords.split(input, dialect: .windows), words, input)
         }
-        XCTAssertThrowsError(try ShellWords.split(#""C:\dir\"#, dialect: .windows), "an odd run before the quote escapes it")
+        XCTAssertThrowsError(
+            try ShellWords.split(#""C:\dir\"#, dialect: .windows), "an odd run before the quote escapes it")
     }
 
     /// What `WindowsQuoting.join` quotes splits back (words without a single quote, which
@@ -36,7 +41,9 @@ final class WindowsServiceTests: XCTestCase {
         let alphabet = Array(#"ab \"'\\\t%&|x"#)
         for _ in 0..<2000 {
             let words = (0..<Int.random(in: 1...4, using: &generator)).map { _ in
-                String((0..<Int.random(in: 0...6, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! })
+                String(
+                    (0..<Int.random(in: 0...6, using: &generator)).map { _ in alphabet.randomElement(using: &generator)!
+                    })
             }
             XCTAssertEqual(try ShellWords.split(ShellWords.portableJoin(words)), words, "\(words)")
             XCTAssertEqual(try ShellWords.split(ShellWords.portableJoin(words), dialect: .windows), words, "\(words)")
@@ -113,12 +120,17 @@ final class WindowsServiceTests: XCTestCase {
 
     func testAccountOfAServer() throws {
         let bed = try WindowsTestBed()
-        XCTAssertEqual(try ServiceAccount.of(try bed.server(), manager: "winsw"), .user(name: "gameap", password: WindowsTestBed.password))
+        XCTAssertEqual(
+            try ServiceAccount.of(try bed.server(), manager: "winsw"),
+            .user(name: "gameap", password: WindowsTestBed.password))
         XCTAssertEqual(try ServiceAccount.of(try bed.server(networkService: true), manager: "winsw"), .networkService)
-        XCTAssertThrowsError(try ServiceAccount.of(try bed.server { record, _ in record.user = "" }, manager: "winsw")) {
+        XCTAssertThrowsError(try ServiceAccount.of(try bed.server { record, _ in record.user = "" }, manager: "winsw"))
+        {
             XCTAssertTrue("\($0)".contains("su_user"))
         }
-        XCTAssertThrowsError(try ServiceAccount.of(try bed.server { record, _ in record.user = "other" }, manager: "shawl")) {
+        XCTAssertThrowsError(
+            try ServiceAccount.of(try bed.server { record, _ in record.user = "other" }, manager: "shawl")
+        ) {
             XCTAssertTrue("\($0)".contains("users.other"))
         }
     }
@@ -133,14 +145,24 @@ final class WindowsServiceTests: XCTestCase {
     // MARK: - sc queryex
 
     func testQueryParsing() {
-        XCTAssertEqual(ServiceQuery.parse(FakeWindows.queryText("s", .running, pid: 4242)), ServiceQuery(state: .running, pid: 4242))
-        XCTAssertEqual(ServiceQuery.parse(FakeWindows.queryText("s", .stopped, pid: 0)), ServiceQuery(state: .stopped, pid: nil))
-        XCTAssertEqual(ServiceQuery.parse(FakeWindows.queryText("s", .startPending, pid: 9))?.status, ServerStatus(.running, pid: 9))
+        XCTAssertEqual(
+            ServiceQuery.parse(FakeWindows.queryText("s", .running, pid: 4242)),
+            ServiceQuery(state: .running, pid: 4242))
+        XCTAssertEqual(
+            ServiceQuery.parse(FakeWindows.queryText("s", .stopped, pid: 0)), ServiceQuery(state: .stopped, pid: nil))
+        XCTAssertEqual(
+            ServiceQuery.parse(FakeWindows.queryText("s", .startPending, pid: 9))?.status,
+            ServerStatus(.running, pid: 9))
         XCTAssertEqual(ServiceQuery.parse(FakeWindows.queryText("s", .stopPending, pid: 9))?.status.state, .running)
         XCTAssertEqual(ServiceQuery.parse(FakeWindows.queryText("s", .stopped, pid: 0))?.status, ServerStatus(.stopped))
-        let localized = "SERVICE_NAME: s\r\n        TYP                : 10  WIN32_OWN_PROCESS\r\n        STATUS             : 4  RUNNING\r\n"
-        XCTAssertEqual(ServiceQuery.parse(localized)?.state, .running, "labels may be localized; the state line is found by its value")
-        XCTAssertNil(ServiceQuery.parse("C:\\RUNNING># sc queryex s\nno state here\n"), "RUNNING elsewhere is not a state")
+        let localized =
+            "SERVICE_NAME: s\r\n        TYP                : 10  WIN32_OWN_PROCESS\r\n        STATUS             : 4  "
+            + "RUNNING\r\n"
+        XCTAssertEqual(
+            ServiceQuery.parse(localized)?.state, .running,
+            "labels may be localized; the state line is found by its value")
+        XCTAssertNil(
+            ServiceQuery.parse("C:\\RUNNING># sc queryex s\nno state here\n"), "RUNNING elsewhere is not a state")
         XCTAssertNil(ServiceQuery.parse("STATE : 4 STOPPED\n"), "code and name must agree")
     }
 
@@ -149,7 +171,8 @@ final class WindowsServiceTests: XCTestCase {
     func testServiceNames() throws {
         let bed = try WindowsTestBed()
         XCTAssertEqual(try ServiceName.of(try bed.server(), manager: "winsw"), "gameapServer7")
-        XCTAssertEqual(try ServiceName.of(try bed.server { record, _ in record.nameOverride = "cs-1" }, manager: "winsw"), "cs-1")
+        XCTAssertEqual(
+            try ServiceName.of(try bed.server { record, _ in record.nameOverride = "cs-1" }, manager: "winsw"), "cs-1")
         XCTAssertThrowsError(try ServiceName.of(try bed.server { record, _ in record.id = 0 }, manager: "shawl")) {
             XCTAssertTrue("\($0)".contains("needs an id"))
         }
@@ -158,8 +181,11 @@ final class WindowsServiceTests: XCTestCase {
     func testStartModeSetting() throws {
         let bed = try WindowsTestBed()
         XCTAssertEqual(try ServiceStartMode.of(try bed.server()), .demand)
-        XCTAssertEqual(try ServiceStartMode.of(try bed.server { _, config in config.managerOptions["service_start"] = "AUTO" }), .auto)
-        XCTAssertThrowsError(try ServiceStartMode.of(try bed.server { record, _ in record.vars.append(("service_start", "boot")) }))
+        XCTAssertEqual(
+            try ServiceStartMode.of(try bed.server { _, config in config.managerOptions["service_start"] = "AUTO" }),
+            .auto)
+        XCTAssertThrowsError(
+            try ServiceStartMode.of(try bed.server { record, _ in record.vars.append(("service_start", "boot")) }))
     }
 
     // MARK: - Helpers
@@ -175,21 +201,27 @@ final class WindowsServiceTests: XCTestCase {
 
     func testSHA256() {
         XCTAssertEqual(SHA256.hexDigest([]), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
-        XCTAssertEqual(SHA256.hexDigest(Array("abc".utf8)), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
-        XCTAssertEqual(SHA256.hexDigest(Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8)),
-                       "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
-        XCTAssertEqual(SHA256.hexDigest([UInt8](repeating: 0x61, count: 1_000_000)),
-                       "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
+        XCTAssertEqual(
+            SHA256.hexDigest(Array("abc".utf8)), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        XCTAssertEqual(
+            SHA256.hexDigest(Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8)),
+            "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
+        XCTAssertEqual(
+            SHA256.hexDigest([UInt8](repeating: 0x61, count: 1_000_000)),
+            "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
     }
 
     func testServiceLogTailStartsAtALine() throws {
         let bed = try WindowsTestBed()
         let files = ServiceFiles(root: bed.directory)
         let lines = (1...20000).map { "line \($0)" }
-        try (lines.joined(separator: "\n") + "\n").write(toFile: bed.directory + "/log", atomically: true, encoding: .utf8)
-        XCTAssertEqual(String(decoding: try files.tail("log", lines: 2) ?? [], as: UTF8.self), "line 19999\nline 20000\n")
+        try (lines.joined(separator: "\n") + "\n").write(
+            toFile: bed.directory + "/log", atomically: true, encoding: .utf8)
+        XCTAssertEqual(
+            String(decoding: try files.tail("log", lines: 2) ?? [], as: UTF8.self), "line 19999\nline 20000\n")
         XCTAssertEqual(try files.tail("log", lines: 0)?.count, (lines.joined(separator: "\n") + "\n").utf8.count)
-        let capped = String(decoding: try LogFile.lastLines(bed.directory + "/log", count: 0, limit: 100), as: UTF8.self)
+        let capped = String(
+            decoding: try LogFile.lastLines(bed.directory + "/log", count: 0, limit: 100), as: UTF8.self)
         XCTAssertTrue(capped.hasPrefix("line "), "a cut tail begins at a whole line: \(capped)")
         XCTAssertTrue(capped.hasSuffix("line 20000\n"))
         XCTAssertNil(try files.tail("missing", lines: 5))

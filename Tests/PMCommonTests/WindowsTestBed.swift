@@ -1,9 +1,10 @@
 import Foundation
-@testable import PMSystem
-@testable import PMHTTP
-@testable import PMCore
-@testable import PMManagers
+
 @testable import PMCommon
+@testable import PMCore
+@testable import PMHTTP
+@testable import PMManagers
+@testable import PMSystem
 @testable import PMTestSupport
 
 /// A pretend Windows for the recording runner: the services that `sc` and `winsw` know and
@@ -39,9 +40,16 @@ final class FakeWindows {
         switch verb {
         case "queryex":
             guard let state = services[name] else {
-                return CommandResult(.exited(1060), output: Array("[SC] EnumQueryServicesStatus:OpenService FAILED 1060:\n\nThe specified service does not exist as an installed service.\n".utf8))
+                return CommandResult(
+                    .exited(1060),
+                    output: Array(
+                        ("[SC] EnumQueryServicesStatus:OpenService FAILED 1060:\n\nThe specified service does not "
+                            + "exist as an installed service.\n")
+                            .utf8))
             }
-            return CommandResult(.exited(0), output: Array(Self.queryText(name, state, pid: state == .stopped ? 0 : pids[name] ?? 4242).utf8))
+            return CommandResult(
+                .exited(0),
+                output: Array(Self.queryText(name, state, pid: state == .stopped ? 0 : pids[name] ?? 4242).utf8))
         case "create":
             guard services[name] == nil else { return CommandResult(.exited(1073)) }
             services[name] = .stopped
@@ -121,7 +129,9 @@ final class WindowsTestBed {
     let out = OutputChannel(), err = OutputChannel()
 
     init() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("pm-windows-\(UUID().uuidString.prefix(8))").path
+        directory =
+            FileManager.default.temporaryDirectory.appendingPathComponent("pm-windows-\(UUID().uuidString.prefix(8))")
+            .path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         runner.answer = { [windows] words in windows.answer(words) }
     }
@@ -129,20 +139,25 @@ final class WindowsTestBed {
     deinit { try? FileManager.default.removeItem(atPath: directory) }
 
     var host: ServiceHost {
-        ServiceHost(files: ServiceFiles(root: directory + "/services"), locate: { $0 == "shawl.exe" ? Self.shawlPath : nil })
+        ServiceHost(
+            files: ServiceFiles(root: directory + "/services"), locate: { $0 == "shawl.exe" ? Self.shawlPath : nil })
     }
 
     /// The host of Linux: nothing reachable.
     static var elsewhere: ServiceHost { ServiceHost(files: nil, locate: { _ in nil }) }
 
     func context(dryRun: Bool = false, verbose: Bool = true, options: VerbOptions = VerbOptions()) -> VerbContext {
-        let executor = Executor(runner: runner, echo: verbose ? err : nil, masker: SecretMasker([]), plan: dryRun ? out : nil)
-        return VerbContext(out: out, err: err, executor: executor, state: StateDirectory(path: directory + "/state"), options: options)
+        let executor = Executor(
+            runner: runner, echo: verbose ? err : nil, masker: SecretMasker([]), plan: dryRun ? out : nil)
+        return VerbContext(
+            out: out, err: err, executor: executor, state: StateDirectory(path: directory + "/state"), options: options)
     }
 
     /// Server 7 run by user `gameap` whose password is `password`, base64-encoded in the users map.
-    func server(networkService: Bool = false, startCommand: String = "srcds.exe -game csgo +hostname {hostname}",
-                edit: (inout ServerRecord, inout DaemonConfig) -> Void = { _, _ in }) throws -> Server {
+    func server(
+        networkService: Bool = false, startCommand: String = "srcds.exe -game csgo +hostname {hostname}",
+        edit: (inout ServerRecord, inout DaemonConfig) -> Void = { _, _ in }
+    ) throws -> Server {
         var config = DaemonConfig()
         config.workPath = "/srv/gameap"
         config.users = ["gameap": "base64:" + Self.encodedPassword]

@@ -1,9 +1,10 @@
 import XCTest
-@testable import PMSystem
-@testable import PMHTTP
-@testable import PMCore
-@testable import PMManagers
+
 @testable import PMCommon
+@testable import PMCore
+@testable import PMHTTP
+@testable import PMManagers
+@testable import PMSystem
 @testable import PMTestSupport
 
 final class WorkDirectoryTests: XCTestCase {
@@ -47,7 +48,8 @@ final class WorkDirectoryTests: XCTestCase {
         defer { try? FileManager.default.removeItem(atPath: root) }
         try FileManager.default.createDirectory(atPath: root + "/work/servers", withIntermediateDirectories: true)
         try FileManager.default.createSymbolicLink(atPath: root + "/work/servers/evil", withDestinationPath: "/etc")
-        try FileManager.default.createSymbolicLink(atPath: root + "/work/servers/fine", withDestinationPath: root + "/work/servers")
+        try FileManager.default.createSymbolicLink(
+            atPath: root + "/work/servers/fine", withDestinationPath: root + "/work/servers")
         XCTAssertThrowsError(try resolve("servers/evil", workPath: root + "/work"))
         XCTAssertThrowsError(try resolve("servers/evil/sub/dir", workPath: root + "/work"))
         XCTAssertEqual(try resolve("servers/fine/new", workPath: root + "/work"), root + "/work/servers/fine/new")

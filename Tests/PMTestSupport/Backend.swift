@@ -46,15 +46,19 @@ enum Backend: CustomStringConvertible {
         case .program(let name) where name.contains("/"):
             return FileManager.default.isExecutableFile(atPath: name) ? nil : "not installed (scripts/test installs it)"
         case .program(let name):
-            return ExecutableLookup.resolve(name, workingDirectory: nil) != nil ? nil : "not in PATH (scripts/test installs it)"
+            return ExecutableLookup.resolve(name, workingDirectory: nil) != nil
+                ? nil : "not in PATH (scripts/test installs it)"
         case .systemdUserManager(let user):
             guard let account = Account.lookup(name: user),
-                  FileManager.default.fileExists(atPath: "/run/user/\(account.uid)/systemd/private") else {
+                FileManager.default.fileExists(atPath: "/run/user/\(account.uid)/systemd/private")
+            else {
                 return "start it with scripts/backends/systemd-user-up \(user) (scripts/test does)"
             }
             return nil
         case .engine(let socket):
-            guard FileSystem.exists(socket), (try? Toolbox.shell("curl -sf --max-time 5 --unix-socket \(socket) http://d/_ping"))?.status == 0 else {
+            guard FileSystem.exists(socket),
+                (try? Toolbox.shell("curl -sf --max-time 5 --unix-socket \(socket) http://d/_ping"))?.status == 0
+            else {
                 return "start it with scripts/backends/docker-up or podman-up (scripts/test does)"
             }
             return nil

@@ -1,9 +1,9 @@
 import Foundation
-import PMSystem
-import PMHTTP
-import PMCore
-import PMManagers
 import PMCommon
+import PMCore
+import PMHTTP
+import PMManagers
+import PMSystem
 
 /// The C programs of the test tree (`Tests/StandInGames`, `Tests/Attackers`), built once per
 /// test run as static executables, so that they also run inside the busybox containers.
@@ -25,12 +25,18 @@ enum CProgram {
         let key = folder + "/" + name
         if let path = built[key] { return path }
         let sources = Toolbox.repository.appendingPathComponent("Tests/" + folder).path
-        try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
+        try FileManager.default.createDirectory(
+            atPath: output, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
         let path = output + "/" + name
-        let compile = try Toolbox.shell(ShellWords.join(["clang", "-static", "-O1", "-pthread", "-Wall", "-I", sources,
-                                                         "-o", path, sources + "/\(name).c"]))
+        let compile = try Toolbox.shell(
+            ShellWords.join([
+                "clang", "-static", "-O1", "-pthread", "-Wall", "-I", sources,
+                "-o", path, sources + "/\(name).c"
+            ]))
         guard compile.status == 0 else {
-            throw NSError(domain: "CProgram", code: 1, userInfo: [NSLocalizedDescriptionKey: "cannot build \(key): \(compile.stderr)"])
+            throw NSError(
+                domain: "CProgram", code: 1,
+                userInfo: [NSLocalizedDescriptionKey: "cannot build \(key): \(compile.stderr)"])
         }
         built[key] = path
         return path

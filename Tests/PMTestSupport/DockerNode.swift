@@ -1,10 +1,10 @@
 import Foundation
-import XCTest
-import PMSystem
-import PMHTTP
-import PMCore
-import PMManagers
 import PMCommon
+import PMCore
+import PMHTTP
+import PMManagers
+import PMSystem
+import XCTest
 
 /// A node for the docker manager against a real dockerd on a private socket
 /// (`scripts/backends/docker-up`, which scripts/test runs), with the local busybox image
@@ -45,8 +45,10 @@ final class DockerNode {
     func name(_ id: Int) -> String { XID.name(uuid: uuid(id), id: id) }
 
     /// A record run as `pmtest` from the busybox image; `files` are written into its directory.
-    func record(id: Int, command: String, files: [String: String] = [:], vars: [String: String] = [:], extra: String = "",
-                uuid: String? = nil) throws -> String {
+    func record(
+        id: Int, command: String, files: [String: String] = [:], vars: [String: String] = [:], extra: String = "",
+        uuid: String? = nil
+    ) throws -> String {
         let dir = "servers/d\(id)"
         let directory = workPath + "/" + dir
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -57,13 +59,16 @@ final class DockerNode {
         _ = try Toolbox.shell("chown -R pmtest: \(directory)")
         var allVars = ["docker_image": Self.image]
         allVars.merge(vars) { $1 }
-        let varsJSON = String(decoding: try JSONSerialization.data(withJSONObject: allVars, options: [.sortedKeys]), as: UTF8.self)
+        let varsJSON = String(
+            decoding: try JSONSerialization.data(withJSONObject: allVars, options: [.sortedKeys]), as: UTF8.self)
+        let commandJSON = String(decoding: try JSONSerialization.data(withJSONObject: [command]), as: UTF8.self)
         let json = """
-        {"id": \(id), "uuid": "\(uuid ?? self.uuid(id))", "dir": "\(dir)", "su_user": "pmtest", "server_ip": "127.0.0.1",
-         "server_port": \(28000 + id * 10), "query_port": \(28001 + id * 10), "rcon_port": \(28002 + id * 10),
-         "start_command": \(String(decoding: try JSONSerialization.data(withJSONObject: [command]), as: UTF8.self).dropFirst().dropLast()),
-         "vars": \(varsJSON)\(extra)}
-        """
+            {"id": \(id), "uuid": "\(uuid ?? self.uuid(id))", "dir": "\(dir)", "su_user": "pmtest", \
+            "server_ip": "127.0.0.1",
+             "server_port": \(28000 + id * 10), "query_port": \(28001 + id * 10), "rcon_port": \(28002 + id * 10),
+             "start_command": \(commandJSON.dropFirst().dropLast()),
+             "vars": \(varsJSON)\(extra)}
+            """
         let path = root + "/record-\(id).json"
         try json.write(toFile: path, atomically: true, encoding: .utf8)
         records.append(path)
@@ -72,13 +77,19 @@ final class DockerNode {
 
     /// The flags that choose the manager and its engine.
     var engineFlags: [String] {
-        ["-m", manager, "-o", manager == "podman" ? "socket_path=\(host)" : "host=\(host)", "--work-path", workPath, "--state-dir", statePath]
+        [
+            "-m", manager, "-o", manager == "podman" ? "socket_path=\(host)" : "host=\(host)", "--work-path", workPath,
+            "--state-dir", statePath
+        ]
     }
 
     @discardableResult
-    func run(_ tool: String, _ arguments: [String], stdin: String? = nil, timeout: TimeInterval = 90) throws -> Toolbox.Result {
-        try Toolbox.run(tool, engineFlags + arguments,
-                        stdin: stdin.map { Data($0.utf8) }, timeout: timeout)
+    func run(
+        _ tool: String, _ arguments: [String], stdin: String? = nil, timeout: TimeInterval = 90
+    ) throws -> Toolbox.Result {
+        try Toolbox.run(
+            tool, engineFlags + arguments,
+            stdin: stdin.map { Data($0.utf8) }, timeout: timeout)
     }
 
     /// `GET path` on the engine's socket, as JSON.
@@ -90,11 +101,15 @@ final class DockerNode {
     /// Containers of this node (by the uuid label).
     func containers() throws -> [[String: Any]] {
         let all = try engine("/containers/json?all=1") as? [[String: Any]] ?? []
-        return all.filter { (($0["Labels"] as? [String: String])?["gameap.server.uuid"] ?? "").contains(String(format: "-%04x-", tag)) }
+        return all.filter {
+            (($0["Labels"] as? [String: String])?["gameap.server.uuid"] ?? "").contains(String(format: "-%04x-", tag))
+        }
     }
 
     func waitForOutput(_ record: String, containing text: String, seconds: Double = 10) throws -> String {
-        try Toolbox.poll(seconds: seconds, until: { $0.contains(text) }) { try run("pm-output", ["--lines", "0", record]).stdout }
+        try Toolbox.poll(seconds: seconds, until: { $0.contains(text) }) {
+            try run("pm-output", ["--lines", "0", record]).stdout
+        }
     }
 
     func tearDown() {

@@ -1,9 +1,9 @@
 import Foundation
-import PMSystem
-import PMHTTP
-import PMCore
-import PMManagers
 import PMCommon
+import PMCore
+import PMHTTP
+import PMManagers
+import PMSystem
 
 /// Test data shipped in `Tests/Fixtures`.
 enum Fixtures {
@@ -27,8 +27,10 @@ enum Fixtures {
 
     /// A server for templates: work path `/work-path`, id 1, uuid `test-uuid`, ip 127.0.0.1,
     /// ports 27015/27016/27017, rcon `rconpass`, dir `server-dir`.
-    static func vectorServer(modVars: [(String, String)] = [], vars: [(String, String)] = [],
-                             settings: [(String, String)] = []) throws -> Server {
+    static func vectorServer(
+        modVars: [(String, String)] = [], vars: [(String, String)] = [],
+        settings: [(String, String)] = []
+    ) throws -> Server {
         var record = ServerRecord()
         record.id = 1
         record.uuid = "test-uuid"

@@ -1,9 +1,9 @@
 import Foundation
-import PMSystem
-import PMHTTP
-import PMCore
-import PMManagers
 import PMCommon
+import PMCore
+import PMHTTP
+import PMManagers
+import PMSystem
 
 /// A real server for the HTTP client's tests: it listens on a unix socket or a loopback TCP
 /// port and runs a scripted handler for each connection on a thread of its own, so a handler
@@ -25,7 +25,9 @@ final class HTTPTestServer {
         address.sun_family = sa_family_t(AF_UNIX)
         withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: Array(path.utf8) + [0]) }
         let rc = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+            }
         }
         guard rc == 0, listen(fd, 16) == 0 else { throw SystemError("cannot listen on", path: path) }
         listener = fd
@@ -71,7 +73,9 @@ final class HTTPTestServer {
             address.sin6_addr = in6addr_loopback
             var size = socklen_t(MemoryLayout<sockaddr_in6>.size)
             let rc = withUnsafeMutablePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, size) == 0 && getsockname(fd, $0, &size) == 0 }
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    bind(fd, $0, size) == 0 && getsockname(fd, $0, &size) == 0
+                }
             }
             guard rc else { throw SystemError("cannot bind ::1") }
             return Int(UInt16(bigEndian: address.sin6_port))
@@ -81,7 +85,9 @@ final class HTTPTestServer {
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         var size = socklen_t(MemoryLayout<sockaddr_in>.size)
         let rc = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, size) == 0 && getsockname(fd, $0, &size) == 0 }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, size) == 0 && getsockname(fd, $0, &size) == 0
+            }
         }
         guard rc else { throw SystemError("cannot bind 127.0.0.1") }
         return Int(UInt16(bigEndian: address.sin_port))
@@ -141,13 +147,15 @@ final class HTTPTestPeer {
         var headers: [String: String] = [:]
         for line in lines.dropFirst() {
             guard let colon = line.firstIndex(of: ":") else { continue }
-            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(
+                in: .whitespaces)
         }
         let length = Int(headers["content-length"] ?? "0") ?? 0
         while pending.count < length, receive() {}
         let body = Array(pending.prefix(length))
         pending.removeFirst(body.count)
-        return Request(method: String(requestLine[0]), target: String(requestLine[1]), headers: headers, body: body, head: head)
+        return Request(
+            method: String(requestLine[0]), target: String(requestLine[1]), headers: headers, body: body, head: head)
     }
 
     /// Everything the client sends until it half-closes or closes.

@@ -1,8 +1,8 @@
-import PMSystem
-import PMHTTP
-import PMCore
-import PMManagers
 import PMCommon
+import PMCore
+import PMHTTP
+import PMManagers
+import PMSystem
 
 /// A fake `CommandRunner` that records every command and answers from a script of results.
 /// Right for checking exact command sequences; the end-to-end tests run the real thing.
@@ -26,9 +26,13 @@ final class RecordingRunner: CommandRunner, @unchecked Sendable {
 }
 
 extension VerbContext {
-    static func testing(_ runner: CommandRunner, options: VerbOptions = VerbOptions(), dryRun: Bool = false) -> VerbContext {
+    static func testing(
+        _ runner: CommandRunner, options: VerbOptions = VerbOptions(), dryRun: Bool = false
+    ) -> VerbContext {
         let out = OutputChannel()
-        return VerbContext(out: out, err: OutputChannel(), executor: Executor(runner: runner, echo: nil, masker: SecretMasker([]), plan: dryRun ? out : nil),
-                           state: StateDirectory(path: "/tmp/pm-unit-state"), options: options)
+        return VerbContext(
+            out: out, err: OutputChannel(),
+            executor: Executor(runner: runner, echo: nil, masker: SecretMasker([]), plan: dryRun ? out : nil),
+            state: StateDirectory(path: "/tmp/pm-unit-state"), options: options)
     }
 }

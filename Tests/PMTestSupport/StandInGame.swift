@@ -1,10 +1,10 @@
 import Foundation
-import XCTest
-import PMSystem
-import PMHTTP
-import PMCore
-import PMManagers
 import PMCommon
+import PMCore
+import PMHTTP
+import PMManagers
+import PMSystem
+import XCTest
 
 /// The stubborn stand-in games of `Tests/StandInGames` (each file says what it imitates).
 enum StandInGame: String, CaseIterable {
@@ -53,9 +53,11 @@ protocol GameBed: AnyObject {
 extension GameBed {
     /// A record that runs `game` with `arguments` (a tag first, which tells its processes
     /// apart), with kill_timeout 1.
-    func record(id: Int, game: StandInGame, tag: String, arguments: [String] = [], uuid: String? = nil) throws -> String {
+    func record(id: Int, game: StandInGame, tag: String, arguments: [String] = [], uuid: String? = nil) throws -> String
+    {
         let command = (["./" + game.rawValue, tag] + arguments).joined(separator: " ")
-        let path = try gameRecord(id: id, command: command, settings: #", "settings": [{"name": "kill_timeout", "value": "1"}]"#, uuid: uuid)
+        let path = try gameRecord(
+            id: id, command: command, settings: #", "settings": [{"name": "kill_timeout", "value": "1"}]"#, uuid: uuid)
         try game.install(into: serverDirectory(id), user: gameUser)
         return path
     }
@@ -74,7 +76,9 @@ extension GameBed {
 
     /// Polls the output until it contains `text`.
     func waitForOutput(_ record: String, containing text: String, seconds: Double = 20) throws -> String {
-        try Toolbox.poll(seconds: seconds, until: { $0.contains(text) }) { try tool("pm-output", ["--lines", "0", record]).stdout }
+        try Toolbox.poll(seconds: seconds, until: { $0.contains(text) }) {
+            try tool("pm-output", ["--lines", "0", record]).stdout
+        }
     }
 }
 

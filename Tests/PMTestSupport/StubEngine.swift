@@ -34,7 +34,9 @@ final class StubEngine {
         address.sun_family = sa_family_t(AF_UNIX)
         withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: Array(path.utf8) + [0]) }
         let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+            }
         }
         guard bound == 0, listen(fd, 16) == 0 else { throw NSError(domain: "StubEngine", code: Int(errno)) }
         let listener = fd
@@ -47,7 +49,8 @@ final class StubEngine {
                 self?.lock.unlock()
                 var buffer = [UInt8](repeating: 0, count: 65536)
                 let count = read(client, &buffer, buffer.count)
-                let requestLine = String(decoding: buffer.prefix(max(0, count)).prefix { $0 != 0x0D && $0 != 0x0A }, as: UTF8.self)
+                let requestLine = String(
+                    decoding: buffer.prefix(max(0, count)).prefix { $0 != 0x0D && $0 != 0x0A }, as: UTF8.self)
                 Thread.detachNewThread { StubEngine.serve(client, respond(requestLine)) }
             }
         }
@@ -66,7 +69,10 @@ final class StubEngine {
         case .trickle(let bytes, let interval, let first):
             _ = first.withUnsafeBytes { send(client, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
             var index = 0
-            while !bytes.isEmpty, [bytes[index % bytes.count]].withUnsafeBytes({ send(client, $0.baseAddress, 1, Int32(MSG_NOSIGNAL)) }) == 1 {
+            while !bytes.isEmpty,
+                [bytes[index % bytes.count]].withUnsafeBytes({ send(client, $0.baseAddress, 1, Int32(MSG_NOSIGNAL)) })
+                    == 1
+            {
                 index += 1
                 Thread.sleep(forTimeInterval: interval)
             }
@@ -74,7 +80,9 @@ final class StubEngine {
     }
 
     static func http(_ status: String, json: String) -> [UInt8] {
-        Array("HTTP/1.1 \(status)\r\nContent-Type: application/json\r\nApi-Version: 1.41\r\nContent-Length: \(json.utf8.count)\r\n\r\n\(json)".utf8)
+        Array(
+            ("HTTP/1.1 \(status)\r\nContent-Type: application/json\r\nApi-Version: 1.41\r\nContent-Length: "
+                + "\(json.utf8.count)\r\n\r\n\(json)").utf8)
     }
 
     func stop() {

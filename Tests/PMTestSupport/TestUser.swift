@@ -1,9 +1,9 @@
 import Foundation
-import PMSystem
-import PMHTTP
-import PMCore
-import PMManagers
 import PMCommon
+import PMCore
+import PMHTTP
+import PMManagers
+import PMSystem
 
 /// An unprivileged user for tests that run servers as `su_user`, created on first use
 /// (the tests run as root in CI, as the README's test command does).
@@ -13,8 +13,9 @@ enum TestUser {
     static func ensure() throws -> Account {
         try Backend.require(.root)
         if let account = Account.lookup(name: name) { return account }
-        _ = try ProcessLauncher().run(CommandSpec(["useradd", "--create-home", "--shell", "/usr/sbin/nologin", "--user-group", name]),
-                                      output: .discard)
+        _ = try ProcessLauncher().run(
+            CommandSpec(["useradd", "--create-home", "--shell", "/usr/sbin/nologin", "--user-group", name]),
+            output: .discard)
         guard let account = Account.lookup(name: name) else {
             throw NSError(domain: "TestUser", code: 1, userInfo: [NSLocalizedDescriptionKey: "useradd \(name) failed"])
         }

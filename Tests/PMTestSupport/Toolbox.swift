@@ -1,10 +1,10 @@
 import Foundation
-import XCTest
-import PMSystem
-import PMHTTP
-import PMCore
-import PMManagers
 import PMCommon
+import PMCore
+import PMHTTP
+import PMManagers
+import PMSystem
+import XCTest
 
 /// Runs the built pm-* executables as a user would.
 enum Toolbox {
@@ -14,7 +14,8 @@ enum Toolbox {
         return URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
     }()
 
-    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
 
     struct Result {
         let status: Int32
@@ -29,29 +30,41 @@ enum Toolbox {
     /// `ProcessLauncher` (Foundation's `Process` loses track of children here), with its
     /// standard streams in temporary files.
     @discardableResult
-    static func run(_ tool: String, _ arguments: [String], stdin: Data? = nil, environment: [String: String] = [:],
-                    timeout: TimeInterval = 60) throws -> Result {
-        try shell("unset GAMEAP_DAEMON_CONFIG; exec \(ShellWords.join([path(tool)] + arguments))", stdin: stdin,
-                  environment: environment, timeout: timeout)
+    static func run(
+        _ tool: String, _ arguments: [String], stdin: Data? = nil, environment: [String: String] = [:],
+        timeout: TimeInterval = 60
+    ) throws -> Result {
+        try shell(
+            "unset GAMEAP_DAEMON_CONFIG; exec \(ShellWords.join([path(tool)] + arguments))", stdin: stdin,
+            environment: environment, timeout: timeout)
     }
 
     /// Runs `sh -c` with the tools first in PATH (for pipelines such as `pm-output | head -n 1`).
-    static func shell(_ script: String, stdin: Data? = nil, environment: [String: String] = [:],
-                      timeout: TimeInterval = 60) throws -> Result {
+    static func shell(
+        _ script: String, stdin: Data? = nil, environment: [String: String] = [:],
+        timeout: TimeInterval = 60
+    ) throws -> Result {
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("pm-run-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: scratch) }
-        let input = scratch.appendingPathComponent("in").path, output = scratch.appendingPathComponent("out").path
+        let input = scratch.appendingPathComponent("in").path
+        let output = scratch.appendingPathComponent("out").path
         let errors = scratch.appendingPathComponent("err").path
         try (stdin ?? Data()).write(to: URL(fileURLWithPath: input))
-        var entries = [EnvironmentEntry("PATH", binDirectory.path + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"))]
+        var entries = [
+            EnvironmentEntry(
+                "PATH", binDirectory.path + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"))
+        ]
         entries += environment.sorted { $0.key < $1.key }.map { EnvironmentEntry($0.key, $0.value) }
-        let wrapped = "exec <\(ShellWords.quote(input)) >\(ShellWords.quote(output)) 2>\(ShellWords.quote(errors)); \(script)"
+        let wrapped =
+            "exec <\(ShellWords.quote(input)) >\(ShellWords.quote(output)) 2>\(ShellWords.quote(errors)); \(script)"
         let spec = CommandSpec(["/bin/sh", "-c", wrapped], environment: entries, timeout: timeout)
         let result = try ProcessLauncher().run(spec, output: .discard)
         if case .timedOut = result.termination { XCTFail("\(script) did not finish within \(timeout) seconds") }
         // Lossy: a stray byte must not hide a tool's whole message from a failing assertion.
-        let read = { (path: String) in FileManager.default.contents(atPath: path).map { String(decoding: $0, as: UTF8.self) } ?? "" }
+        let read = { (path: String) in
+            FileManager.default.contents(atPath: path).map { String(decoding: $0, as: UTF8.self) } ?? ""
+        }
         let status: Int32
         switch result.termination {
         case .exited(let code): status = code

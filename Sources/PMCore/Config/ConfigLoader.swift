@@ -6,7 +6,9 @@ package enum ConfigLoader {
     package static let maximumBytes = 1 << 20
 
     package static func load(explicitPath: String?) throws -> DaemonConfig {
-        if let path = explicitPath ?? ProcessEnvironment.value(DaemonConfig.environmentVariable).flatMap({ $0.isEmpty ? nil : $0 }) {
+        if let path = explicitPath
+            ?? ProcessEnvironment.value(DaemonConfig.environmentVariable).flatMap({ $0.isEmpty ? nil : $0 })
+        {
             return try read(path)
         }
         if FileSystem.exists(DaemonConfig.defaultPath) { return try read(DaemonConfig.defaultPath) }
@@ -39,7 +41,9 @@ package enum ConfigLoader {
     package static func parse(_ root: YAMLNode) throws -> DaemonConfig {
         var config = DaemonConfig()
         if case .null = root { return config }
-        guard case .mapping = root else { throw YAMLError(line: root.line, message: "the configuration must be a mapping") }
+        guard case .mapping = root else {
+            throw YAMLError(line: root.line, message: "the configuration must be a mapping")
+        }
         config.workPath = try path(root["work_path"], "work_path")
         config.toolsPath = try path(root["tools_path"], "tools_path")
         config.steamcmdPath = try path(root["steamcmd_path"], "steamcmd_path")
@@ -86,7 +90,8 @@ package enum ConfigLoader {
         switch node {
         case nil, .null?: return ""
         case .scalar(let text, _)?: return text
-        case let other?: throw YAMLError(line: other.line, message: "\(key) must be a single value, not \(other.typeName)")
+        case let other?:
+            throw YAMLError(line: other.line, message: "\(key) must be a single value, not \(other.typeName)")
         }
     }
 

@@ -7,10 +7,10 @@ package enum ConsoleInput {
 
     package static func check(_ line: String) throws {
         if line.utf8.count > maximumBytes {
-            throw ManagerError.invalid("the console line is longer than \(maximumBytes) bytes")
+            throw ConsoleInputError.tooLong(limit: maximumBytes)
         }
         if let bad = line.unicodeScalars.first(where: { $0 != "\t" && $0.isControlCharacter }) {
-            throw ManagerError.invalid("the console line contains the control character \(bad.codePoint); send one line of text")
+            throw ConsoleInputError.controlCharacter(bad)
         }
     }
 }

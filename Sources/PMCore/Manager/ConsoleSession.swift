@@ -1,4 +1,5 @@
 import PMSystem
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -48,7 +49,7 @@ package struct ConsoleSession {
 
     private mutating func run(lines: Int, input: Int32?) throws {
         guard try manager.status(server, context).isRunning else {
-            throw ManagerError.failure("the server is not running")
+            throw LifecycleError.notRunning
         }
         Interrupts.intercept()
         shown = try manager.output(server, lines: lines, context)
@@ -120,7 +121,7 @@ package struct ConsoleSession {
         if text.hasSuffix("\r") { text.removeLast() }
         do {
             try lifecycle.send(text)
-        } catch let error as ManagerError where error.exitStatus == .invalid {
+        } catch let error as ToolError where error.exitStatus == .invalid {
             context.err.line("\(server.label): line not sent: \(error)")
         }
     }
@@ -142,7 +143,8 @@ package struct ConsoleSession {
     /// scrolled away (a history limit, a rotated log), the part after the last few lines of
     /// `shown`; nothing when those are not found either (the output was replaced).
     static func newPart(of current: String, after shown: String) -> [UInt8] {
-        let new = Array(current.utf8), old = Array(shown.utf8)
+        let new = Array(current.utf8)
+        let old = Array(shown.utf8)
         if new.starts(with: old) { return Array(new.dropFirst(old.count)) }
         var anchorStart = old.count
         var newlines = 0

@@ -25,23 +25,6 @@ package protocol ToolError: Error, CustomStringConvertible {
     var exitStatus: ExitStatus { get }
 }
 
-/// A manager's verb failed, with the status to exit with and the message for the user.
-package struct ManagerError: ToolError {
-    package let exitStatus: ExitStatus
-    package let message: String
-
-    package init(_ exitStatus: ExitStatus, _ message: String) {
-        self.exitStatus = exitStatus
-        self.message = message
-    }
-
-    package static func failure(_ message: String) -> ManagerError { ManagerError(.failure, message) }
-    package static func invalid(_ message: String) -> ManagerError { ManagerError(.invalid, message) }
-    package static func unknown(_ message: String) -> ManagerError { ManagerError(.unknown, message) }
-
-    package var description: String { message }
-}
-
 extension RecordError: ToolError { package var exitStatus: ExitStatus { .invalid } }
 extension ConfigError: ToolError { package var exitStatus: ExitStatus { .invalid } }
 extension TemplateError: ToolError { package var exitStatus: ExitStatus { .invalid } }

@@ -1,4 +1,5 @@
 import PMSystem
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -29,7 +30,7 @@ package struct GeneratedFiles {
             try FileSystem.createDirectory(Path.directoryName(path), mode: 0o755)
             try FileSystem.writeAtomically(path, Array(text.utf8), mode: mode)
         } catch let error as SystemError {
-            throw ManagerError.failure("cannot write the \(what): \(error)")
+            throw InstallationError.cannotWrite(what: what, error)
         }
     }
 

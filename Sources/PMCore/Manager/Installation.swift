@@ -1,4 +1,5 @@
 import PMSystem
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -48,10 +49,10 @@ package struct Installation {
         do {
             result = try context.executor.run(server.spec(arguments, timeout: nil), output: .forward(context.err))
         } catch let error as CommandError {
-            throw ManagerError.failure("cannot run scripts.\(name): \(error)")
+            throw InstallationError.scriptNotStarted(name: name, reason: error)
         }
         guard result.termination.succeeded else {
-            throw ManagerError.failure("scripts.\(name) \(result.termination.description)")
+            throw InstallationError.scriptFailed(name: name, result.termination)
         }
     }
 
@@ -59,7 +60,10 @@ package struct Installation {
         let path = server.workDirectory
         guard FileSystem.kind(of: path) == .missing else { return try checkExistingOwner() }
         if let plan = context.executor.plan {
-            plan.write("create directory \(ShellWords.quote(path)) (mode 0750\(server.account.map { ", owned by \($0.name)" } ?? ""))\n")
+            plan.write(
+                "create directory \(ShellWords.quote(path)) (mode "
+                    + "0750\(server.account.map { ", owned by \($0.name)" } ?? ""))\n"
+            )
             return
         }
         // Through descriptors: the parent may belong to the game's user, who could otherwise swap
@@ -67,9 +71,11 @@ package struct Installation {
         do {
             let (parent, name) = try WorkDirectory.parentHandle(of: path, workPath: server.config.workPath)
             let directory = try parent.subdirectory(name, creating: 0o750)
-            if let account = server.account, Account.canSwitchUser { try directory.changeOwner(uid: account.uid, gid: account.gid) }
+            if let account = server.account, Account.canSwitchUser {
+                try directory.changeOwner(uid: account.uid, gid: account.gid)
+            }
         } catch let error as SystemError {
-            throw ManagerError.failure("cannot create the server directory: \(error)")
+            throw InstallationError.cannotCreateDirectory(error)
         }
     }
 
@@ -79,13 +85,14 @@ package struct Installation {
         guard let account = server.account, !context.executor.isDryRun else { return }
         let owner: uid_t
         do {
-            let (parent, name) = try WorkDirectory.parentHandle(of: server.workDirectory, workPath: server.config.workPath)
+            let (parent, name) = try WorkDirectory.parentHandle(
+                of: server.workDirectory, workPath: server.config.workPath)
             owner = try parent.subdirectory(name).status().uid
         } catch let error as SystemError {
-            throw ManagerError.failure("cannot use the server directory: \(error)")
+            throw InstallationError.cannotUseDirectory(error)
         }
         guard owner == account.uid || owner == 0 || owner == geteuid() else {
-            throw ManagerError.failure("the server directory \(server.workDirectory) belongs to uid \(owner), not to \(account.name): remove it, or give it to \(account.name), and install again")
+            throw InstallationError.directoryOfAnotherUser(path: server.workDirectory, owner: owner, user: account.name)
         }
     }
 }

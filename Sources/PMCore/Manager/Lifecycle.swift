@@ -54,13 +54,15 @@ package struct Lifecycle {
             try manager.removeExited(server, context)
             return .alreadyStopped
         }
-        let timeout = try context.options.stopTimeout ?? server.settings.seconds(.stopTimeout) ?? Self.defaultStopTimeout
+        let timeout =
+            try context.options.stopTimeout ?? server.settings.seconds(.stopTimeout) ?? Self.defaultStopTimeout
         guard !context.options.force, let command = server.settings.value(.consoleStopCommand) else {
             try manager.stop(server, context)
             return context.executor.isDryRun ? .wouldStop : .stopped
         }
         guard manager.canSendInput(server) else {
-            context.err.line("\(server.label): cannot send the console stop command (no console input); stopping at once")
+            context.err.line(
+                "\(server.label): cannot send the console stop command (no console input); stopping at once")
             try manager.stop(server, context)
             return .stopped
         }
@@ -90,7 +92,7 @@ package struct Lifecycle {
         var now = before
         while true {
             if Interrupts.pending {
-                throw ManagerError.failure("interrupted: \(ShellWords.quote(command)) was sent, but the server has not stopped yet")
+                throw LifecycleError.interruptedStop(command: command)
             }
             if Self.hasExited(since: before, now: now) { return true }
             let remaining = deadline - Clock.monotonic

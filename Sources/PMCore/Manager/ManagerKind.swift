@@ -3,10 +3,8 @@ package enum ManagerKind: String, CaseIterable, Sendable {
     case tmux, systemd, simple, docker, podman, winsw, shawl
 
     /// The kind `name` stands for; an unknown name is invalid input that lists the known ones.
-    package init(named name: String) throws(ManagerError) {
-        guard let kind = ManagerKind(rawValue: name) else {
-            throw ManagerError.invalid("unknown process manager \"\(name)\" (known: \(Self.list))")
-        }
+    package init(named name: String) throws(SelectionError) {
+        guard let kind = ManagerKind(rawValue: name) else { throw .unknownManager(name) }
         self = kind
     }
 

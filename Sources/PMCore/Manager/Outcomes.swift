@@ -39,10 +39,13 @@ package enum StopOutcome: Equatable, Sendable, CustomStringConvertible {
         case .stopped: return "stopped"
         case .stoppedGracefully(let seconds): return "stopped gracefully after \(Clock.text(seconds: seconds)) seconds"
         case .forced(let seconds, let command):
-            return "stopped: forced after \(Clock.text(seconds: seconds)) seconds (the server ignored \(ShellWords.quote(command)))"
+            return
+                "stopped: forced after \(Clock.text(seconds: seconds)) seconds (the server ignored "
+                + "\(ShellWords.quote(command)))"
         case .wouldStop: return "would stop"
         case .wouldStopGracefully(let command, let timeout):
-            return "would send \(ShellWords.quote(command)), wait up to \(Clock.text(seconds: timeout)) seconds, then stop"
+            return
+                "would send \(ShellWords.quote(command)), wait up to \(Clock.text(seconds: timeout)) seconds, then stop"
         }
     }
 

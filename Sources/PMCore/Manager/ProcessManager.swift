@@ -63,7 +63,9 @@ package final class VerbContext: Sendable {
     package let state: StateDirectory
     package let options: VerbOptions
 
-    package init(out: OutputChannel, err: OutputChannel, executor: Executor, state: StateDirectory, options: VerbOptions) {
+    package init(
+        out: OutputChannel, err: OutputChannel, executor: Executor, state: StateDirectory, options: VerbOptions
+    ) {
         self.out = out
         self.err = err
         self.executor = executor
@@ -136,7 +138,9 @@ extension ProcessManager {
     package func canTellStatus(_ server: Server) -> Bool { true }
     package func restart(_ server: Server, _ context: VerbContext) throws -> Bool { false }
     package func removeExited(_ server: Server, _ context: VerbContext) throws {}
-    package func processesToWatch(_ server: Server, _ status: ServerStatus, _ context: VerbContext) -> [ProcessHandle] { [] }
+    package func processesToWatch(_ server: Server, _ status: ServerStatus, _ context: VerbContext) -> [ProcessHandle] {
+        []
+    }
     package func beginGracefulStop(_ server: Server, _ context: VerbContext) throws {}
     package func endGracefulStop(_ server: Server, _ context: VerbContext) {}
     package func canSendInput(_ server: Server) -> Bool { true }
@@ -158,8 +162,10 @@ extension ProcessManager {
     }
 
     /// `gameap_server_up` for a measured status; an unknown status is an error.
-    package static func upSample(_ status: ServerStatus, labels: [(name: String, value: String)] = []) throws -> MetricSample {
-        guard status.state != .unknown else { throw ManagerError.unknown("the status of the server is unknown") }
+    package static func upSample(
+        _ status: ServerStatus, labels: [(name: String, value: String)] = []
+    ) throws -> MetricSample {
+        guard status.state != .unknown else { throw LifecycleError.statusUnknown }
         return MetricSample(.up, .unsigned(status.isRunning ? 1 : 0), labels: labels, timestamp: Clock.wall)
     }
 
@@ -168,16 +174,22 @@ extension ProcessManager {
     package func processTreeMetrics(_ status: ServerStatus, roots: [Int32], session: String) throws -> MetricsReport {
         let labels = [(name: "session", value: session)]
         var samples = [try Self.upSample(status, labels: labels)]
-        guard status.isRunning, let tree = ProcessTreeSampler.sample(roots: roots, in: ProcessTableCache.shared.current()) else {
+        guard status.isRunning,
+            let tree = ProcessTreeSampler.sample(roots: roots, in: ProcessTableCache.shared.current())
+        else {
             return MetricsReport(samples: samples, cpu: nil)
         }
         samples += tree.samples(labels: labels, at: Clock.wall)
         return MetricsReport(samples: samples, cpu: Self.cpuReading(tree, roots: roots, labels: labels))
     }
 
-    private static func cpuReading(_ tree: ProcessTreeSample, roots: [Int32], labels: [(name: String, value: String)]) -> CPUReading {
+    private static func cpuReading(
+        _ tree: ProcessTreeSample, roots: [Int32], labels: [(name: String, value: String)]
+    ) -> CPUReading {
         CPUReading(identity: tree.identity, seconds: tree.cpuSeconds, labels: labels) {
-            ProcessTreeSampler.sample(roots: roots, in: ProcessTableCache.shared.current()).map { cpuReading($0, roots: roots, labels: labels) }
+            ProcessTreeSampler.sample(roots: roots, in: ProcessTableCache.shared.current()).map {
+                cpuReading($0, roots: roots, labels: labels)
+            }
         }
     }
 }

@@ -28,4 +28,3 @@ public enum Verb: String, CaseIterable, Sendable {
         }
     }
 }
-

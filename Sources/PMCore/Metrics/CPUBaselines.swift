@@ -13,8 +13,10 @@ package struct CPUReading: Sendable {
     /// Takes a fresh reading of the same processes, for the second of two samples.
     package let resample: (@Sendable () throws -> CPUReading?)?
 
-    package init(identity: String, seconds: Double, at: Double = Clock.monotonic, labels: [(name: String, value: String)],
-                resample: (@Sendable () throws -> CPUReading?)?) {
+    package init(
+        identity: String, seconds: Double, at: Double = Clock.monotonic, labels: [(name: String, value: String)],
+        resample: (@Sendable () throws -> CPUReading?)?
+    ) {
         self.identity = identity
         self.seconds = seconds
         self.at = at
@@ -26,7 +28,9 @@ package struct CPUReading: Sendable {
     /// different processes or too close in time.
     package func percent(since earlier: (identity: String, seconds: Double, at: Double)) -> Double? {
         let elapsed = at - earlier.at
-        guard earlier.identity == identity, elapsed >= CPUBaselines.minimumGap, seconds >= earlier.seconds else { return nil }
+        guard earlier.identity == identity, elapsed >= CPUBaselines.minimumGap, seconds >= earlier.seconds else {
+            return nil
+        }
         return (seconds - earlier.seconds) / elapsed * 100
     }
 }
@@ -47,11 +51,16 @@ package struct CPUBaselines {
         directory = try state.directory("cpu")
     }
 
-    package func baseline(for name: String, matching reading: CPUReading) -> (identity: String, seconds: Double, at: Double)? {
+    package func baseline(
+        for name: String, matching reading: CPUReading
+    ) -> (identity: String, seconds: Double, at: Double)? {
         guard let bytes = try? FileSystem.lockedContents(of: Path.join(directory, name), limit: 4096),
-              bytes.firstIndex(of: UInt8(ascii: "\n")) == bytes.count - 1 else { return nil }
+            bytes.firstIndex(of: UInt8(ascii: "\n")) == bytes.count - 1
+        else { return nil }
         let fields = String(decoding: bytes, as: UTF8.self).trimmingWhitespace.split(separator: " ")
-        guard fields.count == 4, fields[0] == "v1", let seconds = Double(fields[2]), let at = Double(fields[3]) else { return nil }
+        guard fields.count == 4, fields[0] == "v1", let seconds = Double(fields[2]), let at = Double(fields[3]) else {
+            return nil
+        }
         let baseline = (identity: String(fields[1]), seconds: seconds, at: at)
         guard baseline.identity == reading.identity, reading.at - at <= Self.maximumAge else { return nil }
         return baseline

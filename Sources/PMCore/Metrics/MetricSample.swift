@@ -14,7 +14,9 @@ package struct MetricSample: Equatable {
     /// Seconds since the epoch; written only with `--timestamps`.
     package let timestamp: Double?
 
-    package init(_ family: MetricFamily, _ value: Value, labels: [(name: String, value: String)] = [], timestamp: Double? = nil) {
+    package init(
+        _ family: MetricFamily, _ value: Value, labels: [(name: String, value: String)] = [], timestamp: Double? = nil
+    ) {
         self.family = family
         self.value = value
         self.labels = labels
@@ -41,15 +43,26 @@ package struct MetricFamily: Equatable, Hashable {
         self.help = help
     }
 
-    package static let up = MetricFamily("gameap_server_up", .gauge, "Whether the game server process is running (1) or not (0).")
-    package static let cpuUsagePercent = MetricFamily("gameap_server_cpu_usage_percent", .gauge, "CPU usage of the game server (100 = one core).")
-    package static let cpuSecondsTotal = MetricFamily("gameap_server_cpu_seconds_total", .counter, "CPU time the game server has used, user and system, in seconds.")
-    package static let memoryUsageBytes = MetricFamily("gameap_server_memory_usage_bytes", .gauge, "Memory the game server uses, in bytes.")
-    package static let memoryLimitBytes = MetricFamily("gameap_server_memory_limit_bytes", .gauge, "Memory limit of the game server, in bytes.")
-    package static let memoryUsagePercent = MetricFamily("gameap_server_memory_usage_percent", .gauge, "Memory usage as a percentage of the limit.")
-    package static let networkReceiveBytesTotal = MetricFamily("gameap_server_network_receive_bytes_total", .counter, "Bytes the game server received over the network.")
-    package static let networkTransmitBytesTotal = MetricFamily("gameap_server_network_transmit_bytes_total", .counter, "Bytes the game server sent over the network.")
-    package static let blockIOReadBytesTotal = MetricFamily("gameap_server_block_io_read_bytes_total", .counter, "Bytes the game server read from block devices.")
-    package static let blockIOWriteBytesTotal = MetricFamily("gameap_server_block_io_write_bytes_total", .counter, "Bytes the game server wrote to block devices.")
-    package static let processPIDs = MetricFamily("gameap_server_process_pids", .gauge, "Number of processes (tasks) of the game server.")
+    package static let up = MetricFamily(
+        "gameap_server_up", .gauge, "Whether the game server process is running (1) or not (0).")
+    package static let cpuUsagePercent = MetricFamily(
+        "gameap_server_cpu_usage_percent", .gauge, "CPU usage of the game server (100 = one core).")
+    package static let cpuSecondsTotal = MetricFamily(
+        "gameap_server_cpu_seconds_total", .counter, "CPU time the game server has used, user and system, in seconds.")
+    package static let memoryUsageBytes = MetricFamily(
+        "gameap_server_memory_usage_bytes", .gauge, "Memory the game server uses, in bytes.")
+    package static let memoryLimitBytes = MetricFamily(
+        "gameap_server_memory_limit_bytes", .gauge, "Memory limit of the game server, in bytes.")
+    package static let memoryUsagePercent = MetricFamily(
+        "gameap_server_memory_usage_percent", .gauge, "Memory usage as a percentage of the limit.")
+    package static let networkReceiveBytesTotal = MetricFamily(
+        "gameap_server_network_receive_bytes_total", .counter, "Bytes the game server received over the network.")
+    package static let networkTransmitBytesTotal = MetricFamily(
+        "gameap_server_network_transmit_bytes_total", .counter, "Bytes the game server sent over the network.")
+    package static let blockIOReadBytesTotal = MetricFamily(
+        "gameap_server_block_io_read_bytes_total", .counter, "Bytes the game server read from block devices.")
+    package static let blockIOWriteBytesTotal = MetricFamily(
+        "gameap_server_block_io_write_bytes_total", .counter, "Bytes the game server wrote to block devices.")
+    package static let processPIDs = MetricFamily(
+        "gameap_server_process_pids", .gauge, "Number of processes (tasks) of the game server.")
 }

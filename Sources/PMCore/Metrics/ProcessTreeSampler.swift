@@ -17,7 +17,7 @@ package struct ProcessTreeSample: Equatable {
             MetricSample(.memoryUsageBytes, .unsigned(memoryBytes), labels: labels, timestamp: time),
             MetricSample(.blockIOReadBytesTotal, .unsigned(readBytes), labels: labels, timestamp: time),
             MetricSample(.blockIOWriteBytesTotal, .unsigned(writeBytes), labels: labels, timestamp: time),
-            MetricSample(.processPIDs, .unsigned(UInt64(processes)), labels: labels, timestamp: time),
+            MetricSample(.processPIDs, .unsigned(UInt64(processes)), labels: labels, timestamp: time)
         ]
     }
 }
@@ -41,10 +41,12 @@ package enum ProcessTreeSampler {
                 write += io.write
             }
         }
-        let identity = roots.compactMap { table.entries[$0] }.map { "\($0.pid)@\($0.startTicks)" }.sorted().joined(separator: ",")
-        return ProcessTreeSample(cpuSeconds: Double(cpuTicks) / ProcFileSystem.ticksPerSecond,
-                                 memoryBytes: memory, readBytes: read, writeBytes: write,
-                                 processes: members.count, identity: identity)
+        let identity = roots.compactMap { table.entries[$0] }.map { "\($0.pid)@\($0.startTicks)" }.sorted().joined(
+            separator: ",")
+        return ProcessTreeSample(
+            cpuSeconds: Double(cpuTicks) / ProcFileSystem.ticksPerSecond,
+            memoryBytes: memory, readBytes: read, writeBytes: write,
+            processes: members.count, identity: identity)
     }
 
 }

@@ -1,4 +1,5 @@
 import PMSystem
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -60,12 +61,18 @@ package struct ServerProcesses {
     /// process survives that (one in uninterruptible sleep, or one the tool may not signal),
     /// or when the tool is interrupted before the end. A dry run describes it, when there is
     /// anything to stop.
-    package func terminate(grace: Double, killWait: Double = ServerProcesses.killWait, fresh: Bool = true,
-                          _ context: VerbContext) throws {
+    package func terminate(
+        grace: Double, killWait: Double = ServerProcesses.killWait, fresh: Bool = true,
+        _ context: VerbContext
+    ) throws {
         let first = find(fresh: fresh)
         guard !first.isEmpty else { return }
         if let plan = context.executor.plan {
-            plan.write("send SIGTERM to the \(first.count) processes of the server (\(ServerMarker.nameVariable)=\(marker.name)), then SIGKILL after \(Clock.text(seconds: grace)) seconds\n")
+            plan.write(
+                "send SIGTERM to the \(first.count) processes of the server "
+                    + "(\(ServerMarker.nameVariable)=\(marker.name)), then SIGKILL after "
+                    + "\(Clock.text(seconds: grace)) seconds\n"
+            )
             return
         }
         for process in first {
@@ -84,7 +91,7 @@ package struct ServerProcesses {
         } while Clock.monotonic < deadline
         let survivors = left + newcomers(besides: left)
         guard survivors.isEmpty else {
-            throw ManagerError.failure("\(Self.describe(survivors)) still running after SIGKILL: \(label) is not stopped")
+            throw LifecycleError.survivedKill(processes: Self.describe(survivors), server: label)
         }
     }
 
@@ -96,15 +103,16 @@ package struct ServerProcesses {
 
     private func checkInterrupted(_ left: [ProcessHandle]) throws {
         guard Interrupts.pending, !left.isEmpty else { return }
-        throw ManagerError.failure("interrupted: \(Self.describe(left)) of \(label) still running")
+        throw LifecycleError.interruptedWithProcessesLeft(processes: Self.describe(left), server: label)
     }
 
     /// `process 1234 (srcds_linux, state D: uninterruptible sleep)`, for messages.
     static func describe(_ processes: [ProcessHandle]) -> String {
         let each = processes.prefix(5).map { process -> String in
-            let detail = ProcFileSystem.nameAndState(process.pid).map { found in
-                " (\(found.name), state \(found.state)\(found.state == "D" ? ": uninterruptible sleep" : ""))"
-            } ?? ""
+            let detail =
+                ProcFileSystem.nameAndState(process.pid).map { found in
+                    " (\(found.name), state \(found.state)\(found.state == "D" ? ": uninterruptible sleep" : ""))"
+                } ?? ""
             return "process \(process.pid)\(detail)"
         }
         let more = processes.count > 5 ? " and \(processes.count - 5) more" : ""

@@ -116,7 +116,8 @@ struct LenientValue {
     static func integerValue(_ literal: String) -> Int? {
         if let exact = Int(literal) { return exact }
         guard let real = Double(literal), real.isFinite, real == real.rounded(),
-              abs(real) <= 9_007_199_254_740_992 else { return nil }
+            abs(real) <= 9_007_199_254_740_992
+        else { return nil }
         return Int(real)
     }
 }

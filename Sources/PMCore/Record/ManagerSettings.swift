@@ -11,8 +11,10 @@ package struct ManagerSettings {
     package let gameMetadata: [String: String]
     package let options: [String: String]
 
-    package init(flags: [String: String], variables: [String: String], modMetadata: [String: String],
-                gameMetadata: [String: String], options: [String: String]) {
+    package init(
+        flags: [String: String], variables: [String: String], modMetadata: [String: String],
+        gameMetadata: [String: String], options: [String: String]
+    ) {
         self.flags = flags
         self.variables = variables
         self.modMetadata = modMetadata
@@ -33,7 +35,8 @@ package struct ManagerSettings {
     /// and the game's metadata, and `process_manager.config` (with the `docker_` alias).
     package func trustedValue(_ setting: SettingKey) -> String? {
         let key = setting.rawValue
-        return Self.nonEmpty(flags[key]) ?? Self.nonEmpty(modMetadata[key]) ?? Self.nonEmpty(gameMetadata[key]) ?? option(key)
+        return Self.nonEmpty(flags[key]) ?? Self.nonEmpty(modMetadata[key]) ?? Self.nonEmpty(gameMetadata[key])
+            ?? option(key)
     }
 
     /// `process_manager.config`, where `docker_image` is looked up as `image` first.
@@ -47,7 +50,8 @@ package struct ManagerSettings {
     /// Whether `key` (a var or setting name) is one of the tools' own settings
     /// (`SettingKey.toolSettings`, and every `docker_` setting).
     package static func isToolSetting(_ key: String) -> Bool {
-        SettingKey.toolSettings.contains(SettingKey(rawValue: key.lowercased())) || key.lowercased().hasPrefix("docker_")
+        SettingKey.toolSettings.contains(SettingKey(rawValue: key.lowercased()))
+            || key.lowercased().hasPrefix("docker_")
     }
 
     /// An empty value counts as unset, in every source.
@@ -58,8 +62,10 @@ package struct ManagerSettings {
     /// A number of seconds; nil when unset, an error naming the key when it is not a number.
     package func seconds(_ key: SettingKey) throws -> Double? {
         guard let text = value(key) else { return nil }
-        guard let seconds = DecimalNumber.parse(text.trimmingWhitespace), seconds.isFinite, seconds >= 0, seconds <= 86400 else {
-            throw ManagerError.invalid("\(key) must be a number of seconds between 0 and 86400, not \"\(text)\"")
+        guard let seconds = DecimalNumber.parse(text.trimmingWhitespace), seconds.isFinite, seconds >= 0,
+            seconds <= 86400
+        else {
+            throw SelectionError.notSeconds(key, text: text)
         }
         return seconds
     }

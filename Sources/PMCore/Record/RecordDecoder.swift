@@ -80,7 +80,8 @@ package enum RecordDecoder {
                     throw RecordError(field: path, "expected an object, got \(entry.typeName)")
                 }
                 guard let name = try LenientValue(field: "\(path).name", value: setting["name"]).scalarText(),
-                      !name.isEmpty else { return nil }
+                    !name.isEmpty
+                else { return nil }
                 _ = try LenientValue.checkName(name, field: "\(path).name")
                 guard let text = try LenientValue(field: "\(path).value", value: setting["value"]).scalarText() else {
                     return nil
@@ -128,8 +129,9 @@ package enum RecordDecoder {
         guard case .object(let template) = entry else {
             throw RecordError(field: path, "expected an object, got \(entry.typeName)")
         }
-        let name = try LenientValue.checkName(try LenientValue(field: "\(path).var", value: template["var"]).scalarText() ?? "",
-                                              field: "\(path).var")
+        let name = try LenientValue.checkName(
+            try LenientValue(field: "\(path).var", value: template["var"]).scalarText() ?? "",
+            field: "\(path).var")
         let fallback: String
         switch template["default"] {
         case .string(let text)?: fallback = try LenientValue(field: "\(path).default", value: .string(text)).string()

@@ -14,10 +14,14 @@ package enum SecretValues {
         return nameParts.contains { lower.contains($0) } && !lower.hasSuffix("port")
     }
 
-    static func of(record: ServerRecord, variables: [String: String], settings: ManagerSettings, users: [String: String]) -> [String] {
-        let listed = Set((settings.value(.secretVars) ?? "").split(separator: ",")
-            .map { String($0).trimmingWhitespace.lowercased() }.filter { !$0.isEmpty })
-        let named = variables.filter { isSecretName($0.key) || listed.contains($0.key.lowercased()) }.map(\.value).sorted()
+    static func of(
+        record: ServerRecord, variables: [String: String], settings: ManagerSettings, users: [String: String]
+    ) -> [String] {
+        let listed = Set(
+            (settings.value(.secretVars) ?? "").split(separator: ",")
+                .map { String($0).trimmingWhitespace.lowercased() }.filter { !$0.isEmpty })
+        let named = variables.filter { isSecretName($0.key) || listed.contains($0.key.lowercased()) }.map(\.value)
+            .sorted()
         return [record.rconPassword] + UserPasswords.secrets(in: users) + named
     }
 }

@@ -23,8 +23,10 @@ package struct Server {
 
     /// Builds the server, or throws the first problem with the record (exit status 2).
     /// `resolveUser: false` skips the OS user lookup (for managers whose users live elsewhere).
-    package init(record: ServerRecord, config: DaemonConfig, flagSettings: [String: String] = [:],
-                resolveUser: Bool = true) throws {
+    package init(
+        record: ServerRecord, config: DaemonConfig, flagSettings: [String: String] = [:],
+        resolveUser: Bool = true
+    ) throws {
         guard record.id != 0 || !record.uuid.isEmpty || record.nameOverride != nil else {
             throw RecordError(field: "", "the server record has neither an id nor a uuid (use --id, --uuid or -n)")
         }
@@ -45,12 +47,16 @@ package struct Server {
         }
         let variables = ServerVariables(record)
         self.variables = variables.merged
-        environment = variables.environment(port: record.port, queryPort: record.effectiveQueryPort,
-                                            rconPort: record.effectiveRconPort)
-        template = CommandTemplate(placeholders: Self.placeholders(record, config, variables: self.variables, directory: workDirectory))
-        settings = ManagerSettings(flags: flagSettings, variables: self.variables, modMetadata: record.gameMod.metadata,
-                                   gameMetadata: record.game.metadata, options: config.managerOptions)
-        masker = SecretMasker(SecretValues.of(record: record, variables: self.variables, settings: settings, users: config.users))
+        environment = variables.environment(
+            port: record.port, queryPort: record.effectiveQueryPort,
+            rconPort: record.effectiveRconPort)
+        template = CommandTemplate(
+            placeholders: Self.placeholders(record, config, variables: self.variables, directory: workDirectory))
+        settings = ManagerSettings(
+            flags: flagSettings, variables: self.variables, modMetadata: record.gameMod.metadata,
+            gameMetadata: record.game.metadata, options: config.managerOptions)
+        masker = SecretMasker(
+            SecretValues.of(record: record, variables: self.variables, settings: settings, users: config.users))
     }
 
     /// The templates of a command that runs elsewhere, where `{dir}` is `directory` (the
@@ -59,26 +65,31 @@ package struct Server {
         CommandTemplate(placeholders: Self.placeholders(record, config, variables: variables, directory: directory))
     }
 
-    private static func placeholders(_ record: ServerRecord, _ config: DaemonConfig, variables: [String: String],
-                                     directory: String) -> Placeholders {
-        Placeholders(builtIns: [
-            ("dir", directory), ("uuid", record.uuid), ("uuid_short", record.uuidShort), ("id", String(record.id)),
-            ("host", record.ip), ("ip", record.ip), ("port", String(record.port)),
-            ("SERVER_PORT", String(record.port)), ("PORT", String(record.port)),
-            ("query_port", String(record.effectiveQueryPort)), ("rcon_port", String(record.effectiveRconPort)),
-            ("rcon_password", record.rconPassword), ("game", record.game.startCode), ("user", record.user),
-            ("node_work_path", config.workPath), ("node_tools_path", config.effectiveToolsPath),
-        ], variables: variables)
+    private static func placeholders(
+        _ record: ServerRecord, _ config: DaemonConfig, variables: [String: String],
+        directory: String
+    ) -> Placeholders {
+        Placeholders(
+            builtIns: [
+                ("dir", directory), ("uuid", record.uuid), ("uuid_short", record.uuidShort), ("id", String(record.id)),
+                ("host", record.ip), ("ip", record.ip), ("port", String(record.port)),
+                ("SERVER_PORT", String(record.port)), ("PORT", String(record.port)),
+                ("query_port", String(record.effectiveQueryPort)), ("rcon_port", String(record.effectiveRconPort)),
+                ("rcon_password", record.rconPassword), ("game", record.game.startCode), ("user", record.user),
+                ("node_work_path", config.workPath), ("node_tools_path", config.effectiveToolsPath)
+            ], variables: variables)
     }
 
     /// A POSIX login name: letters, digits, `_`, `.`, `-` (not first), optional final `$`.
     static func checkUserName(_ user: String) throws {
         guard !user.isEmpty else { return }
         let bytes = Array(user.utf8)
-        let valid = bytes.count <= 32 && bytes.first != UInt8(ascii: "-") && bytes.enumerated().allSatisfy { index, byte in
-            ASCII.isLetter(byte) || ASCII.isDigit(byte) || byte == UInt8(ascii: "_") || byte == UInt8(ascii: ".")
-                || byte == UInt8(ascii: "-") || (byte == UInt8(ascii: "$") && index == bytes.count - 1)
-        }
+        let valid =
+            bytes.count <= 32 && bytes.first != UInt8(ascii: "-")
+            && bytes.enumerated().allSatisfy { index, byte in
+                ASCII.isLetter(byte) || ASCII.isDigit(byte) || byte == UInt8(ascii: "_") || byte == UInt8(ascii: ".")
+                    || byte == UInt8(ascii: "-") || (byte == UInt8(ascii: "$") && index == bytes.count - 1)
+            }
         guard valid else { throw RecordError(field: "su_user", "\"\(user)\" is not a valid user name") }
     }
 
@@ -99,9 +110,10 @@ package struct Server {
     /// The command spec for a script of this server: run as its user in its directory (falling
     /// back to the work path), with its environment on a clean one (`CleanEnvironment`).
     package func spec(_ arguments: [String], timeout: Double?, readOnly: Bool = false) -> CommandSpec {
-        var spec = CommandSpec(arguments, workingDirectory: workDirectory,
-                               fallbackDirectory: config.workPath.isEmpty ? nil : config.workPath,
-                               environment: environment, account: account, timeout: timeout, readOnly: readOnly)
+        var spec = CommandSpec(
+            arguments, workingDirectory: workDirectory,
+            fallbackDirectory: config.workPath.isEmpty ? nil : config.workPath,
+            environment: environment, account: account, timeout: timeout, readOnly: readOnly)
         spec.inheritsEnvironment = false
         return spec
     }

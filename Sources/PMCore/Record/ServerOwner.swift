@@ -34,7 +34,7 @@ package struct ServerOwner: Equatable {
     }
 
     /// The error for a name that `token` owns: exit status 1, nothing touched.
-    package static func conflict(_ what: String, ownedBy token: String, not server: Server) -> ManagerError {
-        ManagerError.failure("\(what) belongs to \(label(ofToken: token)), not to \(server.label) (their names collide); nothing was done")
+    package static func conflict(_ what: String, ownedBy token: String, not server: Server) -> OwnershipConflict {
+        OwnershipConflict(what: what, owner: label(ofToken: token), server: server.label)
     }
 }

@@ -28,7 +28,8 @@ package struct ServerVariables {
             if let name = EnvironmentName.normalize(entry.key) { entries.append(EnvironmentEntry(name, entry.value)) }
         }
         // A port the record does not give is no port: `PORT=0` would tell a game to pick one.
-        for (name, value) in [("SERVER_PORT", port), ("PORT", port), ("QUERY_PORT", queryPort), ("RCON_PORT", rconPort)] where value != 0 {
+        for (name, value) in [("SERVER_PORT", port), ("PORT", port), ("QUERY_PORT", queryPort), ("RCON_PORT", rconPort)]
+        where value != 0 {
             entries.append(EnvironmentEntry(name, String(value)))
         }
         // By name, and of one name the entry appended last: a sort of positions, so that a

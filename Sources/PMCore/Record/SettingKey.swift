@@ -39,6 +39,8 @@ package struct SettingKey: RawRepresentable, Hashable, Sendable, CustomStringCon
 
     /// The settings the tools read for themselves, never a game's business: they stay out of
     /// its environment (with every `docker_` setting).
-    package static let toolSettings: Set<SettingKey> = [.consoleStopCommand, .stopTimeout, .killTimeout, .scriptTimeout,
-                                                        .secretVars, .pullTimeout]
+    package static let toolSettings: Set<SettingKey> = [
+        .consoleStopCommand, .stopTimeout, .killTimeout, .scriptTimeout,
+        .secretVars, .pullTimeout
+    ]
 }

@@ -1,4 +1,5 @@
 import PMSystem
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -17,7 +18,11 @@ package enum WorkDirectory {
         }
         try refuseParentSegments(dir, field: "dir")
         guard !workPath.isEmpty else {
-            throw RecordError(field: "dir", "cannot be placed: no work path is configured (set work_path in the daemon configuration or use --work-path)")
+            throw RecordError(
+                field: "dir",
+                "cannot be placed: no work path is configured (set work_path in the daemon configuration or use "
+                    + "--work-path)"
+            )
         }
         guard workPath.hasPrefix("/") else {
             throw RecordError(field: "work_path", "must be an absolute path, not \(workPath)")
@@ -58,7 +63,9 @@ package enum WorkDirectory {
     /// following a link, the missing ones created (mode 0755, owned by the tool's user); and
     /// the server directory's name in it. What root creates or changes there cannot be
     /// redirected by a user who renames a directory and plants a link.
-    package static func parentHandle(of directory: String, workPath: String) throws -> (parent: DirectoryHandle, name: String) {
+    package static func parentHandle(
+        of directory: String, workPath: String
+    ) throws -> (parent: DirectoryHandle, name: String) {
         let root = workPath.isEmpty ? Path.directoryName(directory) : Path.clean(workPath)
         guard Path.isInside(directory, root: root), directory != root else {
             throw SystemError("outside the work path", path: directory, code: EINVAL)

@@ -1,4 +1,5 @@
 import PMSystem
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -23,13 +24,13 @@ package final class ServerLock {
         let path = Path.join(try state.directory("locks"), name + ".lock")
         let fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o600)
         guard fd >= 0 else {
-            throw ManagerError.unknown("cannot open the lock file \(path): \(SystemError("open").reason)")
+            throw StateError.cannotOpenLock(path: path, reason: SystemError("open").reason)
         }
         let deadline = Clock.monotonic + timeout
         while flock(fd, LOCK_EX | LOCK_NB) != 0 {
             guard errno == EWOULDBLOCK || errno == EINTR, Clock.monotonic < deadline else {
                 close(fd)
-                throw ManagerError.unknown("another pm command has held the lock \(path) for \(Int(timeout)) seconds")
+                throw StateError.lockHeld(path: path, seconds: Int(timeout))
             }
             Clock.sleep(seconds: 0.02)
         }

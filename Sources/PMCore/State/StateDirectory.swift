@@ -1,4 +1,5 @@
 import PMSystem
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -32,7 +33,7 @@ package struct StateDirectory {
             try FileSystem.createDirectory(path, mode: 0o700)
             try DirectoryHandle.configured(path).subdirectory(name, creating: 0o700).requirePrivate()
         } catch let error as SystemError {
-            throw ManagerError.unknown("cannot use the state directory \(path): \(error.reason) (choose another with --state-dir)")
+            throw StateError.unusableDirectory(path: path, reason: error.reason)
         }
         return full
     }

@@ -56,7 +56,9 @@ package struct CommandTemplate {
     }
 
     private func wrapperWords(_ wrapper: String) throws -> [ShellWords.Word] {
-        do { return try ShellWords.splitMarkingQuotes(wrapper, dialect: dialect) } catch let error as ShellWordsError { throw TemplateError.wrapper(error) }
+        do { return try ShellWords.splitMarkingQuotes(wrapper, dialect: dialect) } catch let error as ShellWordsError {
+            throw TemplateError.wrapper(error)
+        }
     }
 
     private func expand(_ words: [ShellWords.Word], command: (_ quoted: Bool) -> [String]) -> [String] {

@@ -74,7 +74,8 @@ package struct Placeholders {
 
     /// The entry of `key`, by binary search.
     private func entry(_ key: ArraySlice<UInt8>) -> Entry? {
-        var low = 0, high = entries.count
+        var low = 0
+        var high = entries.count
         while low < high {
             let middle = (low + high) / 2
             if entries[middle].key.lexicographicallyPrecedes(key) { low = middle + 1 } else { high = middle }

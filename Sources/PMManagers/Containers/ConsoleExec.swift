@@ -1,6 +1,6 @@
-import PMSystem
-import PMHTTP
 import PMCore
+import PMHTTP
+import PMSystem
 
 /// Console input for Podman. Podman closes a container's standard input when an attach
 /// connection ends (the game reads end of file and exits: docs/differences.md#pod-3), and its attach
@@ -16,24 +16,31 @@ enum ConsoleExec {
     /// `prefix` is the API's path prefix for exec (empty for the Docker-compatible API).
     /// `stillRunning` tells, after an exec that failed, whether the container still runs: a
     /// line such as `quit` ends the game, and with it the exec, before the exec reports.
-    static func send(_ line: String, container: String, engine: EngineRequests, prefix: String,
-                     stillRunning: () -> Bool) throws {
-        let body = JSONValue.object(JSONObject([
-            ("Cmd", .array(command(line).map(JSONValue.string))),
-            ("AttachStdout", .bool(true)), ("AttachStderr", .bool(true)),
-        ]))
-        let created = try engine.require(.json("POST", prefix + "/containers/\(container)/exec", body), "failed to create exec")
+    static func send(
+        _ line: String, container: String, engine: EngineRequests, prefix: String,
+        stillRunning: () -> Bool
+    ) throws {
+        let body = JSONValue.object(
+            JSONObject([
+                ("Cmd", .array(command(line).map(JSONValue.string))),
+                ("AttachStdout", .bool(true)), ("AttachStderr", .bool(true))
+            ]))
+        let created = try engine.require(
+            .json("POST", prefix + "/containers/\(container)/exec", body), "failed to create exec")
         guard !engine.context.executor.isDryRun else { return }
-        guard let id = (try? created.json())?["Id"]?.string, !id.isEmpty, id.utf8.allSatisfy({ ASCII.isLetter($0) || ASCII.isDigit($0) }) else {
-            throw ManagerError.unknown("failed to create exec: the engine's answer has no Id: \(created.text.prefix(200))")
+        guard let id = (try? created.json())?["Id"]?.string, !id.isEmpty,
+            id.utf8.allSatisfy({ ASCII.isLetter($0) || ASCII.isDigit($0) })
+        else {
+            throw ContainerError.execWithoutID(answer: created.text)
         }
         let start = JSONValue.object(JSONObject([("Detach", .bool(false)), ("Tty", .bool(false))]))
         let output = try engine.require(.json("POST", prefix + "/exec/\(id)/start", start), "failed to start exec")
         let inspected = try engine.require(HTTPRequest("GET", prefix + "/exec/\(id)/json"), "failed to inspect exec")
         let code = (try? inspected.json())?["ExitCode"]?.integer ?? -1
         guard code == 0 || !stillRunning() else {
-            let said = String(decoding: (try? ContainerManager.demultiplex(output.body)) ?? [], as: UTF8.self).trimmingWhitespace
-            throw ManagerError.failure("the console line could not be written into the container (exit \(code)\(said.isEmpty ? "" : ": " + said))")
+            let said = String(decoding: (try? ContainerManager.demultiplex(output.body)) ?? [], as: UTF8.self)
+                .trimmingWhitespace
+            throw ContainerError.consoleLineNotWritten(exitCode: code, output: said)
         }
     }
 }

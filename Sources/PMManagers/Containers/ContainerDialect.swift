@@ -1,6 +1,6 @@
-import PMSystem
-import PMHTTP
 import PMCore
+import PMHTTP
+import PMSystem
 
 /// What differs between the engines a `ContainerManager` drives: Docker's Engine API and
 /// Podman's libpod API. Paths are below the API's prefix.
@@ -11,9 +11,13 @@ protocol ContainerDialect: Sendable {
     /// goes through an exec (`ConsoleExec`).
     var closesInputAfterAttach: Bool { get }
 
-    func createBody(_ server: Server, _ settings: ContainerSettings, name: String, command: [String], user: String) throws -> JSONValue
-    func installationBody(_ server: Server, name: String, image: ImageReference, command: [String], script: ContainerMount,
-                          user: String) -> JSONValue
+    func createBody(
+        _ server: Server, _ settings: ContainerSettings, name: String, command: [String], user: String
+    ) throws -> JSONValue
+    func installationBody(
+        _ server: Server, name: String, image: ImageReference, command: [String], script: ContainerMount,
+        user: String
+    ) -> JSONValue
     func create(name: String, _ body: JSONValue) -> HTTPRequest
     /// Answered 2xx when the engine has the image, 404 when not.
     func imageProbe(_ image: ImageReference) -> HTTPRequest
@@ -23,8 +27,10 @@ protocol ContainerDialect: Sendable {
     /// `tail`: how many of the last lines; nil for all.
     func logs(_ name: String, tail: String?, follow: Bool) -> HTTPRequest
     func stats(_ name: String) -> HTTPRequest
-    func metrics(stats: JSONValue?, container: ContainerManager.Container, labels: [(name: String, value: String)],
-                 resample: @escaping @Sendable () throws -> JSONValue?) -> MetricsReport
+    func metrics(
+        stats: JSONValue?, container: ContainerManager.Container, labels: [(name: String, value: String)],
+        resample: @escaping @Sendable () throws -> JSONValue?
+    ) -> MetricsReport
     /// The exit status in the answer of `POST /containers/{id}/wait`.
     func exitStatus(ofWait response: HTTPResponse) -> Int?
     func wait(_ id: String) -> HTTPRequest

@@ -1,6 +1,7 @@
-import PMSystem
-import PMHTTP
 import PMCore
+import PMHTTP
+import PMSystem
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -33,7 +34,9 @@ enum ContainerInstallation {
     static func shebang(_ script: String) -> [String]? {
         guard script.hasPrefix("#!") else { return nil }
         let line = script.utf8.dropFirst(2).prefix { $0 != UInt8(ascii: "\n") && $0 != UInt8(ascii: "\r") }
-        let words = line.split(whereSeparator: { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }).map { String(decoding: $0, as: UTF8.self) }
+        let words = line.split(whereSeparator: { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }).map {
+            String(decoding: $0, as: UTF8.self)
+        }
         guard let first = words.first, first.hasPrefix("/") else { return nil }
         return words
     }
@@ -53,20 +56,22 @@ enum ContainerInstallation {
                 plan.write(GeneratedFiles.indented(server.masker.apply(text)))
                 return
             }
-            var template = Array("/tmp/pm-install-XXXXXX".utf8CString)
-            guard template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) != nil else {
-                throw ManagerError.unknown("cannot create a private directory in /tmp: \(SystemError("mkdtemp").reason)")
+            let directory: String
+            do {
+                directory = try FileSystem.makePrivateDirectory(prefix: "pm-install")
+            } catch {
+                throw ContainerError.cannotCreateTemporaryDirectory(error)
             }
-            let directory = String(nulTerminated: template)
             self.directory = directory
             file = directory + "/install.sh"
             do {
-                let fd = try DirectoryHandle.configured(directory).openFile("install.sh", O_WRONLY | O_CREAT | O_EXCL, mode: 0o755)
+                let fd = try DirectoryHandle.configured(directory).openFile(
+                    "install.sh", O_WRONLY | O_CREAT | O_EXCL, mode: 0o755)
                 defer { close(fd) }
                 try FileSystem.writeAll(fd, Array(text.utf8))
                 guard fchmod(fd, 0o755) == 0 else { throw SystemError("cannot chmod", path: file) }
             } catch let error as SystemError {
-                throw ManagerError.unknown("cannot write the installation script: \(error)")
+                throw ContainerError.cannotWriteInstallationScript(error)
             }
         }
 
@@ -76,7 +81,9 @@ enum ContainerInstallation {
             rmdir(directory)
         }
 
-        var mount: ContainerMount { ContainerMount(source: file, target: ContainerInstallation.scriptPath, readOnly: true) }
+        var mount: ContainerMount {
+            ContainerMount(source: file, target: ContainerInstallation.scriptPath, readOnly: true)
+        }
     }
 
     /// The script with CR LF and lone CR turned into LF.
@@ -108,7 +115,7 @@ enum ContainerInstallation {
         do {
             try OwnershipTree.change(server.workDirectory, uid: account.uid, gid: account.gid)
         } catch let error as SystemError {
-            throw ManagerError.failure("failed to change ownership of installed files: \(error)")
+            throw ContainerError.cannotChangeOwnership(error)
         }
         return "\(account.uid):\(account.gid)"
     }

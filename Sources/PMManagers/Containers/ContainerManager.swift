@@ -1,6 +1,7 @@
-import PMSystem
-import PMHTTP
 import PMCore
+import PMHTTP
+import PMSystem
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -35,26 +36,31 @@ package final class ContainerManager: ProcessManager {
     }
 
     /// The docker manager: the engine of `host`/`api_version`, else `DOCKER_HOST`.
-    package static func docker(options: [String: String], environment: (String) -> String? = ProcessEnvironment.value) throws -> ContainerManager {
+    package static func docker(
+        options: [String: String], environment: (String) -> String? = ProcessEnvironment.value
+    ) throws -> ContainerManager {
         let selection: EngineSelection
         do {
             selection = try EngineSelection.docker(options: options, environment: environment)
         } catch let error as HTTPError {
-            throw ManagerError.invalid("\(error)")
+            throw ContainerSettingError.engine(error)
         }
-        return ContainerManager(api: DockerAPI(selection: selection, options: try httpOptions(options)), dialect: DockerDialect())
+        return ContainerManager(
+            api: DockerAPI(selection: selection, options: try httpOptions(options)), dialect: DockerDialect())
     }
 
     /// The podman manager: libpod on `socket_path`, else the rootless or root default.
     package static func podman(options: [String: String]) throws -> ContainerManager {
         let endpoint: EngineEndpoint
         do {
-            endpoint = try EngineEndpoint.parse(PodmanDialect.socket(options: options), source: "process_manager.config socket_path")
+            endpoint = try EngineEndpoint.parse(
+                PodmanDialect.socket(options: options), source: "process_manager.config socket_path")
         } catch let error as HTTPError {
-            throw ManagerError.invalid("\(error)")
+            throw ContainerSettingError.engine(error)
         }
         let client = HTTPClient(endpoint: endpoint, options: try httpOptions(options))
-        return ContainerManager(api: DockerAPI(client: client, pathPrefix: PodmanDialect.pathPrefix), dialect: PodmanDialect())
+        return ContainerManager(
+            api: DockerAPI(client: client, pathPrefix: PodmanDialect.pathPrefix), dialect: PodmanDialect())
     }
 
     /// `engine_timeout`: how long to wait on the engine (and at most that to connect).
@@ -62,7 +68,7 @@ package final class ContainerManager: ProcessManager {
         var http = HTTPOptions()
         if let text = options[Self.timeoutKey] {
             guard let seconds = DecimalNumber.parse(text.trimmingWhitespace), seconds > 0, seconds <= 86400 else {
-                throw ManagerError.invalid("process_manager.config \(Self.timeoutKey) must be a number of seconds, not \"\(text.prefix(40))\"")
+                throw ContainerSettingError.engineTimeout(text)
             }
             http.readTimeout = seconds
             http.connectTimeout = min(seconds, http.connectTimeout)
@@ -82,15 +88,16 @@ package final class ContainerManager: ProcessManager {
         let settings = try ContainerSettings(server)
         let names = try ContainerNames(server)
         guard FileSystem.kind(of: server.workDirectory) == .directory || context.executor.isDryRun else {
-            throw ManagerError.failure("the server directory \(server.workDirectory) does not exist (create it or run pm-install)")
+            throw StartError.missingDirectory(path: server.workDirectory)
         }
         let command = try server.template(directory: settings.workdir)
             .arguments(wrapper: server.config.scripts.start, command: server.record.effectiveStartCommand)
         guard !command.isEmpty else {
-            throw ManagerError.invalid("nothing to start: the record has no start_command and the game mod no default")
+            throw StartError.nothingToStart
         }
         try Self.checkMountable(server, context)
-        let body = try dialect.createBody(server, settings, name: names.primary, command: command, user: try Self.user(server))
+        let body = try dialect.createBody(
+            server, settings, name: names.primary, command: command, user: try Self.user(server))
         for name in names.all {
             guard let existing = try inspect(name, engine) else { continue }
             try checkOwnership(existing, server, custom: names.isCustom)
@@ -121,10 +128,10 @@ package final class ContainerManager: ProcessManager {
         } catch let error as HTTPError where error.isNotFound {
             return
         } catch let error as HTTPError {
-            throw engine.managerError(error, "failed to stop container")
+            throw engine.failure(error, "failed to stop container")
         }
         if !context.executor.isDryRun, let container = try inspect(name, engine), container.status.isRunning {
-            throw ManagerError.failure("the container \(name) still runs after the engine's stop")
+            throw ContainerError.stillRunsAfterStop(name: name)
         }
         try removeIfPresent(name, engine, force: false)
     }
@@ -140,9 +147,10 @@ package final class ContainerManager: ProcessManager {
     /// pid means nothing here).
     package func processesToWatch(_ server: Server, _ status: ServerStatus, _ context: VerbContext) -> [ProcessHandle] {
         guard let pid = status.pid.map({ Int32(clamping: $0) }), let process = ProcessHandle(pid: pid),
-              let id = (try? inspect(server, context))??.id, id.utf8.count == 64,
-              let cgroup = try? FileSystem.contents(of: "/proc/\(pid)/cgroup", limit: 1 << 16),
-              String(decoding: cgroup, as: UTF8.self).contains(id) else { return [] }
+            let id = (try? inspect(server, context))??.id, id.utf8.count == 64,
+            let cgroup = try? FileSystem.contents(of: "/proc/\(pid)/cgroup", limit: 1 << 16),
+            String(decoding: cgroup, as: UTF8.self).contains(id)
+        else { return [] }
         return [process]
     }
 
@@ -150,10 +158,12 @@ package final class ContainerManager: ProcessManager {
     /// stream so a large log is not held whole.
     package func output(_ server: Server, lines: Int, _ context: VerbContext) throws -> String {
         guard let container = try inspect(server, context) else {
-            throw ManagerError.failure("the server has no container \(try ContainerNames(server).primary) (it was never started, or was stopped and removed)")
+            throw ContainerError.noContainer(name: try ContainerNames(server).primary)
         }
         let request = dialect.logs(container.name, tail: lines == 0 ? nil : String(lines), follow: false)
-        guard let stream = try requests(server, context).open(request, "failed to get container logs") else { return "" }
+        guard let stream = try requests(server, context).open(request, "failed to get container logs") else {
+            return ""
+        }
         defer { stream.close() }
         var decoder = MultiplexedStreamDecoder()
         var text: [UInt8] = []
@@ -163,14 +173,14 @@ package final class ContainerManager: ProcessManager {
                 if text.count > LogFile.maximumBytes { text.removeFirst(text.count - LogFile.maximumBytes) }
             }
         } catch let error as HTTPError {
-            throw ManagerError.unknown("failed to copy logs: \(error)")
+            throw ContainerError.cannotCopyLogs(error)
         }
         return String(decoding: LogFile.fromLineStart(text, whole: true, keeping: lines), as: UTF8.self)
     }
 
     package func sendInput(_ line: String, _ server: Server, _ context: VerbContext) throws {
         guard let container = try inspect(server, context), container.status.isRunning else {
-            throw ManagerError.failure("the server is not running (no running container)")
+            throw ContainerError.notRunning
         }
         let engine = requests(server, context)
         if dialect.closesInputAfterAttach || api.isPodman {
@@ -178,13 +188,16 @@ package final class ContainerManager: ProcessManager {
                 (try? inspect(server, context))??.status.isRunning ?? false
             }
         }
-        guard let connection = try engine.hijack(HTTPRequest("POST", "/containers/\(container.name)/attach", query: ["stdin": "1", "stream": "1"]),
-                                                 "failed to attach to container") else { return }
+        guard
+            let connection = try engine.hijack(
+                HTTPRequest("POST", "/containers/\(container.name)/attach", query: ["stdin": "1", "stream": "1"]),
+                "failed to attach to container")
+        else { return }
         defer { connection.close() }
         do {
             try connection.write(Array((line + "\n").utf8))
         } catch let error as HTTPError {
-            throw engine.managerError(error, "failed to write to container stdin")
+            throw engine.failure(error, "failed to write to container stdin")
         }
     }
 
@@ -198,7 +211,11 @@ package final class ContainerManager: ProcessManager {
 
     package func metrics(_ server: Server, _ context: VerbContext) throws -> MetricsReport {
         guard let container = try inspect(server, context) else {
-            return MetricsReport(samples: [try Self.upSample(ServerStatus(.stopped), labels: [("container", try ContainerNames(server).primary)])], cpu: nil)
+            return MetricsReport(
+                samples: [
+                    try Self.upSample(
+                        ServerStatus(.stopped), labels: [("container", try ContainerNames(server).primary)])
+                ], cpu: nil)
         }
         let labels = [(name: "container", value: container.name)]
         guard container.status.isRunning else {
@@ -220,12 +237,16 @@ package final class ContainerManager: ProcessManager {
     package func install(_ server: Server, _ context: VerbContext) throws -> String {
         let settings = try ContainerSettings(server)
         let engine = requests(server, context)
-        guard settings.hasOwnInstallation, let image = settings.installationImage, let script = settings.installationScript else {
+        guard settings.hasOwnInstallation, let image = settings.installationImage,
+            let script = settings.installationScript
+        else {
             try pull(settings.image, engine, timeout: settings.pullTimeout)
             return "pulled \(settings.image.name)"
         }
-        return try EngineInstallation(manager: self, server: server, settings: settings, engine: engine, context: context)
-            .run(image: image, script: script)
+        return try EngineInstallation(
+            manager: self, server: server, settings: settings, engine: engine, context: context
+        )
+        .run(image: image, script: script)
     }
 
     /// Removes the containers under the current and the legacy name (the server is stopped).
@@ -238,7 +259,9 @@ package final class ContainerManager: ProcessManager {
             try checkOwnership(existing, server, custom: names.isCustom)
             if try removeIfPresent(name, engine, force: true) { removed.append(name) }
         }
-        return removed.isEmpty ? "nothing to uninstall: the server has no container" : "uninstalled: removed container \(removed.joined(separator: ", "))"
+        return removed.isEmpty
+            ? "nothing to uninstall: the server has no container"
+            : "uninstalled: removed container \(removed.joined(separator: ", "))"
     }
 
     // MARK: - Containers
@@ -263,10 +286,14 @@ package final class ContainerManager: ProcessManager {
             let started = Timestamp.parseRFC3339(startedAt)
             if running {
                 let restarts = inspection["RestartCount"]?.integer ?? 0
-                status = ServerStatus(.running, pid: inspection["State", "Pid"]?.integer.flatMap { $0 > 0 ? $0 : nil }, startedAt: started,
-                                      run: "\(restarts)/\(startedAt)")
+                status = ServerStatus(
+                    .running, pid: inspection["State", "Pid"]?.integer.flatMap { $0 > 0 ? $0 : nil },
+                    startedAt: started,
+                    run: "\(restarts)/\(startedAt)")
             } else {
-                status = ServerStatus(.stopped, startedAt: started, exitCode: started == nil ? nil : inspection["State", "ExitCode"]?.integer)
+                status = ServerStatus(
+                    .stopped, startedAt: started,
+                    exitCode: started == nil ? nil : inspection["State", "ExitCode"]?.integer)
             }
         }
     }
@@ -288,32 +315,37 @@ package final class ContainerManager: ProcessManager {
     /// `GET /containers/{name}/json`; nil when there is none.
     func inspect(_ name: String, _ engine: EngineRequests) throws -> Container? {
         do {
-            let response = try engine.perform(HTTPRequest("GET", "/containers/\(name)/json"), "failed to inspect container")
+            let response = try engine.perform(
+                HTTPRequest("GET", "/containers/\(name)/json"), "failed to inspect container")
             guard let json = try? response.json(), json["State"] != nil else {
-                throw ManagerError.unknown("failed to inspect container \(name): the engine's answer is not a container")
+                throw ContainerError.notAContainer(name: name)
             }
             return Container(name: name, inspection: json)
         } catch let error as HTTPError where error.isNotFound {
             return nil
         } catch let error as HTTPError {
-            throw engine.managerError(error, "failed to inspect container")
+            throw engine.failure(error, "failed to inspect container")
         }
     }
 
     func checkOwnership(_ container: Container, _ server: Server, custom: Bool) throws {
-        if let owner = container.serverID, owner != String(server.record.id)
-            || (container.serverUUID.map { !$0.isEmpty && !server.record.uuid.isEmpty && $0 != server.record.uuid } ?? false) {
+        if let owner = container.serverID,
+            owner != String(server.record.id)
+                || (container.serverUUID.map { !$0.isEmpty && !server.record.uuid.isEmpty && $0 != server.record.uuid }
+                    ?? false)
+        {
             let token = ServerOwner(id: Int(owner) ?? 0, uuid: container.serverUUID ?? "").token
             throw ServerOwner.conflict("the container \(container.name)", ownedBy: token, not: server)
         }
         if container.serverID == nil && custom {
-            throw ManagerError.failure("the container \(container.name) was not created by pm for \(server.label) (it has no gameap.server.id label); choose another docker_container_name")
+            throw ContainerError.notCreatedByPM(name: container.name, server: server.label)
         }
     }
 
     /// An engine's container id: 12 to 64 hexadecimal digits; anything else is not used.
     static func validID(_ id: String) -> String? {
-        (12...64).contains(id.utf8.count) && id.utf8.allSatisfy({ ASCII.isDigit($0) || (0x61...0x66).contains($0) }) ? id : nil
+        (12...64).contains(id.utf8.count) && id.utf8.allSatisfy({ ASCII.isDigit($0) || (0x61...0x66).contains($0) })
+            ? id : nil
     }
 
     func resolvedName(_ server: Server, _ context: VerbContext) throws -> String {
@@ -330,7 +362,7 @@ package final class ContainerManager: ProcessManager {
         } catch let error as HTTPError where error.isNotFound {
             return false
         } catch let error as HTTPError {
-            throw engine.managerError(error, "failed to remove container \(name)")
+            throw engine.failure(error, "failed to remove container \(name)")
         }
     }
 
@@ -340,7 +372,7 @@ package final class ContainerManager: ProcessManager {
         guard let container = try inspect(server, context), !container.status.isRunning else { return }
         let lastLines = Lifecycle.lastLines((try? output(server, lines: 20, context)) ?? "", 20)
         for line in lastLines.lines { context.err.line("    \(line)") }
-        throw ManagerError.failure("the start command exited at once (status \(container.status.exitCode.map(String.init) ?? "unknown")); its last output is above")
+        throw StartError.exitedAtOnce(ending: "status \(container.status.exitCode.map(String.init) ?? "unknown")")
     }
 
     // MARK: - Images
@@ -353,7 +385,7 @@ package final class ContainerManager: ProcessManager {
             engine.context.err.line("Image \(image.name) not found locally, pulling...")
             try pull(image, engine, timeout: pullTimeout)
         } catch let error as HTTPError {
-            throw engine.managerError(error, "failed to inspect image \(image.name)")
+            throw engine.failure(error, "failed to inspect image \(image.name)")
         }
     }
 
@@ -370,21 +402,25 @@ package final class ContainerManager: ProcessManager {
     // MARK: - Helpers
 
     func requests(_ server: Server, _ context: VerbContext) -> EngineRequests {
-        EngineRequests(send: api.send, stream: api.stream, attach: api.attach, context: context, masker: server.masker, engineName: name)
+        EngineRequests(
+            send: api.send, stream: api.stream, attach: api.attach, context: context, masker: server.masker,
+            engineName: name)
     }
 
     /// The engine mounts the server directory by path, as root, following links: nobody but
     /// root may be able to put a link in its place (a game user who may write the directory
     /// that holds it could have any host directory mounted).
     static func checkMountable(_ server: Server, _ context: VerbContext) throws {
-        guard !context.executor.isDryRun, PathGuard.onlyTrustedCanRedirect(server.workDirectory) == false else { return }
-        throw ManagerError.failure("another user could replace the server directory \(server.workDirectory) with a link before the engine mounts it: the directories that lead to it must be root's and not writable by others")
+        guard !context.executor.isDryRun, PathGuard.onlyTrustedCanRedirect(server.workDirectory) == false else {
+            return
+        }
+        throw ContainerError.replaceableDirectory(path: server.workDirectory)
     }
 
     /// `uid:gid` of the server's user (the tool's own without one).
     static func user(_ server: Server) throws -> String {
         guard let account = server.account ?? Account.current else {
-            throw ManagerError.failure("failed to get user IDs: the user running pm has no passwd entry")
+            throw ContainerError.noPasswdEntry
         }
         return "\(account.uid):\(account.gid)"
     }
@@ -396,7 +432,7 @@ package final class ContainerManager: ProcessManager {
         do {
             try decoder.decode(bytes) { _, payload in out += payload }
         } catch let error as HTTPError {
-            throw ManagerError.unknown("failed to copy logs: \(error)")
+            throw ContainerError.cannotCopyLogs(error)
         }
         return out
     }
@@ -411,15 +447,21 @@ struct ContainerNames {
     let isCustom: Bool
 
     init(_ server: Server) throws {
-        if let custom = try ContainerSettings.containerName(server.settings.value(.dockerContainerName, includingOptions: false)) {
+        if let custom = try ContainerSettings.containerName(
+            server.settings.value(.dockerContainerName, includingOptions: false))
+        {
             primary = custom
             legacy = nil
             isCustom = true
         } else {
             primary = server.name
             let uuid = server.legacyName
-            let valid = !uuid.isEmpty && uuid != server.name && uuid.utf8.count <= 128
-                && uuid.utf8.allSatisfy { ASCII.isLetter($0) || ASCII.isDigit($0) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ".") }
+            let valid =
+                !uuid.isEmpty && uuid != server.name && uuid.utf8.count <= 128
+                && uuid.utf8.allSatisfy {
+                    ASCII.isLetter($0) || ASCII.isDigit($0) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_")
+                        || $0 == UInt8(ascii: ".")
+                }
             legacy = valid ? uuid : nil
             isCustom = false
         }

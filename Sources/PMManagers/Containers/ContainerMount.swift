@@ -1,6 +1,6 @@
-import PMSystem
-import PMHTTP
 import PMCore
+import PMHTTP
+import PMSystem
 
 /// A bind mount of a host directory into a server's container.
 package struct ContainerMount: Equatable {
@@ -26,15 +26,20 @@ package struct ContainerMount: Equatable {
     /// reference skipped bad ones silently).
     package static func extraVolumes(_ value: String?, server: Server) throws -> [ContainerMount] {
         guard let value, !value.trimmingWhitespace.isEmpty else { return [] }
-        let allowed = [server.workDirectory]
-            + (server.config.managerOptions[allowListKey] ?? "").split(separator: ",").map { Path.clean(String($0).trimmingWhitespace) }
-                .filter { $0.hasPrefix("/") }
+        let allowed =
+            [server.workDirectory]
+            + (server.config.managerOptions[allowListKey] ?? "").split(separator: ",").map {
+                Path.clean(String($0).trimmingWhitespace)
+            }
+            .filter { $0.hasPrefix("/") }
         return try entries(value).map { try mount($0, server: server, allowed: allowed) }
     }
 
     static func entries(_ value: String) -> [String] {
         if case .array(let items)? = try? JSONParser.parse(Array(value.utf8)) {
-            let strings = items.compactMap { item -> String? in if case .string(let text) = item { return text } else { return nil } }
+            let strings = items.compactMap { item -> String? in
+                if case .string(let text) = item { return text } else { return nil }
+            }
             if strings.count == items.count { return strings.map(\.trimmingWhitespace).filter { !$0.isEmpty } }
         }
         return value.split(separator: ",").map { String($0).trimmingWhitespace }.filter { !$0.isEmpty }
@@ -42,34 +47,41 @@ package struct ContainerMount: Equatable {
 
     static func mount(_ entry: String, server: Server, allowed: [String]) throws -> ContainerMount {
         let parts = entry.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
-        func invalid(_ why: String) -> ManagerError {
-            ManagerError.invalid("docker_volumes: \"\(entry.prefix(80))\" \(why)")
+        func invalid(_ problem: ContainerSettingError.VolumeProblem) -> ContainerSettingError {
+            .volume(entry: entry, problem)
         }
         guard parts.count == 2 || parts.count == 3, !parts[0].isEmpty, parts[1].hasPrefix("/") else {
-            throw invalid("is not SOURCE:/TARGET[:ro]")
+            throw invalid(.notSourceAndTarget)
         }
-        guard parts.count == 2 || parts[2] == "ro" || parts[2] == "rw" else { throw invalid("has a mode other than ro or rw") }
-        guard !entry.utf8.contains(where: { $0 < 0x20 || $0 == 0x7f }) else { throw invalid("contains a control character") }
+        guard parts.count == 2 || parts[2] == "ro" || parts[2] == "rw" else {
+            throw invalid(.mode)
+        }
+        guard !entry.utf8.contains(where: { $0 < 0x20 || $0 == 0x7f }) else {
+            throw invalid(.controlCharacter)
+        }
         let source: String
         if parts[0].hasPrefix("/") {
             source = Path.clean(parts[0])
             guard allowed.contains(where: { Path.isInside(source, root: $0) }) else {
-                throw invalid("mounts \(source), which is outside the server directory and the directories allowed by process_manager.config.\(allowListKey)")
+                throw invalid(.outsideAllowed(source: source))
             }
         } else {
             source = Path.clean(Path.join(server.workDirectory, parts[0]))
-            guard Path.isInside(source, root: server.workDirectory) else { throw invalid("leaves the server directory") }
+            guard Path.isInside(source, root: server.workDirectory) else {
+                throw invalid(.leavesServerDirectory)
+            }
         }
-        guard let real = FileSystem.realPath(source) else { throw invalid("mounts \(source), which does not exist") }
+        guard let real = FileSystem.realPath(source) else { throw invalid(.missing(source: source)) }
         if !allowed.contains(where: { Path.isInside(real, root: FileSystem.realPath($0) ?? $0) }) {
-            throw invalid("is a symbolic link to \(real), outside the allowed directories")
+            throw invalid(.linkOutside(real: real))
         }
         // The engine mounts the path as root, following links: no other user may be able to
         // put one there after this check (a directory inside the server directory is the game
         // user's to swap).
         guard PathGuard.onlyTrustedCanRedirect(source) == true else {
-            throw invalid("mounts \(source), which another user could replace with a link before the engine mounts it; mount a directory of root's listed in process_manager.config.\(allowListKey)")
+            throw invalid(.replaceable(source: source))
         }
-        return ContainerMount(source: source, target: Path.clean(parts[1]), readOnly: parts.count == 3 && parts[2] == "ro")
+        return ContainerMount(
+            source: source, target: Path.clean(parts[1]), readOnly: parts.count == 3 && parts[2] == "ro")
     }
 }

@@ -1,6 +1,6 @@
-import PMSystem
-import PMHTTP
 import PMCore
+import PMHTTP
+import PMSystem
 
 /// The port bindings of a server's container: the connect port over
 /// TCP and UDP, the query port over UDP and the rcon port over TCP when they differ from it,
@@ -21,11 +21,13 @@ package struct ContainerPorts: Equatable {
     package init(_ record: ServerRecord) throws {
         let ip = record.ip.trimmingWhitespace
         guard ip.isEmpty || IPAddress.isValid(ip) else {
-            throw ManagerError.invalid("server_ip \"\(ip.prefix(60))\" is not an IP address, so its ports cannot be published on it")
+            throw ContainerSettingError.serverIP(ip)
         }
         hostIP = ip
         var bindings: [Binding] = []
-        let connect = record.port, query = record.effectiveQueryPort, rcon = record.effectiveRconPort
+        let connect = record.port
+        let query = record.effectiveQueryPort
+        let rcon = record.effectiveRconPort
         if connect > 0 { bindings += [Binding(port: connect, proto: "tcp"), Binding(port: connect, proto: "udp")] }
         if query > 0 && query != connect { bindings.append(Binding(port: query, proto: "udp")) }
         if rcon > 0 && rcon != connect { bindings.append(Binding(port: rcon, proto: "tcp")) }

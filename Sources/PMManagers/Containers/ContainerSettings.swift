@@ -1,6 +1,6 @@
-import PMSystem
-import PMHTTP
 import PMCore
+import PMHTTP
+import PMSystem
 
 /// The `docker_*` settings of one server, read with the reference's
 /// priority (vars, game mod metadata, game metadata, `process_manager.config` without the
@@ -56,11 +56,13 @@ package struct ContainerSettings {
         volumes = try ContainerMount.extraVolumes(settings.value(.dockerVolumes), server: server)
         var targets: Set<String> = [workdir]
         for volume in volumes where !targets.insert(volume.target).inserted || volume.target == "/" {
-            throw ManagerError.invalid("docker_volumes: \(volume.target) is mounted twice (the server directory is at \(workdir)), or is /")
+            throw ContainerSettingError.volumeTarget(volume.target, workdir: workdir)
         }
-        memoryLimit = try server.record.ramLimit.flatMap { $0 > 0 ? $0 : nil }
+        memoryLimit =
+            try server.record.ramLimit.flatMap { $0 > 0 ? $0 : nil }
             ?? settings.value(.dockerMemoryLimit).map(Self.bytes)
-        cpuLimit = try server.record.cpuLimit.flatMap { $0 > 0 ? $0 : nil }
+        cpuLimit =
+            try server.record.cpuLimit.flatMap { $0 > 0 ? $0 : nil }
             ?? settings.value(.dockerCPULimit).map(Self.millicores)
     }
 
@@ -71,8 +73,13 @@ package struct ContainerSettings {
         guard let value else { return nil }
         let bytes = Array(value.utf8)
         guard (1...128).contains(bytes.count), ASCII.isLetter(bytes[0]) || ASCII.isDigit(bytes[0]),
-              bytes.allSatisfy({ ASCII.isLetter($0) || ASCII.isDigit($0) || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "-") })
-        else { throw ManagerError.invalid("docker_container_name must be letters, digits, '_', '.' and '-', not \"\(value.prefix(40))\"") }
+            bytes.allSatisfy({
+                ASCII.isLetter($0) || ASCII.isDigit($0) || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ".")
+                    || $0 == UInt8(ascii: "-")
+            })
+        else {
+            throw ContainerSettingError.containerName(value)
+        }
         return value
     }
 
@@ -83,7 +90,7 @@ package struct ContainerSettings {
             let name = String(entry).trimmingWhitespace.uppercased()
             guard !name.isEmpty else { continue }
             guard name.utf8.allSatisfy({ ASCII.isLetter($0) || ASCII.isDigit($0) || $0 == UInt8(ascii: "_") }) else {
-                throw ManagerError.invalid("docker_capabilities: \"\(name.prefix(40))\" is not a capability name")
+                throw ContainerSettingError.capability(name)
             }
             let capability = name == "ALL" || name.hasPrefix("CAP_") ? name : "CAP_" + name
             if !result.contains(capability) { result.append(capability) }
@@ -95,15 +102,19 @@ package struct ContainerSettings {
         try (value ?? "").split(separator: ",").compactMap { entry in
             let address = String(entry).trimmingWhitespace
             guard !address.isEmpty else { return nil }
-            guard IPAddress.isValid(address) else { throw ManagerError.invalid("docker_dns: \"\(address.prefix(40))\" is not an IP address") }
+            guard IPAddress.isValid(address) else {
+                throw ContainerSettingError.dns(address)
+            }
             return address
         }
     }
 
     static func workdir(_ value: String) throws -> String {
         let path = Path.clean(value)
-        guard path.hasPrefix("/"), path != "/", !path.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: ":") || $0 == UInt8(ascii: ",") }) else {
-            throw ManagerError.invalid("docker_workdir must be an absolute path inside the container other than /, not \"\(value.prefix(40))\"")
+        guard path.hasPrefix("/"), path != "/",
+            !path.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: ":") || $0 == UInt8(ascii: ",") })
+        else {
+            throw ContainerSettingError.workdir(value)
         }
         return path
     }
@@ -112,20 +123,26 @@ package struct ContainerSettings {
     static func bytes(_ text: String) throws -> Int {
         let value = text.trimmingWhitespace.lowercased()
         let units: [(String, Int)] = [("k", 1 << 10), ("m", 1 << 20), ("g", 1 << 30), ("t", 1 << 40), ("b", 1)]
-        var number = value, factor = 1
+        var number = value
+        var factor = 1
         for (suffix, size) in units where value.hasSuffix(suffix) {
-            number = String(value.dropLast()); factor = size; break
+            number = String(value.dropLast())
+            factor = size
+            break
         }
-        guard let amount = DecimalNumber.parse(number), amount.isFinite, amount * Double(factor) >= Double(6 << 20), amount * Double(factor) < 1e18 else {
-            throw ManagerError.invalid("docker_memory_limit must be a size of at least 6m, such as 512m or 2g, not \"\(text.prefix(40))\"")
+        guard let amount = DecimalNumber.parse(number), amount.isFinite, amount * Double(factor) >= Double(6 << 20),
+            amount * Double(factor) < 1e18
+        else {
+            throw ContainerSettingError.memoryLimit(text)
         }
         return Int(amount * Double(factor))
     }
 
     /// `2.0` cores → 2000 millicores, as `docker run --cpus` reads it.
     static func millicores(_ text: String) throws -> Int {
-        guard let cores = DecimalNumber.parse(text.trimmingWhitespace), cores.isFinite, cores >= 0.001, cores <= 100_000 else {
-            throw ManagerError.invalid("docker_cpu_limit must be a number of cores such as 1.5, not \"\(text.prefix(40))\"")
+        guard let cores = DecimalNumber.parse(text.trimmingWhitespace), cores.isFinite, cores >= 0.001, cores <= 100_000
+        else {
+            throw ContainerSettingError.cpuLimit(text)
         }
         return Int((cores * 1000).rounded())
     }

@@ -1,6 +1,6 @@
-import PMSystem
-import PMHTTP
 import PMCore
+import PMHTTP
+import PMSystem
 
 /// What an engine's stats say of a running container, in the units `pm-metrics` reports; the
 /// engines' stats shapes are read into it (`DockerStats`, `PodmanStats`).
@@ -39,8 +39,10 @@ struct ContainerUsage {
 
     /// The CPU reading of a container's CPU time, keyed on its id and start time (a restart
     /// gives another key, so no percent spans two runs).
-    static func cpuReading(nanoseconds: UInt64, container: ContainerManager.Container, labels: [(name: String, value: String)],
-                           resample: @escaping @Sendable () throws -> CPUReading?) -> CPUReading {
+    static func cpuReading(
+        nanoseconds: UInt64, container: ContainerManager.Container, labels: [(name: String, value: String)],
+        resample: @escaping @Sendable () throws -> CPUReading?
+    ) -> CPUReading {
         let identity = "\(container.id.prefix(64))@\(container.startedAt)".filter { !$0.isWhitespace }
         return CPUReading(identity: identity, seconds: Double(nanoseconds) / 1e9, labels: labels, resample: resample)
     }

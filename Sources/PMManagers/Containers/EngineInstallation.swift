@@ -1,6 +1,6 @@
-import PMSystem
-import PMHTTP
 import PMCore
+import PMHTTP
+import PMSystem
 
 /// A server installed by the engine: the installation
 /// image runs the installation script, mounted read-only from a directory of root's, in the
@@ -25,11 +25,13 @@ struct EngineInstallation {
         let scriptFile = try ContainerInstallation.ScriptFile(script, server, context)
         _ = try? manager.removeIfPresent(containerName, engine, force: true)
         let command = ContainerInstallation.command(script: script, entrypoint: settings.installationEntrypoint)
-        let body = manager.dialect.installationBody(server, name: containerName, image: reference, command: command,
-                                                    script: scriptFile.mount, user: settings.installationUser)
+        let body = manager.dialect.installationBody(
+            server, name: containerName, image: reference, command: command,
+            script: scriptFile.mount, user: settings.installationUser)
         context.err.line("Creating installation container...")
-        let created = try engine.require(manager.dialect.create(name: containerName, body),
-                                         "failed to create installation container")
+        let created = try engine.require(
+            manager.dialect.create(name: containerName, body),
+            "failed to create installation container")
         let id = (try? created.json())?["Id"]?.string.flatMap(ContainerManager.validID) ?? containerName
         defer { _ = try? manager.removeIfPresent(id, engine, force: true) }
         context.err.line("Starting installation container...")
@@ -39,7 +41,9 @@ struct EngineInstallation {
         // Even after a failure: a root installation may have left files root's, setuid ones
         // too, which a chown makes the server user's and strips of the bit.
         let owner = Result { try ContainerInstallation.chown(server, context) }
-        guard status == 0 else { throw ManagerError.failure("exit code \(status): installation failed (its output is above)") }
+        guard status == 0 else {
+            throw ContainerError.installationFailed(status: status)
+        }
         if case let owner = try owner.get(), !owner.isEmpty { context.err.line("Changed ownership to \(owner)") }
         return context.executor.isDryRun ? "would install" : "installed with \(reference.name)"
     }
@@ -52,20 +56,25 @@ struct EngineInstallation {
             return
         }
         do {
-            let (parent, name) = try WorkDirectory.parentHandle(of: server.workDirectory, workPath: server.config.workPath)
+            let (parent, name) = try WorkDirectory.parentHandle(
+                of: server.workDirectory, workPath: server.config.workPath)
             _ = try parent.subdirectory(name, creating: 0o755)
         } catch let error as SystemError {
-            throw ManagerError.failure("failed to create work directory: \(error)")
+            throw ContainerError.cannotCreateWorkDirectory(error)
         }
     }
 
     /// The container's output on stderr until it exits.
     private func followLogs(_ id: String) throws {
-        guard let stream = try engine.open(manager.dialect.logs(id, tail: nil, follow: true), "failed to follow the installation's output") else { return }
+        guard
+            let stream = try engine.open(
+                manager.dialect.logs(id, tail: nil, follow: true), "failed to follow the installation's output")
+        else { return }
         defer { stream.close() }
         var decoder = MultiplexedStreamDecoder()
         do {
-            try stream.forEach { piece in try decoder.decode(piece) { _, payload in context.err.write(Array(payload)) } }
+            try stream.forEach { piece in try decoder.decode(piece) { _, payload in context.err.write(Array(payload)) }
+            }
         } catch let error as HTTPError {
             context.err.line("(the installation's output ended early: \(error))")
         }
@@ -75,7 +84,7 @@ struct EngineInstallation {
         let response = try engine.require(manager.dialect.wait(id), "error waiting for installation container")
         if context.executor.isDryRun { return 0 }
         guard let status = manager.dialect.exitStatus(ofWait: response) else {
-            throw ManagerError.unknown("error waiting for installation container: no StatusCode in \(response.text.prefix(200))")
+            throw ContainerError.waitWithoutStatus(answer: response.text)
         }
         return status
     }

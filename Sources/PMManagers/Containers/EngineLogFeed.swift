@@ -1,6 +1,6 @@
-import PMSystem
-import PMHTTP
 import PMCore
+import PMHTTP
+import PMSystem
 
 /// `pm-output --follow` and `pm-input --attach` for containers: the engine's log stream
 /// (`logs?follow=...&tail=0`), demultiplexed by a reader thread into a buffer that each poll

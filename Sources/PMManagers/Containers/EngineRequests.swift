@@ -1,12 +1,12 @@
-import PMSystem
-import PMHTTP
 import PMCore
+import PMHTTP
+import PMSystem
 
 /// A container engine's API as one verb uses it: every request is echoed with `-v` (method,
 /// path and, for a body, the JSON; secrets masked), and in a dry run a request that changes
 /// something is printed instead of sent, answered with an empty success. Looking requests
-/// (GET, HEAD) are always sent. The engine's failures become `ManagerError`s with the exit
-/// status `HTTPError.exitStatus` gives.
+/// (GET, HEAD) are always sent. The engine's failures become `ContainerError.engine`, with the
+/// exit status `HTTPError.exitStatus` gives.
 struct EngineRequests: Sendable {
     /// What the managers call: Docker's versioned API, or Podman's libpod paths.
     let send: @Sendable (HTTPRequest) throws -> HTTPResponse
@@ -22,7 +22,8 @@ struct EngineRequests: Sendable {
     func perform(_ request: HTTPRequest, _ what: String) throws -> HTTPResponse {
         if let plan = planned(request) {
             plan.write(describe(request))
-            return HTTPResponse(head: HTTPResponseHead(status: 204, reason: "No Content", headers: HTTPHeaders()), body: [])
+            return HTTPResponse(
+                head: HTTPResponseHead(status: 204, reason: "No Content", headers: HTTPHeaders()), body: [])
         }
         echo(request)
         do {
@@ -35,13 +36,13 @@ struct EngineRequests: Sendable {
         }
     }
 
-    /// Like `perform`, and turns every failure into a `ManagerError` saying `what` failed.
+    /// Like `perform`, and turns every failure into a `ContainerError` saying `what` failed.
     @discardableResult
     func require(_ request: HTTPRequest, _ what: String) throws -> HTTPResponse {
         do {
             return try perform(request, what)
         } catch let error as HTTPError {
-            throw managerError(error, what)
+            throw failure(error, what)
         }
     }
 
@@ -55,7 +56,9 @@ struct EngineRequests: Sendable {
         try sendOrPlan(request, what, attach)
     }
 
-    private func sendOrPlan<Answer>(_ request: HTTPRequest, _ what: String, _ call: (HTTPRequest) throws -> Answer) throws -> Answer? {
+    private func sendOrPlan<Answer>(
+        _ request: HTTPRequest, _ what: String, _ call: (HTTPRequest) throws -> Answer
+    ) throws -> Answer? {
         if let plan = planned(request) {
             plan.write(describe(request))
             return nil
@@ -64,12 +67,12 @@ struct EngineRequests: Sendable {
         do {
             return try call(request)
         } catch let error as HTTPError {
-            throw managerError(error, what)
+            throw failure(error, what)
         }
     }
 
-    func managerError(_ error: HTTPError, _ what: String) -> ManagerError {
-        ManagerError(error.exitStatus, masker.apply("\(what): \(error)"))
+    func failure(_ error: HTTPError, _ what: String) -> ContainerError {
+        .engine(what: what, error, masker: masker)
     }
 
     private func planned(_ request: HTTPRequest) -> OutputChannel? {

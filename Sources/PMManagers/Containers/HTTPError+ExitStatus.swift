@@ -1,6 +1,6 @@
-import PMSystem
 import PMCore
 import PMHTTP
+import PMSystem
 
 extension HTTPError: ToolError {
     /// Configuration mistakes are invalid input (2); an engine that refused what was asked (a
@@ -10,8 +10,10 @@ extension HTTPError: ToolError {
     /// broke.
     package var exitStatus: ExitStatus {
         switch self {
-        case .invalidEndpoint, .tlsUnsupported, .unsupportedTransport, .invalidAPIVersion, .invalidRequest: return .invalid
-        case .engine(let status, _), .upgradeRefused(let status, _): return status == 400 || status >= 500 ? .unknown : .failure
+        case .invalidEndpoint, .tlsUnsupported, .unsupportedTransport, .invalidAPIVersion, .invalidRequest:
+            return .invalid
+        case .engine(let status, _), .upgradeRefused(let status, _):
+            return status == 400 || status >= 500 ? .unknown : .failure
         case .streamError: return .failure
         default: return .unknown
         }

@@ -1,6 +1,6 @@
-import PMSystem
-import PMHTTP
 import PMCore
+import PMHTTP
+import PMSystem
 
 /// An image reference, parsed the way the Docker client parses one:
 /// `[registry/]path[:tag][@digest]`. Unlike the reference's check for any `:`, a
@@ -18,17 +18,21 @@ package struct ImageReference: Equatable {
 
     package init(_ text: String) throws {
         let reference = text.trimmingWhitespace
-        func invalid(_ why: String) -> ManagerError {
-            ManagerError.invalid("the image \"\(reference.prefix(80))\" is not a valid reference: \(why)")
+        func invalid(_ problem: ContainerSettingError.ImageProblem) -> ContainerSettingError {
+            .image(reference, problem)
         }
-        guard !reference.isEmpty, reference.utf8.count <= 512 else { throw invalid("it is empty or too long") }
+        guard !reference.isEmpty, reference.utf8.count <= 512 else { throw invalid(.emptyOrTooLong) }
         var rest = Substring(reference)
         var digest: String?
         if let at = rest.firstIndex(of: "@") {
             digest = String(rest[rest.index(after: at)...])
             rest = rest[..<at]
-            guard let value = digest, value.contains(":"), value.utf8.allSatisfy({ ASCII.isLetter($0) || ASCII.isDigit($0) || $0 == UInt8(ascii: ":") || $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-") })
-            else { throw invalid("bad digest") }
+            guard let value = digest, value.contains(":"),
+                value.utf8.allSatisfy({
+                    ASCII.isLetter($0) || ASCII.isDigit($0) || $0 == UInt8(ascii: ":") || $0 == UInt8(ascii: "+")
+                        || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-")
+                })
+            else { throw invalid(.digest) }
         }
         var components = rest.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
         var tag: String?
@@ -36,22 +40,36 @@ package struct ImageReference: Equatable {
             tag = String(last[last.index(after: colon)...])
             components[components.count - 1] = String(last[..<colon])
             guard let value = tag, (1...128).contains(value.utf8.count),
-                  value.utf8.allSatisfy({ ASCII.isLetter($0) || ASCII.isDigit($0) || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "-") })
-            else { throw invalid("bad tag") }
+                value.utf8.allSatisfy({
+                    ASCII.isLetter($0) || ASCII.isDigit($0) || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ".")
+                        || $0 == UInt8(ascii: "-")
+                })
+            else { throw invalid(.tag) }
         }
         var registry = "docker.io"
-        if components.count > 1, let first = components.first, first.contains(".") || first.contains(":") || first == "localhost" {
+        if components.count > 1, let first = components.first,
+            first.contains(".") || first.contains(":") || first == "localhost"
+        {
             registry = first == "index.docker.io" ? "docker.io" : first
             components.removeFirst()
-            guard registry.utf8.allSatisfy({ ASCII.isLetter($0) || ASCII.isDigit($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: ":") || $0 == UInt8(ascii: "[") || $0 == UInt8(ascii: "]") })
-            else { throw invalid("bad registry") }
+            guard
+                registry.utf8.allSatisfy({
+                    ASCII.isLetter($0) || ASCII.isDigit($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "-")
+                        || $0 == UInt8(ascii: ":") || $0 == UInt8(ascii: "[") || $0 == UInt8(ascii: "]")
+                })
+            else { throw invalid(.registry) }
         }
         // Docker's grammar: each component begins and ends with a letter or digit (`..` is none).
-        func isLowerAlphanumeric(_ byte: UInt8?) -> Bool { byte.map { (ASCII.isLetter($0) && $0 >= 0x61) || ASCII.isDigit($0) } ?? false }
+        func isLowerAlphanumeric(_ byte: UInt8?) -> Bool {
+            byte.map { (ASCII.isLetter($0) && $0 >= 0x61) || ASCII.isDigit($0) } ?? false
+        }
         for component in components {
             guard isLowerAlphanumeric(component.utf8.first), isLowerAlphanumeric(component.utf8.last),
-                  component.utf8.allSatisfy({ isLowerAlphanumeric($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-") })
-            else { throw invalid("repository names are lower-case letters and digits, joined by . _ -") }
+                component.utf8.allSatisfy({
+                    isLowerAlphanumeric($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "_")
+                        || $0 == UInt8(ascii: "-")
+                })
+            else { throw invalid(.repository) }
         }
         if registry == "docker.io" && components.count == 1 { components.insert("library", at: 0) }
         self.registry = registry

@@ -1,6 +1,6 @@
-import PMSystem
-import PMHTTP
 import PMCore
+import PMHTTP
+import PMSystem
 
 /// The body of Docker's `POST /containers/create` for a server, and
 /// for its installation container. Besides the reference's fields it carries
@@ -10,18 +10,36 @@ struct DockerContainerSpec {
     static let uuidLabel = "gameap.server.uuid"
 
     /// The runtime container.
-    static func runtime(_ server: Server, _ settings: ContainerSettings, name: String, command: [String], user: String) throws -> JSONValue {
+    static func runtime(
+        _ server: Server, _ settings: ContainerSettings, name: String, command: [String], user: String
+    ) throws -> JSONValue {
         let ports = try ContainerPorts(server.record)
         var host: [(key: String, value: JSONValue)] = [
-            ("Mounts", .array(([ContainerMount(source: server.workDirectory, target: settings.workdir)] + settings.volumes).map(mount))),
+            (
+                "Mounts",
+                .array(
+                    ([ContainerMount(source: server.workDirectory, target: settings.workdir)] + settings.volumes).map(
+                        mount))
+            ),
             ("RestartPolicy", object([("Name", .string("no")), ("MaximumRetryCount", .number("0"))])),
-            ("PortBindings", object(ports.bindings.map { binding in
-                (binding.key, .array([object([("HostIp", .string(ports.hostIP)), ("HostPort", .string(String(binding.port)))])]))
-            })),
+            (
+                "PortBindings",
+                object(
+                    ports.bindings.map { binding in
+                        (
+                            binding.key,
+                            .array([
+                                object([("HostIp", .string(ports.hostIP)), ("HostPort", .string(String(binding.port)))])
+                            ])
+                        )
+                    })
+            )
         ]
         if let memory = settings.memoryLimit { host.append(("Memory", .number(String(memory)))) }
         if let cpu = settings.cpuLimit { host.append(("NanoCpus", .number(String(cpu * 1_000_000)))) }
-        if !settings.capabilities.isEmpty { host.append(("CapAdd", .array(settings.capabilities.map(JSONValue.string)))) }
+        if !settings.capabilities.isEmpty {
+            host.append(("CapAdd", .array(settings.capabilities.map(JSONValue.string))))
+        }
         if settings.privileged { host.append(("Privileged", .bool(true))) }
         if !settings.dns.isEmpty { host.append(("Dns", .array(settings.dns.map(JSONValue.string)))) }
         if settings.hostNetwork { host.append(("NetworkMode", .string("host"))) }
@@ -36,12 +54,14 @@ struct DockerContainerSpec {
             ("AttachStdin", .bool(false)), ("AttachStdout", .bool(false)), ("AttachStderr", .bool(false)),
             ("ExposedPorts", object(ports.bindings.map { ($0.key, object([])) })),
             ("Labels", labels(server)),
-            ("HostConfig", object(host)),
+            ("HostConfig", object(host))
         ])
     }
 
     /// The installation container: the script in the server directory mounted at /mnt/server.
-    static func installation(_ server: Server, image: String, command: [String], script: ContainerMount, user: String) -> JSONValue {
+    static func installation(
+        _ server: Server, image: String, command: [String], script: ContainerMount, user: String
+    ) -> JSONValue {
         object([
             ("Image", .string(image)),
             ("WorkingDir", .string(ContainerInstallation.mountPoint)),
@@ -49,8 +69,19 @@ struct DockerContainerSpec {
             ("Env", environment(server)),
             ("User", .string(user)),
             ("Labels", labels(server)),
-            ("HostConfig", object([("Mounts", .array([mount(ContainerMount(source: server.workDirectory, target: ContainerInstallation.mountPoint)),
-                                                       mount(script)]))])),
+            (
+                "HostConfig",
+                object([
+                    (
+                        "Mounts",
+                        .array([
+                            mount(
+                                ContainerMount(source: server.workDirectory, target: ContainerInstallation.mountPoint)),
+                            mount(script)
+                        ])
+                    )
+                ])
+            )
         ])
     }
 
@@ -64,7 +95,9 @@ struct DockerContainerSpec {
     }
 
     static func mount(_ mount: ContainerMount) -> JSONValue {
-        var members: [(key: String, value: JSONValue)] = [("Type", .string("bind")), ("Source", .string(mount.source)), ("Target", .string(mount.target))]
+        var members: [(key: String, value: JSONValue)] = [
+            ("Type", .string("bind")), ("Source", .string(mount.source)), ("Target", .string(mount.target))
+        ]
         if mount.readOnly { members.append(("ReadOnly", .bool(true))) }
         return object(members)
     }

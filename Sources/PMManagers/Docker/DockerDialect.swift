@@ -1,6 +1,6 @@
-import PMSystem
-import PMHTTP
 import PMCore
+import PMHTTP
+import PMSystem
 
 /// The Docker Engine API: `?name=` on create, `t` for the stop's grace,
 /// `1` for booleans, one-shot stats in Docker's shape, `{"StatusCode": n}` from wait.
@@ -8,12 +8,16 @@ struct DockerDialect: ContainerDialect {
     let kind = ManagerKind.docker
     let closesInputAfterAttach = false
 
-    func createBody(_ server: Server, _ settings: ContainerSettings, name: String, command: [String], user: String) throws -> JSONValue {
+    func createBody(
+        _ server: Server, _ settings: ContainerSettings, name: String, command: [String], user: String
+    ) throws -> JSONValue {
         try DockerContainerSpec.runtime(server, settings, name: name, command: command, user: user)
     }
 
-    func installationBody(_ server: Server, name: String, image: ImageReference, command: [String], script: ContainerMount,
-                          user: String) -> JSONValue {
+    func installationBody(
+        _ server: Server, name: String, image: ImageReference, command: [String], script: ContainerMount,
+        user: String
+    ) -> JSONValue {
         DockerContainerSpec.installation(server, image: image.name, command: command, script: script, user: user)
     }
 
@@ -46,8 +50,10 @@ struct DockerDialect: ContainerDialect {
         HTTPRequest("GET", "/containers/\(name)/stats", query: ["stream": "false", "one-shot": "true"])
     }
 
-    func metrics(stats: JSONValue?, container: ContainerManager.Container, labels: [(name: String, value: String)],
-                 resample: @escaping @Sendable () throws -> JSONValue?) -> MetricsReport {
+    func metrics(
+        stats: JSONValue?, container: ContainerManager.Container, labels: [(name: String, value: String)],
+        resample: @escaping @Sendable () throws -> JSONValue?
+    ) -> MetricsReport {
         DockerStats.report(stats: stats, container: container, labels: labels, resample: resample)
     }
 

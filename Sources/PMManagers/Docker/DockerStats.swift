@@ -1,6 +1,6 @@
-import PMSystem
-import PMHTTP
 import PMCore
+import PMHTTP
+import PMSystem
 
 /// A running container's usage from `GET /containers/{name}/stats?stream=false&one-shot=true`.
 /// One-shot stats carry no previous sample, so the CPU percent comes from the state directory's
@@ -9,13 +9,18 @@ import PMCore
 /// inactive file pages (docs/differences.md#dock-2). Without stats the report still says the
 /// server is up (docs/differences.md#dock-4).
 enum DockerStats {
-    static func report(stats: JSONValue?, container: ContainerManager.Container, labels: [(name: String, value: String)],
-                       resample: @escaping @Sendable () throws -> JSONValue?) -> MetricsReport {
-        ContainerUsage.report(stats.map { usage($0, container: container, labels: labels, resample: resample) }, labels: labels)
+    static func report(
+        stats: JSONValue?, container: ContainerManager.Container, labels: [(name: String, value: String)],
+        resample: @escaping @Sendable () throws -> JSONValue?
+    ) -> MetricsReport {
+        ContainerUsage.report(
+            stats.map { usage($0, container: container, labels: labels, resample: resample) }, labels: labels)
     }
 
-    static func usage(_ stats: JSONValue, container: ContainerManager.Container, labels: [(name: String, value: String)],
-                      resample: @escaping @Sendable () throws -> JSONValue?) -> ContainerUsage {
+    static func usage(
+        _ stats: JSONValue, container: ContainerManager.Container, labels: [(name: String, value: String)],
+        resample: @escaping @Sendable () throws -> JSONValue?
+    ) -> ContainerUsage {
         var usage = ContainerUsage()
         usage.cpu = cpuReading(stats, container: container, labels: labels, resample: resample)
         usage.memoryUsed = memoryUsed(stats)
@@ -37,13 +42,17 @@ enum DockerStats {
     static func memoryUsed(_ stats: JSONValue) -> UInt64 {
         let usage = stats["memory_stats", "usage"]?.unsigned ?? 0
         for key in ["total_inactive_file", "inactive_file"] {
-            if let inactive = stats["memory_stats", "stats", key]?.unsigned, inactive < usage { return usage - inactive }
+            if let inactive = stats["memory_stats", "stats", key]?.unsigned, inactive < usage {
+                return usage - inactive
+            }
         }
         return usage
     }
 
-    static func cpuReading(_ stats: JSONValue, container: ContainerManager.Container, labels: [(name: String, value: String)],
-                           resample: @escaping @Sendable () throws -> JSONValue?) -> CPUReading? {
+    static func cpuReading(
+        _ stats: JSONValue, container: ContainerManager.Container, labels: [(name: String, value: String)],
+        resample: @escaping @Sendable () throws -> JSONValue?
+    ) -> CPUReading? {
         guard let total = stats["cpu_stats", "cpu_usage", "total_usage"]?.unsigned else { return nil }
         return ContainerUsage.cpuReading(nanoseconds: total, container: container, labels: labels) {
             try resample().flatMap { cpuReading($0, container: container, labels: labels, resample: resample) }

@@ -1,6 +1,7 @@
-import PMSystem
-import PMHTTP
 import PMCore
+import PMHTTP
+import PMSystem
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -31,12 +32,16 @@ struct PodmanDialect: ContainerDialect {
         return "unix:///run/podman/podman.sock"
     }
 
-    func createBody(_ server: Server, _ settings: ContainerSettings, name: String, command: [String], user: String) throws -> JSONValue {
+    func createBody(
+        _ server: Server, _ settings: ContainerSettings, name: String, command: [String], user: String
+    ) throws -> JSONValue {
         try PodmanSpec.runtime(server, settings, name: name, command: command, user: user)
     }
 
-    func installationBody(_ server: Server, name: String, image: ImageReference, command: [String], script: ContainerMount,
-                          user: String) -> JSONValue {
+    func installationBody(
+        _ server: Server, name: String, image: ImageReference, command: [String], script: ContainerMount,
+        user: String
+    ) -> JSONValue {
         PodmanSpec.installation(server, name: name, image: image.name, command: command, script: script, user: user)
     }
 
@@ -49,7 +54,8 @@ struct PodmanDialect: ContainerDialect {
     }
 
     func stop(_ name: String, grace: Int) -> HTTPRequest {
-        HTTPRequest("POST", "/containers/\(name)/stop", query: ["timeout": String(grace)], readTimeout: Double(grace) + 60)
+        HTTPRequest(
+            "POST", "/containers/\(name)/stop", query: ["timeout": String(grace)], readTimeout: Double(grace) + 60)
     }
 
     func remove(_ name: String, force: Bool) -> HTTPRequest {
@@ -67,8 +73,10 @@ struct PodmanDialect: ContainerDialect {
         HTTPRequest("GET", "/containers/stats", query: ["containers": name, "stream": "false"])
     }
 
-    func metrics(stats: JSONValue?, container: ContainerManager.Container, labels: [(name: String, value: String)],
-                 resample: @escaping @Sendable () throws -> JSONValue?) -> MetricsReport {
+    func metrics(
+        stats: JSONValue?, container: ContainerManager.Container, labels: [(name: String, value: String)],
+        resample: @escaping @Sendable () throws -> JSONValue?
+    ) -> MetricsReport {
         PodmanStats.report(stats: stats, container: container, labels: labels, resample: resample)
     }
 

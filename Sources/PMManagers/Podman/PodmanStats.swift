@@ -1,19 +1,24 @@
-import PMSystem
-import PMHTTP
 import PMCore
+import PMHTTP
+import PMSystem
 
 /// A running container's usage from libpod's `GET /containers/stats?containers=NAME&stream=false`
 /// (docs/differences.md#pod-2), which answers `{"Error": null, "Stats": [{...}]}`. CPU time is
 /// `CPUNano`; the percent comes from the state directory's baseline, as for Docker. Podman 5
 /// replaced `NetInput`/`NetOutput` with a `Network` map, which is summed.
 enum PodmanStats {
-    static func report(stats: JSONValue?, container: ContainerManager.Container, labels: [(name: String, value: String)],
-                       resample: @escaping @Sendable () throws -> JSONValue?) -> MetricsReport {
-        ContainerUsage.report(entry(stats).map { usage($0, container: container, labels: labels, resample: resample) }, labels: labels)
+    static func report(
+        stats: JSONValue?, container: ContainerManager.Container, labels: [(name: String, value: String)],
+        resample: @escaping @Sendable () throws -> JSONValue?
+    ) -> MetricsReport {
+        ContainerUsage.report(
+            entry(stats).map { usage($0, container: container, labels: labels, resample: resample) }, labels: labels)
     }
 
-    static func usage(_ entry: JSONValue, container: ContainerManager.Container, labels: [(name: String, value: String)],
-                      resample: @escaping @Sendable () throws -> JSONValue?) -> ContainerUsage {
+    static func usage(
+        _ entry: JSONValue, container: ContainerManager.Container, labels: [(name: String, value: String)],
+        resample: @escaping @Sendable () throws -> JSONValue?
+    ) -> ContainerUsage {
         var usage = ContainerUsage()
         usage.cpu = cpuReading(entry, container: container, labels: labels, resample: resample)
         usage.memoryUsed = entry["MemUsage"]?.unsigned ?? 0
@@ -33,11 +38,15 @@ enum PodmanStats {
         return stats["Stats"]?.array?.first
     }
 
-    static func cpuReading(_ entry: JSONValue, container: ContainerManager.Container, labels: [(name: String, value: String)],
-                           resample: @escaping @Sendable () throws -> JSONValue?) -> CPUReading? {
+    static func cpuReading(
+        _ entry: JSONValue, container: ContainerManager.Container, labels: [(name: String, value: String)],
+        resample: @escaping @Sendable () throws -> JSONValue?
+    ) -> CPUReading? {
         guard let nanoseconds = entry["CPUNano"]?.unsigned else { return nil }
         return ContainerUsage.cpuReading(nanoseconds: nanoseconds, container: container, labels: labels) {
-            try resample().flatMap { Self.entry($0) }.flatMap { cpuReading($0, container: container, labels: labels, resample: resample) }
+            try resample().flatMap { Self.entry($0) }.flatMap {
+                cpuReading($0, container: container, labels: labels, resample: resample)
+            }
         }
     }
 }

@@ -1,6 +1,6 @@
-import PMSystem
-import PMHTTP
 import PMCore
+import PMHTTP
+import PMSystem
 
 /// The command line of a shawl service: `shawl.exe run` with the
 /// reference's options (restart always, 10 s stop timeout, daily logs kept 7 days), then the
@@ -16,9 +16,11 @@ struct ShawlArguments: Equatable {
     static func currentLog(_ name: String) -> String { "\(name).log_rCURRENT.log" }
 
     var vector: [String] {
-        ["run", "--name", name, "--restart", "--stop-timeout", "10000", "--cwd", workingDirectory,
-         "--log-dir", logDirectory, "--log-as", "\(name).log", "--log-rotate", "daily", "--log-retain", "7",
-         "--", program.executable] + program.arguments
+        [
+            "run", "--name", name, "--restart", "--stop-timeout", "10000", "--cwd", workingDirectory,
+            "--log-dir", logDirectory, "--log-as", "\(name).log", "--log-rotate", "daily", "--log-retain", "7",
+            "--", program.executable
+        ] + program.arguments
     }
 
     /// The service's `binPath`: the shawl executable and the vector, Windows-quoted.

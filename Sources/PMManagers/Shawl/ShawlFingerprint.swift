@@ -1,6 +1,6 @@
-import PMSystem
-import PMHTTP
 import PMCore
+import PMHTTP
+import PMSystem
 
 /// The change-detection file of a shawl service, `<name>.yaml` (not YAML).
 /// It starts with the reference's three lines (`command`, `workdir`, `user`) and adds every
@@ -20,8 +20,10 @@ struct ShawlFingerprint: Equatable {
 
     /// The file's text, the password digested with `salt`.
     func render(salt: [UInt8]) -> String {
-        let entries = [("command", command), ("workdir", workingDirectory), ("user", user), ("account", account.name),
-                       ("password", passwordDigest(salt: salt)), ("start", startMode.rawValue), ("binpath", binPath)]
+        let entries = [
+            ("command", command), ("workdir", workingDirectory), ("user", user), ("account", account.name),
+            ("password", passwordDigest(salt: salt)), ("start", startMode.rawValue), ("binpath", binPath)
+        ]
         return entries.map { "\($0.0)=\(Self.encode($0.1))\n" }.joined()
     }
 
@@ -63,7 +65,9 @@ struct ShawlFingerprint: Equatable {
         guard digits.count % 2 == 0 else { return nil }
         var bytes: [UInt8] = []
         for index in stride(from: 0, to: digits.count, by: 2) {
-            guard let byte = UInt8(String(decoding: digits[index..<(index + 2)], as: UTF8.self), radix: 16) else { return nil }
+            guard let byte = UInt8(String(decoding: digits[index..<(index + 2)], as: UTF8.self), radix: 16) else {
+                return nil
+            }
             bytes.append(byte)
         }
         return bytes

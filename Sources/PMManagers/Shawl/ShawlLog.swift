@@ -1,6 +1,6 @@
-import PMSystem
-import PMHTTP
 import PMCore
+import PMHTTP
+import PMSystem
 
 /// The console of a shawl service, from shawl's log:
 /// each line's message, after the first `] ` (level) and the first `: ` (source), and the
@@ -9,7 +9,9 @@ import PMCore
 enum ShawlLog {
     /// One message per non-empty message line, each ending in a newline.
     static func messages(_ text: String) -> String {
-        text.lines.map { message(String($0.hasSuffix("\r") ? $0.dropLast() : $0)) }.filter { !$0.isEmpty }.map { $0 + "\n" }.joined()
+        text.lines.map { message(String($0.hasSuffix("\r") ? $0.dropLast() : $0)) }.filter { !$0.isEmpty }.map {
+            $0 + "\n"
+        }.joined()
     }
 
     /// `2025-11-29 00:07:35 [DEBUG] stdout: "message"` → `message`.
@@ -32,7 +34,9 @@ enum ShawlLog {
                 out.unicodeScalars.append(scalar)
                 continue
             }
-            let simple: [Unicode.Scalar: Unicode.Scalar] = ["\\": "\\", "\"": "\"", "'": "'", "n": "\n", "r": "\r", "t": "\t", "0": "\0"]
+            let simple: [Unicode.Scalar: Unicode.Scalar] = [
+                "\\": "\\", "\"": "\"", "'": "'", "n": "\n", "r": "\r", "t": "\t", "0": "\0"
+            ]
             if let replacement = simple[next] {
                 out.unicodeScalars.append(replacement)
                 scalars.removeFirst()
@@ -51,7 +55,8 @@ enum ShawlLog {
         let text = String(String.UnicodeScalarView(scalars.prefix(10)))
         guard text.hasPrefix("u{"), let close = text.firstIndex(of: "}") else { return nil }
         let digits = text[text.index(text.startIndex, offsetBy: 2)..<close]
-        guard (1...6).contains(digits.count), let value = UInt32(digits, radix: 16), let scalar = Unicode.Scalar(value) else { return nil }
+        guard (1...6).contains(digits.count), let value = UInt32(digits, radix: 16), let scalar = Unicode.Scalar(value)
+        else { return nil }
         return (scalar, digits.count + 3)
     }
 }

@@ -1,6 +1,6 @@
-import PMSystem
-import PMHTTP
 import PMCore
+import PMHTTP
+import PMSystem
 
 /// The `shawl` manager (the daemon's default on Windows): each
 /// server is a Windows service created with `sc create` whose program is
@@ -48,7 +48,7 @@ package struct ShawlManager: WindowsServiceManager {
         let service = try ServiceName.of(server, manager: name)
         let log = "\(Self.logDirectory)/\(ShawlArguments.currentLog(service))"
         guard let bytes = try runner(context).tail(log, lines: lines) else {
-            throw ManagerError.failure("no output yet: \(host.path(log)) does not exist (the service has not run since it was created)")
+            throw WindowsServiceError.noShawlOutput(path: host.path(log))
         }
         return ShawlLog.messages(String(decoding: bytes, as: UTF8.self))
     }
@@ -64,7 +64,9 @@ package struct ShawlManager: WindowsServiceManager {
         control.runner.note("Deleting service \(control.name)")
         try control.delete(wait: false)
         try control.runner.remove(Self.fingerprintFile(control.name))
-        return "\(control.runner.isDryRun ? "would uninstall" : "uninstalled") service \(control.name) (its logs stay in \(host.path(Self.logDirectory)))"
+        return
+            "\(control.runner.isDryRun ? "would uninstall" : "uninstalled") service \(control.name) "
+            + "(its logs stay in \(host.path(Self.logDirectory)))"
     }
 
     // MARK: - The service
@@ -76,13 +78,16 @@ package struct ShawlManager: WindowsServiceManager {
         let service = try ServiceName.of(server, manager: name)
         let account = try ServiceAccount.of(server, manager: name)
         let startMode = try ServiceStartMode.of(server)
-        let arguments = ShawlArguments(name: service, workingDirectory: server.workDirectory,
-                                       logDirectory: host.path(Self.logDirectory), program: try ServiceProgram.of(server))
+        let arguments = ShawlArguments(
+            name: service, workingDirectory: server.workDirectory,
+            logDirectory: host.path(Self.logDirectory), program: try ServiceProgram.of(server))
         let shawl = try shawlPath(runner)
         let binPath = arguments.binPath(shawl: shawl)
         let fingerprint = ShawlFingerprint(
-            command: server.template.fullCommand(template: server.config.scripts.start, command: server.record.windowsStartCommand),
-            workingDirectory: server.workDirectory, user: server.record.user, account: account, startMode: startMode, binPath: binPath)
+            command: server.template.fullCommand(
+                template: server.config.scripts.start, command: server.record.windowsStartCommand),
+            workingDirectory: server.workDirectory, user: server.record.user, account: account, startMode: startMode,
+            binPath: binPath)
         try runner.ensureDirectory()
         let file = Self.fingerprintFile(service)
         let old = try runner.read(file)
@@ -96,7 +101,10 @@ package struct ShawlManager: WindowsServiceManager {
         var existed = old != nil
         if !existed, case .present = try control.presence() { existed = true }
         if existed {
-            runner.note(old == nil ? "Service exists without its configuration file, recreating service" : "Service configuration changed, recreating service")
+            runner.note(
+                old == nil
+                    ? "Service exists without its configuration file, recreating service"
+                    : "Service configuration changed, recreating service")
             try control.stop()
             try control.delete(wait: true)
         }
@@ -112,8 +120,10 @@ package struct ShawlManager: WindowsServiceManager {
 
     /// `sc create <name> start=<mode> obj=<account> [password=<password>] binPath=<binPath>`,
     /// shown with the password masked.
-    private func create(_ service: String, startMode: ServiceStartMode, account: ServiceAccount, binPath: String,
-                        _ runner: ServiceRunner) throws {
+    private func create(
+        _ service: String, startMode: ServiceStartMode, account: ServiceAccount, binPath: String,
+        _ runner: ServiceRunner
+    ) throws {
         var arguments = ["sc", "create", service, "start=\(startMode.rawValue)", "obj=\(account.name)"]
         var shown = arguments
         if let password = account.password {
@@ -131,9 +141,12 @@ package struct ShawlManager: WindowsServiceManager {
     private func shawlPath(_ runner: ServiceRunner) throws -> String {
         if let path = host.locate(Self.executable) { return path }
         guard host.runsHere else {
-            runner.context.executor.plan?.write("find \(Self.executable) in PATH: not possible on this system (the plan uses the name \(Self.executable))\n")
+            runner.context.executor.plan?.write(
+                "find \(Self.executable) in PATH: not possible on this system (the plan uses the name "
+                    + "\(Self.executable))\n"
+            )
             return Self.executable
         }
-        throw ManagerError.failure("\(Self.executable) was not found in PATH: install shawl (https://github.com/mtkennerly/shawl) in a directory of PATH")
+        throw WindowsServiceError.shawlNotFound
     }
 }

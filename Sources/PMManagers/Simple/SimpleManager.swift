@@ -1,6 +1,6 @@
-import PMSystem
-import PMHTTP
 import PMCore
+import PMHTTP
+import PMSystem
 
 /// The `simple` manager: every verb runs an operator-supplied script from the
 /// configuration's `scripts` block, wrapped around the server's own command, in the server
@@ -31,7 +31,7 @@ package struct SimpleManager: ProcessManager {
         switch result.termination {
         case .exited(0): return ServerStatus(.running)
         case .exited: return ServerStatus(.stopped)
-        default: throw ManagerError.unknown("the status script \(result.termination.description)")
+        default: throw SimpleManagerError.scriptFailed(.status, result.termination)
         }
     }
 
@@ -40,7 +40,7 @@ package struct SimpleManager: ProcessManager {
         try expectSuccess(.start, server, context)
         guard !context.executor.isDryRun, canTellStatus(server) else { return }
         guard try status(server, context).isRunning else {
-            throw ManagerError.failure("the start script succeeded but the status script says the server is not running")
+            throw SimpleManagerError.notRunningAfterStart
         }
     }
 
@@ -64,7 +64,8 @@ package struct SimpleManager: ProcessManager {
 
     /// The tops of what the start script left running.
     package func processesToWatch(_ server: Server, _ status: ServerStatus, _ context: VerbContext) -> [ProcessHandle] {
-        ServerProcesses(server).markedRoots(in: ProcessSnapshots.shared.snapshot(notBefore: Clock.monotonic)).compactMap { ProcessHandle(pid: $0) }
+        ServerProcesses(server).markedRoots(in: ProcessSnapshots.shared.snapshot(notBefore: Clock.monotonic)).compactMap
+        { ProcessHandle(pid: $0) }
     }
 
     package func restart(_ server: Server, _ context: VerbContext) throws -> Bool {
@@ -76,7 +77,7 @@ package struct SimpleManager: ProcessManager {
     package func output(_ server: Server, lines: Int, _ context: VerbContext) throws -> String {
         let result = try run(.getConsole, server, context, output: .capture(limit: Self.outputLimit))
         guard result.termination.succeeded else {
-            throw ManagerError.failure("the get_console script \(result.termination.description)")
+            throw SimpleManagerError.scriptFailed(.getConsole, result.termination)
         }
         return result.text
     }
@@ -85,7 +86,9 @@ package struct SimpleManager: ProcessManager {
     /// running, found by the marker it gave them (`ServerMarker`).
     package func metrics(_ server: Server, _ context: VerbContext) throws -> MetricsReport {
         let status = try self.status(server, context)
-        let roots = status.isRunning ? ServerProcesses(server).markedRoots(in: ProcessSnapshots.shared.snapshot(notBefore: 0)) : []
+        let roots =
+            status.isRunning
+            ? ServerProcesses(server).markedRoots(in: ProcessSnapshots.shared.snapshot(notBefore: 0)) : []
         return try processTreeMetrics(status, roots: roots, session: server.name)
     }
 
@@ -97,12 +100,12 @@ package struct SimpleManager: ProcessManager {
 
     package func sendInput(_ line: String, _ server: Server, _ context: VerbContext) throws {
         guard canSendInput(server) else {
-            throw ManagerError.invalid("console input needs a send_command script (scripts.sendcommand in the daemon configuration); the simple manager never runs console input as a program")
+            throw SimpleManagerError.noSendCommandScript
         }
         let arguments = try server.template.arguments(wrapper: server.config.scripts.sendCommand, literal: line)
         let result = try execute(arguments, script: .sendCommand, server, context, output: .forward(context.err))
         guard result.termination.succeeded else {
-            throw ManagerError.failure("the send_command script \(result.termination.description)")
+            throw SimpleManagerError.scriptFailed(.sendCommand, result.termination)
         }
     }
 
@@ -148,38 +151,43 @@ package struct SimpleManager: ProcessManager {
     }
 
     func arguments(for script: Script, _ server: Server) throws -> [String] {
-        try server.template.arguments(wrapper: script.wrapper(server.config.scripts), command: script.command(server.record))
+        try server.template.arguments(
+            wrapper: script.wrapper(server.config.scripts), command: script.command(server.record))
     }
 
-    private func run(_ script: Script, _ server: Server, _ context: VerbContext, output: CommandOutput) throws -> CommandResult {
+    private func run(
+        _ script: Script, _ server: Server, _ context: VerbContext, output: CommandOutput
+    ) throws -> CommandResult {
         let arguments = try arguments(for: script, server)
         guard !arguments.isEmpty else {
-            throw ManagerError.invalid("the simple manager has no \(script.rawValue) command: \(script.remedy)")
+            throw SimpleManagerError.noScript(script)
         }
         return try execute(arguments, script: script, server, context, output: output)
     }
 
-    private func execute(_ arguments: [String], script: Script, _ server: Server, _ context: VerbContext,
-                         output: CommandOutput) throws -> CommandResult {
+    private func execute(
+        _ arguments: [String], script: Script, _ server: Server, _ context: VerbContext,
+        output: CommandOutput
+    ) throws -> CommandResult {
         let timeout = try server.settings.seconds(.scriptTimeout) ?? Self.defaultScriptTimeout
         var spec = server.spec(arguments, timeout: timeout, readOnly: script == .status || script == .getConsole)
         if script == .start || script == .restart { spec.environment = server.gameEnvironment }
         // A stop script that kills (runner.sh) waits as long as the hard stop would.
         if script == .stop || script == .restart {
-            spec.environment.append(EnvironmentEntry("KILL_TIMEOUT", Clock.text(seconds: try Lifecycle.killTimeout(server))))
+            spec.environment.append(
+                EnvironmentEntry("KILL_TIMEOUT", Clock.text(seconds: try Lifecycle.killTimeout(server))))
         }
         do {
             return try context.executor.run(spec, output: output)
         } catch let error as CommandError {
-            throw ManagerError.unknown("cannot run the \(script.rawValue) script: \(error)")
+            throw SimpleManagerError.cannotRun(script, error)
         }
     }
 
     private func expectSuccess(_ script: Script, _ server: Server, _ context: VerbContext) throws {
         let result = try run(script, server, context, output: .forward(context.err))
         guard result.termination.succeeded else {
-            let status: ExitStatus = result.termination.code == -1 ? .unknown : .failure
-            throw ManagerError(status, "the \(script.rawValue) script \(result.termination.description)")
+            throw SimpleManagerError.scriptFailed(script, result.termination)
         }
     }
 }

@@ -1,6 +1,6 @@
-import PMSystem
-import PMHTTP
 import PMCore
+import PMHTTP
+import PMSystem
 
 /// `systemctl` (or `systemctl --user`) calls for one verb, with the failures users can act on
 /// told apart: no systemctl, no user manager, a unit systemd refused.
@@ -14,21 +14,24 @@ struct Systemctl {
 
     /// Runs `systemctl [--user] <words>`; output is captured unless `output` says otherwise.
     @discardableResult
-    func run(_ words: [String], readOnly: Bool = false, timeout: Double = callTimeout,
-             output: CommandOutput = .capture(limit: 1 << 20)) throws -> CommandResult {
+    func run(
+        _ words: [String], readOnly: Bool = false, timeout: Double = callTimeout,
+        output: CommandOutput = .capture(limit: 1 << 20)
+    ) throws -> CommandResult {
         try checkUserManager()
-        let spec = CommandSpec(scope.systemctl(words), workingDirectory: "/", environment: scope.environment,
-                               timeout: timeout, readOnly: readOnly)
+        let spec = CommandSpec(
+            scope.systemctl(words), workingDirectory: "/", environment: scope.environment,
+            timeout: timeout, readOnly: readOnly)
         let result: CommandResult
         do {
             result = try context.executor.run(spec, output: output)
         } catch CommandError.notFound(let program, _) where program == "systemctl" {
-            throw ManagerError.unknown("systemctl was not found in PATH: the systemd manager needs systemd (or choose another with -m)")
+            throw SystemdError.systemctlNotInstalled
         } catch let error as CommandError {
-            throw ManagerError.unknown("cannot run systemctl: \(error)")
+            throw SystemdError.cannotRunSystemctl(error)
         }
         if case .timedOut = result.termination {
-            throw ManagerError.unknown("systemctl \(words.joined(separator: " ")) \(result.termination.description)")
+            throw SystemdError.systemctlTimedOut(words: words, result.termination)
         }
         if result.text.contains("Failed to connect to bus") { throw noUserManager(detail: Self.firstLine(result.text)) }
         return result
@@ -38,8 +41,8 @@ struct Systemctl {
     func expectSuccess(_ words: [String], _ what: String, timeout: Double = callTimeout) throws {
         let result = try run(words, timeout: timeout)
         guard !result.termination.succeeded else { return }
-        let detail = Self.firstLine(result.text)
-        throw ManagerError.failure("systemctl could not \(what): \(detail.isEmpty ? result.termination.description : detail)")
+        throw SystemdError.systemctlRefused(
+            action: what, systemctlSaid: Self.firstLine(result.text), result.termination)
     }
 
     /// `systemctl show` of some properties of one unit.
@@ -49,9 +52,11 @@ struct Systemctl {
 
     /// The text of `systemctl show` for units or patterns of loaded units (a block per unit).
     func showText(_ units: [String], _ properties: [String]) throws -> String {
-        let result = try run(["show"] + units + ["--property=" + properties.joined(separator: ",")], readOnly: true, output: .capture(limit: 16 << 20))
+        let result = try run(
+            ["show"] + units + ["--property=" + properties.joined(separator: ",")], readOnly: true,
+            output: .capture(limit: 16 << 20))
         guard result.termination.succeeded else {
-            throw ManagerError.unknown("systemctl show \(units.joined(separator: " ")) \(result.termination.description): \(Self.firstLine(result.text))")
+            throw SystemdError.showFailed(units: units, result.termination, systemctlSaid: Self.firstLine(result.text))
         }
         return result.text
     }
@@ -61,16 +66,16 @@ struct Systemctl {
     private func checkUserManager() throws {
         guard scope.isUser, !context.executor.isDryRun else { return }
         guard let runtime = scope.runtimeDirectory else {
-            throw noUserManager(detail: "XDG_RUNTIME_DIR is not set and /run/user/\(scope.user?.uid ?? 0) does not exist")
+            throw noUserManager(
+                detail: "XDG_RUNTIME_DIR is not set and /run/user/\(scope.user?.uid ?? 0) does not exist")
         }
         guard FileSystem.exists(Path.join(runtime, "systemd/private")) else {
             throw noUserManager(detail: "nothing listens on \(runtime)/systemd/private")
         }
     }
 
-    private func noUserManager(detail: String) -> ManagerError {
-        let user = scope.user?.name ?? "this user"
-        return ManagerError.unknown("the systemd user manager of \(user) is not running (\(detail)): log in as \(user) or enable lingering (loginctl enable-linger \(user)), and make sure XDG_RUNTIME_DIR points to its runtime directory")
+    private func noUserManager(detail: String) -> SystemdError {
+        .noUserManager(user: scope.user?.name, detail: detail)
     }
 
     static func firstLine(_ text: String) -> String {

@@ -1,6 +1,7 @@
-import PMSystem
-import PMHTTP
 import PMCore
+import PMHTTP
+import PMSystem
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -25,10 +26,14 @@ import Darwin
 package final class SystemdManager: ProcessManager {
     /// How long a start watches the unit for a game that exits at once.
     package static let startCheck = 0.5
-    static let statusProperties = ["LoadState", "ActiveState", "SubState", "MainPID", "ExecMainStartTimestampMonotonic",
-                                   "ExecMainCode", "ExecMainStatus", "NRestarts", "InvocationID", "Environment"]
-    static let metricProperties = ["MemoryCurrent", "MemoryMax", "CPUUsageNSec", "IOReadBytes", "IOWriteBytes",
-                                   "IPIngressBytes", "IPEgressBytes", "TasksCurrent"]
+    static let statusProperties = [
+        "LoadState", "ActiveState", "SubState", "MainPID", "ExecMainStartTimestampMonotonic",
+        "ExecMainCode", "ExecMainStatus", "NRestarts", "InvocationID", "Environment"
+    ]
+    static let metricProperties = [
+        "MemoryCurrent", "MemoryMax", "CPUUsageNSec", "IOReadBytes", "IOWriteBytes",
+        "IPIngressBytes", "IPEgressBytes", "TasksCurrent"
+    ]
 
     package let kind = ManagerKind.systemd
     package let scope: SystemdScope
@@ -58,16 +63,21 @@ package final class SystemdManager: ProcessManager {
     /// query, else from a `systemctl show` of that unit. A unit systemd has not loaded is not in
     /// the batch's answer: it is inactive. A unit that another server's start wrote (its
     /// `GAMEAP_PM_OWNER`) is an error: no verb may touch it.
-    func properties(_ service: String, _ names: [String], _ server: Server, _ context: VerbContext,
-                    notBefore: Double = 0) throws -> UnitProperties {
+    func properties(
+        _ service: String, _ names: [String], _ server: Server, _ context: VerbContext,
+        notBefore: Double = 0
+    ) throws -> UnitProperties {
         let properties: UnitProperties
         if context.options.sharedQueries {
             let units = try snapshots.units(notBefore: notBefore) {
-                UnitProperties.units(try systemctl(context).showText(["gameap-server-*.service"], ["Id"] + Self.statusProperties + Self.metricProperties))
+                UnitProperties.units(
+                    try systemctl(context).showText(
+                        ["gameap-server-*.service"], ["Id"] + Self.statusProperties + Self.metricProperties))
             }
             properties = units[service] ?? UnitProperties("LoadState=not-found\nActiveState=inactive\n")
         } else {
-            properties = try systemctl(context).show(service, names.contains("Environment") ? names : names + ["Environment"])
+            properties = try systemctl(context).show(
+                service, names.contains("Environment") ? names : names + ["Environment"])
         }
         if let owner = properties.environment(ServerMarker.ownerVariable), owner != server.owner.token {
             throw ServerOwner.conflict("the unit \(service)", ownedBy: owner, not: server)
@@ -84,14 +94,15 @@ package final class SystemdManager: ProcessManager {
         try checkUser(server, context)
         try checkOwner(server, context)
         guard FileSystem.kind(of: server.workDirectory) == .directory || context.executor.isDryRun else {
-            throw ManagerError.failure("the server directory \(server.workDirectory) does not exist (create it or run pm-install)")
+            throw StartError.missingDirectory(path: server.workDirectory)
         }
         let systemctl = systemctl(context)
         let files = GeneratedFiles(context: context, masker: server.masker)
         let units = SystemdUnits(name: server.name, scope: scope, workPath: server.config.workPath)
         let account = scope.isUser ? nil : (server.account ?? scope.user)
         // Everything that can refuse the record comes first: exit 2 means nothing was changed.
-        let text = try UnitFiles(server: server, scope: scope, units: units, command: try startCommand(server), account: account)
+        let text = try UnitFiles(
+            server: server, scope: scope, units: units, command: try startCommand(server), account: account)
         try stopLegacyUnits(server, systemctl, files)
         try prepareLog(units, owner: account, context)
         let socketChanged = (try? FileSystem.contents(of: units.socketFile, limit: 1 << 16)) != Array(text.socket.utf8)
@@ -105,7 +116,7 @@ package final class SystemdManager: ProcessManager {
         try systemctl.run(["reset-failed", units.service])
         do {
             try systemctl.expectSuccess(["start", units.service], "start \(units.service)")
-        } catch let error as ManagerError {
+        } catch let error as SystemdError {
             showLastLines(units, context)
             throw error
         }
@@ -126,12 +137,13 @@ package final class SystemdManager: ProcessManager {
         let result = try systemctl.run(["stop", units.service], timeout: Systemctl.stopTimeout + 2 * killTimeout)
         // 5: the unit is not loaded, so it is not running either.
         guard result.termination.succeeded || result.termination == .exited(5) else {
-            throw ManagerError.failure("systemctl could not stop \(units.service): \(Systemctl.firstLine(result.text))")
+            throw SystemdError.stopFailed(service: units.service, systemctlSaid: Systemctl.firstLine(result.text))
         }
         if result.termination.succeeded && !context.executor.isDryRun {
             let state = try systemctl.show(units.service, ["ActiveState", "SubState"])
             guard ["inactive", "failed"].contains(state["ActiveState"]) else {
-                throw ManagerError.failure("\(units.service) is still \(state["ActiveState"] ?? "?") (\(state["SubState"] ?? "?")) after systemctl stop")
+                throw SystemdError.stillActive(
+                    service: units.service, activeState: state["ActiveState"], subState: state["SubState"])
             }
         }
         try ServerProcesses(server).terminate(grace: killTimeout, context)
@@ -141,8 +153,11 @@ package final class SystemdManager: ProcessManager {
     /// the game again, are stopped; nothing is run when both are down.
     package func removeExited(_ server: Server, _ context: VerbContext) throws {
         let units = SystemdUnits.resolved(server, scope: scope)
-        let states = UnitProperties.units(try systemctl(context).showText([units.service, units.socket], ["Id", "ActiveState"]))
-        let down = [units.service, units.socket].allSatisfy { ["inactive", "failed", nil].contains(states[$0]?["ActiveState"]) }
+        let states = UnitProperties.units(
+            try systemctl(context).showText([units.service, units.socket], ["Id", "ActiveState"]))
+        let down = [units.service, units.socket].allSatisfy {
+            ["inactive", "failed", nil].contains(states[$0]?["ActiveState"])
+        }
         if down {
             try ServerProcesses(server).terminate(grace: try Lifecycle.killTimeout(server), context)
         } else {
@@ -191,19 +206,22 @@ package final class SystemdManager: ProcessManager {
             defer { close(fd) }
             return String(decoding: try LogFile.lastLines(of: fd, name: units.log, count: lines), as: UTF8.self)
         } catch let error as SystemError where error.code == ENOENT {
-            throw ManagerError.failure("there is no log \(units.log) yet: the server was never started by pm-start or the daemon")
+            throw SystemdError.noLog(path: units.log)
         } catch let error as SystemError {
-            throw ManagerError.failure("cannot read the log: \(error)")
+            throw SystemdError.cannotReadLog(error)
         }
     }
 
     package func sendInput(_ line: String, _ server: Server, _ context: VerbContext) throws {
         let units = SystemdUnits.resolved(server, scope: scope)
         guard try Self.status(properties(units.service, Self.statusProperties, server, context)).isRunning else {
-            throw ManagerError.failure("the server is not running (\(units.service) is not active)")
+            throw SystemdError.notActive(service: units.service)
         }
         if let plan = context.executor.plan {
-            plan.write("write \(ShellWords.quote(server.masker.apply(line))) and a newline to \(ShellWords.quote(units.fifo))\n")
+            plan.write(
+                "write \(ShellWords.quote(server.masker.apply(line))) and a newline to "
+                    + "\(ShellWords.quote(units.fifo))\n"
+            )
             return
         }
         do {
@@ -215,11 +233,11 @@ package final class SystemdManager: ProcessManager {
             }
             try FIFOWriter.send(Array((line + "\n").utf8), to: units.fifoName, in: directory)
         } catch FIFOWriter.Failure.noReader, FIFOWriter.Failure.missing {
-            throw ManagerError.failure("the server's console is closed: nothing reads \(units.fifo) (is \(units.socket) active? pm-start --restart recreates it)")
+            throw SystemdError.consoleClosed(fifo: units.fifo, socket: units.socket)
         } catch FIFOWriter.Failure.full {
-            throw ManagerError.failure("the server does not read its console: \(units.fifo) is full")
+            throw SystemdError.consoleFull(fifo: units.fifo)
         } catch FIFOWriter.Failure.system(let error) {
-            throw ManagerError.unknown("cannot write the console line: \(error)")
+            throw SystemdError.cannotWriteConsole(error)
         }
     }
 
@@ -252,7 +270,8 @@ package final class SystemdManager: ProcessManager {
         let control = systemctl(context)
         var removed: [String] = []
         for units in [SystemdUnits(name: server.name, scope: scope, workPath: server.config.workPath)]
-            + [SystemdUnits.legacy(server, scope: scope)].compactMap({ $0 }) {
+            + [SystemdUnits.legacy(server, scope: scope)].compactMap({ $0 })
+        {
             // A socket left listening (a start that failed) would outlive its unit files.
             if FileSystem.exists(units.socketFile) || FileSystem.exists(units.serviceFile) {
                 try control.run(["stop", units.socket, units.service], timeout: Systemctl.stopTimeout)
@@ -266,9 +285,13 @@ package final class SystemdManager: ProcessManager {
                 }
             }
         }
-        if let baselines = try? CPUBaselines(state: context.state) { files.remove(Path.join(baselines.directory, server.name)) }
+        if let baselines = try? CPUBaselines(state: context.state) {
+            files.remove(Path.join(baselines.directory, server.name))
+        }
         try control.expectSuccess(["daemon-reload"], "reload its units")
-        return removed.isEmpty ? "nothing to uninstall: the server has no units" : "uninstalled: removed \(removed.joined(separator: ", "))"
+        return removed.isEmpty
+            ? "nothing to uninstall: the server has no units"
+            : "uninstalled: removed \(removed.joined(separator: ", "))"
     }
 
     // MARK: - Steps
@@ -279,7 +302,9 @@ package final class SystemdManager: ProcessManager {
     /// (active, starting, stopping, or waiting to restart the game).
     static func status(_ properties: UnitProperties) -> ServerStatus {
         let pid = properties.count("MainPID").flatMap { $0 > 0 && $0 <= UInt64(Int32.max) ? Int($0) : nil }
-        let started = properties.count("ExecMainStartTimestampMonotonic").flatMap { $0 > 0 ? Self.wallTime(monotonicMicroseconds: $0) : nil }
+        let started = properties.count("ExecMainStartTimestampMonotonic").flatMap {
+            $0 > 0 ? Self.wallTime(monotonicMicroseconds: $0) : nil
+        }
         let run = "\(properties["NRestarts"] ?? "")/\(properties["ExecMainStartTimestampMonotonic"] ?? "")"
         switch properties["ActiveState"] ?? "" {
         case "active", "reloading", "activating", "deactivating":
@@ -304,12 +329,13 @@ package final class SystemdManager: ProcessManager {
     /// The start command's words with the program resolved to a full path: bare names through
     /// PATH only, names with a slash in the server directory (docs/differences.md#sd-4).
     func startCommand(_ server: Server) throws -> [String] {
-        var words = try server.template.arguments(wrapper: server.config.scripts.start, command: server.record.effectiveStartCommand)
+        var words = try server.template.arguments(
+            wrapper: server.config.scripts.start, command: server.record.effectiveStartCommand)
         guard let program = words.first else {
-            throw ManagerError.invalid("nothing to start: the record has no start_command and the game mod no default")
+            throw StartError.nothingToStart
         }
         guard let path = ExecutableLookup.resolve(program, workingDirectory: server.workDirectory) else {
-            throw ManagerError.failure("failed to find command '\(program)': \(CommandError.notFound(program: program, directory: server.workDirectory))")
+            throw SystemdError.commandNotFound(program: program, directory: server.workDirectory)
         }
         words[0] = Path.clean(path.hasPrefix("/") ? path : Path.join(server.workDirectory, path))
         return words
@@ -320,7 +346,7 @@ package final class SystemdManager: ProcessManager {
         guard scope.isUser else { return }
         let own = scope.user?.name ?? ""
         if !server.record.user.isEmpty && server.record.user != own {
-            throw ManagerError.failure("server requests user \"\(server.record.user)\" but pm runs as \"\(own)\": with scope=user the server runs as the user whose systemd manager runs it (run pm as \(server.record.user), or use the system scope)")
+            throw SystemdError.otherUser(requested: server.record.user, own: own)
         }
         warnAboutLinger(context)
     }
@@ -335,13 +361,18 @@ package final class SystemdManager: ProcessManager {
             return !warned
         }
         guard first else { return }
-        context.err.line("warning: linger is disabled for user \"\(user.name)\"; user services will be killed at logout. Enable with: sudo loginctl enable-linger \(user.name)")
+        context.err.line(
+            "warning: linger is disabled for user \"\(user.name)\"; user services will be killed at logout. Enable "
+                + "with: sudo loginctl enable-linger \(user.name)"
+        )
     }
 
     /// Legacy units (named by the raw uuid) are stopped and removed before the XID units start,
     /// so the same server never runs twice.
     private func stopLegacyUnits(_ server: Server, _ systemctl: Systemctl, _ files: GeneratedFiles) throws {
-        guard let legacy = SystemdUnits.legacy(server, scope: scope), FileSystem.exists(legacy.serviceFile) else { return }
+        guard let legacy = SystemdUnits.legacy(server, scope: scope), FileSystem.exists(legacy.serviceFile) else {
+            return
+        }
         try systemctl.run(["stop", legacy.socket])
         try systemctl.run(["stop", legacy.service], timeout: Systemctl.stopTimeout)
         files.remove(legacy.serviceFile)
@@ -364,13 +395,15 @@ package final class SystemdManager: ProcessManager {
                 throw SystemError("cannot chown", path: path)
             }
         } catch let error as SystemError {
-            throw ManagerError.failure("cannot prepare the log: \(error)")
+            throw SystemdError.cannotPrepareLog(error)
         }
     }
 
     /// Starts the console socket, or restarts it when its unit changed; a FIFO left by an
     /// inactive socket is removed first, so systemd creates it again with the right owner.
-    private func startSocket(_ units: SystemdUnits, changed: Bool, _ systemctl: Systemctl, _ files: GeneratedFiles) throws {
+    private func startSocket(
+        _ units: SystemdUnits, changed: Bool, _ systemctl: Systemctl, _ files: GeneratedFiles
+    ) throws {
         let active = try systemctl.show(units.socket, ["ActiveState"])["ActiveState"] == "active"
         if active && !changed { return }
         if active {
@@ -393,7 +426,7 @@ package final class SystemdManager: ProcessManager {
                 try systemctl.run(["stop", units.socket])
                 try systemctl.run(["stop", units.service], timeout: Systemctl.stopTimeout)
                 showLastLines(units, context)
-                throw ManagerError.failure("the start command exited at once (\(Self.howItEnded(properties))); the log's last lines are above")
+                throw StartError.exitedAtOnceWithLog(ending: Self.howItEnded(properties))
             }
         } while Clock.monotonic < deadline
     }
@@ -401,7 +434,9 @@ package final class SystemdManager: ProcessManager {
     /// The exit status when systemd still shows the process that exited (`ExecMainCode` 1 is
     /// CLD_EXITED); once it has started the game again, how often it did.
     static func howItEnded(_ properties: UnitProperties) -> String {
-        if properties.count("ExecMainCode") == 1, let status = properties.count("ExecMainStatus") { return "status \(status)" }
+        if properties.count("ExecMainCode") == 1, let status = properties.count("ExecMainStatus") {
+            return "status \(status)"
+        }
         return "systemd restarted it \(properties.count("NRestarts") ?? 0) times"
     }
 

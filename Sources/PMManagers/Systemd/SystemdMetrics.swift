@@ -1,6 +1,6 @@
-import PMSystem
-import PMHTTP
 import PMCore
+import PMHTTP
+import PMSystem
 
 /// The samples of one service from `systemctl show`, with the
 /// `service` label. Counters systemd does not know are 0; the memory limit and percent only
@@ -10,7 +10,8 @@ import PMCore
 struct SystemdMetrics {
     let report: MetricsReport
 
-    init(service: String, properties: UnitProperties, resample: @escaping @Sendable () throws -> UnitProperties) throws {
+    init(service: String, properties: UnitProperties, resample: @escaping @Sendable () throws -> UnitProperties) throws
+    {
         let labels = [(name: "service", value: service)]
         let status = SystemdManager.status(properties)
         let now = Clock.wall
@@ -31,14 +32,16 @@ struct SystemdMetrics {
             sample(.networkTransmitBytesTotal, .unsigned(properties.count("IPEgressBytes") ?? 0)),
             sample(.blockIOReadBytesTotal, .unsigned(properties.count("IOReadBytes") ?? 0)),
             sample(.blockIOWriteBytesTotal, .unsigned(properties.count("IOWriteBytes") ?? 0)),
-            sample(.processPIDs, .unsigned(properties.count("TasksCurrent") ?? 0)),
+            sample(.processPIDs, .unsigned(properties.count("TasksCurrent") ?? 0))
         ]
         report = MetricsReport(samples: samples, cpu: cpu)
     }
 
     /// CPU time from `CPUUsageNSec`, identified by the invocation (else main pid and start time).
-    static func cpuReading(_ properties: UnitProperties, labels: [(name: String, value: String)],
-                           resample: @escaping @Sendable () throws -> UnitProperties) -> CPUReading? {
+    static func cpuReading(
+        _ properties: UnitProperties, labels: [(name: String, value: String)],
+        resample: @escaping @Sendable () throws -> UnitProperties
+    ) -> CPUReading? {
         guard let nanoseconds = properties.count("CPUUsageNSec") else { return nil }
         var identity = properties["InvocationID"] ?? ""
         if identity.isEmpty || !identity.utf8.allSatisfy({ ASCII.isLetter($0) || ASCII.isDigit($0) }) {

@@ -1,6 +1,7 @@
-import PMSystem
-import PMHTTP
 import PMCore
+import PMHTTP
+import PMSystem
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -24,12 +25,15 @@ package struct SystemdScope {
     /// `XDG_RUNTIME_DIR` (and `DBUS_SESSION_BUS_ADDRESS`) for every `systemctl --user` call.
     package let environment: [EnvironmentEntry]
 
-    package init(kind: Kind, unitsDirectory: String, runtimeUnitsDirectory: String? = nil, user: Account?,
-                environment: [EnvironmentEntry] = []) {
+    package init(
+        kind: Kind, unitsDirectory: String, runtimeUnitsDirectory: String? = nil, user: Account?,
+        environment: [EnvironmentEntry] = []
+    ) {
         self.kind = kind
         self.unitsDirectory = unitsDirectory
         let runtime = environment.first { $0.name == "XDG_RUNTIME_DIR" }?.value ?? "/run/user/\(user?.uid ?? 0)"
-        self.runtimeUnitsDirectory = runtimeUnitsDirectory ?? (kind == .user ? Path.join(runtime, "systemd/user") : "/run/systemd/system")
+        self.runtimeUnitsDirectory =
+            runtimeUnitsDirectory ?? (kind == .user ? Path.join(runtime, "systemd/user") : "/run/systemd/system")
         self.user = user
         self.environment = environment
     }
@@ -43,12 +47,13 @@ package struct SystemdScope {
             return SystemdScope(kind: .system, unitsDirectory: "/etc/systemd/system", user: current)
         case "user":
             guard let user = current else {
-                throw ManagerError.unknown("scope=user: the user running pm (uid \(geteuid())) has no passwd entry, so its systemd user manager cannot be found")
+                throw SystemdError.noPasswdEntry(uid: geteuid())
             }
-            return SystemdScope(kind: .user, unitsDirectory: Path.join(user.home, ".config/systemd/user"), user: user,
-                                environment: runtimeEnvironment(uid: user.uid))
+            return SystemdScope(
+                kind: .user, unitsDirectory: Path.join(user.home, ".config/systemd/user"), user: user,
+                environment: runtimeEnvironment(uid: user.uid))
         default:
-            throw ManagerError.invalid("process_manager.config.scope must be 'user' or 'system', not \"\(value)\"")
+            throw SystemdError.invalidScope(value)
         }
     }
 
@@ -57,7 +62,9 @@ package struct SystemdScope {
     static func runtimeEnvironment(uid: uid_t) -> [EnvironmentEntry] {
         var entries: [EnvironmentEntry] = []
         var runtime: String?
-        if let value = ProcessEnvironment.value("XDG_RUNTIME_DIR"), !value.isEmpty, FileSystem.kind(of: value) == .directory {
+        if let value = ProcessEnvironment.value("XDG_RUNTIME_DIR"), !value.isEmpty,
+            FileSystem.kind(of: value) == .directory
+        {
             runtime = value
         } else if FileSystem.kind(of: "/run/user/\(uid)") == .directory {
             runtime = "/run/user/\(uid)"

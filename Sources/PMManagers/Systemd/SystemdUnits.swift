@@ -1,6 +1,6 @@
-import PMSystem
-import PMHTTP
 import PMCore
+import PMHTTP
+import PMSystem
 
 /// The names and files of one server's units: the service and its
 /// console socket, `gameap-server-<name>.service` / `.socket` in the scope's units directory,
@@ -55,7 +55,8 @@ package struct SystemdUnits {
     package static func resolved(_ server: Server, scope: SystemdScope) -> SystemdUnits {
         let current = SystemdUnits(name: server.name, scope: scope, workPath: server.config.workPath)
         guard let legacy = legacy(server, scope: scope), !FileSystem.exists(current.serviceFile),
-              FileSystem.exists(legacy.serviceFile) else { return current }
+            FileSystem.exists(legacy.serviceFile)
+        else { return current }
         return legacy
     }
 
@@ -64,7 +65,10 @@ package struct SystemdUnits {
         let uuid = server.legacyName
         let bytes = Array(uuid.utf8)
         guard !bytes.isEmpty, uuid != server.name, bytes.count <= 200, bytes.first != UInt8(ascii: "."),
-              bytes.allSatisfy({ ASCII.isLetter($0) || ASCII.isDigit($0) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ".") })
+            bytes.allSatisfy({
+                ASCII.isLetter($0) || ASCII.isDigit($0) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_")
+                    || $0 == UInt8(ascii: ".")
+            })
         else { return nil }
         return SystemdUnits(name: uuid, scope: scope, workPath: server.config.workPath)
     }

@@ -1,6 +1,6 @@
-import PMSystem
-import PMHTTP
 import PMCore
+import PMHTTP
+import PMSystem
 
 /// The text of a server's service and socket units, built in full before anything is written.
 /// Differences from the reference, on purpose (ids of rows in docs/differences.md): every
@@ -16,12 +16,15 @@ package struct UnitFiles {
     /// - Parameters:
     ///   - command: the start command's words, the program already resolved to a full path.
     ///   - account: the user and group the server runs as (system scope).
-    package init(server: Server, scope: SystemdScope, units: SystemdUnits, command: [String], account: Account?) throws {
+    package init(server: Server, scope: SystemdScope, units: SystemdUnits, command: [String], account: Account?) throws
+    {
         service = try Self.service(server: server, scope: scope, units: units, command: command, account: account)
         socket = try Self.socket(server: server, scope: scope, units: units, account: account)
     }
 
-    static func service(server: Server, scope: SystemdScope, units: SystemdUnits, command: [String], account: Account?) throws -> String {
+    static func service(
+        server: Server, scope: SystemdScope, units: SystemdUnits, command: [String], account: Account?
+    ) throws -> String {
         let log = try UnitFileQuoting.path(units.log, what: "the log file")
         var lines = ["[Unit]", "Description=GameAP Server service (UUID \(UnitFileQuoting.text(server.name)))"]
         if !scope.isUser {
@@ -39,7 +42,7 @@ package struct UnitFiles {
             // The hard stop: SIGTERM to every process of the unit, SIGKILL after kill_timeout.
             "KillMode=control-group",
             "TimeoutStopSec=\(try timeSpan(Lifecycle.killTimeout(server)))",
-            "CPUAccounting=yes", "MemoryAccounting=yes", "TasksAccounting=yes", "IOAccounting=yes", "IPAccounting=yes",
+            "CPUAccounting=yes", "MemoryAccounting=yes", "TasksAccounting=yes", "IOAccounting=yes", "IPAccounting=yes"
         ]
         if !scope.isUser, let account {
             lines += ["User=\(account.name)", "Group=\(account.gid)"]
@@ -54,7 +57,8 @@ package struct UnitFiles {
     static func socket(server: Server, scope: SystemdScope, units: SystemdUnits, account: Account?) throws -> String {
         var lines = [
             "[Unit]", "Description=GameAP Server socket (UUID \(UnitFileQuoting.text(server.name)))", "",
-            "[Socket]", "ListenFIFO=" + (try UnitFileQuoting.path(units.fifo, what: "the console FIFO")), "SocketMode=0600",
+            "[Socket]", "ListenFIFO=" + (try UnitFileQuoting.path(units.fifo, what: "the console FIFO")),
+            "SocketMode=0600"
         ]
         if !scope.isUser, let account {
             lines += ["SocketUser=\(account.name)", "SocketGroup=\(account.gid)"]

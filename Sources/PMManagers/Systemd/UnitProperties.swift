@@ -1,6 +1,6 @@
-import PMSystem
-import PMHTTP
 import PMCore
+import PMHTTP
+import PMSystem
 
 /// The `KEY=value` lines of `systemctl show --property=...`:
 /// a trailing CR is dropped, the key ends at the first `=`, lines without a key are skipped
@@ -49,7 +49,8 @@ package struct UnitProperties {
     /// "unset" value 2^64-1.
     package func count(_ key: String) -> UInt64? {
         guard let text = values[key], !text.isEmpty, text.utf8.allSatisfy(ASCII.isDigit),
-              let value = UInt64(text), value != UInt64.max else { return nil }
+            let value = UInt64(text), value != UInt64.max
+        else { return nil }
         return value
     }
 }

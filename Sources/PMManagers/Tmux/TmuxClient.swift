@@ -1,6 +1,7 @@
-import PMSystem
-import PMHTTP
 import PMCore
+import PMHTTP
+import PMSystem
+
 #if os(Linux)
 import Glibc
 
@@ -21,7 +22,10 @@ struct TmuxClient: CommandRunner {
     /// The limit of a query whose spec gives none: a query never waits without end.
     let defaultTimeout: Double
 
-    init(fallback: CommandRunner, searchPath: String = ExecutableLookup.searchPath, defaultTimeout: Double = TmuxManager.callTimeout) {
+    init(
+        fallback: CommandRunner, searchPath: String = ExecutableLookup.searchPath,
+        defaultTimeout: Double = TmuxManager.callTimeout
+    ) {
         self.fallback = fallback
         self.searchPath = searchPath
         self.defaultTimeout = defaultTimeout
@@ -29,7 +33,8 @@ struct TmuxClient: CommandRunner {
 
     func run(_ spec: CommandSpec, output: CommandOutput) throws -> CommandResult {
         guard spec.arguments.first == "tmux", let first = spec.arguments.dropFirst().first(where: { $0 != "-u" }),
-              !first.hasPrefix("-") else { return try fallback.run(spec, output: output) }
+            !first.hasPrefix("-")
+        else { return try fallback.run(spec, output: output) }
         guard ExecutableLookup.resolve("tmux", workingDirectory: nil, searchPath: searchPath) != nil else {
             throw CommandError.notFound(program: "tmux", directory: spec.workingDirectory)
         }
@@ -75,8 +80,9 @@ private struct TmuxExchange {
     mutating func run() -> Ending {
         let connection: SocketConnection
         do throws(TmuxServerSocket.Refusal) {
-            connection = try TmuxServerSocket.connect(uid: spec.account?.uid ?? geteuid(), temporaryDirectory: temporaryDirectory,
-                                                      timeout: remaining)
+            connection = try TmuxServerSocket.connect(
+                uid: spec.account?.uid ?? geteuid(), temporaryDirectory: temporaryDirectory,
+                timeout: remaining)
         } catch {
             printed.line(error.message)
             return .finished(.exited(1))
@@ -92,7 +98,8 @@ private struct TmuxExchange {
         } catch SocketError.timedOut {
             return .finished(.timedOut(seconds: timeout))
         } catch let malformed as TmuxMessageReader.MalformedMessage {
-            printed.line("the tmux server at \(connection.endpoint) sent a malformed message (length \(malformed.length))")
+            printed.line(
+                "the tmux server at \(connection.endpoint) sent a malformed message (length \(malformed.length))")
         } catch {
             printed.line("lost the tmux server at \(connection.endpoint): \(error)")
         }
@@ -121,7 +128,8 @@ private struct TmuxExchange {
             return .otherProtocolVersion
         case .writeOpen:
             let stream = message.integer(at: 0) ?? -1
-            let standard = message.payload.count == 12 && (stream == 1 || stream == 2) && message.integer(at: 1) == stream
+            let standard =
+                message.payload.count == 12 && (stream == 1 || stream == 2) && message.integer(at: 1) == stream
             if standard { openStreams |= stream }
             try reply(TmuxMessage(.writeReady, integers: [stream, standard ? 0 : EBADF]), connection)
         case .write:
@@ -162,7 +170,7 @@ private struct TmuxExchange {
             TmuxMessage(.identifyCWD, string: spec.workingDirectory ?? spec.fallbackDirectory ?? "/"),
             TmuxMessage(.identifyClientPID, integers: [getpid()]),
             TmuxMessage(.identifyDone),
-            TmuxMessage(.command, TmuxMessage.bytes(of: Int32(words.count)) + words.flatMap { Array($0.utf8) + [0] }),
+            TmuxMessage(.command, TmuxMessage.bytes(of: Int32(words.count)) + words.flatMap { Array($0.utf8) + [0] })
         ]
         var frames: [UInt8] = []
         for message in messages {

@@ -1,6 +1,7 @@
-import PMSystem
-import PMHTTP
 import PMCore
+import PMHTTP
+import PMSystem
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -61,17 +62,20 @@ package struct TmuxManager: ProcessManager {
         guard let pane else { return ServerStatus(.stopped) }
         if pane.dead { return ServerStatus(.stopped, startedAt: pane.created, exitCode: pane.exitCode) }
         guard let panePid = pane.pid else { return ServerStatus(.running, startedAt: pane.created) }
-        guard let game = game(inPane: panePid, server.marker) else { return ServerStatus(.stopped, startedAt: pane.created) }
+        guard let game = game(inPane: panePid, server.marker) else {
+            return ServerStatus(.stopped, startedAt: pane.created)
+        }
         return ServerStatus(.running, pid: game, startedAt: pane.created)
     }
 
     package func start(_ server: Server, _ context: VerbContext) throws {
         guard FileSystem.kind(of: server.workDirectory) == .directory || context.executor.isDryRun else {
-            throw ManagerError.failure("the server directory \(server.workDirectory) does not exist (create it or run pm-install)")
+            throw StartError.missingDirectory(path: server.workDirectory)
         }
-        let command = try server.template.arguments(wrapper: server.config.scripts.start, command: server.record.effectiveStartCommand)
+        let command = try server.template.arguments(
+            wrapper: server.config.scripts.start, command: server.record.effectiveStartCommand)
         guard !command.isEmpty else {
-            throw ManagerError.invalid("nothing to start: the record has no start_command and the game mod no default")
+            throw StartError.nothingToStart
         }
         // What an earlier run left (a daemon that outlived a crash) goes before the new one starts.
         try ServerProcesses(server).terminate(grace: try Lifecycle.killTimeout(server), fresh: false, context)
@@ -88,18 +92,24 @@ package struct TmuxManager: ProcessManager {
     /// the helper session alone, and the game's session, whose command and variables may hold
     /// secrets, is created over the socket, in no process's arguments.
     private func createSession(_ server: Server, running command: [String], _ context: VerbContext) throws {
-        let userLock = context.executor.isDryRun ? nil
+        let userLock =
+            context.executor.isDryRun
+            ? nil
             : try ServerLock.acquire("tmux-user-\(server.account?.uid ?? geteuid())", in: context.state)
         defer { withExtendedLifetime(userLock) {} }
         let panes = try listPanes(server, context)
         var commands: [[String]] = []
-        for stale in [server.name, server.legacyName] where !stale.isEmpty
-            && panes.contains(where: { $0.session == stale && ($0.owner.isEmpty || $0.owner == server.owner.token) }) {
+        for stale in [server.name, server.legacyName]
+        where !stale.isEmpty
+            && panes.contains(where: { $0.session == stale && ($0.owner.isEmpty || $0.owner == server.owner.token) })
+        {
             commands.append(["kill-session", "-t", "=" + stale])
         }
         if !panes.contains(where: { $0.session == Self.helperSession }) {
-            let helper = [["new-session", "-d", "-s", Self.helperSession, "-x", String(Self.width), "/bin/sh"],
-                          ["set-option", "-g", "history-limit", String(Self.historyLimit)]]
+            let helper = [
+                ["new-session", "-d", "-s", Self.helperSession, "-x", String(Self.width), "/bin/sh"],
+                ["set-option", "-g", "history-limit", String(Self.historyLimit)]
+            ]
             try expectSuccess(try tmux(Self.sequence(helper), server, context), "start the user's tmux server")
         }
         var game = ["new-session", "-d", "-s", server.name, "-x", String(Self.width), "-c", server.workDirectory]
@@ -124,11 +134,12 @@ package struct TmuxManager: ProcessManager {
         var failure: Error?
         do {
             try ServerProcesses(server).terminate(grace: try Lifecycle.killTimeout(server), context)
-        } catch let error as ManagerError {
+        } catch let error as LifecycleError {
             failure = error
         }
         // The session under the server's name, else under the legacy one, as `session` finds it.
-        for name in [server.name, server.legacyName] where !name.isEmpty && !name.contains(":") && name != Self.helperSession {
+        for name in [server.name, server.legacyName]
+        where !name.isEmpty && !name.contains(":") && name != Self.helperSession {
             let result = try tmux(["kill-session", "-t", "=" + name], server, context)
             if result.termination.succeeded { break }
             if !Self.meansGone(result) { try expectSuccess(result, "kill the session") }
@@ -149,7 +160,7 @@ package struct TmuxManager: ProcessManager {
         var failure: Error?
         do {
             try ServerProcesses(server, roots: roots).terminate(grace: try Lifecycle.killTimeout(server), context)
-        } catch let error as ManagerError {
+        } catch let error as LifecycleError {
             failure = error
         }
         if let pane {
@@ -163,20 +174,24 @@ package struct TmuxManager: ProcessManager {
     }
 
     package func output(_ server: Server, lines: Int, _ context: VerbContext) throws -> String {
-        guard let pane = try session(server, context) else { throw ManagerError.failure("the server is not running (no tmux session \(server.name))") }
+        guard let pane = try session(server, context) else {
+            throw TmuxError.noSession(server.name)
+        }
         let start = lines == 0 ? "-" : "-\(lines)"
-        let result = try tmux(["capture-pane", "-p", "-J", "-S", start, "-t", "=\(pane.session):"], server, context, readOnly: true,
-                              output: .capture(limit: 64 << 20))
+        let result = try tmux(
+            ["capture-pane", "-p", "-J", "-S", start, "-t", "=\(pane.session):"], server, context, readOnly: true,
+            output: .capture(limit: 64 << 20))
         try expectSuccess(result, "read the pane")
         return Self.trimmingBlankTail(result.text)
     }
 
     package func sendInput(_ line: String, _ server: Server, _ context: VerbContext) throws {
         guard let pane = try session(server, context), !pane.dead else {
-            throw ManagerError.failure("the server is not running (no tmux session \(server.name))")
+            throw TmuxError.noSession(server.name)
         }
         let bytes = Array(line.utf8).map { String($0, radix: 16) } + ["d"]
-        try expectSuccess(try tmux(["send-keys", "-t", "=\(pane.session):", "-H"] + bytes, server, context), "send the line")
+        try expectSuccess(
+            try tmux(["send-keys", "-t", "=\(pane.session):", "-H"] + bytes, server, context), "send the line")
     }
 
     /// Up, and the game's process tree from the pane's pid.
@@ -221,7 +236,9 @@ package struct TmuxManager: ProcessManager {
         }
     }
 
-    static let paneFormat = "#{session_name}\t#{pane_pid}\t#{pane_dead}\t#{pane_dead_status}\t#{session_created}\t#{pane_pipe}\t#{pane_dead_signal}\t#{\(ownerOption)}"
+    static let paneFormat =
+        "#{session_name}\t#{pane_pid}\t#{pane_dead}\t#{pane_dead_status}\t#{session_created}\t#{pane_pipe}"
+        + "\t#{pane_dead_signal}\t#{\(ownerOption)}"
     /// The session option that holds the owner token of the server (`ServerOwner`).
     static let ownerOption = "@gameap_owner"
 
@@ -234,16 +251,22 @@ package struct TmuxManager: ProcessManager {
         arguments += session.map { ["-t", "=\($0):"] } ?? ["-a"]
         let result = try tmux(arguments, server, context, readOnly: true, output: .capture(limit: 4 << 20))
         guard result.termination.succeeded else {
-            if case .exited(1) = result.termination, Self.meansNoSessions(result.text) || result.text.contains("can't find") { return [] }
-            throw ManagerError.unknown("tmux list-panes \(result.termination.description): \(Self.firstLine(result.text))")
+            if case .exited(1) = result.termination,
+                Self.meansNoSessions(result.text) || result.text.contains("can't find")
+            {
+                return []
+            }
+            throw TmuxError.listPanesFailed(result.termination, tmuxSaid: Self.firstLine(result.text))
         }
         return result.text.fields(separatedBy: UInt8(ascii: "\n")).compactMap { line in
             let fields = line.fields(separatedBy: UInt8(ascii: "\t"))
             guard fields.count >= 8 else { return nil }
             let created = Double(fields[4]).flatMap { (0...1e11).contains($0) ? $0 : nil }
-            return Pane(session: fields[0], pid: Int32(fields[1]).flatMap { $0 > 0 ? Int($0) : nil }, dead: fields[2] == "1",
-                        deadStatus: Int32(fields[3]).map(Int.init), deadSignal: Int32(fields[6]).map(Int.init), created: created,
-                        piped: fields[5] == "1", owner: fields[7])
+            return Pane(
+                session: fields[0], pid: Int32(fields[1]).flatMap { $0 > 0 ? Int($0) : nil }, dead: fields[2] == "1",
+                deadStatus: Int32(fields[3]).map(Int.init), deadSignal: Int32(fields[6]).map(Int.init),
+                created: created,
+                piped: fields[5] == "1", owner: fields[7])
         }
     }
 
@@ -263,11 +286,15 @@ package struct TmuxManager: ProcessManager {
         if context.options.sharedQueries {
             let panes = try snapshots.panes(for: server.account?.uid ?? geteuid()) { try listPanes(server, context) }
             return panes.first { $0.session == server.name }
-                ?? panes.first { !server.legacyName.isEmpty && server.legacyName != Self.helperSession && $0.session == server.legacyName }
+                ?? panes.first {
+                    !server.legacyName.isEmpty && server.legacyName != Self.helperSession
+                        && $0.session == server.legacyName
+                }
         }
         if let pane = try listPanes(server, context, session: server.name).first { return pane }
         guard !server.legacyName.isEmpty, server.legacyName != server.name, server.legacyName != Self.helperSession,
-              !server.legacyName.contains(":") else { return nil }
+            !server.legacyName.contains(":")
+        else { return nil }
         return try listPanes(server, context, session: server.legacyName).first
     }
 
@@ -278,14 +305,14 @@ package struct TmuxManager: ProcessManager {
         repeat {
             Clock.sleep(seconds: 0.1)
             guard let pane = try listPanes(server, context, session: server.name).first else {
-                throw ManagerError.failure("the start command exited at once and its session is gone")
+                throw TmuxError.startedSessionGone
             }
             if pane.dead {
                 let pane = try withExitCode(pane, server, context)
                 let lastLines = Lifecycle.lastLines((try? output(server, lines: 0, context)) ?? "", 20)
                 _ = try? tmux(["kill-session", "-t", "=" + server.name], server, context)
                 for line in lastLines.lines { context.err.line("    \(line)") }
-                throw ManagerError.failure("the start command exited at once (\(pane.ending)); its last output is above")
+                throw StartError.exitedAtOnce(ending: pane.ending)
             }
         } while Clock.monotonic < deadline
     }
@@ -313,21 +340,26 @@ package struct TmuxManager: ProcessManager {
     /// and what `overSocket` says must not show in any process's arguments), goes to the
     /// user's tmux server through `TmuxClient`, without starting tmux. Whatever runs starts
     /// from `CleanEnvironment`, never the tool's.
-    func tmux(_ arguments: [String], _ server: Server, _ context: VerbContext, readOnly: Bool = false, overSocket: Bool = false,
-              output: CommandOutput? = nil) throws -> CommandResult {
-        var spec = CommandSpec(["tmux"] + arguments, workingDirectory: server.workDirectory,
-                               fallbackDirectory: server.account?.home ?? "/", environment: [EnvironmentEntry("SHELL", "/bin/sh")],
-                               account: server.account, timeout: Self.callTimeout, readOnly: readOnly)
+    func tmux(
+        _ arguments: [String], _ server: Server, _ context: VerbContext, readOnly: Bool = false,
+        overSocket: Bool = false,
+        output: CommandOutput? = nil
+    ) throws -> CommandResult {
+        var spec = CommandSpec(
+            ["tmux"] + arguments, workingDirectory: server.workDirectory,
+            fallbackDirectory: server.account?.home ?? "/", environment: [EnvironmentEntry("SHELL", "/bin/sh")],
+            account: server.account, timeout: Self.callTimeout, readOnly: readOnly)
         spec.unsetEnvironment = ["TMUX", "TMUX_PANE"]
         // The first call starts the user's tmux server, whose environment every game inherits.
         spec.inheritsEnvironment = false
         do {
             let viaClient = readOnly || overSocket || arguments.first.map(Self.clientCommands.contains) ?? false
-            return try context.executor.run(spec, output: output ?? .capture(limit: 1 << 20), via: viaClient ? Self.client(context) : nil)
+            return try context.executor.run(
+                spec, output: output ?? .capture(limit: 1 << 20), via: viaClient ? Self.client(context) : nil)
         } catch CommandError.notFound(let program, _) where program == "tmux" {
-            throw ManagerError.unknown("tmux was not found in PATH: install it (apt-get install tmux)")
+            throw TmuxError.notInstalled
         } catch let error as CommandError {
-            throw ManagerError.unknown("cannot run tmux: \(error)")
+            throw TmuxError.cannotRun(error)
         }
     }
 
@@ -352,11 +384,13 @@ package struct TmuxManager: ProcessManager {
 
     private func expectSuccess(_ result: CommandResult, _ what: String) throws {
         guard !result.termination.succeeded else { return }
-        if Self.meansGone(result) { throw ManagerError.failure("the server is not running (tmux: \(Self.firstLine(result.text)))") }
-        if case .exited(1) = result.termination {
-            throw ManagerError.failure("tmux could not \(what): \(Self.firstLine(result.text))")
+        if Self.meansGone(result) {
+            throw TmuxError.sessionGone(tmuxSaid: Self.firstLine(result.text))
         }
-        throw ManagerError.unknown("tmux could not \(what): it \(result.termination.description)")
+        if case .exited(1) = result.termination {
+            throw TmuxError.refused(action: what, tmuxSaid: Self.firstLine(result.text))
+        }
+        throw TmuxError.failed(action: what, result.termination)
     }
 
     /// The pane's command: `/bin/sh` runs the words as its arguments (`"$@"`, never re-read
@@ -373,8 +407,10 @@ package struct TmuxManager: ProcessManager {
     /// (`paneCommand`): the game is then its marked child. A pane without the marker is a
     /// legacy session: its process, or that process's only child, is the game.
     static func game(inPane pid: Int, _ marker: ServerMarker) -> Int? {
-        let children = (try? FileSystem.contents(of: "/proc/\(pid)/task/\(pid)/children", limit: 4096))
-            .map { String(decoding: $0, as: UTF8.self).fields(separatedBy: UInt8(ascii: " ")).compactMap { Int32($0) } } ?? []
+        let children =
+            (try? FileSystem.contents(of: "/proc/\(pid)/task/\(pid)/children", limit: 4096))
+            .map { String(decoding: $0, as: UTF8.self).fields(separatedBy: UInt8(ascii: " ")).compactMap { Int32($0) } }
+            ?? []
         guard let own = ProcFileSystem.environment(Int32(clamping: pid)), marker.match(environment: own) == .mine else {
             return children.count == 1 && children[0] > 0 ? Int(children[0]) : pid
         }
@@ -423,7 +459,9 @@ package struct TmuxManager: ProcessManager {
     /// tmux's "Pane is dead" notice; neither is the game's output.
     static func trimmingBlankTail(_ text: String) -> String {
         var lines = text.lines
-        while let last = lines.last, last.allSatisfy({ $0 == " " }) || last.hasPrefix("Pane is dead (") { lines.removeLast() }
+        while let last = lines.last, last.allSatisfy({ $0 == " " }) || last.hasPrefix("Pane is dead (") {
+            lines.removeLast()
+        }
         return lines.isEmpty ? "" : lines.joined(separator: "\n") + "\n"
     }
 }

@@ -1,6 +1,7 @@
-import PMSystem
-import PMHTTP
 import PMCore
+import PMHTTP
+import PMSystem
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -113,10 +114,13 @@ struct TmuxMessageReader {
         guard buffer.count - start >= TmuxMessage.headerSize else { return nil }
         let header = buffer[start..<start + TmuxMessage.headerSize]
         let length = Int(header.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: 4, as: UInt16.self) })
-        guard length >= TmuxMessage.headerSize, length <= TmuxMessage.maximumSize else { throw MalformedMessage(length: length) }
+        guard length >= TmuxMessage.headerSize, length <= TmuxMessage.maximumSize else {
+            throw MalformedMessage(length: length)
+        }
         guard buffer.count - start >= length else { return nil }
         let type = header.withUnsafeBytes { $0.loadUnaligned(as: UInt32.self) }
-        var message = TmuxMessage(TmuxMessageType(rawValue: type), Array(buffer[start + TmuxMessage.headerSize..<start + length]))
+        var message = TmuxMessage(
+            TmuxMessageType(rawValue: type), Array(buffer[start + TmuxMessage.headerSize..<start + length]))
         message.peerID = header.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: 8, as: UInt32.self) }
         start += length
         return message

@@ -1,6 +1,7 @@
-import PMSystem
-import PMHTTP
 import PMCore
+import PMHTTP
+import PMSystem
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -33,11 +34,11 @@ final class TmuxPipeFeed: ConsoleFeed {
         self.server = server
         self.manager = manager
         self.context = context
-        var template = Array("/tmp/pm-console-XXXXXX".utf8CString)
-        guard template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) != nil else {
-            throw ManagerError.unknown("cannot create a private directory in /tmp: \(SystemError("mkdtemp").reason)")
+        do {
+            directory = try FileSystem.makePrivateDirectory(prefix: "pm-console")
+        } catch {
+            throw TmuxError.cannotCreateTemporaryDirectory(error)
         }
-        directory = String(nulTerminated: template)
         path = directory + "/" + Self.fifoName
         do {
             let handle = try DirectoryHandle.configured(directory)
@@ -50,7 +51,7 @@ final class TmuxPipeFeed: ConsoleFeed {
             }
         } catch let error as SystemError {
             finish(closePipe: false)
-            throw ManagerError.unknown("cannot prepare the console feed: \(error)")
+            throw TmuxError.cannotPrepareFeed(error)
         }
         try attach(pane)
     }
@@ -70,7 +71,7 @@ final class TmuxPipeFeed: ConsoleFeed {
         let result = try manager.tmux(["pipe-pane", "-t", "=\(pane):", command], server, context)
         guard result.termination.succeeded else {
             finish(closePipe: false)
-            throw ManagerError.failure("tmux could not pipe the pane: \(TmuxManager.firstLine(result.text))")
+            throw TmuxError.refused(action: "pipe the pane", tmuxSaid: TmuxManager.firstLine(result.text))
         }
         piped = true
     }

@@ -1,6 +1,7 @@
-import PMSystem
-import PMHTTP
 import PMCore
+import PMHTTP
+import PMSystem
+
 #if os(Linux)
 import Glibc
 
@@ -56,10 +57,13 @@ enum TmuxServerSocket {
 
     /// Connects through `/proc/self/fd`. A full listen queue (EAGAIN: a non-blocking connect
     /// does not wait, tmux's blocking one does) is tried again until `deadline`.
-    private static func connect(through socket: Int32, path: String, deadline: Double) throws(Refusal) -> SocketConnection {
+    private static func connect(
+        through socket: Int32, path: String, deadline: Double
+    ) throws(Refusal) -> SocketConnection {
         while true {
             do {
-                let fd = try SocketDialer.unix(path: "/proc/self/fd/\(socket)", endpoint: path, timeout: max(0, deadline - Clock.monotonic))
+                let fd = try SocketDialer.unix(
+                    path: "/proc/self/fd/\(socket)", endpoint: path, timeout: max(0, deadline - Clock.monotonic))
                 return SocketConnection(descriptor: fd, endpoint: path)
             } catch SocketError.connectFailed(_, let code, _) where code == EAGAIN && Clock.monotonic < deadline {
                 Clock.sleep(seconds: 0.001)

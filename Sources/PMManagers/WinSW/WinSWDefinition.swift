@@ -1,6 +1,6 @@
-import PMSystem
-import PMHTTP
 import PMCore
+import PMHTTP
+import PMSystem
 
 /// A WinSW 3 service definition, the reference's XML byte for byte: Go's
 /// `MarshalIndent` with two-space indents, no declaration, no final newline, empty elements
@@ -22,9 +22,10 @@ struct WinSWDefinition: Equatable {
 
     /// The definition of `server`'s service; every check happens here, before anything runs.
     static func of(_ server: Server, manager: String) throws -> WinSWDefinition {
-        WinSWDefinition(id: try ServiceName.of(server, manager: manager), program: try ServiceProgram.of(server),
-                        workingDirectory: server.workDirectory, environment: server.environment,
-                        account: try ServiceAccount.of(server, manager: manager), startMode: try ServiceStartMode.of(server))
+        WinSWDefinition(
+            id: try ServiceName.of(server, manager: manager), program: try ServiceProgram.of(server),
+            workingDirectory: server.workDirectory, environment: server.environment,
+            account: try ServiceAccount.of(server, manager: manager), startMode: try ServiceStartMode.of(server))
     }
 
     /// The file's text; `maskingPassword` puts the mask in place of the password (for plans).
@@ -35,7 +36,9 @@ struct WinSWDefinition: Equatable {
         if !program.arguments.isEmpty { lines.append(element("arguments", program.commandLine)) }
         if !workingDirectory.isEmpty { lines.append(element("workingdirectory", workingDirectory)) }
         let sorted = environment.sorted { Array($0.name.utf8).lexicographicallyPrecedes(Array($1.name.utf8)) }
-        lines += sorted.map { "  <env name=\"\(XMLEscaping.escape($0.name))\" value=\"\(XMLEscaping.escape($0.value))\"></env>" }
+        lines += sorted.map {
+            "  <env name=\"\(XMLEscaping.escape($0.name))\" value=\"\(XMLEscaping.escape($0.value))\"></env>"
+        }
         lines += Self.failureDelays.map { "  <onfailure action=\"restart\" delay=\"\($0)\"></onfailure>" }
         lines += [element("resetfailure", "1 hour"), element("autoRefresh", "false"), "  <log mode=\"reset\"></log>"]
         lines += accountLines(maskingPassword: maskingPassword)

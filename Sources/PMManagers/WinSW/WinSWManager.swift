@@ -1,6 +1,6 @@
-import PMSystem
-import PMHTTP
 import PMCore
+import PMHTTP
+import PMSystem
 
 /// The `winsw` manager: each server is a Windows service run by
 /// WinSW 3 from the definition `C:\gameap\services\gameapServer<id>.xml`, driven with
@@ -70,10 +70,12 @@ package struct WinSWManager: WindowsServiceManager {
     package func output(_ server: Server, lines: Int, _ context: VerbContext) throws -> String {
         let runner = runner(context)
         let service = try ServiceName.of(server, manager: name)
-        let outName = "\(service).out.log", errName = "\(service).err.log"
-        let out = try runner.tail(outName, lines: lines), err = try runner.tail(errName, lines: lines)
+        let outName = "\(service).out.log"
+        let errName = "\(service).err.log"
+        let out = try runner.tail(outName, lines: lines)
+        let err = try runner.tail(errName, lines: lines)
         guard out != nil || err != nil else {
-            throw ManagerError.failure("no output yet: \(host.path(outName)) does not exist (the service has not run since it was installed)")
+            throw WindowsServiceError.noWinSWOutput(path: host.path(outName))
         }
         guard let err, !err.isEmpty else { return String(decoding: out ?? [], as: UTF8.self) }
         var text = "==> \(host.path(errName)) <==\n" + String(decoding: err, as: UTF8.self)
@@ -92,12 +94,16 @@ package struct WinSWManager: WindowsServiceManager {
         let runner = runner(context)
         let service = try ServiceName.of(server, manager: name)
         if try hasDefinition(service, runner) {
-            try expect("uninstall", host.path(Self.definitionFile(service)), runner, alsoFine: [WindowsError.serviceDoesNotExist, WindowsError.serviceMarkedForDelete])
+            try expect(
+                "uninstall", host.path(Self.definitionFile(service)), runner,
+                alsoFine: [WindowsError.serviceDoesNotExist, WindowsError.serviceMarkedForDelete])
         } else {
             try ServiceControl(runner: runner, name: service).delete(wait: false)
         }
         try runner.remove(Self.definitionFile(service))
-        return "\(runner.isDryRun ? "would uninstall" : "uninstalled") service \(service) (its logs stay in \(host.directory))"
+        return
+            "\(runner.isDryRun ? "would uninstall" : "uninstalled") service \(service) "
+            + "(its logs stay in \(host.directory))"
     }
 
     // MARK: - The service
@@ -107,7 +113,8 @@ package struct WinSWManager: WindowsServiceManager {
     /// finds no service (1060) installs, an install that finds one (1073) refreshes.
     func ensureService(_ server: Server, _ runner: ServiceRunner) throws -> (service: String, change: ServiceChange) {
         let definition = try WinSWDefinition.of(server, manager: name)
-        let file = Self.definitionFile(definition.id), path = host.path(file)
+        let file = Self.definitionFile(definition.id)
+        let path = host.path(file)
         try runner.ensureDirectory()
         let old = try runner.read(file)
         let content = definition.render()
@@ -117,7 +124,9 @@ package struct WinSWManager: WindowsServiceManager {
             return (definition.id, .unchanged)
         }
         runner.note(old == nil ? "Service file not found" : "Service configuration was changed")
-        if definition.account == .networkService { try AccessControl(runner: runner).grantNetworkService(server.workDirectory) }
+        if definition.account == .networkService {
+            try AccessControl(runner: runner).grantNetworkService(server.workDirectory)
+        }
         try runner.write(file, content, shown: definition.render(maskingPassword: true))
         try AccessControl(runner: runner).restrict(path, reader: definition.account)
         try installOrRefresh(path, new: old == nil, runner)

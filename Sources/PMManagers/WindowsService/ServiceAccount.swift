@@ -1,6 +1,6 @@
-import PMSystem
-import PMHTTP
 import PMCore
+import PMHTTP
+import PMSystem
 
 /// The Windows account a service runs as: the
 /// record's user with its password from the configuration's `users` map (verbatim, or
@@ -21,10 +21,10 @@ enum ServiceAccount: Equatable {
         if server.config.useNetworkServiceUser { return .networkService }
         let name = server.record.user
         guard !name.isEmpty else {
-            throw ManagerError.invalid("the \(manager) manager needs the record's su_user, the Windows account the service runs as (or use_network_service_user: true in the daemon configuration)")
+            throw WindowsServiceError.noAccount(manager: manager)
         }
         guard let value = server.config.users[name] else {
-            throw ManagerError.invalid("user \(name) is not in the users map of the daemon configuration: add its password as users.\(name)")
+            throw WindowsServiceError.userNotInUsersMap(name)
         }
         return .user(name: name, password: try password(value, user: name))
     }
@@ -34,16 +34,17 @@ enum ServiceAccount: Equatable {
         var password = value
         if value.hasPrefix(UserPasswords.base64Prefix) {
             guard let bytes = Base64.decode(String(value.dropFirst(UserPasswords.base64Prefix.count))),
-                  let decoded = String(validUTF8: bytes) else {
-                throw ManagerError.invalid("the password of user \(user) in the users map is not UTF-8 text in standard base64 after \"base64:\"")
+                let decoded = String(validUTF8: bytes)
+            else {
+                throw WindowsServiceError.passwordNotBase64(user: user)
             }
             password = decoded
         }
         guard !password.isEmpty else {
-            throw ManagerError.invalid("the password of user \(user) in the users map is empty")
+            throw WindowsServiceError.emptyPassword(user: user)
         }
         guard !password.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else {
-            throw ManagerError.invalid("the password of user \(user) in the users map contains a control character, which a service definition cannot carry")
+            throw WindowsServiceError.passwordControlCharacter(user: user)
         }
         return password
     }

@@ -1,6 +1,6 @@
-import PMSystem
-import PMHTTP
 import PMCore
+import PMHTTP
+import PMSystem
 
 /// A service of the Service Control Manager, through `sc.exe`: its state, start, stop and
 /// delete, and waiting for them to take effect. Exit codes are
@@ -23,12 +23,16 @@ struct ServiceControl {
     /// `sc queryex <name>`.
     func presence() throws -> Presence {
         let arguments = ["sc", "queryex", name]
-        guard let result = try runner.query(arguments, assuming: "that the service \(name) does not exist") else { return .unasked }
+        guard let result = try runner.query(arguments, assuming: "that the service \(name) does not exist") else {
+            return .unasked
+        }
         let code = try runner.exitCode(result, arguments)
         if code == WindowsError.serviceDoesNotExist { return .missing }
-        guard code == 0 else { throw runner.failure(arguments, result, status: .unknown) }
+        guard code == 0 else {
+            throw WindowsServiceError.queryFailed(command: arguments, code: code, said: ServiceRunner.said(result))
+        }
         guard let query = ServiceQuery.parse(result.text) else {
-            throw ManagerError.unknown("sc queryex \(name) printed no service state")
+            throw WindowsServiceError.noServiceState(service: name)
         }
         return .present(query)
     }
@@ -79,7 +83,10 @@ struct ServiceControl {
             throw runner.failure(arguments, result)
         }
         guard wait else { return }
-        try waitUntil("deleted", timeout: Self.deleteTimeout, advice: "close the Services console and any program that holds the service open, then try again") {
+        try waitUntil(
+            "deleted", timeout: Self.deleteTimeout,
+            advice: "close the Services console and any program that holds the service open, then try again"
+        ) {
             $0 == .missing
         }
     }
@@ -92,13 +99,16 @@ struct ServiceControl {
     /// Asks every `pollInterval` seconds until `done`; a dry run only says that it would.
     private func waitUntil(_ what: String, timeout: Double, advice: String = "", _ done: (Presence) -> Bool) throws {
         if let plan = runner.context.executor.plan {
-            plan.write("wait: ask sc queryex \(name) every \(Self.pollInterval) seconds until the service is \(what) (at most \(Int(timeout)) seconds)\n")
+            plan.write(
+                "wait: ask sc queryex \(name) every \(Self.pollInterval) seconds until the service is \(what) (at "
+                    + "most \(Int(timeout)) seconds)\n"
+            )
             return
         }
         let deadline = Clock.monotonic + timeout
         while try !done(presence()) {
             guard Clock.monotonic < deadline else {
-                throw ManagerError.failure("the service \(name) is not \(what) after \(Int(timeout)) seconds" + (advice.isEmpty ? "" : ": \(advice)"))
+                throw WindowsServiceError.timedOut(service: name, state: what, seconds: Int(timeout), advice: advice)
             }
             Clock.sleep(seconds: Self.pollInterval)
         }

@@ -1,6 +1,7 @@
-import PMSystem
-import PMHTTP
 import PMCore
+import PMHTTP
+import PMSystem
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)

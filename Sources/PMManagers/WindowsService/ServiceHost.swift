@@ -1,6 +1,6 @@
-import PMSystem
-import PMHTTP
 import PMCore
+import PMHTTP
+import PMSystem
 
 /// Where the Windows managers keep their files, and whether this system can drive Windows
 /// services at all: the seam that lets their logic run on Linux against a temporary directory
@@ -19,7 +19,9 @@ package struct ServiceHost {
     /// cannot be looked for here.
     package let locate: @Sendable (String) -> String?
 
-    package init(directory: String = defaultDirectory, files: ServiceFiles?, locate: @escaping @Sendable (String) -> String?) {
+    package init(
+        directory: String = defaultDirectory, files: ServiceFiles?, locate: @escaping @Sendable (String) -> String?
+    ) {
         self.directory = directory
         self.files = files
         self.locate = locate

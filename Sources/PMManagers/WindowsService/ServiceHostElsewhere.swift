@@ -1,6 +1,7 @@
-import PMSystem
-import PMHTTP
 import PMCore
+import PMHTTP
+import PMSystem
+
 #if !os(Windows)
 extension ServiceHost {
     /// Linux and macOS: Windows services cannot be reached, so the Windows managers print

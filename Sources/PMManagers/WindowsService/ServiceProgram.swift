@@ -1,6 +1,6 @@
-import PMSystem
-import PMHTTP
 import PMCore
+import PMHTTP
+import PMSystem
 
 /// The program a Windows service runs and its arguments, from the start command's words.
 /// The words are split with the Windows dialect
@@ -22,16 +22,17 @@ struct ServiceProgram: Equatable {
     /// The program and arguments of `server`'s start command wrapped in `scripts.start`.
     static func of(_ server: Server) throws -> ServiceProgram {
         let template = CommandTemplate(placeholders: server.template.placeholders, dialect: .windows)
-        let words = try template.arguments(wrapper: server.config.scripts.start, command: server.record.windowsStartCommand)
+        let words = try template.arguments(
+            wrapper: server.config.scripts.start, command: server.record.windowsStartCommand)
         return try ServiceProgram(words: words)
     }
 
     init(words: [String]) throws {
         guard let first = words.first, !first.isEmpty else {
-            throw ManagerError.invalid("nothing to start: the record has no start_command and the game mod no default for Windows")
+            throw WindowsServiceError.nothingToStart
         }
         for (index, word) in words.enumerated() where word.unicodeScalars.contains("\0") {
-            throw ManagerError.invalid("word \(index + 1) of the start command contains a NUL character")
+            throw WindowsServiceError.nulInStartCommand(word: index + 1)
         }
         guard Self.isBatchFile(first) else {
             executable = first
@@ -59,9 +60,9 @@ struct ServiceProgram: Equatable {
     /// and the character, never the word's text (it may hold a secret).
     static func checkForCmd(_ words: [String]) throws {
         for (index, word) in words.enumerated() {
-            guard let bad = word.unicodeScalars.first(where: { cmdSpecial.contains($0) || $0.isControlCharacter }) else { continue }
-            let shown = bad.isControlCharacter ? "the control character \(bad.codePoint)" : "\(bad)"
-            throw ManagerError.invalid("word \(index + 1) of the start command contains \(shown): the program is a batch file, which runs through cmd.exe, and cmd.exe would interpret it (\" % & | < > ^ and control characters cannot be passed to a batch file safely); remove it, or start a program (.exe) instead")
+            guard let bad = word.unicodeScalars.first(where: { cmdSpecial.contains($0) || $0.isControlCharacter })
+            else { continue }
+            throw WindowsServiceError.unsafeForCmd(word: index + 1, character: bad)
         }
     }
 }

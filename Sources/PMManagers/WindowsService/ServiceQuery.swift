@@ -1,6 +1,6 @@
-import PMSystem
-import PMHTTP
 import PMCore
+import PMHTTP
+import PMSystem
 
 /// What `sc queryex <name>` says about a service: its state and process id. The state is
 /// read from the line whose value is a state code followed by its name
@@ -9,7 +9,8 @@ import PMCore
 struct ServiceQuery: Equatable {
     /// `SERVICE_STOPPED` (1) to `SERVICE_PAUSED` (7), as `sc` prints them.
     enum State: Int, CaseIterable {
-        case stopped = 1, startPending, stopPending, running, continuePending, pausePending, paused
+        case stopped = 1
+        case startPending, stopPending, running, continuePending, pausePending, paused
 
         var name: String {
             switch self {
@@ -35,8 +36,12 @@ struct ServiceQuery: Equatable {
         for line in text.lines {
             guard let colon = line.firstIndex(of: ":") else { continue }
             let label = String(line[..<colon]).trimmingWhitespace
-            let words = line[line.index(after: colon)...].split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" })
-            if state == nil, words.count >= 2, let code = Int(words[0]), let candidate = State(rawValue: code), words[1] == candidate.name {
+            let words = line[line.index(after: colon)...].split(whereSeparator: {
+                $0 == " " || $0 == "\t" || $0 == "\r"
+            })
+            if state == nil, words.count >= 2, let code = Int(words[0]), let candidate = State(rawValue: code),
+                words[1] == candidate.name
+            {
                 state = candidate
             } else if label == "PID", let number = words.first.flatMap({ Int($0) }), number > 0 {
                 pid = number

@@ -1,6 +1,6 @@
-import PMSystem
-import PMHTTP
 import PMCore
+import PMHTTP
+import PMSystem
 
 /// Runs the commands of the Windows managers (`winsw`, `sc`, `icacls`) through the executor
 /// and reads and writes their files in the services directory, so that a dry run prints all
@@ -33,7 +33,11 @@ struct ServiceRunner {
     /// with the answer the plan assumes, and the result is nil.
     func query(_ arguments: [String], assuming: String) throws -> CommandResult? {
         guard host.runsHere else {
-            plan?.write(masked("ask:\n    \(WindowsQuoting.join(arguments.map(masked)))\n  not asked: this system is not Windows (the plan assumes \(assuming))\n"))
+            plan?.write(
+                masked(
+                    "ask:\n    \(WindowsQuoting.join(arguments.map(masked)))\n  not asked: this system is not Windows "
+                        + "(the plan assumes \(assuming))\n"
+                ))
             return nil
         }
         return try execute(arguments, shown: nil, readOnly: true)
@@ -47,27 +51,28 @@ struct ServiceRunner {
         do {
             return try context.executor.run(spec, output: .capture(limit: Self.outputLimit))
         } catch CommandError.notFound {
-            throw ManagerError.unknown("\(program) was not found in PATH\(program == "winsw" ? ": install WinSW 3 as winsw.exe in a directory of PATH" : "")")
+            throw WindowsServiceError.notFound(program: program)
         } catch let error as CommandError {
-            throw ManagerError.unknown("cannot run \(program): \(error)")
+            throw WindowsServiceError.cannotRun(program: program, error)
         }
     }
 
     /// The exit code of a command that ran to its end; an error saying what happened otherwise.
     func exitCode(_ result: CommandResult, _ arguments: [String]) throws -> Int32 {
         guard case .exited(let code) = result.termination else {
-            throw ManagerError.unknown("\(Self.label(arguments)) \(result.termination.description)")
+            throw WindowsServiceError.didNotExit(command: arguments, result.termination)
         }
         return code
     }
 
-    /// The failure of a command: its exit code explained, and the last line it printed.
-    func failure(_ arguments: [String], _ result: CommandResult, advice: String = "", status: ExitStatus = .failure) -> ManagerError {
-        let said = result.text.lines.map { String($0).trimmingWhitespace }.last { !$0.isEmpty }
-        var message = "\(Self.label(arguments)) exited with \(WindowsError.describe(result.termination.code))"
-        if let said { message += ": \(said)" }
-        if !advice.isEmpty { message += "; \(advice)" }
-        return ManagerError(status, message)
+    /// The failure of a command: its exit code, and the last line it printed.
+    func failure(_ arguments: [String], _ result: CommandResult, advice: String = "") -> WindowsServiceError {
+        .commandFailed(command: arguments, code: result.termination.code, said: Self.said(result), advice: advice)
+    }
+
+    /// The last line a command printed, if any.
+    static func said(_ result: CommandResult) -> String? {
+        result.text.lines.map { String($0).trimmingWhitespace }.last { !$0.isEmpty }
     }
 
     /// `winsw start`, `sc create`: the program and its verb, for messages.
@@ -91,7 +96,7 @@ struct ServiceRunner {
         do {
             return try files.read(name)
         } catch {
-            throw ManagerError.failure("cannot read \(host.path(name)): \(error)")
+            throw WindowsServiceError.cannotRead(path: host.path(name), error)
         }
     }
 
@@ -106,7 +111,7 @@ struct ServiceRunner {
         do {
             try files().write(name, text)
         } catch {
-            throw ManagerError.failure("cannot write \(host.path(name)): \(error)")
+            throw WindowsServiceError.cannotWrite(path: host.path(name), error)
         }
     }
 
@@ -130,7 +135,7 @@ struct ServiceRunner {
         do {
             try files().createDirectory()
         } catch {
-            throw ManagerError.failure("cannot create \(host.directory): \(error)")
+            throw WindowsServiceError.cannotCreateDirectory(path: host.directory, error)
         }
     }
 
@@ -144,13 +149,13 @@ struct ServiceRunner {
         do {
             return try files.tail(name, lines: lines)
         } catch {
-            throw ManagerError.failure("cannot read \(host.path(name)): \(error)")
+            throw WindowsServiceError.cannotRead(path: host.path(name), error)
         }
     }
 
     private func files() throws -> ServiceFiles {
         guard let files = host.files else {
-            throw ManagerError.invalid("Windows services cannot be managed from this system: only --dry-run works here")
+            throw WindowsServiceError.notWindows
         }
         return files
     }

@@ -1,6 +1,6 @@
-import PMSystem
-import PMHTTP
 import PMCore
+import PMHTTP
+import PMSystem
 
 /// When Windows starts a server's service by itself: `demand` (only when asked, the default:
 /// starting servers at boot is the panel's autostart decision, as on Linux), or `auto` (at
@@ -13,7 +13,7 @@ enum ServiceStartMode: String {
     static func of(_ server: Server) throws -> ServiceStartMode {
         guard let text = server.settings.value(setting) else { return .demand }
         guard let mode = ServiceStartMode(rawValue: text.trimmingWhitespace.lowercased()) else {
-            throw ManagerError.invalid("\(setting) must be demand or auto, not \"\(text)\"")
+            throw WindowsServiceError.invalidStartMode(setting, text: text)
         }
         return mode
     }

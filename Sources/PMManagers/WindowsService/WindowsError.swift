@@ -1,6 +1,6 @@
-import PMSystem
-import PMHTTP
 import PMCore
+import PMHTTP
+import PMSystem
 
 /// The Win32 error codes that `sc.exe` and WinSW exit with (`winerror.h`), by name, and the
 /// words that explain them in messages. The tools never exit with these codes
@@ -37,8 +37,9 @@ enum WindowsError {
         serviceDoesNotExist: "the service does not exist",
         serviceCannotAcceptControl: "the service cannot accept control messages now",
         serviceNotActive: "the service has not been started",
-        serviceLogonFailed: "the service did not start due to a logon failure: check the account's password in the users map",
+        serviceLogonFailed:
+            "the service did not start due to a logon failure: check the account's password in the users map",
         serviceMarkedForDelete: "the service has been marked for deletion",
-        serviceExists: "the service already exists",
+        serviceExists: "the service already exists"
     ]
 }

@@ -1,6 +1,6 @@
-import PMSystem
-import PMHTTP
 import PMCore
+import PMHTTP
+import PMSystem
 
 /// What the two Windows managers (`winsw`, `shawl`) share: services live in `host`; where
 /// this system cannot reach Windows they only print plans; the record's user is a Windows
@@ -18,7 +18,9 @@ enum ServiceChange {
 extension WindowsServiceManager {
     package var unavailableReason: String? {
         guard !host.runsHere else { return nil }
-        return "the \(name) manager drives Windows services and runs on Windows only: on this system it only prints its plan (--dry-run)"
+        return
+            "the \(name) manager drives Windows services and runs on Windows only: on this system it only prints its "
+            + "plan (--dry-run)"
     }
 
     package var usesLocalAccounts: Bool { false }
@@ -28,7 +30,7 @@ extension WindowsServiceManager {
     package func canSendInput(_ server: Server) -> Bool { false }
 
     package func sendInput(_ line: String, _ server: Server, _ context: VerbContext) throws {
-        throw ManagerError.failure("console input is not supported by the \(name) manager: a Windows service has no console to type into (the reference refuses it too)")
+        throw WindowsServiceError.consoleInputUnsupported(manager: name)
     }
 
     package func metrics(_ server: Server, _ context: VerbContext) throws -> MetricsReport {

@@ -9,7 +9,9 @@ package enum CleanEnvironment {
     package static let path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:/usr/local/games:/usr/games"
 
     static let base = [EnvironmentEntry("PATH", path), EnvironmentEntry("SHELL", "/bin/sh")]
-    private static let kept: [[UInt8]] = ["LANG", "LANGUAGE", "TZ", "TMUX_TMPDIR", "HOME", "USER", "LOGNAME"].map { Array($0.utf8) }
+    private static let kept: [[UInt8]] = ["LANG", "LANGUAGE", "TZ", "TMUX_TMPDIR", "HOME", "USER", "LOGNAME"].map {
+        Array($0.utf8)
+    }
 
     /// Whether the tool's variable `name` passes into a clean environment.
     static func keeps(_ name: UnsafeRawBufferPointer) -> Bool {

@@ -27,9 +27,11 @@ package struct CommandSpec: Equatable {
     /// `CommandLineToArgvW` rules (`WindowsQuoting`), as the program will receive them.
     package var windowsCommandLine = false
 
-    package init(_ arguments: [String], workingDirectory: String? = nil, fallbackDirectory: String? = nil,
-                environment: [EnvironmentEntry] = [], account: Account? = nil, timeout: Double? = nil,
-                readOnly: Bool = false) {
+    package init(
+        _ arguments: [String], workingDirectory: String? = nil, fallbackDirectory: String? = nil,
+        environment: [EnvironmentEntry] = [], account: Account? = nil, timeout: Double? = nil,
+        readOnly: Bool = false
+    ) {
         self.arguments = arguments
         self.workingDirectory = workingDirectory
         self.fallbackDirectory = fallbackDirectory

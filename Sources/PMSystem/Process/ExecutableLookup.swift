@@ -9,7 +9,9 @@ package enum ExecutableLookup {
         ProcessEnvironment.value("PATH") ?? defaultSearchPath
     }
 
-    package static func resolve(_ program: String, workingDirectory: String?, searchPath: String = searchPath) -> String? {
+    package static func resolve(
+        _ program: String, workingDirectory: String?, searchPath: String = searchPath
+    ) -> String? {
         if program.isEmpty { return nil }
         if program.contains("/") {
             let path = program.hasPrefix("/") ? program : Path.join(workingDirectory ?? ".", program)

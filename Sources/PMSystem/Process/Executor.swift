@@ -28,7 +28,9 @@ package final class Executor: Sendable {
     /// job another way (`TmuxClient` speaks to a tmux server instead of starting tmux) and
     /// hands `runner` only what it cannot do, so a recording runner sees only those calls.
     @discardableResult
-    package func run(_ spec: CommandSpec, output: CommandOutput, via alternative: CommandRunner? = nil) throws -> CommandResult {
+    package func run(
+        _ spec: CommandSpec, output: CommandOutput, via alternative: CommandRunner? = nil
+    ) throws -> CommandResult {
         if let plan, !spec.readOnly {
             plan.write(describe(spec))
             return CommandResult(.exited(0))
@@ -59,7 +61,9 @@ package final class Executor: Sendable {
         text += ":\n    \(commandLine(spec))\n"
         if !spec.environment.isEmpty {
             text += "  environment:\n"
-            for entry in spec.environment { text += "    \(entry.name)=\(ShellWords.quote(masker.apply(entry.value)))\n" }
+            for entry in spec.environment {
+                text += "    \(entry.name)=\(ShellWords.quote(masker.apply(entry.value)))\n"
+            }
         }
         return text
     }

@@ -1,9 +1,10 @@
+import CPMSystem
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import CPMSystem
 
 /// One process of the machine, not necessarily a child of the tool, held through a pidfd
 /// (Linux 5.3+) so that signals and waits reach that process and never one that reused its pid.
@@ -67,7 +68,9 @@ package final class ProcessHandle {
         return processes.filter { !$0.hasExited }
     }
 
-    private static func wait(_ processes: [ProcessHandle], seconds: Double, until done: ([ProcessHandle]) -> Bool) -> Bool {
+    private static func wait(
+        _ processes: [ProcessHandle], seconds: Double, until done: ([ProcessHandle]) -> Bool
+    ) -> Bool {
         let deadline = Clock.monotonic + seconds
         while true {
             if done(processes) { return true }

@@ -1,9 +1,10 @@
+import CPMSystem
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import CPMSystem
 
 /// Runs commands as child processes: argv only (no shell), each child in its own process
 /// group so a timeout kills everything it started, standard input from /dev/null. Output that
@@ -56,10 +57,13 @@ package struct ProcessLauncher: CommandRunner {
         }
         do {
             let pid = try CStrings.with(spec.arguments) { argv in
-                try Self.withEnvironment(spec.environment, account: switchTo, unset: spec.unsetEnvironment,
-                                         inherit: spec.inheritsEnvironment) { envp in
-                    try spawn(path: path, argv: argv, envp: envp, directory: directory, account: switchTo,
-                              detached: spec.detached, stdin: devNull, stdout: target, stderr: target)
+                try Self.withEnvironment(
+                    spec.environment, account: switchTo, unset: spec.unsetEnvironment,
+                    inherit: spec.inheritsEnvironment
+                ) { envp in
+                    try spawn(
+                        path: path, argv: argv, envp: envp, directory: directory, account: switchTo,
+                        detached: spec.detached, stdin: devNull, stdout: target, stderr: target)
                 }
             }
             return Launched(pid: pid, pidfd: pm_pidfd_open(pid), file: file, output: output)
@@ -69,9 +73,11 @@ package struct ProcessLauncher: CommandRunner {
         }
     }
 
-    private func spawn(path: String, argv: UnsafePointer<UnsafeMutablePointer<CChar>?>,
-                       envp: UnsafePointer<UnsafeMutablePointer<CChar>?>, directory: String?,
-                       account: Account?, detached: Bool, stdin: Int32, stdout: Int32, stderr: Int32) throws -> pid_t {
+    private func spawn(
+        path: String, argv: UnsafePointer<UnsafeMutablePointer<CChar>?>,
+        envp: UnsafePointer<UnsafeMutablePointer<CChar>?>, directory: String?,
+        account: Account?, detached: Bool, stdin: Int32, stdout: Int32, stderr: Int32
+    ) throws -> pid_t {
         let groups = account?.groups ?? []
         return try path.withCString { cPath in
             try (directory ?? ".").withCString { cDirectory in
@@ -103,8 +109,9 @@ package struct ProcessLauncher: CommandRunner {
         }
         return try CStrings.with(arguments) { argv in
             try Self.withEnvironment([], account: nil) { envp in
-                try spawn(path: path, argv: argv, envp: envp, directory: nil, account: nil,
-                          detached: false, stdin: stream, stdout: stream, stderr: errors)
+                try spawn(
+                    path: path, argv: argv, envp: envp, directory: nil, account: nil,
+                    detached: false, stdin: stream, stdout: stream, stderr: errors)
             }
         }
     }
@@ -193,12 +200,16 @@ package struct ProcessLauncher: CommandRunner {
     /// upserted and the `unset` names left out; when switching users, HOME, USER and LOGNAME
     /// describe the new user unless the spec sets them. Inherited entries are passed as the C
     /// library holds them; only the new ones are copied (start-up time: see docs/benchmarks.md).
-    static func withEnvironment<R>(_ additions: [EnvironmentEntry], account: Account?, unset: [String] = [], inherit: Bool = true,
-                                   _ body: (UnsafePointer<UnsafeMutablePointer<CChar>?>) throws -> R) rethrows -> R {
+    static func withEnvironment<R>(
+        _ additions: [EnvironmentEntry], account: Account?, unset: [String] = [], inherit: Bool = true,
+        _ body: (UnsafePointer<UnsafeMutablePointer<CChar>?>) throws -> R
+    ) rethrows -> R {
         var overrides: [EnvironmentEntry] = inherit ? [] : CleanEnvironment.base
         if let account {
-            overrides += [EnvironmentEntry("HOME", account.home), EnvironmentEntry("USER", account.name),
-                          EnvironmentEntry("LOGNAME", account.name)]
+            overrides += [
+                EnvironmentEntry("HOME", account.home), EnvironmentEntry("USER", account.name),
+                EnvironmentEntry("LOGNAME", account.name)
+            ]
         }
         for entry in additions {
             overrides.removeAll { $0.name == entry.name }
@@ -249,7 +260,9 @@ package struct ProcessLauncher: CommandRunner {
 
 /// NUL-terminated C string arrays for exec.
 enum CStrings {
-    static func with<R>(_ strings: [String], _ body: (UnsafePointer<UnsafeMutablePointer<CChar>?>) throws -> R) rethrows -> R {
+    static func with<R>(
+        _ strings: [String], _ body: (UnsafePointer<UnsafeMutablePointer<CChar>?>) throws -> R
+    ) rethrows -> R {
         let pointers = strings.map { strdup($0) } + [nil]
         defer { pointers.forEach { free($0) } }
         return try pointers.withUnsafeBufferPointer { try body($0.baseAddress!) }

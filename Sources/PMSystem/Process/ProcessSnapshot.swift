@@ -24,7 +24,8 @@ package struct ProcessSnapshot {
         var marks: [Mark] = []
         for pid in ProcFileSystem.pids() {
             guard let environment = ProcFileSystem.environment(pid), let found = ServerMarker.found(in: environment),
-                  let entry = ProcFileSystem.stat(pid), let uid = ProcFileSystem.owner(pid) else { continue }
+                let entry = ProcFileSystem.stat(pid), let uid = ProcFileSystem.owner(pid)
+            else { continue }
             marks.append(Mark(entry: entry, uid: uid, name: found.name, owner: found.owner))
         }
         return ProcessSnapshot(marks: marks)

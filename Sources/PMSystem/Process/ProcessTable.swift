@@ -73,8 +73,11 @@ package enum ProcFileSystem {
             guard seen.insert(pid).inserted, let entry = stat(pid) else { continue }
             found.append(entry)
             for thread in numericEntries(of: "/proc/\(pid)/task") {
-                guard let bytes = try? FileSystem.contents(of: "/proc/\(pid)/task/\(thread)/children", limit: 1 << 20) else { continue }
-                queue += String(decoding: bytes, as: UTF8.self).fields(separatedBy: UInt8(ascii: " ")).compactMap { Int32($0) }
+                guard let bytes = try? FileSystem.contents(of: "/proc/\(pid)/task/\(thread)/children", limit: 1 << 20)
+                else { continue }
+                queue += String(decoding: bytes, as: UTF8.self).fields(separatedBy: UInt8(ascii: " ")).compactMap {
+                    Int32($0)
+                }
             }
         }
         return found
@@ -97,14 +100,20 @@ package enum ProcFileSystem {
     /// its last `)`, since it may hold spaces and parentheses.
     package static func stat(_ pid: Int32) -> ProcessEntry? {
         guard let bytes = try? FileSystem.contents(of: "/proc/\(pid)/stat", limit: 4096),
-              let close = bytes.lastIndex(of: UInt8(ascii: ")")) else { return nil }
-        let fields = bytes[(close + 1)...].split(separator: UInt8(ascii: " ")).map { String(decoding: $0, as: UTF8.self) }
+            let close = bytes.lastIndex(of: UInt8(ascii: ")"))
+        else { return nil }
+        let fields = bytes[(close + 1)...].split(separator: UInt8(ascii: " ")).map {
+            String(decoding: $0, as: UTF8.self)
+        }
         // After the name: state, ppid, ... utime (11), stime (12), ... starttime (19), vsize, rss (21).
-        guard fields.count > 21, let parent = Int32(fields[1]), let user = UInt64(fields[11]), let system = UInt64(fields[12]),
-              let start = UInt64(fields[19]), let rss = Int64(fields[21]) else { return nil }
+        guard fields.count > 21, let parent = Int32(fields[1]), let user = UInt64(fields[11]),
+            let system = UInt64(fields[12]),
+            let start = UInt64(fields[19]), let rss = Int64(fields[21])
+        else { return nil }
         let state = fields[0].first ?? " "
-        return ProcessEntry(pid: pid, parent: parent, startTicks: start, cpuTicks: user + system, residentPages: UInt64(max(0, rss)),
-                            isZombie: state == "Z" || state == "X")
+        return ProcessEntry(
+            pid: pid, parent: parent, startTicks: start, cpuTicks: user + system, residentPages: UInt64(max(0, rss)),
+            isZombie: state == "Z" || state == "X")
     }
 
     /// Whether a process of group `group` still runs (zombies waiting for their reaper do not
@@ -114,7 +123,8 @@ package enum ProcFileSystem {
         guard kill(-group, 0) == 0 else { return false }
         for pid in pids() {
             guard let bytes = try? FileSystem.contents(of: "/proc/\(pid)/stat", limit: 4096),
-                  let close = bytes.lastIndex(of: UInt8(ascii: ")")) else { continue }
+                let close = bytes.lastIndex(of: UInt8(ascii: ")"))
+            else { continue }
             let fields = bytes[(close + 1)...].split(separator: UInt8(ascii: " "))
             // After the name: state, ppid, pgrp.
             guard fields.count > 2, Int32(String(decoding: fields[2], as: UTF8.self)) == group else { continue }
@@ -169,8 +179,9 @@ package enum ProcFileSystem {
     /// The command name and the state letter of `/proc/<pid>/stat`, for messages.
     package static func nameAndState(_ pid: Int32) -> (name: String, state: String)? {
         guard let bytes = try? FileSystem.contents(of: "/proc/\(pid)/stat", limit: 4096),
-              let open = bytes.firstIndex(of: UInt8(ascii: "(")), let close = bytes.lastIndex(of: UInt8(ascii: ")")),
-              open < close, close + 2 < bytes.count else { return nil }
+            let open = bytes.firstIndex(of: UInt8(ascii: "(")), let close = bytes.lastIndex(of: UInt8(ascii: ")")),
+            open < close, close + 2 < bytes.count
+        else { return nil }
         return (String(decoding: bytes[(open + 1)..<close], as: UTF8.self), String(UnicodeScalar(bytes[close + 2])))
     }
 }

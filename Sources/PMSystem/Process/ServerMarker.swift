@@ -42,12 +42,17 @@ package struct ServerMarker: Equatable {
 
     /// The marker in an environment (`/proc/<pid>/environ`: NUL-separated), nil without one.
     static func found(in environment: [UInt8]) -> (name: String, owner: String?)? {
-        let namePrefix = Array((nameVariable + "=").utf8), ownerPrefix = Array((ownerVariable + "=").utf8)
+        let namePrefix = Array((nameVariable + "=").utf8)
+        let ownerPrefix = Array((ownerVariable + "=").utf8)
         var name: String?
         var owner: String?
         for entry in environment.split(separator: 0, omittingEmptySubsequences: true) {
-            if entry.starts(with: namePrefix) { name = String(decoding: entry.dropFirst(namePrefix.count), as: UTF8.self) }
-            if entry.starts(with: ownerPrefix) { owner = String(decoding: entry.dropFirst(ownerPrefix.count), as: UTF8.self) }
+            if entry.starts(with: namePrefix) {
+                name = String(decoding: entry.dropFirst(namePrefix.count), as: UTF8.self)
+            }
+            if entry.starts(with: ownerPrefix) {
+                owner = String(decoding: entry.dropFirst(ownerPrefix.count), as: UTF8.self)
+            }
         }
         return name.map { ($0, owner) }
     }

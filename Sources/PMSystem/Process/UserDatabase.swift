@@ -20,7 +20,9 @@ package struct UserDatabase {
 
         init?(_ line: Substring) {
             let fields = line.split(separator: ":", omittingEmptySubsequences: false)
-            guard fields.count >= 7, !fields[0].isEmpty, let uid = UInt32(fields[2]), let gid = UInt32(fields[3]) else { return nil }
+            guard fields.count >= 7, !fields[0].isEmpty, let uid = UInt32(fields[2]), let gid = UInt32(fields[3]) else {
+                return nil
+            }
             name = String(fields[0])
             self.uid = uid
             self.gid = gid
@@ -30,7 +32,8 @@ package struct UserDatabase {
 
     package func account(named name: String) -> Account? {
         guard Self.isKey(name) else { return nil }
-        return account { $0.name == name } ?? nameService("passwd", name).flatMap { account(fromService: $0, name: name) }
+        return account { $0.name == name }
+            ?? nameService("passwd", name).flatMap { account(fromService: $0, name: name) }
     }
 
     package func account(uid: UInt32) -> Account? {
@@ -38,15 +41,21 @@ package struct UserDatabase {
     }
 
     private func account(where matches: (PasswdEntry) -> Bool) -> Account? {
-        guard let entry = Self.lines(passwdPath).lazy.compactMap(PasswdEntry.init).first(where: matches) else { return nil }
-        return Account(name: entry.name, uid: entry.uid, gid: entry.gid, groups: groups(of: entry.name, primary: entry.gid),
-                       home: entry.home)
+        guard let entry = Self.lines(passwdPath).lazy.compactMap(PasswdEntry.init).first(where: matches) else {
+            return nil
+        }
+        return Account(
+            name: entry.name, uid: entry.uid, gid: entry.gid, groups: groups(of: entry.name, primary: entry.gid),
+            home: entry.home)
     }
 
     private func account(fromService text: String, name: String?) -> Account? {
-        guard let line = text.lines.first, let entry = PasswdEntry(line), name == nil || entry.name == name else { return nil }
+        guard let line = text.lines.first, let entry = PasswdEntry(line), name == nil || entry.name == name else {
+            return nil
+        }
         let serviceGroups = nameService("initgroups", entry.name).map(Self.initgroups) ?? []
-        let groups = [entry.gid] + (groups(of: entry.name, primary: entry.gid) + serviceGroups).filter { $0 != entry.gid }
+        let groups =
+            [entry.gid] + (groups(of: entry.name, primary: entry.gid) + serviceGroups).filter { $0 != entry.gid }
         return Account(name: entry.name, uid: entry.uid, gid: entry.gid, groups: Self.unique(groups), home: entry.home)
     }
 
@@ -56,7 +65,8 @@ package struct UserDatabase {
         for line in Self.lines(groupPath) {
             let fields = line.split(separator: ":", omittingEmptySubsequences: false)
             guard fields.count >= 4, let gid = UInt32(fields[2]),
-                  fields[3].split(separator: ",").contains(where: { $0 == name }) else { continue }
+                fields[3].split(separator: ",").contains(where: { $0 == name })
+            else { continue }
             groups.append(gid)
         }
         return Self.unique(groups)
@@ -75,7 +85,8 @@ package struct UserDatabase {
 
     /// A name that can be a database key: not empty, no separator or control character.
     static func isKey(_ name: String) -> Bool {
-        !name.isEmpty && name.utf8.count <= 256 && !name.utf8.contains { $0 == UInt8(ascii: ":") || $0 < 0x20 || $0 == 0x7f }
+        !name.isEmpty && name.utf8.count <= 256
+            && !name.utf8.contains { $0 == UInt8(ascii: ":") || $0 < 0x20 || $0 == 0x7f }
     }
 
     static func lines(_ path: String) -> [Substring] {
@@ -87,7 +98,9 @@ package struct UserDatabase {
     static func getent(_ database: String, _ key: String) -> String? {
         guard isKey(key) else { return nil }
         let spec = CommandSpec(["getent", database, key], workingDirectory: "/", timeout: 5, readOnly: true)
-        guard let result = try? ProcessLauncher().run(spec, output: .capture(limit: 1 << 16)), result.termination.succeeded else { return nil }
+        guard let result = try? ProcessLauncher().run(spec, output: .capture(limit: 1 << 16)),
+            result.termination.succeeded
+        else { return nil }
         return result.text
     }
 }

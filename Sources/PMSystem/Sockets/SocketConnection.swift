@@ -40,7 +40,9 @@ package final class SocketConnection {
             }
             if count >= 0 { return bytes }
             if errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR { continue }
-            if errno == ECONNRESET { throw SocketError.connectionClosed(endpoint: endpoint, during: "abruptly (connection reset)") }
+            if errno == ECONNRESET {
+                throw SocketError.connectionClosed(endpoint: endpoint, during: "abruptly (connection reset)")
+            }
             throw SocketError.io(endpoint: endpoint, operation: "read from", code: errno)
         }
     }
@@ -119,11 +121,15 @@ package final class SocketConnection {
         let deadline = timeout.flatMap { $0.isFinite ? Clock.monotonic + $0 : nil }
         while true {
             var entry = pollfd(fd: descriptor, events: events, revents: 0)
-            let milliseconds = deadline.map { Int32(min(max(0, ($0 - Clock.monotonic) * 1000).rounded(.up), Double(Int32.max))) }
+            let milliseconds = deadline.map {
+                Int32(min(max(0, ($0 - Clock.monotonic) * 1000).rounded(.up), Double(Int32.max)))
+            }
             let ready = poll(&entry, 1, milliseconds ?? -1)
             if isClosed { throw SocketError.cancelled(endpoint: endpoint) }
             if ready > 0 { return }
-            if ready < 0 && errno != EINTR { throw SocketError.io(endpoint: endpoint, operation: "wait for", code: errno) }
+            if ready < 0 && errno != EINTR {
+                throw SocketError.io(endpoint: endpoint, operation: "wait for", code: errno)
+            }
             if ready == 0, let deadline, Clock.monotonic >= deadline {
                 throw SocketError.timedOut(endpoint: endpoint, seconds: timeout ?? 0, phase: phase)
             }

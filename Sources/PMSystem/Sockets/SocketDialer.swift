@@ -25,7 +25,9 @@ package enum SocketDialer {
         do {
             try withUnsafePointer(to: &address) {
                 try $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                    try connect(fd, $0, socklen_t(length), deadline: Clock.monotonic + timeout, timeout: timeout, endpoint: endpoint)
+                    try connect(
+                        fd, $0, socklen_t(length), deadline: Clock.monotonic + timeout, timeout: timeout,
+                        endpoint: endpoint)
                 }
             }
             return fd
@@ -51,22 +53,29 @@ package enum SocketDialer {
     /// The numeric addresses of `host`. Names are resolved by `getent ahosts`, not by
     /// getaddrinfo(3) in this process: the release tools are static executables, and a static C
     /// library that loads a name-service module (`resolve`, `mdns`, `myhostname`) crashes in it.
-    package static func addresses(_ host: String, endpoint: String,
-                          nameService: (String, String) -> String? = UserDatabase.getent) throws -> [String] {
+    package static func addresses(
+        _ host: String, endpoint: String,
+        nameService: (String, String) -> String? = UserDatabase.getent
+    ) throws -> [String] {
         if IPAddress.isValid(host) { return [host] }
         let text = nameService("ahosts", host) ?? ""
         var addresses: [String] = []
         for line in text.lines {
-            guard let first = line.split(separator: " ").first.map(String.init), IPAddress.isValid(first), !addresses.contains(first) else { continue }
+            guard let first = line.split(separator: " ").first.map(String.init), IPAddress.isValid(first),
+                !addresses.contains(first)
+            else { continue }
             addresses.append(first)
         }
         guard !addresses.isEmpty else {
-            throw SocketError.hostNotFound(endpoint: endpoint, host: host, reason: "no address found (getent ahosts \(host))")
+            throw SocketError.hostNotFound(
+                endpoint: endpoint, host: host, reason: "no address found (getent ahosts \(host))")
         }
         return addresses
     }
 
-    private static func tcp(numeric host: String, port: Int, endpoint: String, deadline: Double, timeout: Double) throws -> Int32 {
+    private static func tcp(
+        numeric host: String, port: Int, endpoint: String, deadline: Double, timeout: Double
+    ) throws -> Int32 {
         var hints = addrinfo()
         hints.ai_family = AF_UNSPEC
         hints.ai_socktype = Sockets.streamType
@@ -109,8 +118,10 @@ package enum SocketDialer {
     }
 
     /// connect(2) on a non-blocking socket, waiting for it to complete until `deadline`.
-    private static func connect(_ fd: Int32, _ address: UnsafePointer<sockaddr>, _ length: socklen_t,
-                                deadline: Double, timeout: Double, endpoint: String) throws {
+    private static func connect(
+        _ fd: Int32, _ address: UnsafePointer<sockaddr>, _ length: socklen_t,
+        deadline: Double, timeout: Double, endpoint: String
+    ) throws {
         var rc: Int32
         repeat { rc = Sockets.connect(fd, address, length) } while rc != 0 && errno == EINTR
         if rc == 0 { return }

@@ -24,8 +24,10 @@ package enum SocketError: Error, Equatable, CustomStringConvertible {
         switch self {
         case .pathTooLong(let endpoint, let path): return "\(endpoint): the socket path \"\(path)\" is too long"
         case .connectFailed(let endpoint, let code, _): return "cannot connect to \(endpoint): \(Self.reason(code))"
-        case .hostNotFound(let endpoint, let host, let reason): return "cannot find the host \(host) of \(endpoint): \(reason)"
-        case .timedOut(let endpoint, let seconds, let phase): return "\(endpoint): \(phase) timed out after \(seconds) s"
+        case .hostNotFound(let endpoint, let host, let reason):
+            return "cannot find the host \(host) of \(endpoint): \(reason)"
+        case .timedOut(let endpoint, let seconds, let phase):
+            return "\(endpoint): \(phase) timed out after \(seconds) s"
         case .connectionClosed(let endpoint, let during): return "\(endpoint) closed the connection \(during)"
         case .io(let endpoint, let operation, let code): return "cannot \(operation) \(endpoint): \(Self.reason(code))"
         case .cancelled(let endpoint): return "the connection to \(endpoint) was closed"

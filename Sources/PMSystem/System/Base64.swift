@@ -42,7 +42,9 @@ package enum Base64 {
             for byte in chunk { group = group << 8 | UInt32(byte) }
             group <<= UInt32(8 * (3 - chunk.count))
             for position in 0..<4 {
-                out.append(position <= chunk.count ? alphabet[Int(group >> UInt32(18 - 6 * position) & 0x3F)] : UInt8(ascii: "="))
+                out.append(
+                    position <= chunk.count
+                        ? alphabet[Int(group >> UInt32(18 - 6 * position) & 0x3F)] : UInt8(ascii: "="))
             }
             index += 3
         }

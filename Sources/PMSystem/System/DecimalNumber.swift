@@ -3,7 +3,8 @@
 /// exponents, `inf` and `nan`, none of which a setting means.
 package enum DecimalNumber {
     package static func parse(_ text: String) -> Double? {
-        var digits = 0, points = 0
+        var digits = 0
+        var points = 0
         for byte in text.utf8 {
             if ASCII.isDigit(byte) { digits += 1 } else if byte == UInt8(ascii: ".") { points += 1 } else { return nil }
         }

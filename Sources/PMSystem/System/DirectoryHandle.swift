@@ -57,7 +57,9 @@ package final class DirectoryHandle {
     /// Opens the file `name` in this directory, never through a link (`O_NOFOLLOW` is added);
     /// the caller closes the descriptor.
     package func openFile(_ name: String, _ flags: Int32, mode: mode_t = 0o600) throws -> Int32 {
-        guard Self.isPlainName(name) else { throw SystemError("not a plain name", path: Path.join(path, name), code: EINVAL) }
+        guard Self.isPlainName(name) else {
+            throw SystemError("not a plain name", path: Path.join(path, name), code: EINVAL)
+        }
         let fd = openat(descriptor, name, flags | O_NOFOLLOW | O_CLOEXEC, mode)
         guard fd >= 0 else { throw SystemError("cannot open", path: Path.join(path, name)) }
         return fd

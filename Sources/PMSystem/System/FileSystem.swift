@@ -1,4 +1,5 @@
 import CPMSystem
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -8,6 +9,14 @@ import Darwin
 /// Thin wrappers over the POSIX file calls the toolbox needs. Every descriptor it opens is
 /// close-on-exec, so no child process inherits one by accident.
 package enum FileSystem {
+    /// A new directory `/tmp/<prefix>-XXXXXX` that only the caller may enter (mkdtemp(3), mode 0700).
+    package static func makePrivateDirectory(prefix: String) throws(SystemError) -> String {
+        var template = Array("/tmp/\(prefix)-XXXXXX".utf8CString)
+        let made = template.withUnsafeMutableBufferPointer { buffer in buffer.baseAddress.flatMap { mkdtemp($0) } }
+        guard made != nil else { throw SystemError("cannot create a private directory in", path: "/tmp") }
+        return String(nulTerminated: template)
+    }
+
     /// An unlinked, close-on-exec temporary file in /tmp, or -1 with errno set.
     package static func temporaryFile() -> Int32 { pm_temporary_file() }
 
@@ -127,10 +136,14 @@ package enum FileSystem {
         defer { close(fd) }
         // A second name would be a hard link planted to have another file rewritten.
         var info = stat()
-        guard fstat(fd, &info) == 0, info.st_nlink == 1 else { throw SystemError("refusing a file with more than one name", path: path, code: EMLINK) }
+        guard fstat(fd, &info) == 0, info.st_nlink == 1 else {
+            throw SystemError("refusing a file with more than one name", path: path, code: EMLINK)
+        }
         guard flock(fd, LOCK_EX) == 0 else { throw SystemError("cannot lock", path: path) }
         let written = bytes.withUnsafeBytes { pwrite(fd, $0.baseAddress, $0.count, 0) }
-        guard written == bytes.count, ftruncate(fd, off_t(bytes.count)) == 0 else { throw SystemError("cannot write", path: path) }
+        guard written == bytes.count, ftruncate(fd, off_t(bytes.count)) == 0 else {
+            throw SystemError("cannot write", path: path)
+        }
     }
 
     /// The contents of a file that `rewriteLocked` writes, read under a shared flock(2).

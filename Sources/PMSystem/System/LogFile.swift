@@ -21,7 +21,9 @@ package enum LogFile {
     }
 
     /// `lastLines` of an open file; `name` is for messages.
-    package static func lastLines(of fd: Int32, name path: String, count: Int, limit: Int = maximumBytes) throws -> [UInt8] {
+    package static func lastLines(
+        of fd: Int32, name path: String, count: Int, limit: Int = maximumBytes
+    ) throws -> [UInt8] {
         let size = Int(lseek(fd, 0, SEEK_END))
         guard size > 0 else { return [] }
         // A window over the end that doubles until it holds `count` lines (0: the largest).
@@ -68,7 +70,10 @@ package enum LogFile {
             while done < length {
                 let n = pread(fd, buffer.baseAddress! + done, length - done, off_t(offset + done))
                 if n < 0 && errno == EINTR { continue }
-                if n <= 0 { failed = n < 0; break }
+                if n <= 0 {
+                    failed = n < 0
+                    break
+                }
                 done += n
             }
             initialized = done
@@ -81,10 +86,15 @@ package enum LogFile {
 /// Writing a console line into a FIFO whose reader is a server (systemd's `ListenFIFO=`).
 /// The open never blocks: a FIFO that nobody reads means the server is not running (docs/differences.md#sd-10).
 package enum FIFOWriter {
-    package enum Failure: Error { case noReader, missing, full, system(SystemError) }
+    package enum Failure: Error {
+        case noReader, missing, full
+        case system(SystemError)
+    }
 
     /// Writes into the FIFO `name` of `directory`, opened without following a link.
-    package static func send(_ bytes: [UInt8], to name: String, in directory: DirectoryHandle, timeout: Double = 2) throws {
+    package static func send(
+        _ bytes: [UInt8], to name: String, in directory: DirectoryHandle, timeout: Double = 2
+    ) throws {
         let path = Path.join(directory.path, name)
         let fd: Int32
         do {
@@ -105,7 +115,10 @@ package enum FIFOWriter {
         var offset = 0
         while offset < bytes.count {
             let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + offset, $0.count - offset) }
-            if n >= 0 { offset += n; continue }
+            if n >= 0 {
+                offset += n
+                continue
+            }
             if errno == EINTR { continue }
             guard errno == EAGAIN, Clock.monotonic < deadline else {
                 if errno == EAGAIN { throw Failure.full }

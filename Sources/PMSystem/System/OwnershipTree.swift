@@ -21,16 +21,26 @@ package enum OwnershipTree {
 
     /// Changes the entries of the open directory `fd` (and closes it).
     private static func walk(_ fd: Int32, path: String, uid: uid_t, gid: gid_t, depth: Int) throws {
-        guard depth < 256 else { close(fd); throw SystemError("too deep to chown", path: path, code: ELOOP) }
-        guard let directory = fdopendir(fd) else { close(fd); throw SystemError("cannot read", path: path) }
+        guard depth < 256 else {
+            close(fd)
+            throw SystemError("too deep to chown", path: path, code: ELOOP)
+        }
+        guard let directory = fdopendir(fd) else {
+            close(fd)
+            throw SystemError("cannot read", path: path)
+        }
         defer { closedir(directory) }
         while let entry = readdir(directory) {
-            let name = withUnsafePointer(to: entry.pointee.d_name) { String(cString: UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self)) }
+            let name = withUnsafePointer(to: entry.pointee.d_name) {
+                String(cString: UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self))
+            }
             if name == "." || name == ".." { continue }
             var info = stat()
             guard fstatat(fd, name, &info, AT_SYMLINK_NOFOLLOW) == 0 else { continue }
             if info.st_mode & S_IFMT != S_IFDIR && info.st_nlink > 1 { continue }
-            guard fchownat(fd, name, uid, gid, AT_SYMLINK_NOFOLLOW) == 0 else { throw SystemError("cannot chown", path: path + "/" + name) }
+            guard fchownat(fd, name, uid, gid, AT_SYMLINK_NOFOLLOW) == 0 else {
+                throw SystemError("cannot chown", path: path + "/" + name)
+            }
             let child = openat(fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
             if child >= 0 { try walk(child, path: path + "/" + name, uid: uid, gid: gid, depth: depth + 1) }
         }

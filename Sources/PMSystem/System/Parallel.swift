@@ -19,11 +19,14 @@ package enum Parallel {
         for _ in 1..<workers {
             var thread = pthread_t()
             let context = Unmanaged.passRetained(queue).toOpaque()
-            if pthread_create(&thread, nil, { context in
-                let queue = Unmanaged<WorkQueue>.fromOpaque(context!).takeRetainedValue()
-                queue.drain()
-                return nil
-            }, context) == 0 {
+            if pthread_create(
+                &thread, nil,
+                { context in
+                    let queue = Unmanaged<WorkQueue>.fromOpaque(context!).takeRetainedValue()
+                    queue.drain()
+                    return nil
+                }, context) == 0
+            {
                 threads.append(thread)
             } else {
                 Unmanaged<WorkQueue>.fromOpaque(context).release()
@@ -43,12 +46,18 @@ package enum Parallel {
         private var started = false
 
         init(_ body: @escaping @Sendable () -> Void) {
-            final class Box { let body: @Sendable () -> Void; init(_ body: @escaping @Sendable () -> Void) { self.body = body } }
+            final class Box {
+                let body: @Sendable () -> Void
+                init(_ body: @escaping @Sendable () -> Void) { self.body = body }
+            }
             let context = Unmanaged.passRetained(Box(body)).toOpaque()
-            started = pthread_create(&thread, nil, { context in
-                Unmanaged<Box>.fromOpaque(context!).takeRetainedValue().body()
-                return nil
-            }, context) == 0
+            started =
+                pthread_create(
+                    &thread, nil,
+                    { context in
+                        Unmanaged<Box>.fromOpaque(context!).takeRetainedValue().body()
+                        return nil
+                    }, context) == 0
             if !started {
                 Unmanaged<Box>.fromOpaque(context).release()
                 body()

@@ -3,14 +3,18 @@
 package enum Path {
     /// `filepath.Clean`: resolves `.` and `..`, drops duplicate and trailing separators.
     package static func clean(_ path: String) -> String {
-        let slash = UInt8(ascii: "/"), dot = UInt8(ascii: ".")
+        let slash = UInt8(ascii: "/")
+        let dot = UInt8(ascii: ".")
         let bytes = Array(path.utf8)
         if bytes.isEmpty { return "." }
         let rooted = bytes[0] == slash
-        func isDotDot(_ start: Int, _ end: Int) -> Bool { end - start == 2 && bytes[start] == dot && bytes[start + 1] == dot }
+        func isDotDot(_ start: Int, _ end: Int) -> Bool {
+            end - start == 2 && bytes[start] == dot && bytes[start + 1] == dot
+        }
         // The kept elements as byte ranges: two [Int] rather than an array of slices, whose
         // generic metadata would be built at run time on every call of a tool.
-        var starts: [Int] = [], ends: [Int] = []
+        var starts: [Int] = []
+        var ends: [Int] = []
         var start = 0
         for end in 0...bytes.count where end == bytes.count || bytes[end] == slash {
             defer { start = end + 1 }

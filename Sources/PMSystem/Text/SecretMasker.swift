@@ -8,7 +8,9 @@ package struct SecretMasker {
     package init(_ secrets: [String]) {
         var all: [String] = []
         for secret in secrets where secret.count >= 3 {
-            for spelling in Self.spellings(of: secret) where spelling.count >= 3 && !all.contains(spelling) { all.append(spelling) }
+            for spelling in Self.spellings(of: secret) where spelling.count >= 3 && !all.contains(spelling) {
+                all.append(spelling)
+            }
         }
         self.secrets = all.sorted { $0.count > $1.count }
     }
@@ -23,12 +25,17 @@ package struct SecretMasker {
     static func spellings(of secret: String) -> [String] {
         let windows = WindowsQuoting.quote(secret)
         let windowsTwice = WindowsQuoting.quote(windows)
-        return [secret, ShellWords.quote(secret), secret.replacing("'", with: "'\\''"),
-                secret.utf8.map { String($0, radix: 16) }.joined(separator: " ")]
+        return [
+            secret, ShellWords.quote(secret), secret.replacing("'", with: "'\\''"),
+            secret.utf8.map { String($0, radix: 16) }.joined(separator: " ")
+        ]
             + UnitFileQuoting.spellings(of: secret)
-            + [jsonSpelling(secret), XMLEscaping.escape(secret), windows, unquoted(windows), windowsTwice, unquoted(windowsTwice),
-               unquoted(WindowsQuoting.quote(unquoted(windows))), percentEncoded(secret),
-               XMLEscaping.escape(windows), XMLEscaping.escape(unquoted(windows))]
+            + [
+                jsonSpelling(secret), XMLEscaping.escape(secret), windows, unquoted(windows), windowsTwice,
+                unquoted(windowsTwice),
+                unquoted(WindowsQuoting.quote(unquoted(windows))), percentEncoded(secret),
+                XMLEscaping.escape(windows), XMLEscaping.escape(unquoted(windows))
+            ]
     }
 
     static func jsonSpelling(_ secret: String) -> String {
@@ -39,7 +46,8 @@ package struct SecretMasker {
 
     /// A Windows-quoted word without its outer quotes (the form it has inside a longer one).
     private static func unquoted(_ quoted: String) -> String {
-        quoted.count >= 2 && quoted.hasPrefix("\"") && quoted.hasSuffix("\"") ? String(quoted.dropFirst().dropLast()) : quoted
+        quoted.count >= 2 && quoted.hasPrefix("\"") && quoted.hasSuffix("\"")
+            ? String(quoted.dropFirst().dropLast()) : quoted
     }
 
     /// Every byte but RFC 3986's unreserved characters as `%XX`.

@@ -43,7 +43,9 @@ package enum ShellWords {
         var segments = 0
         var allQuoted = true
         func finish() {
-            if inWord { words.append(Word(text: String(decoding: word, as: UTF8.self), quoted: allQuoted && segments == 1)) }
+            if inWord {
+                words.append(Word(text: String(decoding: word, as: UTF8.self), quoted: allQuoted && segments == 1))
+            }
             word.removeAll(keepingCapacity: true)
             inWord = false
             segments = 0
@@ -69,7 +71,9 @@ package enum ShellWords {
                 }
                 index += 2
             case single:
-                guard let close = bytes[(index + 1)...].firstIndex(of: single) else { throw ShellWordsError.singleQuote }
+                guard let close = bytes[(index + 1)...].firstIndex(of: single) else {
+                    throw ShellWordsError.singleQuote
+                }
                 word.append(contentsOf: bytes[(index + 1)..<close])
                 inWord = true
                 segments += 1
@@ -91,7 +95,9 @@ package enum ShellWords {
 
     /// Reads a double-quoted segment starting after its opening quote; returns the index after
     /// the closing quote.
-    private static func readDoubleQuoted(_ bytes: [UInt8], from start: Int, dialect: Dialect, into word: inout [UInt8]) throws -> Int {
+    private static func readDoubleQuoted(
+        _ bytes: [UInt8], from start: Int, dialect: Dialect, into word: inout [UInt8]
+    ) throws -> Int {
         var index = start
         while index < bytes.count {
             let byte = bytes[index]
@@ -106,7 +112,9 @@ package enum ShellWords {
                 switch next {
                 case UInt8(ascii: "$"), UInt8(ascii: "`"), double, backslash: word.append(next)
                 case newline: break
-                default: word.append(byte); word.append(next)
+                default:
+                    word.append(byte)
+                    word.append(next)
                 }
                 index += 2
                 continue
@@ -120,7 +128,9 @@ package enum ShellWords {
     /// A run of backslashes in the Windows dialect: literal, unless a quote of `quotes` follows;
     /// then half of them, and the quote itself when their number is odd. Returns the index
     /// after what it consumed (the quote stays when it opens or closes a quoted segment).
-    private static func readBackslashes(_ bytes: [UInt8], from start: Int, quotes: [UInt8], into word: inout [UInt8]) -> Int {
+    private static func readBackslashes(
+        _ bytes: [UInt8], from start: Int, quotes: [UInt8], into word: inout [UInt8]
+    ) -> Int {
         var end = start
         while end < bytes.count && bytes[end] == backslash { end += 1 }
         let count = end - start
@@ -151,7 +161,9 @@ package enum ShellWords {
         for (position, byte) in bytes.enumerated() {
             if escaped.contains(byte) || (position == 0 && (byte == UInt8(ascii: "~") || byte == UInt8(ascii: "#"))) {
                 out.append(backslash)
-            } else if byte == UInt8(ascii: "=") && !bytes[..<position].contains(UInt8(ascii: "=")) && ASCII.isIdentifier(bytes[..<position]) {
+            } else if byte == UInt8(ascii: "=") && !bytes[..<position].contains(UInt8(ascii: "="))
+                && ASCII.isIdentifier(bytes[..<position])
+            {
                 out.append(backslash)
             }
             out.append(byte)
@@ -180,9 +192,15 @@ package enum ShellWords {
         var start = 0
         var end = bytes.count
         var out: [UInt8] = []
-        while start < end && bytes[start] == single { out += Array("\\'".utf8); start += 1 }
+        while start < end && bytes[start] == single {
+            out += Array("\\'".utf8)
+            start += 1
+        }
         var trailing = 0
-        while end > start && bytes[end - 1] == single { trailing += 1; end -= 1 }
+        while end > start && bytes[end - 1] == single {
+            trailing += 1
+            end -= 1
+        }
         if start < end {
             out.append(single)
             for byte in bytes[start..<end] {

@@ -4,13 +4,16 @@ extension String {
         let bytes = Array(utf8)
         let isSpace: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }
         guard let first = bytes.firstIndex(where: { !isSpace($0) }),
-              let last = bytes.lastIndex(where: { !isSpace($0) }) else { return "" }
+            let last = bytes.lastIndex(where: { !isSpace($0) })
+        else { return "" }
         return String(decoding: bytes[first...last], as: UTF8.self)
     }
 
     /// The text with each scalar that `table` names replaced by its text, and every other
     /// scalar passed through `other` (escapers of XML, label values, line-based files).
-    package func replacingScalars(_ table: [Unicode.Scalar: String], other: (Unicode.Scalar) -> Unicode.Scalar = { $0 }) -> String {
+    package func replacingScalars(
+        _ table: [Unicode.Scalar: String], other: (Unicode.Scalar) -> Unicode.Scalar = { $0 }
+    ) -> String {
         var out = ""
         out.reserveCapacity(utf8.count)
         for scalar in unicodeScalars {

@@ -15,10 +15,13 @@ package enum UnitFileQuoting {
     /// control character.
     package static func execArgument(_ argument: String, what: String) throws -> String {
         let escaped = doubling(argument, [UInt8(ascii: "%"), UInt8(ascii: "$")])
-        let needsQuotes = escaped.isEmpty || escaped == ";" || escaped.utf8.contains { byte in
-            byte == UInt8(ascii: " ") || byte == UInt8(ascii: "'") || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\")
-                || isControl(byte)
-        }
+        let needsQuotes =
+            escaped.isEmpty || escaped == ";"
+            || escaped.utf8.contains { byte in
+                byte == UInt8(ascii: " ") || byte == UInt8(ascii: "'") || byte == UInt8(ascii: "\"")
+                    || byte == UInt8(ascii: "\\")
+                    || isControl(byte)
+            }
         guard needsQuotes else { return escaped }
         return "\"" + (try cEscaped(escaped, what: what)) + "\""
     }
@@ -41,7 +44,8 @@ package enum UnitFileQuoting {
     package static func path(_ path: String, what: String) throws -> String {
         let bytes = Array(path.utf8)
         if bytes.contains(where: isControl) || bytes.contains(UInt8(ascii: "\\")) {
-            throw Unrepresentable(what: what, reason: "the path \(printable(path)) contains a control character or a backslash")
+            throw Unrepresentable(
+                what: what, reason: "the path \(printable(path)) contains a control character or a backslash")
         }
         if bytes.first == UInt8(ascii: " ") || bytes.last == UInt8(ascii: " ") {
             throw Unrepresentable(what: what, reason: "the path \"\(path)\" begins or ends with a space")
@@ -51,8 +55,9 @@ package enum UnitFileQuoting {
 
     /// Text for `Description=`: control characters become spaces.
     package static func text(_ text: String) -> String {
-        doubling(String(decoding: text.utf8.map { isControl($0) ? UInt8(ascii: " ") : $0 }, as: UTF8.self),
-                 [UInt8(ascii: "%"), UInt8(ascii: "\\")])
+        doubling(
+            String(decoding: text.utf8.map { isControl($0) ? UInt8(ascii: " ") : $0 }, as: UTF8.self),
+            [UInt8(ascii: "%"), UInt8(ascii: "\\")])
     }
 
     /// Inside double quotes: `\` and `"` escaped, control characters as `\n`, `\t`, `\r` or

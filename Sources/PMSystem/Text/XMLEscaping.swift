@@ -4,7 +4,7 @@
 /// U+FFFE, ...) as U+FFFD. No byte of a value can end an element or an attribute.
 package enum XMLEscaping {
     static let entities: [Unicode.Scalar: String] = [
-        "\"": "&#34;", "'": "&#39;", "&": "&amp;", "<": "&lt;", ">": "&gt;", "\t": "&#x9;", "\n": "&#xA;", "\r": "&#xD;",
+        "\"": "&#34;", "'": "&#39;", "&": "&amp;", "<": "&lt;", ">": "&gt;", "\t": "&#x9;", "\n": "&#xA;", "\r": "&#xD;"
     ]
 
     package static func escape(_ text: String) -> String {

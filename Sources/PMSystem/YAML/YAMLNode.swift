@@ -27,10 +27,10 @@ package indirect enum YAMLNode: Equatable {
 
     package static func == (lhs: YAMLNode, rhs: YAMLNode) -> Bool {
         switch (lhs, rhs) {
-        case let (.scalar(a, _), .scalar(b, _)): return a == b
+        case (.scalar(let a, _), .scalar(let b, _)): return a == b
         case (.null, .null): return true
-        case let (.sequence(a, _), .sequence(b, _)): return a == b
-        case let (.mapping(a, _), .mapping(b, _)):
+        case (.sequence(let a, _), .sequence(let b, _)): return a == b
+        case (.mapping(let a, _), .mapping(let b, _)):
             return a.elementsEqual(b) { $0.key == $1.key && $0.value == $1.value }
         default: return false
         }

@@ -39,7 +39,9 @@ package struct YAMLReader {
         var reader = try YAMLReader(text)
         reader.skipInsignificant()
         if reader.index < reader.lines.count, reader.lines[reader.index].text.hasPrefix("---"),
-           reader.lines[reader.index].indent == 0, reader.stripComment(reader.lines[reader.index].text.dropFirst(3)).isEmpty {
+            reader.lines[reader.index].indent == 0,
+            reader.stripComment(reader.lines[reader.index].text.dropFirst(3)).isEmpty
+        {
             reader.index += 1
             reader.skipInsignificant()
         }
@@ -66,13 +68,14 @@ package struct YAMLReader {
         guard depth <= Self.maximumDepth else {
             throw YAMLError(line: line.number, message: "nested deeper than \(Self.maximumDepth) levels")
         }
-        return isSequenceItem(line.text) ? try parseSequence(indent: line.indent) : try parseMapping(indent: line.indent)
+        return isSequenceItem(line.text)
+            ? try parseSequence(indent: line.indent) : try parseMapping(indent: line.indent)
     }
 
     private mutating func parseMapping(indent: Int) throws -> YAMLNode {
         let start = lines[index].number
         var entries: [(key: String, value: YAMLNode)] = []
-        var keys = Set<String>()  // filled by `hasKey` once the mapping is large
+        var keys = Set<String>() // filled by `hasKey` once the mapping is large
         while index < lines.count {
             let line = lines[index]
             if line.indent < indent { break }
@@ -83,7 +86,8 @@ package struct YAMLReader {
                 throw YAMLError(line: line.number, message: "the key \"\(key)\" appears twice in one mapping")
             }
             index += 1
-            entries.append((key, try parseValue(rest, line: line, parentIndent: indent, allowSequenceAtSameIndent: true)))
+            entries.append(
+                (key, try parseValue(rest, line: line, parentIndent: indent, allowSequenceAtSameIndent: true)))
             skipInsignificant()
         }
         return .mapping(entries, line: start)
@@ -91,7 +95,9 @@ package struct YAMLReader {
 
     /// Whether the mapping so far has `key`: a scan for the few keys of a usual mapping (no
     /// set to build on every run), a set past `linearKeys`, so that a huge one stays linear.
-    private static func hasKey(_ key: String, _ entries: [(key: String, value: YAMLNode)], _ keys: inout Set<String>) -> Bool {
+    private static func hasKey(
+        _ key: String, _ entries: [(key: String, value: YAMLNode)], _ keys: inout Set<String>
+    ) -> Bool {
         if entries.count < linearKeys { return entries.contains { $0.key == key } }
         if keys.isEmpty {
             for entry in entries { keys.insert(entry.key) }
@@ -111,7 +117,9 @@ package struct YAMLReader {
             let content = line.text.dropFirst()
             let gap = content.prefix { $0 == " " }.count
             let item = content.dropFirst(gap)
-            if !stripComment(item).isEmpty && (isSequenceItem(item) || (try? splitKey(Line(number: line.number, indent: 0, text: item))) != nil) {
+            if !stripComment(item).isEmpty
+                && (isSequenceItem(item) || (try? splitKey(Line(number: line.number, indent: 0, text: item))) != nil)
+            {
                 // `- key: value` or `- - x`: the item is a block that starts on this line.
                 lines[index] = Line(number: line.number, indent: indent + 1 + gap, text: item)
                 items.append(try parseBlock(minimumIndent: indent + 1))
@@ -125,8 +133,10 @@ package struct YAMLReader {
     }
 
     /// The value after `key:` or `- `: inline, a block scalar, or a nested block below.
-    private mutating func parseValue(_ rest: Substring, line: Line, parentIndent: Int,
-                                     allowSequenceAtSameIndent: Bool) throws -> YAMLNode {
+    private mutating func parseValue(
+        _ rest: Substring, line: Line, parentIndent: Int,
+        allowSequenceAtSameIndent: Bool
+    ) throws -> YAMLNode {
         let inline = stripComment(rest)
         if inline.first == "|" { return try parseLiteralBlock(header: inline, line: line, parentIndent: parentIndent) }
         if !inline.isEmpty { return try parseInlineScalar(inline, line: line.number) }
@@ -144,7 +154,8 @@ package struct YAMLReader {
     private mutating func parseLiteralBlock(header: Substring, line: Line, parentIndent: Int) throws -> YAMLNode {
         let chomping = header.dropFirst()
         guard chomping.isEmpty || chomping == "-" || chomping == "+" else {
-            throw YAMLError(line: line.number, message: "unsupported block scalar header \"\(header)\" (use |, |- or |+)")
+            throw YAMLError(
+                line: line.number, message: "unsupported block scalar header \"\(header)\" (use |, |- or |+)")
         }
         var body: [Substring] = []
         var contentIndent: Int?
@@ -157,7 +168,8 @@ package struct YAMLReader {
                 if indent <= parentIndent { break }
                 if contentIndent == nil { contentIndent = indent }
                 if indent < contentIndent ?? 0 {
-                    throw YAMLError(line: cursor + 1, message: "a line of the block is indented less than its first line")
+                    throw YAMLError(
+                        line: cursor + 1, message: "a line of the block is indented less than its first line")
                 }
             }
             body.append(blank ? "" : text.dropFirst(contentIndent ?? 0))
@@ -165,7 +177,10 @@ package struct YAMLReader {
         }
         while index < lines.count && lines[index].number <= cursor { index += 1 }
         var trailing = 0
-        while let last = body.last, last.isEmpty { body.removeLast(); trailing += 1 }
+        while let last = body.last, last.isEmpty {
+            body.removeLast()
+            trailing += 1
+        }
         var text = body.joined(separator: "\n")
         switch chomping {
         case "-": break
@@ -264,11 +279,13 @@ package struct YAMLReader {
         throw YAMLError(line: line, message: "a quoted value must close on the same line")
     }
 
-    private func escape(_ text: Substring, at index: Substring.Index, line: Int) throws -> (Unicode.Scalar, Substring.Index) {
+    private func escape(
+        _ text: Substring, at index: Substring.Index, line: Int
+    ) throws -> (Unicode.Scalar, Substring.Index) {
         let next = text.index(after: index)
         let simple: [Character: Unicode.Scalar] = [
             "0": "\0", "a": "\u{07}", "b": "\u{08}", "t": "\t", "n": "\n", "v": "\u{0B}", "f": "\u{0C}",
-            "r": "\r", "e": "\u{1B}", " ": " ", "\"": "\"", "/": "/", "\\": "\\", "N": "\u{85}", "_": "\u{A0}",
+            "r": "\r", "e": "\u{1B}", " ": " ", "\"": "\"", "/": "/", "\\": "\\", "N": "\u{85}", "_": "\u{A0}"
         ]
         if let scalar = simple[text[index]] { return (scalar, next) }
         let digits: Int
@@ -310,7 +327,8 @@ package struct YAMLReader {
                 let key = text[..<cursor].trimmingTrailingSpaces
                 guard let first = key.utf8.first else { break }
                 if "&*!%@`[{>|".utf8.contains(first) {
-                    throw YAMLError(line: line.number, message: "anchors, aliases, tags and complex keys are not supported")
+                    throw YAMLError(
+                        line: line.number, message: "anchors, aliases, tags and complex keys are not supported")
                 }
                 return (String(key), text[next...])
             }
@@ -318,7 +336,9 @@ package struct YAMLReader {
             cursor = next
         }
         if isBlankOrComment(text) { throw YAMLError(line: line.number, message: "unexpected empty line") }
-        throw YAMLError(line: line.number, message: "expected 'key: value' (a value that continues on a new line must be quoted or use |)")
+        throw YAMLError(
+            line: line.number,
+            message: "expected 'key: value' (a value that continues on a new line must be quoted or use |)")
     }
 
     private func isSequenceItem(_ text: Substring) -> Bool {
@@ -339,13 +359,15 @@ package struct YAMLReader {
                 if byte == open {
                     let next = bytes.index(after: cursor)
                     if open == UInt8(ascii: "'") && next < bytes.endIndex && bytes[next] == open {
-                        cursor = bytes.index(after: next)  // '' inside single quotes is one quote
+                        cursor = bytes.index(after: next) // '' inside single quotes is one quote
                         continue
                     }
                     quote = nil
                 }
             } else if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'") {
-                if previous == UInt8(ascii: " ") || previous == UInt8(ascii: "[") || previous == UInt8(ascii: ",") { quote = byte }
+                if previous == UInt8(ascii: " ") || previous == UInt8(ascii: "[") || previous == UInt8(ascii: ",") {
+                    quote = byte
+                }
             } else if byte == UInt8(ascii: "#") && previous == UInt8(ascii: " ") {
                 return text[..<cursor].trimmingTrailingSpaces.droppingLeadingSpaces
             }

@@ -1,10 +1,11 @@
 import Foundation
 import XCTest
-@testable import PMSystem
-@testable import PMHTTP
-@testable import PMCore
-@testable import PMManagers
+
 @testable import PMCommon
+@testable import PMCore
+@testable import PMHTTP
+@testable import PMManagers
+@testable import PMSystem
 @testable import PMTestSupport
 
 /// The systemd manager's command sequences (the reference's scenarios) with a
@@ -22,22 +23,30 @@ final class SystemdManagerTests: XCTestCase {
         root = FileManager.default.temporaryDirectory.appendingPathComponent("pm-systemd-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: root + "/units", withIntermediateDirectories: true)
         try FileManager.default.createDirectory(atPath: root + "/work/servers/cs", withIntermediateDirectories: true)
-        XCTAssertTrue(FileManager.default.createFile(atPath: root + "/work/servers/cs/hlds_run", contents: Data("#!/bin/sh\n".utf8),
-                                       attributes: [.posixPermissions: 0o755]))
+        XCTAssertTrue(
+            FileManager.default.createFile(
+                atPath: root + "/work/servers/cs/hlds_run", contents: Data("#!/bin/sh\n".utf8),
+                attributes: [.posixPermissions: 0o755]))
         runner.answer = { [unowned self] words in answer(Array(words.drop { $0 == "systemctl" || $0 == "--user" })) }
     }
 
     override func tearDown() { try? FileManager.default.removeItem(atPath: root) }
 
     private func answer(_ words: [String]) -> CommandResult {
-        let action = words.first ?? "", unit = words.count > 1 ? words[1] : ""
-        if let code = exits[action + " " + unit] ?? exits[action] { return CommandResult(.exited(code), output: Array("systemctl says no\n".utf8)) }
+        let action = words.first ?? ""
+        let unit = words.count > 1 ? words[1] : ""
+        if let code = exits[action + " " + unit] ?? exits[action] {
+            return CommandResult(.exited(code), output: Array("systemctl says no\n".utf8))
+        }
         switch action {
         case "show":
             let units = words.dropFirst().filter { !$0.hasPrefix("--") }
             let text = units.map { unit in
                 let state = active[unit] ?? "inactive"
-                return "Id=\(unit)\nLoadState=loaded\nActiveState=\(state)\nSubState=running\nMainPID=\(mainPID[unit] ?? (state == "active" ? 4242 : 0))\nNRestarts=\(restarts[unit] ?? 0)\nExecMainStatus=0\n"
+                return
+                    "Id=\(unit)\nLoadState=loaded\nActiveState=\(state)\nSubState=running\n"
+                    + "MainPID=\(mainPID[unit] ?? (state == "active" ? 4242 : 0))\n"
+                    + "NRestarts=\(restarts[unit] ?? 0)\nExecMainStatus=0\n"
             }.joined(separator: "\n")
             return CommandResult(.exited(0), output: Array(text.utf8))
         case "start", "restart": active[unit] = "active"
@@ -48,7 +57,9 @@ final class SystemdManagerTests: XCTestCase {
     }
 
     private var scope: SystemdScope {
-        SystemdScope(kind: .system, unitsDirectory: root + "/units", runtimeUnitsDirectory: root + "/run", user: UnitFileTests.account)
+        SystemdScope(
+            kind: .system, unitsDirectory: root + "/units", runtimeUnitsDirectory: root + "/run",
+            user: UnitFileTests.account)
     }
     private let service = "gameap-server-emdoenmp238umrvnqub0.service"
     private let socket = "gameap-server-emdoenmp238umrvnqub0.socket"
@@ -60,10 +71,13 @@ final class SystemdManagerTests: XCTestCase {
         }
     }
 
-    private func lifecycle(_ server: Server, scope: SystemdScope? = nil, options: VerbOptions = VerbOptions(),
-                           dryRun: Bool = false) -> Lifecycle {
-        Lifecycle(manager: SystemdManager(scope: scope ?? self.scope), server: server,
-                  context: .testing(runner, options: options, dryRun: dryRun))
+    private func lifecycle(
+        _ server: Server, scope: SystemdScope? = nil, options: VerbOptions = VerbOptions(),
+        dryRun: Bool = false
+    ) -> Lifecycle {
+        Lifecycle(
+            manager: SystemdManager(scope: scope ?? self.scope), server: server,
+            context: .testing(runner, options: options, dryRun: dryRun))
     }
 
     /// Each call as `action unit`, without `systemctl` and the property list.
@@ -79,8 +93,12 @@ final class SystemdManagerTests: XCTestCase {
         let polls = calls.dropFirst(7)
         XCTAssertFalse(polls.isEmpty)
         // The status, the owner of the unit, then the start.
-        XCTAssertEqual(Array(calls.prefix(7)), ["show \(service)", "show \(service)", "daemon-reload", "show \(socket)", "start \(socket)",
-                                               "reset-failed \(service)", "start \(service)"])
+        XCTAssertEqual(
+            Array(calls.prefix(7)),
+            [
+                "show \(service)", "show \(service)", "daemon-reload", "show \(socket)", "start \(socket)",
+                "reset-failed \(service)", "start \(service)"
+            ])
         XCTAssertTrue(polls.allSatisfy { $0 == "show \(service)" }, "\(calls)")
         let unit = try String(contentsOfFile: root + "/units/" + service, encoding: .utf8)
         XCTAssertTrue(unit.contains("ExecStart=\(root)/work/servers/cs/hlds_run -game cstrike"), unit)
@@ -88,9 +106,13 @@ final class SystemdManagerTests: XCTestCase {
         let log = root + "/work/.systemd-services/emdoenmp238umrvnqub0.log"
         let attributes = try FileManager.default.attributesOfItem(atPath: log)
         XCTAssertEqual((attributes[.posixPermissions] as? NSNumber)?.intValue, 0o600)
-        let unitMode = try FileManager.default.attributesOfItem(atPath: root + "/units/" + service)[.posixPermissions] as? NSNumber
+        let unitMode =
+            try FileManager.default.attributesOfItem(atPath: root + "/units/" + service)[.posixPermissions] as? NSNumber
         XCTAssertEqual(unitMode?.intValue, 0o600)
-        XCTAssertTrue(runner.calls.allSatisfy { $0.environment.isEmpty && $0.arguments.first == "systemctl" && $0.arguments[1] != "--user" })
+        XCTAssertTrue(
+            runner.calls.allSatisfy {
+                $0.environment.isEmpty && $0.arguments.first == "systemctl" && $0.arguments[1] != "--user"
+            })
     }
 
     func testStartWhenTheSocketIsActiveDoesNotStartItAgain() throws {
@@ -99,24 +121,31 @@ final class SystemdManagerTests: XCTestCase {
         active[service] = "inactive"
         runner.reset()
         XCTAssertEqual(try lifecycle(server).start(), .started)
-        XCTAssertEqual(Array(calls.prefix(6)), ["show \(service)", "show \(service)", "daemon-reload", "show \(socket)",
-                                               "reset-failed \(service)", "start \(service)"])
+        XCTAssertEqual(
+            Array(calls.prefix(6)),
+            [
+                "show \(service)", "show \(service)", "daemon-reload", "show \(socket)",
+                "reset-failed \(service)", "start \(service)"
+            ])
     }
 
     /// A socket unit whose content changed (another work path) is rewritten and restarted
     /// (docs/differences.md#sd-18); a FIFO left by an inactive socket is removed before it starts
     /// (docs/differences.md#sd-9).
     func testChangedSocketUnitIsRewrittenAndRestarted() throws {
-        try "[Socket]\nListenFIFO=/old/path\n".write(toFile: root + "/units/" + socket, atomically: true, encoding: .utf8)
+        try "[Socket]\nListenFIFO=/old/path\n".write(
+            toFile: root + "/units/" + socket, atomically: true, encoding: .utf8)
         active[socket] = "active"
         XCTAssertEqual(try lifecycle(try server()).start(), .started)
         XCTAssertTrue(calls.contains("restart \(socket)"), "\(calls)")
-        XCTAssertTrue(try String(contentsOfFile: root + "/units/" + socket, encoding: .utf8).contains("SocketMode=0600"))
+        XCTAssertTrue(
+            try String(contentsOfFile: root + "/units/" + socket, encoding: .utf8).contains("SocketMode=0600"))
     }
 
     func testStaleFIFOOfAnInactiveSocketIsRemoved() throws {
         let fifo = root + "/work/.systemd-services/emdoenmp238umrvnqub0.stdin"
-        try FileManager.default.createDirectory(atPath: root + "/work/.systemd-services", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            atPath: root + "/work/.systemd-services", withIntermediateDirectories: true)
         XCTAssertEqual(mkfifo(fifo, 0o666), 0)
         XCTAssertEqual(try lifecycle(try server()).start(), .started)
         XCTAssertFalse(FileManager.default.fileExists(atPath: fifo))
@@ -129,8 +158,12 @@ final class SystemdManagerTests: XCTestCase {
         try "[Socket]\n".write(toFile: root + "/units/\(legacy).socket", atomically: true, encoding: .utf8)
         active[legacy + ".service"] = "inactive"
         XCTAssertEqual(try lifecycle(try server()).start(), .started)
-        XCTAssertEqual(Array(calls.prefix(4)), ["show \(legacy).service", "show \(legacy).service", "stop \(legacy).socket",
-                                               "stop \(legacy).service"])
+        XCTAssertEqual(
+            Array(calls.prefix(4)),
+            [
+                "show \(legacy).service", "show \(legacy).service", "stop \(legacy).socket",
+                "stop \(legacy).service"
+            ])
         XCTAssertFalse(FileManager.default.fileExists(atPath: root + "/units/\(legacy).service"))
         XCTAssertFalse(FileManager.default.fileExists(atPath: root + "/units/\(legacy).socket"))
     }
@@ -140,7 +173,9 @@ final class SystemdManagerTests: XCTestCase {
     func testARefusedRecordLeavesTheLegacyUnitsAlone() throws {
         let legacy = root + "/units/gameap-server-759b875e-d910-11eb-aff7-d796d7fcf7ef.service"
         try "[Service]\n".write(toFile: legacy, atomically: true, encoding: .utf8)
-        XCTAssertThrowsError(try lifecycle(try server { $0.startCommand = "" }).start()) { XCTAssertEqual(ExitStatus(for: $0), .invalid) }
+        XCTAssertThrowsError(try lifecycle(try server { $0.startCommand = "" }).start()) {
+            XCTAssertEqual(ExitStatus(for: $0), .invalid)
+        }
         XCTAssertTrue(FileManager.default.fileExists(atPath: legacy))
         XCTAssertFalse(calls.contains { $0.hasPrefix("stop") }, "\(calls)")
     }
@@ -159,7 +194,11 @@ final class SystemdManagerTests: XCTestCase {
         runner.answer = { [unowned self] words in
             let words = Array(words.drop { $0 == "systemctl" || $0 == "--user" })
             if words.first == "show", words[1] == service, calls.contains("start \(service)") {
-                return CommandResult(.exited(0), output: Array("ActiveState=activating\nSubState=auto-restart\nNRestarts=1\nExecMainCode=1\nExecMainStatus=3\n".utf8))
+                return CommandResult(
+                    .exited(0),
+                    output: Array(
+                        "ActiveState=activating\nSubState=auto-restart\nNRestarts=1\nExecMainCode=1\nExecMainStatus=3\n"
+                            .utf8))
             }
             return answer(words)
         }
@@ -174,7 +213,8 @@ final class SystemdManagerTests: XCTestCase {
     func testStopStopsTheSocketThenTheServiceWithoutPolling() throws {
         active[service] = "active"
         XCTAssertEqual(try lifecycle(try server()).stop(), .stopped)
-        XCTAssertEqual(calls, ["show \(service)", "show \(service)", "stop \(socket)", "stop \(service)", "show \(service)"])
+        XCTAssertEqual(
+            calls, ["show \(service)", "show \(service)", "stop \(socket)", "stop \(service)", "show \(service)"])
     }
 
     /// A unit that is still up after `systemctl stop` (a process that ignored SIGKILL) is not
@@ -230,7 +270,8 @@ final class SystemdManagerTests: XCTestCase {
             let words = Array(words.drop { $0 == "systemctl" })
             if words.first == "show" && words[1] == service {
                 polls += 1
-                XCTAssertEqual(try? String(contentsOfFile: dropIn, encoding: .utf8), polls > 1 ? "[Service]\nRestart=no\n" : nil)
+                XCTAssertEqual(
+                    try? String(contentsOfFile: dropIn, encoding: .utf8), polls > 1 ? "[Service]\nRestart=no\n" : nil)
                 mainPID[service] = polls > 2 ? 5151 : 4242
                 restarts[service] = polls > 2 ? 1 : 0
             }
@@ -242,7 +283,9 @@ final class SystemdManagerTests: XCTestCase {
         var buffer = [UInt8](repeating: 0, count: 64)
         let count = read(reader, &buffer, 64)
         XCTAssertEqual(String(decoding: buffer.prefix(max(0, count)), as: UTF8.self), "quit\n")
-        XCTAssertEqual(calls.filter { !$0.hasPrefix("show") }, ["daemon-reload", "stop \(socket)", "stop \(service)", "daemon-reload"])
+        XCTAssertEqual(
+            calls.filter { !$0.hasPrefix("show") },
+            ["daemon-reload", "stop \(socket)", "stop \(service)", "daemon-reload"])
     }
 
     /// Input to a server whose FIFO nobody reads fails at once (docs/differences.md#sd-10).
@@ -258,7 +301,9 @@ final class SystemdManagerTests: XCTestCase {
         }
         XCTAssertLessThan(Clock.monotonic - began, 1)
         active[service] = "inactive"
-        XCTAssertThrowsError(try lifecycle(try server()).send("say hi")) { XCTAssertTrue("\($0)".contains("not running"), "\($0)") }
+        XCTAssertThrowsError(try lifecycle(try server()).send("say hi")) {
+            XCTAssertTrue("\($0)".contains("not running"), "\($0)")
+        }
     }
 
     func testUninstallRemovesUnitsLogAndFIFOThenReloads() throws {
@@ -269,17 +314,23 @@ final class SystemdManagerTests: XCTestCase {
         XCTAssertTrue(outcome.hasPrefix("uninstalled: removed "), outcome)
         // The graceful stop, then the socket and service once more in one call (a socket left
         // listening by a failed start must not outlive its files), then the reload.
-        XCTAssertEqual(calls, ["show \(service)", "show \(service)", "stop \(socket)", "stop \(service)", "show \(service)",
-                               "show \(service)", "stop \(socket)", "daemon-reload"])
+        XCTAssertEqual(
+            calls,
+            [
+                "show \(service)", "show \(service)", "stop \(socket)", "stop \(service)", "show \(service)",
+                "show \(service)", "stop \(socket)", "daemon-reload"
+            ])
         XCTAssertEqual(runner.calls[6].arguments.suffix(3), ["stop", socket, service])
         XCTAssertFalse(FileManager.default.fileExists(atPath: root + "/units/" + service))
         XCTAssertFalse(FileManager.default.fileExists(atPath: root + "/units/" + socket))
-        XCTAssertFalse(FileManager.default.fileExists(atPath: root + "/work/.systemd-services/emdoenmp238umrvnqub0.log"))
+        XCTAssertFalse(
+            FileManager.default.fileExists(atPath: root + "/work/.systemd-services/emdoenmp238umrvnqub0.log"))
     }
 
     func testUserScopePrefixesEveryCallAndPassesTheRuntimeDirectory() throws {
-        let user = SystemdScope(kind: .user, unitsDirectory: root + "/units", user: Account.current,
-                                environment: [EnvironmentEntry("XDG_RUNTIME_DIR", "/run/user/0")])
+        let user = SystemdScope(
+            kind: .user, unitsDirectory: root + "/units", user: Account.current,
+            environment: [EnvironmentEntry("XDG_RUNTIME_DIR", "/run/user/0")])
         let context = VerbContext.testing(runner, dryRun: true)
         let manager = SystemdManager(scope: user)
         _ = try manager.status(try server(), context)
@@ -292,11 +343,15 @@ final class SystemdManagerTests: XCTestCase {
         // A user that cannot linger: logind has no file for a name that does not exist.
         let user = Account(name: "pm-never-lingers", uid: 4242, gid: 4242, groups: [4242], home: root)
         XCTAssertFalse(FileManager.default.fileExists(atPath: "/var/lib/systemd/linger/\(user.name)"))
-        let manager = SystemdManager(scope: SystemdScope(kind: .user, unitsDirectory: root + "/units", runtimeUnitsDirectory: root + "/run", user: user))
+        let manager = SystemdManager(
+            scope: SystemdScope(
+                kind: .user, unitsDirectory: root + "/units", runtimeUnitsDirectory: root + "/run", user: user))
         let context = VerbContext.testing(runner, dryRun: true)
         for _ in 0..<3 { try manager.start(try server(), context) }
         try manager.stop(try server(), context)
-        let warnings = String(decoding: context.err.takeBuffered(), as: UTF8.self).components(separatedBy: "linger is disabled").count - 1
+        let warnings =
+            String(decoding: context.err.takeBuffered(), as: UTF8.self).components(separatedBy: "linger is disabled")
+            .count - 1
         XCTAssertEqual(warnings, 1)
     }
 
@@ -315,8 +370,11 @@ final class SystemdManagerTests: XCTestCase {
         XCTAssertEqual(try SystemdScope.resolve(options: ["scope": "  USER "]).kind, .user)
         XCTAssertEqual(try SystemdScope.resolve(options: ["scope": "System"]).kind, .system)
         XCTAssertEqual(try SystemdScope.resolve(options: [:]).unitsDirectory, "/etc/systemd/system")
-        XCTAssertTrue(try SystemdScope.resolve(options: ["scope": "user"]).unitsDirectory.hasSuffix("/.config/systemd/user"))
-        XCTAssertThrowsError(try SystemdScope.resolve(options: ["scope": "global"])) { XCTAssertEqual(ExitStatus(for: $0), .invalid) }
+        XCTAssertTrue(
+            try SystemdScope.resolve(options: ["scope": "user"]).unitsDirectory.hasSuffix("/.config/systemd/user"))
+        XCTAssertThrowsError(try SystemdScope.resolve(options: ["scope": "global"])) {
+            XCTAssertEqual(ExitStatus(for: $0), .invalid)
+        }
         // A user scope without a resolvable user is an error, not the system's paths (docs/differences.md#sd-13).
         XCTAssertThrowsError(try SystemdScope.resolve(options: ["scope": "user"], current: nil)) { error in
             XCTAssertEqual(ExitStatus(for: error), .unknown)
@@ -344,15 +402,23 @@ final class SystemdManagerTests: XCTestCase {
             try SystemdManager(scope: scope).startCommand(try server { $0.startCommand = command })
         }
         XCTAssertEqual(try resolve("./hlds_run start command"), [directory + "/hlds_run", "start", "command"])
-        XCTAssertEqual(try resolve("./hlds_run 'some quotes' \"some quotes\" args"), [directory + "/hlds_run", "some quotes", "some quotes", "args"])
+        XCTAssertEqual(
+            try resolve("./hlds_run 'some quotes' \"some quotes\" args"),
+            [directory + "/hlds_run", "some quotes", "some quotes", "args"])
         XCTAssertEqual(try resolve("env --help").first, ExecutableLookup.resolve("env", workingDirectory: nil))
         XCTAssertEqual(try resolve("/usr/bin/env --help"), ["/usr/bin/env", "--help"])
         // A bare name never runs a file of the server directory (the reference ran T/env).
-        XCTAssertTrue(FileManager.default.createFile(atPath: directory + "/env", contents: Data("#!/bin/sh\n".utf8), attributes: [.posixPermissions: 0o755]))
+        XCTAssertTrue(
+            FileManager.default.createFile(
+                atPath: directory + "/env", contents: Data("#!/bin/sh\n".utf8), attributes: [.posixPermissions: 0o755]))
         XCTAssertNotEqual(try resolve("env --help").first, directory + "/env")
         XCTAssertEqual(try resolve("./env --help").first, directory + "/env")
-        XCTAssertThrowsError(try resolve("invalid")) { XCTAssertTrue("\($0)".contains("failed to find command 'invalid'"), "\($0)") }
-        XCTAssertThrowsError(try resolve("/usr/bin/invalid")) { XCTAssertTrue("\($0)".contains("failed to find command '/usr/bin/invalid'")) }
+        XCTAssertThrowsError(try resolve("invalid")) {
+            XCTAssertTrue("\($0)".contains("failed to find command 'invalid'"), "\($0)")
+        }
+        XCTAssertThrowsError(try resolve("/usr/bin/invalid")) {
+            XCTAssertTrue("\($0)".contains("failed to find command '/usr/bin/invalid'"))
+        }
         XCTAssertThrowsError(try resolve("")) { XCTAssertEqual(ExitStatus(for: $0), .invalid) }
     }
 
@@ -374,22 +440,29 @@ final class SystemdManagerTests: XCTestCase {
             XCTAssertEqual(ExitStatus(for: error), .failure)
             XCTAssertTrue("\(error)".contains("a link is never followed here"), "\(error)")
         }
-        XCTAssertThrowsError(try lifecycle(server).output(lines: 0)) { XCTAssertFalse("\($0)".contains("secret"), "\($0)") }
+        XCTAssertThrowsError(try lifecycle(server).output(lines: 0)) {
+            XCTAssertFalse("\($0)".contains("secret"), "\($0)")
+        }
         active[service] = "active"
         XCTAssertThrowsError(try lifecycle(server).send("say hi"))
         active[service] = "inactive"
         _ = try Installation(lifecycle(server)).uninstall()
-        XCTAssertEqual(try String(contentsOfFile: elsewhere + "/emdoenmp238umrvnqub0.log", encoding: .utf8), "root's secret\n",
-                       "not removed, not truncated, not written")
+        XCTAssertEqual(
+            try String(contentsOfFile: elsewhere + "/emdoenmp238umrvnqub0.log", encoding: .utf8), "root's secret\n",
+            "not removed, not truncated, not written")
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: elsewhere), ["emdoenmp238umrvnqub0.log"])
 
         XCTAssertEqual(unlink(services), 0)
         try FileManager.default.createDirectory(atPath: services, withIntermediateDirectories: false)
         XCTAssertEqual(chown(services, 65534, 65534), 0)
-        XCTAssertThrowsError(try lifecycle(server).start()) { XCTAssertTrue("\($0)".contains("another user owns or may write"), "\($0)") }
+        XCTAssertThrowsError(try lifecycle(server).start()) {
+            XCTAssertTrue("\($0)".contains("another user owns or may write"), "\($0)")
+        }
         XCTAssertEqual(chown(services, 0, 0), 0)
         XCTAssertEqual(chmod(services, 0o777), 0)
-        XCTAssertThrowsError(try lifecycle(server).start()) { XCTAssertTrue("\($0)".contains("another user owns or may write"), "\($0)") }
+        XCTAssertThrowsError(try lifecycle(server).start()) {
+            XCTAssertTrue("\($0)".contains("another user owns or may write"), "\($0)")
+        }
         XCTAssertEqual(chmod(services, 0o755), 0)
         XCTAssertEqual(try lifecycle(server).start(), .started)
     }
@@ -405,11 +478,15 @@ final class SystemdManagerTests: XCTestCase {
         XCTAssertEqual(symlink(secret, services + "/emdoenmp238umrvnqub0.log"), 0)
         XCTAssertEqual(symlink(secret, services + "/emdoenmp238umrvnqub0.stdin"), 0)
         let server = try server()
-        XCTAssertThrowsError(try lifecycle(server).output(lines: 0)) { XCTAssertFalse("\($0)".contains("secret\n"), "\($0)") }
+        XCTAssertThrowsError(try lifecycle(server).output(lines: 0)) {
+            XCTAssertFalse("\($0)".contains("secret\n"), "\($0)")
+        }
         active[service] = "active"
         XCTAssertThrowsError(try lifecycle(server).send("say hi"))
         active[service] = "inactive"
-        XCTAssertThrowsError(try lifecycle(server).start()) { XCTAssertTrue("\($0)".contains("cannot prepare the log"), "\($0)") }
+        XCTAssertThrowsError(try lifecycle(server).start()) {
+            XCTAssertTrue("\($0)".contains("cannot prepare the log"), "\($0)")
+        }
         XCTAssertEqual(try String(contentsOfFile: secret, encoding: .utf8), "root's secret\n")
         let owner = try FileManager.default.attributesOfItem(atPath: secret)[.ownerAccountID] as? NSNumber
         XCTAssertEqual(owner?.intValue, 0)

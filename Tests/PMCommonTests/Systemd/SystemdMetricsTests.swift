@@ -1,9 +1,10 @@
 import XCTest
-@testable import PMSystem
-@testable import PMHTTP
-@testable import PMCore
-@testable import PMManagers
+
 @testable import PMCommon
+@testable import PMCore
+@testable import PMHTTP
+@testable import PMManagers
+@testable import PMSystem
 @testable import PMTestSupport
 
 /// `systemctl show` parsing and the samples built from it.
@@ -19,7 +20,8 @@ final class SystemdMetricsTests: XCTestCase {
     }
 
     func testParsesAllEightPropertiesAndToleratesNoise() {
-        let properties = UnitProperties("""
+        let properties = UnitProperties(
+            """
             MemoryCurrent=1048576\r
             MemoryMax=infinity
             CPUUsageNSec=2000000000
@@ -33,7 +35,7 @@ final class SystemdMetricsTests: XCTestCase {
             CustomEnv=KEY=VALUE
             TasksCurrent=4
             """)
-        XCTAssertEqual(properties.count("MemoryCurrent"), 1048576)
+        XCTAssertEqual(properties.count("MemoryCurrent"), 1_048_576)
         XCTAssertNil(properties.count("MemoryMax"))
         XCTAssertEqual(properties.count("CPUUsageNSec"), 2_000_000_000)
         XCTAssertNil(properties.count("IOReadBytes"))
@@ -48,18 +50,23 @@ final class SystemdMetricsTests: XCTestCase {
     }
 
     func testSamplesWithoutALimit() throws {
-        let report = try report("ActiveState=active\nMainPID=10\nMemoryCurrent=512\nMemoryMax=infinity\nTasksCurrent=2\n")
+        let report = try report(
+            "ActiveState=active\nMainPID=10\nMemoryCurrent=512\nMemoryMax=infinity\nTasksCurrent=2\n")
         XCTAssertEqual(value(report, .up), .unsigned(1))
         XCTAssertEqual(value(report, .memoryUsageBytes), .unsigned(512))
         XCTAssertNil(value(report, .memoryLimitBytes))
         XCTAssertNil(value(report, .memoryUsagePercent))
         XCTAssertEqual(value(report, .processPIDs), .unsigned(2))
-        for family in [MetricFamily.networkReceiveBytesTotal, .networkTransmitBytesTotal, .blockIOReadBytesTotal, .blockIOWriteBytesTotal] {
+        for family in [
+            MetricFamily.networkReceiveBytesTotal, .networkTransmitBytesTotal, .blockIOReadBytesTotal,
+            .blockIOWriteBytesTotal
+        ] {
             XCTAssertEqual(value(report, family), .unsigned(0), family.name)
         }
         XCTAssertNil(report.cpu, "no CPUUsageNSec, no CPU reading")
         XCTAssertNil(value(report, .cpuSecondsTotal))
-        XCTAssertTrue(report.samples.allSatisfy { $0.labels.contains { $0.name == "service" && $0.value == self.service } })
+        XCTAssertTrue(
+            report.samples.allSatisfy { $0.labels.contains { $0.name == "service" && $0.value == self.service } })
     }
 
     func testLimitAndPercent() throws {
@@ -83,7 +90,8 @@ final class SystemdMetricsTests: XCTestCase {
         XCTAssertEqual(first.identity, "aaa1")
         XCTAssertEqual(first.seconds, 1)
         let later = CPUReading(identity: "aaa1", seconds: 3, at: first.at + 1, labels: [], resample: nil)
-        XCTAssertEqual(try XCTUnwrap(later.percent(since: (first.identity, first.seconds, first.at))), 200, accuracy: 0.001)
+        XCTAssertEqual(
+            try XCTUnwrap(later.percent(since: (first.identity, first.seconds, first.at))), 200, accuracy: 0.001)
         let idle = CPUReading(identity: "aaa1", seconds: 1, at: first.at + 1, labels: [], resample: nil)
         XCTAssertEqual(idle.percent(since: (first.identity, first.seconds, first.at)), 0)
         let restarted = CPUReading(identity: "bbb2", seconds: 5, at: first.at + 1, labels: [], resample: nil)
@@ -97,17 +105,22 @@ final class SystemdMetricsTests: XCTestCase {
 
     func testStatusFromShow() {
         XCTAssertEqual(SystemdManager.status(UnitProperties("ActiveState=active\nMainPID=12\n")).pid, 12)
-        XCTAssertTrue(SystemdManager.status(UnitProperties("ActiveState=activating\nSubState=auto-restart\nMainPID=0\n")).isRunning)
+        XCTAssertTrue(
+            SystemdManager.status(UnitProperties("ActiveState=activating\nSubState=auto-restart\nMainPID=0\n"))
+                .isRunning)
         XCTAssertNil(SystemdManager.status(UnitProperties("ActiveState=activating\nMainPID=0\n")).pid)
-        let failed = SystemdManager.status(UnitProperties("ActiveState=failed\nExecMainStatus=3\nExecMainStartTimestampMonotonic=1\n"))
+        let failed = SystemdManager.status(
+            UnitProperties("ActiveState=failed\nExecMainStatus=3\nExecMainStartTimestampMonotonic=1\n"))
         XCTAssertEqual(failed.state, .stopped)
         XCTAssertEqual(failed.exitCode, 3)
-        XCTAssertEqual(SystemdManager.status(UnitProperties("LoadState=not-found\nActiveState=inactive\n")).state, .stopped)
+        XCTAssertEqual(
+            SystemdManager.status(UnitProperties("LoadState=not-found\nActiveState=inactive\n")).state, .stopped)
         XCTAssertEqual(SystemdManager.status(UnitProperties("nonsense")).state, .unknown)
     }
 
     func testShowOfSeveralUnitsIsSplitByBlankLines() {
-        let units = UnitProperties.units("Id=a.service\nActiveState=active\n\nId=b.service\r\nActiveState=failed\r\n\r\nno id\n")
+        let units = UnitProperties.units(
+            "Id=a.service\nActiveState=active\n\nId=b.service\r\nActiveState=failed\r\n\r\nno id\n")
         XCTAssertEqual(units.keys.sorted(), ["a.service", "b.service"])
         XCTAssertEqual(units["b.service"]?["ActiveState"], "failed")
     }

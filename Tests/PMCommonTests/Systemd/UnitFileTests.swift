@@ -1,10 +1,11 @@
 import Foundation
 import XCTest
-@testable import PMSystem
-@testable import PMHTTP
-@testable import PMCore
-@testable import PMManagers
+
 @testable import PMCommon
+@testable import PMCore
+@testable import PMHTTP
+@testable import PMManagers
+@testable import PMSystem
 @testable import PMTestSupport
 
 /// The generated unit files: the reference's golden example with the differences of
@@ -15,7 +16,9 @@ final class UnitFileTests: XCTestCase {
     static let system = SystemdScope(kind: .system, unitsDirectory: "/etc/systemd/system", user: account)
 
     /// The record of the reference's golden example.
-    static func goldenServer(workPath: String = "/srv/gameap", edit: (inout ServerRecord) -> Void = { _ in }) throws -> Server {
+    static func goldenServer(
+        workPath: String = "/srv/gameap", edit: (inout ServerRecord) -> Void = { _ in }
+    ) throws -> Server {
         var record = ServerRecord()
         record.id = 1
         record.uuid = "759b875e-d910-11eb-aff7-d796d7fcf7ef"
@@ -27,10 +30,12 @@ final class UnitFileTests: XCTestCase {
         record.rconPort = 27017
         record.rconPassword = "paS$w0rD"
         record.cpuLimit = 1500
-        record.ramLimit = 2147483648
+        record.ramLimit = 2_147_483_648
         record.vars = [("hostname", "Andrey's 100% $erver"), ("default_map", "de_dust2"), ("maxplayers", "32")]
         record.settings = [("autostart", "1")]
-        record.startCommand = "./hlds_run -game cstrike +ip {ip} +port {port} +map {default_map} +maxplayers {maxplayers} +hostname '{hostname}' +rcon_password {rcon_password}"
+        record.startCommand =
+            "./hlds_run -game cstrike +ip {ip} +port {port} +map {default_map} +maxplayers {maxplayers} +hostname "
+            + "'{hostname}' +rcon_password {rcon_password}"
         edit(&record)
         return try Server(record: record, config: Fixtures.config(workPath: workPath), resolveUser: false)
     }
@@ -49,7 +54,9 @@ final class UnitFileTests: XCTestCase {
 
     func testGoldenServiceUnitOfTheReferenceExample() throws {
         let service = try Self.units(try Self.goldenServer()).service
-        XCTAssertEqual(service, """
+        XCTAssertEqual(
+            service,
+            """
             [Unit]
             Description=GameAP Server service (UUID emdoenmp238umrvnqub0)
             After=network.target network-online.target
@@ -57,7 +64,8 @@ final class UnitFileTests: XCTestCase {
 
             [Service]
             Type=simple
-            ExecStart=/srv/gameap/servers/cs/hlds_run -game cstrike +ip 1.3.3.7 +port 27015 +map de_dust2 +maxplayers 32 +hostname "Andrey's 100%% $$erver" +rcon_password paS$$w0rD
+            ExecStart=/srv/gameap/servers/cs/hlds_run -game cstrike +ip 1.3.3.7 +port 27015 +map de_dust2 \
+            +maxplayers 32 +hostname "Andrey's 100%% $$erver" +rcon_password paS$$w0rD
             Sockets=gameap-server-emdoenmp238umrvnqub0.socket
             StandardInput=socket
             StandardOutput=append:/srv/gameap/.systemd-services/emdoenmp238umrvnqub0.log
@@ -93,7 +101,9 @@ final class UnitFileTests: XCTestCase {
     }
 
     func testGoldenSocketUnitIsPrivateToTheServersUser() throws {
-        XCTAssertEqual(try Self.units(try Self.goldenServer()).socket, """
+        XCTAssertEqual(
+            try Self.units(try Self.goldenServer()).socket,
+            """
             [Unit]
             Description=GameAP Server socket (UUID emdoenmp238umrvnqub0)
 
@@ -126,13 +136,15 @@ final class UnitFileTests: XCTestCase {
             // Fixed (docs/differences.md#sd-1, docs/differences.md#sd-2): a lone ';' and every
             // control character are quoted.
             (";", "\";\""), ("x\ry", "\"x\\ry\""), ("tab\there", "\"tab\\there\""), ("a\nb", "\"a\\nb\""),
-            ("bell\u{7}", "\"bell\\x07\""), ("del\u{7f}", "\"del\\x7f\""),
+            ("bell\u{7}", "\"bell\\x07\""), ("del\u{7f}", "\"del\\x7f\"")
         ]
         for (argument, expected) in vectors {
-            XCTAssertEqual(try UnitFileQuoting.execArgument(argument, what: "test"), expected, argument.debugDescription)
+            XCTAssertEqual(
+                try UnitFileQuoting.execArgument(argument, what: "test"), expected, argument.debugDescription)
         }
-        XCTAssertEqual(try UnitFileQuoting.execLine(["/usr/bin/srv", "--name", "Andrey's Server", "--pct", "100%"], what: "test"),
-                       "/usr/bin/srv --name \"Andrey's Server\" --pct 100%%")
+        XCTAssertEqual(
+            try UnitFileQuoting.execLine(["/usr/bin/srv", "--name", "Andrey's Server", "--pct", "100%"], what: "test"),
+            "/usr/bin/srv --name \"Andrey's Server\" --pct 100%%")
         XCTAssertThrowsError(try UnitFileQuoting.execArgument("a\u{0}b", what: "the start command")) { error in
             XCTAssertEqual(ExitStatus(for: error), .invalid)
             XCTAssertTrue("\(error)".contains("NUL"), "\(error)")
@@ -140,11 +152,14 @@ final class UnitFileTests: XCTestCase {
     }
 
     func testEnvironmentEscaping() throws {
-        XCTAssertEqual(try UnitFileQuoting.environment("HOSTNAME", "My \"Great\" Server"), #"Environment="HOSTNAME=My \"Great\" Server""#)
+        XCTAssertEqual(
+            try UnitFileQuoting.environment("HOSTNAME", "My \"Great\" Server"),
+            #"Environment="HOSTNAME=My \"Great\" Server""#)
         XCTAssertEqual(try UnitFileQuoting.environment("PCT", "100%"), #"Environment="PCT=100%%""#)
         XCTAssertEqual(try UnitFileQuoting.environment("X", "$HOME ${X}"), #"Environment="X=$HOME ${X}""#)
         XCTAssertEqual(try UnitFileQuoting.environment("X", "a'b"), #"Environment="X=a'b""#)
-        XCTAssertEqual(try UnitFileQuoting.environment("X", "a\rExecStartPre=+/evil"), #"Environment="X=a\rExecStartPre=+/evil""#)
+        XCTAssertEqual(
+            try UnitFileQuoting.environment("X", "a\rExecStartPre=+/evil"), #"Environment="X=a\rExecStartPre=+/evil""#)
         XCTAssertEqual(try UnitFileQuoting.environment("X", "a\\"), #"Environment="X=a\\""#)
     }
 
@@ -170,13 +185,16 @@ final class UnitFileTests: XCTestCase {
     /// Hostile values in vars (used in the start command and exported) never add a line or a
     /// directive: every line of the unit is one of the template's.
     func testHostileValuesNeverAddADirective() throws {
-        let hostile = ["x\rExecStartPre=+/srv/evil.sh", "x\nExecStartPre=+/srv/evil.sh", ";", "a\u{b}\u{c}b", "\u{1b}[31m",
-                       "%h %n", "$(id) `reboot`", "\\", "quote\" \\\" '", "trailing\\"]
+        let hostile = [
+            "x\rExecStartPre=+/srv/evil.sh", "x\nExecStartPre=+/srv/evil.sh", ";", "a\u{b}\u{c}b", "\u{1b}[31m",
+            "%h %n", "$(id) `reboot`", "\\", "quote\" \\\" '", "trailing\\"
+        ]
         let plain = try Self.units(try Self.goldenServer()).service
         for value in hostile {
             let server = try Self.goldenServer { $0.vars += [("hostname", value), ("evil\rKey", value)] }
             let service = try Self.units(server).service
-            XCTAssertEqual(Self.keys(service).sorted(), (Self.keys(plain) + ["Environment"]).sorted(), value.debugDescription)
+            XCTAssertEqual(
+                Self.keys(service).sorted(), (Self.keys(plain) + ["Environment"]).sorted(), value.debugDescription)
             XCTAssertFalse(service.utf8.contains { $0 < 0x20 && $0 != UInt8(ascii: "\n") }, value.debugDescription)
         }
     }
@@ -199,28 +217,40 @@ final class UnitFileTests: XCTestCase {
         try Backend.require(.program("systemd-analyze"))
         let user = try TestUser.ensure()
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("pm-verify-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        try FileManager.default.createDirectory(
+            atPath: root, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         defer { try? FileManager.default.removeItem(atPath: root) }
-        let values = ["plain", "x\rExecStartPre=+/bin/evil", "x\nExecStartPre=+/bin/evil", ";", "\u{1b}[31m", "%h %n $HOME",
-                      "quote\" \\\" '", "trailing\\", "tab\there"]
+        let values = [
+            "plain", "x\rExecStartPre=+/bin/evil", "x\nExecStartPre=+/bin/evil", ";", "\u{1b}[31m", "%h %n $HOME",
+            "quote\" \\\" '", "trailing\\", "tab\there"
+        ]
         for (index, value) in values.enumerated() {
             let work = "\(root)/\(index) work%dir"
-            let server = try Self.goldenServer(workPath: work) { $0.vars = [("hostname", value), ("weird-key ü", value)] }
+            let server = try Self.goldenServer(workPath: work) {
+                $0.vars = [("hostname", value), ("weird-key ü", value)]
+            }
             try FileManager.default.createDirectory(atPath: server.workDirectory, withIntermediateDirectories: true)
             let program = server.workDirectory + "/hlds_run"
-            XCTAssertTrue(FileManager.default.createFile(atPath: program, contents: Data("#!/bin/sh\n".utf8), attributes: [.posixPermissions: 0o755]))
+            XCTAssertTrue(
+                FileManager.default.createFile(
+                    atPath: program, contents: Data("#!/bin/sh\n".utf8), attributes: [.posixPermissions: 0o755]))
             for kind in [SystemdScope.Kind.system, .user] {
                 let scope = SystemdScope(kind: kind, unitsDirectory: "\(root)/\(index)-\(kind)-units", user: user)
                 let names = SystemdUnits(name: server.name, scope: scope, workPath: work)
                 let account = kind == .system ? user : nil
-                let files = try UnitFiles(server: server, scope: scope, units: names, command: try Self.command(server), account: account)
+                let files = try UnitFiles(
+                    server: server, scope: scope, units: names, command: try Self.command(server), account: account)
                 try FileManager.default.createDirectory(atPath: scope.unitsDirectory, withIntermediateDirectories: true)
                 try files.service.write(toFile: names.serviceFile, atomically: true, encoding: .utf8)
                 try files.socket.write(toFile: names.socketFile, atomically: true, encoding: .utf8)
                 // The user manager's verify needs a runtime directory of its own.
-                let verify = ["systemd-analyze"] + (kind == .user ? ["--user"] : []) + ["verify", names.serviceFile, names.socketFile]
-                let result = try ProcessLauncher().run(CommandSpec(verify, environment: [EnvironmentEntry("XDG_RUNTIME_DIR", root)]),
-                                                       output: .capture(limit: 1 << 16))
+                let verify =
+                    ["systemd-analyze"] + (kind == .user ? ["--user"] : []) + [
+                        "verify", names.serviceFile, names.socketFile
+                    ]
+                let result = try ProcessLauncher().run(
+                    CommandSpec(verify, environment: [EnvironmentEntry("XDG_RUNTIME_DIR", root)]),
+                    output: .capture(limit: 1 << 16))
                 XCTAssertEqual(result.termination, .exited(0), "\(kind) \(value.debugDescription): \(result.text)")
                 XCTAssertEqual(result.text, "", "\(kind) \(value.debugDescription)")
             }
