@@ -22,7 +22,6 @@ let releaseSwift: [SwiftSetting] = [
         ],
         .when(configuration: .release))
 ]
-let testSwift: [SwiftSetting] = [.swiftLanguageMode(.v5)]
 let startupOrder = String(#filePath.dropLast("Package.swift".count)) + "startup.order"
 let releaseLink: [LinkerSetting] = [
     .unsafeFlags(
@@ -53,22 +52,18 @@ let package = Package(
             .executableTarget(
                 name: "pm-\($0)", dependencies: ["PMCommon"], swiftSettings: releaseSwift, linkerSettings: releaseLink)
         } + [
-            // The tests share state between XCTest's threads and their own under NSLock, which the
-            // Swift 6 checker cannot see; they stay in the Swift 5 language mode.
             // What both test targets share: the backend checks, the test user, nodes for each
             // manager, the built tools, fixtures and fake servers.
             .target(
                 name: "PMTestSupport", dependencies: ["PMSystem", "PMHTTP", "PMCore", "PMManagers", "PMCommon"],
-                path: "Tests/PMTestSupport", swiftSettings: testSwift),
+                path: "Tests/PMTestSupport"),
             .testTarget(
                 name: "PMCommonTests",
-                dependencies: ["PMSystem", "PMHTTP", "PMCore", "PMManagers", "PMCommon", "PMTestSupport"],
-                swiftSettings: testSwift),
+                dependencies: ["PMSystem", "PMHTTP", "PMCore", "PMManagers", "PMCommon", "PMTestSupport"]),
             .testTarget(
                 name: "EndToEndTests",
                 dependencies: ["PMSystem", "PMHTTP", "PMCore", "PMManagers", "PMCommon", "PMTestSupport"]
-                    + tools.map { .target(name: "pm-\($0)") },
-                swiftSettings: testSwift
+                    + tools.map { .target(name: "pm-\($0)") }
             )
         ]
 )

@@ -396,7 +396,7 @@ class DockerEngineCases: XCTestCase {
         let noContainer = StubEngine.http("404 Not Found", json: #"{"message":"No such container"}"#)
         let pullHead = Array(
             "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n".utf8)
-        func puller(_ body: @escaping () -> StubEngine.Reply) throws -> StubEngine {
+        func puller(_ body: @escaping @Sendable () -> StubEngine.Reply) throws -> StubEngine {
             try StubEngine { line in
                 if line.contains("/images/") && line.hasPrefix("POST") { return body() }
                 if line.contains("/images/") { return .answer(missing) }

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 
+@testable import PMSystem
 @testable import PMTestSupport
 
 /// The seven tools driving the simple manager with the runner-style wrapper scripts of
@@ -229,14 +230,12 @@ final class SimpleLifecycleTests: XCTestCase {
     /// per-server lock, then finds it running.
     func testConcurrentStartsLaunchOnce() throws {
         let record = try node.file(node.record(id: 9))
-        var results: [Toolbox.Result] = []
-        let lock = NSLock()
+        let node = self.node!
+        let collected = Locked<[Toolbox.Result]>([])
         DispatchQueue.concurrentPerform(iterations: 4) { _ in
-            let result = try? node.run("pm-start", [record])
-            lock.lock()
-            if let result { results.append(result) }
-            lock.unlock()
+            if let result = try? node.run("pm-start", [record]) { collected.withLock { $0.append(result) } }
         }
+        let results = collected.withLock { $0 }
         XCTAssertEqual(results.map(\.status), [0, 0, 0, 0])
         XCTAssertEqual(results.filter { $0.stdout == "server 9: started\n" }.count, 1, results.map(\.stdout).joined())
         XCTAssertEqual(results.filter { $0.stdout == "server 9: already running\n" }.count, 3)
@@ -257,10 +256,10 @@ final class SimpleLifecycleTests: XCTestCase {
     func testFollowEndsWhenTheServerStops() throws {
         let record = try node.file(node.record(id: 15))
         XCTAssertEqual(try node.run("pm-start", [record]).status, 0)
-        DispatchQueue.global().asyncAfter(deadline: .now() + 1.5) {
-            _ = try? self.node.run("pm-input", ["-c", "say later", record])
+        DispatchQueue.global().asyncAfter(deadline: .now() + 1.5) { [node] in
+            _ = try? node?.run("pm-input", ["-c", "say later", record])
             Thread.sleep(forTimeInterval: 1)
-            _ = try? self.node.run("pm-input", ["-c", "quit", record])
+            _ = try? node?.run("pm-input", ["-c", "quit", record])
         }
         let follow = try node.run("pm-output", ["--follow", record], timeout: 20)
         XCTAssertEqual(follow.status, 0, follow.stderr)

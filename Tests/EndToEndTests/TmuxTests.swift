@@ -188,12 +188,12 @@ final class TmuxTests: XCTestCase {
         let record = try node.file(node.record(id: 9))
         XCTAssertEqual(try node.run("pm-start", [record]).status, 0)
         let modes = node.root.appendingPathComponent("pipe-modes").path
-        DispatchQueue.global().asyncAfter(deadline: .now() + 1) {
+        DispatchQueue.global().asyncAfter(deadline: .now() + 1) { [node] in
             _ = try? Toolbox.shell(
                 "stat -c '%a %U' /tmp/pm-console-*/ /tmp/pm-console-*/console >\(ShellWords.quote(modes)) 2>/dev/null")
-            _ = try? self.node.run("pm-input", ["-c", "say streamed", record])
+            _ = try? node?.run("pm-input", ["-c", "say streamed", record])
             Thread.sleep(forTimeInterval: 0.5)
-            _ = try? self.node.run("pm-input", ["-c", "quit", record])
+            _ = try? node?.run("pm-input", ["-c", "quit", record])
         }
         let follow = try node.run("pm-output", ["--follow", "--lines", "2", record], timeout: 20)
         XCTAssertEqual(follow.status, 0, follow.stderr)

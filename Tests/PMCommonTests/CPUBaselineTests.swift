@@ -17,7 +17,7 @@ final class CPUBaselineTests: XCTestCase {
 
     override func tearDown() { try? FileManager.default.removeItem(atPath: state.path) }
 
-    private func reading(
+    private static func reading(
         _ identity: String, _ seconds: Double, at: Double, resample: (@Sendable () throws -> CPUReading?)? = nil
     ) -> CPUReading {
         CPUReading(identity: identity, seconds: seconds, at: at, labels: [("server_id", "1")], resample: resample)
@@ -25,8 +25,8 @@ final class CPUBaselineTests: XCTestCase {
 
     func testPercentAgainstABaseline() throws {
         let baselines = try CPUBaselines(state: state)
-        try baselines.save(reading("10@500", 2.0, at: 100), for: "srv")
-        let now = reading("10@500", 3.0, at: 104)
+        try baselines.save(Self.reading("10@500", 2.0, at: 100), for: "srv")
+        let now = Self.reading("10@500", 3.0, at: 104)
         let baseline = try XCTUnwrap(baselines.baseline(for: "srv", matching: now))
         XCTAssertEqual(now.percent(since: baseline), 25)
     }
@@ -34,25 +34,27 @@ final class CPUBaselineTests: XCTestCase {
     /// A baseline of other processes (the server restarted) or too old is not used (docs/differences.md#life-14).
     func testRestartedOrStaleBaselinesAreIgnored() throws {
         let baselines = try CPUBaselines(state: state)
-        try baselines.save(reading("10@500", 2.0, at: 100), for: "srv")
-        XCTAssertNil(baselines.baseline(for: "srv", matching: reading("11@900", 5.0, at: 104)))
+        try baselines.save(Self.reading("10@500", 2.0, at: 100), for: "srv")
+        XCTAssertNil(baselines.baseline(for: "srv", matching: Self.reading("11@900", 5.0, at: 104)))
         XCTAssertNil(
-            baselines.baseline(for: "srv", matching: reading("10@500", 5.0, at: 100 + CPUBaselines.maximumAge + 1)))
-        XCTAssertNil(baselines.baseline(for: "other", matching: reading("10@500", 5.0, at: 104)))
-        XCTAssertNil(reading("10@500", 1.0, at: 104).percent(since: ("10@500", 2.0, 100)), "a counter that went back")
+            baselines.baseline(for: "srv", matching: Self.reading("10@500", 5.0, at: 100 + CPUBaselines.maximumAge + 1))
+        )
+        XCTAssertNil(baselines.baseline(for: "other", matching: Self.reading("10@500", 5.0, at: 104)))
+        XCTAssertNil(
+            Self.reading("10@500", 1.0, at: 104).percent(since: ("10@500", 2.0, 100)), "a counter that went back")
         try "garbage\n".write(toFile: baselines.directory + "/srv", atomically: true, encoding: .utf8)
-        XCTAssertNil(baselines.baseline(for: "srv", matching: reading("10@500", 5.0, at: 104)))
+        XCTAssertNil(baselines.baseline(for: "srv", matching: Self.reading("10@500", 5.0, at: 104)))
     }
 
     /// Writers of lines of different lengths and readers side by side: every reading is one
     /// whole line some writer wrote (seconds and time written together), never a mix.
     func testConcurrentWritersNeverTearAFile() throws {
         let baselines = try CPUBaselines(state: state)
-        try baselines.save(reading("10@500", 0, at: 0), for: "srv")
+        try baselines.save(Self.reading("10@500", 0, at: 0), for: "srv")
         DispatchQueue.concurrentPerform(iterations: 400) { index in
             let value = index % 2 == 0 ? Double(index) : Double(index) * 1_000_000.125
-            try? baselines.save(reading("10@500", value, at: value), for: "srv")
-            let found = baselines.baseline(for: "srv", matching: reading("10@500", 0, at: 0))
+            try? baselines.save(Self.reading("10@500", value, at: value), for: "srv")
+            let found = baselines.baseline(for: "srv", matching: Self.reading("10@500", 0, at: 0))
             XCTAssertNotNil(found)
             if let found { XCTAssertEqual(found.seconds, found.at) }
         }
@@ -64,14 +66,14 @@ final class CPUBaselineTests: XCTestCase {
     func testBaselinesAreRewrittenInPlaceAndPartLinesIgnored() throws {
         let baselines = try CPUBaselines(state: state)
         let path = baselines.directory + "/srv"
-        try baselines.save(reading("10@500", 2.0, at: 100), for: "srv")
+        try baselines.save(Self.reading("10@500", 2.0, at: 100), for: "srv")
         let inode = try XCTUnwrap(FileManager.default.attributesOfItem(atPath: path)[.systemFileNumber] as? UInt64)
-        try baselines.save(reading("10@500", 3.0, at: 101), for: "srv")
+        try baselines.save(Self.reading("10@500", 3.0, at: 101), for: "srv")
         XCTAssertEqual(try FileManager.default.attributesOfItem(atPath: path)[.systemFileNumber] as? UInt64, inode)
         XCTAssertEqual(try String(contentsOfFile: path, encoding: .utf8), "v1 10@500 3.0 101.0\n")
         for torn in ["v1 10@500 3.0 101.0", "v1 10@500 3.0 101.0\n9\n", "v1 10@500 3.0 10"] {
             try torn.write(toFile: path, atomically: false, encoding: .utf8)
-            XCTAssertNil(baselines.baseline(for: "srv", matching: reading("10@500", 5.0, at: 104)), torn)
+            XCTAssertNil(baselines.baseline(for: "srv", matching: Self.reading("10@500", 5.0, at: 104)), torn)
         }
     }
 
@@ -80,7 +82,7 @@ final class CPUBaselineTests: XCTestCase {
         let collector = MetricsCollector()
         let resamples = Locked(0)
         for index in 0..<20 {
-            let first = reading("\(index)@1", 1.0, at: Clock.monotonic) {
+            let first = Self.reading("\(index)@1", 1.0, at: Clock.monotonic) {
                 resamples.withLock { $0 += 1 }
                 return CPUReading(identity: "\(index)@1", seconds: 1.5, labels: [], resample: nil)
             }
@@ -97,14 +99,14 @@ final class CPUBaselineTests: XCTestCase {
             XCTAssertEqual(percent, 100, accuracy: 20)
         }
         let second = MetricsCollector()
-        second.add(MetricsReport(samples: [], cpu: reading("0@1", 2.0, at: Clock.monotonic + 0.5)), for: "s0")
+        second.add(MetricsReport(samples: [], cpu: Self.reading("0@1", 2.0, at: Clock.monotonic + 0.5)), for: "s0")
         XCTAssertEqual(
             second.finish(state: state, interval: 0) { XCTFail($0) }.count, 1, "the saved baseline is used at once")
     }
 
     func testNoBaselineAndNoIntervalGivesNoPercent() throws {
         let collector = MetricsCollector()
-        collector.add(MetricsReport(samples: [], cpu: reading("1@1", 1.0, at: Clock.monotonic)), for: "fresh")
+        collector.add(MetricsReport(samples: [], cpu: Self.reading("1@1", 1.0, at: Clock.monotonic)), for: "fresh")
         XCTAssertEqual(collector.finish(state: state, interval: 0) { XCTFail($0) }, [])
     }
 }

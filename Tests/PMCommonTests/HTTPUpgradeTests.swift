@@ -97,7 +97,9 @@ final class HTTPUpgradeTests: XCTestCase {
                 let stream = try client(server).stream(request)
                 (read, close) = (stream.next, stream.close)
             }
-            DispatchQueue.global().asyncAfter(deadline: .now() + 0.2) { close() }
+            // close() is made to be called from another thread while a read waits.
+            nonisolated(unsafe) let closeElsewhere = close
+            DispatchQueue.global().asyncAfter(deadline: .now() + 0.2) { closeElsewhere() }
             let began = Date()
             let cancelled = HTTPError.cancelled(endpoint: server.endpoint.description)
             XCTAssertThrowsError(try read()) { XCTAssertEqual($0 as? HTTPError, cancelled, "upgrading: \(upgrading)") }

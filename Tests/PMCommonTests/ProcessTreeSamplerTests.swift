@@ -12,7 +12,8 @@ import XCTest
 /// toolchain's clang) that allocates and touches a known amount of memory, burns a known amount
 /// of CPU time, forks a sleeping child and waits.
 final class ProcessTreeSamplerTests: XCTestCase {
-    private static var helper: String?
+    /// The compiled helper, shared by the tests of this class.
+    private static let helper = Locked<String?>(nil)
 
     private static let helperSource = #"""
         #include <stdio.h>
@@ -40,13 +41,15 @@ final class ProcessTreeSamplerTests: XCTestCase {
 
     /// The compiled helper is shared by the tests of this class and removed after the last.
     override class func tearDown() {
-        if let helper { try? FileManager.default.removeItem(atPath: (helper as NSString).deletingLastPathComponent) }
-        helper = nil
+        if let path = helper.withLock({ $0 }) {
+            try? FileManager.default.removeItem(atPath: (path as NSString).deletingLastPathComponent)
+        }
+        helper.withLock { $0 = nil }
         super.tearDown()
     }
 
     private func helperPath() throws -> String {
-        if let helper = Self.helper { return helper }
+        if let helper = Self.helper.withLock({ $0 }) { return helper }
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pm-sampler-\(UUID().uuidString)")
             .path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -55,7 +58,7 @@ final class ProcessTreeSamplerTests: XCTestCase {
             CommandSpec(["clang", "-O0", "-o", directory + "/load", directory + "/load.c"]),
             output: .capture(limit: 1 << 16))
         XCTAssertEqual(result.termination, .exited(0), result.text)
-        Self.helper = directory + "/load"
+        Self.helper.withLock { $0 = directory + "/load" }
         return directory + "/load"
     }
 

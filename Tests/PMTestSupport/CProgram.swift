@@ -8,8 +8,8 @@ import PMSystem
 /// The C programs of the test tree (`Tests/StandInGames`, `Tests/Attackers`), built once per
 /// test run as static executables, so that they also run inside the busybox containers.
 enum CProgram {
-    private static let lock = NSLock()
-    private static var built: [String: String] = [:]
+    /// What has been built so far; held while one program compiles.
+    private static let built = Locked<[String: String]>([:])
     private static let output: String = {
         let directory = "/tmp/pm-test-programs-\(getpid())"
         atexit { try? FileManager.default.removeItem(atPath: "/tmp/pm-test-programs-\(getpid())") }
@@ -19,8 +19,10 @@ enum CProgram {
     /// `Tests/<folder>/<name>.c`, compiled on first use; the executable's path (mode 0755, in a
     /// directory every user may enter).
     static func executable(_ name: String, in folder: String) throws -> String {
-        lock.lock()
-        defer { lock.unlock() }
+        try built.withLock { built in try build(name, in: folder, &built) }
+    }
+
+    private static func build(_ name: String, in folder: String, _ built: inout [String: String]) throws -> String {
         try Backend.require(.program("clang"))
         let key = folder + "/" + name
         if let path = built[key] { return path }

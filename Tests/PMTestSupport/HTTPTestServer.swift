@@ -7,8 +7,8 @@ import PMSystem
 
 /// A real server for the HTTP client's tests: it listens on a unix socket or a loopback TCP
 /// port and runs a scripted handler for each connection on a thread of its own, so a handler
-/// may stall, trickle bytes or close at will.
-final class HTTPTestServer {
+/// may stall, trickle bytes or close at will. Its threads share only what `lock` guards.
+final class HTTPTestServer: @unchecked Sendable {
     let endpoint: EngineEndpoint
     private let listener: Int32
     private let handler: (HTTPTestPeer) -> Void

@@ -4,7 +4,8 @@ import XCTest
 /// A node for the simple manager in a temporary directory: a work path holding the example
 /// `runner.sh` and `demo-server.sh`, a daemon configuration that uses them, and a state
 /// directory. Every server it started is stopped on `tearDown`.
-final class SimpleNode {
+/// Shared by a test\'s threads only to run tools, which reads what `init` set.
+final class SimpleNode: @unchecked Sendable {
     let root: URL
     var workPath: String { root.appendingPathComponent("work").path }
     var configPath: String { root.appendingPathComponent("gameap-daemon.yaml").path }

@@ -3,9 +3,10 @@ import XCTest
 
 /// A fake engine on a unix socket for fault tests: each connection's request is read and
 /// answered as `respond` says for its request line (`GET /v1.41/containers/x/json HTTP/1.1`):
-/// fixed bytes, silence, or bytes that trickle. It runs until `stop`.
-final class StubEngine {
-    enum Reply {
+/// fixed bytes, silence, or bytes that trickle. It runs until `stop`. Its threads share only
+/// what `lock` guards.
+final class StubEngine: @unchecked Sendable {
+    enum Reply: Sendable {
         /// The bytes, then the connection closes.
         case answer([UInt8])
         /// The request is read and nothing is said.
@@ -27,7 +28,7 @@ final class StubEngine {
         try self.init { _ in answer.map(Reply.answer) ?? .silence }
     }
 
-    init(respond: @escaping (String) -> Reply) throws {
+    init(respond: @escaping @Sendable (String) -> Reply) throws {
         path = "/tmp/pm-stub-\(UUID().uuidString.prefix(8)).sock"
         fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
         var address = sockaddr_un()

@@ -9,7 +9,8 @@ import XCTest
 /// A node for the tmux manager: a work path, a daemon configuration with the default scripts,
 /// a state directory and a private `TMUX_TMPDIR` (mode 1777, like /tmp), so the tests' tmux
 /// servers are their own. `tearDown` kills every tmux server started under it.
-final class TmuxNode {
+/// Shared by a test\'s threads only to run tools, which reads what `init` set.
+final class TmuxNode: @unchecked Sendable {
     let root: URL
     var workPath: String { root.appendingPathComponent("work").path }
     var configPath: String { root.appendingPathComponent("gameap-daemon.yaml").path }
