@@ -5,9 +5,8 @@ import PMSystem
 
 /// One command-line option, declared once: parsing, `--help` and the usage line all come from
 /// this table (the way swift-argument-parser derives them), and a test checks the man pages
-/// against it. A class: parsing walks the table on every call of a tool, and a reference is
-/// passed around with one retain where a copy of this struct took five.
-package final class OptionSpec: Sendable {
+/// against it.
+package struct OptionSpec: Sendable {
     package enum Group: String, CaseIterable, Sendable {
         case record = "Server record"
         case verb = "Command"

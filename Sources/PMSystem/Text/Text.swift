@@ -77,21 +77,6 @@ package enum ASCII {
     }
 }
 
-extension Array where Element == String {
-    /// The strings with `separator` between them. Shadows the standard library's
-    /// `BidirectionalCollection.joined(separator:)`, which is not specialized: its first call
-    /// resolves associated types at run time, a tenth of a cold `pm-status`'s instructions.
-    package func joined(separator: String = "") -> String {
-        var out = ""
-        out.reserveCapacity(reduce(separator.utf8.count * Swift.max(count - 1, 0)) { $0 + $1.utf8.count })
-        for (index, element) in enumerated() {
-            if index > 0 { out += separator }
-            out += element
-        }
-        return out
-    }
-}
-
 extension Unicode.Scalar {
     /// C0 and C1 controls, DEL, and the line and paragraph separators U+2028 and U+2029.
     package var isControlCharacter: Bool {
