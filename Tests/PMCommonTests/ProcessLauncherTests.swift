@@ -55,7 +55,8 @@ final class ProcessLauncherTests: XCTestCase {
             $0.environment = [EnvironmentEntry("PM_INHERITED", "new")]
             $0.unsetEnvironment = ["PM_GONE", "PM_NOT_SET"]
         }
-        let lines = result.text.split(separator: "\n").filter { $0.hasPrefix("PM_") }.sorted()
+        let names = ["PM_INHERITED", "PM_GONE", "PM_NOT_SET"]
+        let lines = result.text.split(separator: "\n").filter { line in names.contains { line.hasPrefix($0) } }.sorted()
         XCTAssertEqual(lines, ["PM_INHERITED=new", "PM_INHERITED_LONGER=kept"])
     }
 
