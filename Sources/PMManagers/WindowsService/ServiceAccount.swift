@@ -31,14 +31,8 @@ enum ServiceAccount: Equatable {
 
     /// The password a `users` value stands for; never quoted in an error.
     static func password(_ value: String, user: String) throws -> String {
-        var password = value
-        if value.hasPrefix(UserPasswords.base64Prefix) {
-            guard let bytes = Base64.decode(String(value.dropFirst(UserPasswords.base64Prefix.count))),
-                let decoded = String(validUTF8: bytes)
-            else {
-                throw WindowsServiceError.passwordNotBase64(user: user)
-            }
-            password = decoded
+        guard let password = UserPasswords.password(from: value) else {
+            throw WindowsServiceError.passwordNotBase64(user: user)
         }
         guard !password.isEmpty else {
             throw WindowsServiceError.emptyPassword(user: user)
