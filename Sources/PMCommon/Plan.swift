@@ -142,7 +142,7 @@ struct Plan: Sendable {
             runner: ProcessLauncher(), echo: invocation.verbose ? err : nil, masker: server.masker,
             plan: invocation.dryRun ? out : nil)
         var options = invocation.options
-        options.sharedQueries = servers.count > 1 && (invocation.verb == .status || invocation.verb == .metrics)
+        options.sharedQueries = servers.count > 1 && [.status, .metrics, .stop].contains(invocation.verb)
         return VerbContext(out: out, err: err, executor: executor, state: state, options: options)
     }
 }

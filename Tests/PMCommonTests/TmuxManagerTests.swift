@@ -55,13 +55,14 @@ final class TmuxManagerTests: XCTestCase {
             shell.waitUntilExit()
         }
         let pid = Int(shell.processIdentifier)
-        var game: Int?
+        var game: (pid: Int, isMarked: Bool)?
         for _ in 0..<50 where game == nil {
             Thread.sleep(forTimeInterval: 0.01)
             game = TmuxManager.game(inPane: pid, marker)
         }
-        let running = try XCTUnwrap(game)
+        let running = try XCTUnwrap(game?.pid)
         XCTAssertNotEqual(running, pid)
+        XCTAssertEqual(game?.isMarked, true, "the run ends with the marked game")
         XCTAssertEqual(try String(contentsOfFile: "/proc/\(running)/comm", encoding: .utf8), "sh\n")
         while kill(Int32(running), 0) == 0 && Int32(running) != 0 { Thread.sleep(forTimeInterval: 0.01) }
         XCTAssertNil(TmuxManager.game(inPane: pid, marker), "the game exited: the shell's grace is no game")
@@ -80,8 +81,9 @@ final class TmuxManagerTests: XCTestCase {
             legacy.waitUntilExit()
         }
         Thread.sleep(forTimeInterval: 0.1)
-        XCTAssertEqual(
-            TmuxManager.game(inPane: Int(legacyPid), marker), Int(legacyPid), "two children: the process itself")
+        let legacyGame = TmuxManager.game(inPane: Int(legacyPid), marker)
+        XCTAssertEqual(legacyGame?.pid, Int(legacyPid), "two children: the process itself")
+        XCTAssertEqual(legacyGame?.isMarked, false, "a legacy pane's process may outlive what it runs")
     }
 
     /// A dead pane's exit code: tmux's status, else 128 + the signal that killed the pane's

@@ -45,40 +45,44 @@ package struct Lifecycle {
     /// and what the stop set up is undone.
     package func stop() throws -> StopOutcome {
         Interrupts.intercept()
+        // In a batch the first look (and the console line's target) may come from one shared
+        // snapshot of the backend; everything after the command is sent asks afresh.
+        let live = context.unshared
         guard manager.canTellStatus(server) else {
-            try manager.stop(server, context)
+            try manager.stop(server, live)
             return context.executor.isDryRun ? .wouldStop : .stopped
         }
         let before = try manager.status(server, context)
         guard before.isRunning else {
-            try manager.removeExited(server, context)
+            try manager.removeExited(server, live)
             return .alreadyStopped
         }
         let timeout =
             try context.options.stopTimeout ?? server.settings.seconds(.stopTimeout) ?? Self.defaultStopTimeout
         guard !context.options.force, let command = server.settings.value(.consoleStopCommand) else {
-            try manager.stop(server, context)
+            try manager.stop(server, live)
             return context.executor.isDryRun ? .wouldStop : .stopped
         }
         guard manager.canSendInput(server) else {
             context.err.line(
                 "\(server.label): cannot send the console stop command (no console input); stopping at once")
-            try manager.stop(server, context)
+            try manager.stop(server, live)
             return .stopped
         }
         let began = Clock.monotonic
-        try manager.beginGracefulStop(server, context)
-        defer { manager.endGracefulStop(server, context) }
+        try manager.beginGracefulStop(server, live)
+        defer { manager.endGracefulStop(server, live) }
         try send(command)
         if context.executor.isDryRun {
-            try manager.stop(server, context)
+            try manager.stop(server, live)
             return .wouldStopGracefully(command: command, timeout: timeout)
         }
-        if try waitForExit(since: before, deadline: began + timeout, after: command) {
-            try manager.removeExited(server, context)
+        let ending = Lifecycle(manager: manager, server: server, context: live)
+        if try ending.waitForExit(since: before, deadline: began + timeout, after: command) {
+            try manager.removeExited(server, live)
             return .stoppedGracefully(after: Clock.monotonic - began)
         }
-        try manager.stop(server, context)
+        try manager.stop(server, live)
         return .forced(after: timeout, ignoredCommand: command)
     }
 
@@ -102,6 +106,7 @@ package struct Lifecycle {
                 Clock.sleep(seconds: min(pause, remaining))
                 pause = min(pause * 2, Self.stopPollInterval)
             } else if ProcessHandle.waitForAny(watched, seconds: min(remaining, Self.recheckInterval)) {
+                if now.endsWithPid, watched.allSatisfy(\.hasExited) { return true }
                 pause = Self.firstPollInterval
             }
             now = try manager.status(server, context)

@@ -13,13 +13,20 @@ package struct ServerStatus: Equatable {
     /// games by themselves (systemd's restart count and start time, a container's): a
     /// different value means the game exited and was started again. Nil for the others.
     package var run: String?
+    /// The run ends when `pid` exits: nothing restarts or replaces that process (a game the
+    /// tools started in a tmux pane). A graceful stop that saw it exit need not ask again.
+    package var endsWithPid: Bool
 
-    package init(_ state: State, pid: Int? = nil, startedAt: Double? = nil, exitCode: Int? = nil, run: String? = nil) {
+    package init(
+        _ state: State, pid: Int? = nil, startedAt: Double? = nil, exitCode: Int? = nil, run: String? = nil,
+        endsWithPid: Bool = false
+    ) {
         self.state = state
         self.pid = pid
         self.startedAt = startedAt
         self.exitCode = exitCode
         self.run = run
+        self.endsWithPid = endsWithPid
     }
 
     package var isRunning: Bool { state == .running }
@@ -45,8 +52,9 @@ package struct VerbOptions {
     package var lines = 500
     package var interval = 1.0
     package var timestamps = false
-    /// Set for a batch of queries (status, metrics): a manager may answer every server from
-    /// one snapshot of the backend instead of asking once per server.
+    /// Set for a batch of queries (status, metrics), and for the first look of a batch stop: a
+    /// manager may answer every server from one snapshot of the backend instead of asking once
+    /// per server.
     package var sharedQueries = false
 
     package init() {}
@@ -71,6 +79,15 @@ package final class VerbContext: Sendable {
         self.executor = executor
         self.state = state
         self.options = options
+    }
+
+    /// The same context, asking the backend afresh: what a verb needs once it has changed
+    /// something (a stop that sent its command waits on the live state, not on a snapshot).
+    package var unshared: VerbContext {
+        guard options.sharedQueries else { return self }
+        var options = options
+        options.sharedQueries = false
+        return VerbContext(out: out, err: err, executor: executor, state: state, options: options)
     }
 }
 

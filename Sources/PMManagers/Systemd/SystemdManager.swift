@@ -37,7 +37,7 @@ package final class SystemdManager: ProcessManager {
 
     package let kind = ManagerKind.systemd
     package let scope: SystemdScope
-    private let snapshots = UnitSnapshots()
+    private let snapshots = UnitSnapshots(maxAge: 1.0)
     private let lingerWarned = Locked(false)
 
     package init(scope: SystemdScope) {
@@ -69,7 +69,7 @@ package final class SystemdManager: ProcessManager {
     ) throws -> UnitProperties {
         let properties: UnitProperties
         if context.options.sharedQueries {
-            let units = try snapshots.units(notBefore: notBefore) {
+            let units = try snapshots.value(notBefore: notBefore) {
                 UnitProperties.units(
                     try systemctl(context).showText(
                         ["gameap-server-*.service"], ["Id"] + Self.statusProperties + Self.metricProperties))
@@ -450,16 +450,4 @@ package final class SystemdManager: ProcessManager {
 
 /// The batch's `systemctl show` of every server unit, shared by the threads of a batch; a
 /// second CPU sample asks for one taken after its first (`notBefore`), fetched once for all.
-final class UnitSnapshots: Sendable {
-    private let latest = Locked<(at: Double, units: Result<[String: UnitProperties], any Error>)?>(nil)
-
-    func units(notBefore: Double, fetch: () throws -> [String: UnitProperties]) throws -> [String: UnitProperties] {
-        try latest.withLock { latest in
-            if let latest, latest.at >= notBefore { return try latest.units.get() }
-            let at = Clock.monotonic
-            let units = Result { try fetch() }
-            latest = (at, units)
-            return try units.get()
-        }
-    }
-}
+typealias UnitSnapshots = SharedSnapshot<[String: UnitProperties]>

@@ -65,7 +65,7 @@ package struct TmuxManager: ProcessManager {
         guard let game = game(inPane: panePid, server.marker) else {
             return ServerStatus(.stopped, startedAt: pane.created)
         }
-        return ServerStatus(.running, pid: game, startedAt: pane.created)
+        return ServerStatus(.running, pid: game.pid, startedAt: pane.created, endsWithPid: game.isMarked)
     }
 
     package func start(_ server: Server, _ context: VerbContext) throws {
@@ -404,20 +404,21 @@ package struct TmuxManager: ProcessManager {
 
     /// The game's pid in a live pane, or nil when the game has exited and the pane's shell only
     /// waits out `exitGrace`. The pane's process carries the server's marker when pm started it
-    /// (`paneCommand`): the game is then its marked child. A pane without the marker is a
-    /// legacy session: its process, or that process's only child, is the game.
-    static func game(inPane pid: Int, _ marker: ServerMarker) -> Int? {
+    /// (`paneCommand`): the game is then its marked child, and the run ends with it
+    /// (`isMarked`). A pane without the marker is a legacy session: its process, or that
+    /// process's only child, is the game.
+    static func game(inPane pid: Int, _ marker: ServerMarker) -> (pid: Int, isMarked: Bool)? {
         let children =
             (try? FileSystem.contents(of: "/proc/\(pid)/task/\(pid)/children", limit: 4096))
             .map { String(decoding: $0, as: UTF8.self).fields(separatedBy: UInt8(ascii: " ")).compactMap { Int32($0) } }
             ?? []
         guard let own = ProcFileSystem.environment(Int32(clamping: pid)), marker.match(environment: own) == .mine else {
-            return children.count == 1 && children[0] > 0 ? Int(children[0]) : pid
+            return (children.count == 1 && children[0] > 0 ? Int(children[0]) : pid, false)
         }
         return children.first { child in
             awaitExec(child, forkedFrom: Int32(clamping: pid))
             return ProcFileSystem.environment(child).map { marker.match(environment: $0) == .mine } ?? true
-        }.map(Int.init)
+        }.map { (Int($0), true) }
     }
 
     /// A child the pane's shell has forked but that has not yet run its program still shows
@@ -466,26 +467,21 @@ package struct TmuxManager: ProcessManager {
     }
 }
 
-/// Pane lists per user, fetched once and shared by the threads of a batch. A failure is kept
-/// too: when one user's tmux server hangs, the batch waits for it once, not once per server.
+/// Pane lists per user, fetched once and shared by the threads of a batch (`SharedSnapshot`):
+/// when one user's tmux server hangs, the batch waits for it once, not once per server.
 final class PaneSnapshots: Sendable {
-    /// One user's panes, or why they could not be listed, once asked.
-    private typealias Entry = Locked<Result<[TmuxManager.Pane], any Error>?>
-
-    private let byUser = Locked<[UInt32: Entry]>([:])
+    /// How old a pane list may be: a batch wider than `Batch.waitingWidth` reaches its last
+    /// servers after the first have stopped.
+    static let maxAge = 1.0
+    private let byUser = Locked<[UInt32: SharedSnapshot<[TmuxManager.Pane]>]>([:])
 
     func panes(for uid: UInt32, fetch: () throws -> [TmuxManager.Pane]) throws -> [TmuxManager.Pane] {
-        let entry = byUser.withLock { byUser in
-            if let entry = byUser[uid] { return entry }
-            let entry = Entry(nil)
-            byUser[uid] = entry
-            return entry
+        let snapshot = byUser.withLock { byUser in
+            if let snapshot = byUser[uid] { return snapshot }
+            let snapshot = SharedSnapshot<[TmuxManager.Pane]>(maxAge: Self.maxAge)
+            byUser[uid] = snapshot
+            return snapshot
         }
-        return try entry.withLock { answer in
-            if let answer { return try answer.get() }
-            let fetched = Result { try fetch() }
-            answer = fetched
-            return try fetched.get()
-        }
+        return try snapshot.value(fetch: fetch)
     }
 }

@@ -32,22 +32,15 @@ package struct ProcessSnapshot {
     }
 }
 
-/// The latest snapshot, shared by the threads of a batch: fifty servers stopping at once look
-/// at `/proc` a few times, not fifty. A caller says how fresh its snapshot must be: one whose
-/// reading began at `notBefore` or later (a hard stop looks for what runs now; 0 takes any
-/// look of this run). Sendable: `latest` is read and written under `lock`.
-package final class ProcessSnapshots: @unchecked Sendable {
+/// The latest look at `/proc`, shared by the threads of a batch: fifty servers stopping at once
+/// look a few times, not fifty. A hard stop asks for a look that began at `notBefore` or later
+/// (what runs now); 0 takes any look of this run.
+package final class ProcessSnapshots: Sendable {
     package static let shared = ProcessSnapshots()
-    private let lock = Lock()
-    private var latest: (began: Double, snapshot: ProcessSnapshot)?
+    private let latest = SharedSnapshot<ProcessSnapshot>()
 
     package func snapshot(notBefore: Double) -> ProcessSnapshot {
-        lock.withLock {
-            if let latest, latest.began >= notBefore { return latest.snapshot }
-            let began = Clock.monotonic
-            let snapshot = ProcessSnapshot.read()
-            latest = (began, snapshot)
-            return snapshot
-        }
+        // Reading /proc does not fail: what cannot be read is left out of the snapshot.
+        (try? latest.value(notBefore: notBefore) { ProcessSnapshot.read() }) ?? ProcessSnapshot.read()
     }
 }

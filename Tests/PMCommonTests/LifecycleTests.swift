@@ -1,0 +1,110 @@
+import Foundation
+import XCTest
+
+@testable import PMCore
+@testable import PMSystem
+@testable import PMTestSupport
+
+/// The graceful stop's rules, with a manager whose answers a test writes and a real process
+/// standing in for the game.
+final class LifecycleTests: XCTestCase {
+    /// A manager that answers `status` from `statuses` (the last one again once they run out),
+    /// watches `game`, and records which calls came with a shared snapshot allowed.
+    private final class ScriptedManager: ProcessManager, @unchecked Sendable {
+        let kind = ManagerKind.simple
+        var statuses: [ServerStatus]
+        var game: Process?
+        private(set) var calls: [(name: String, shared: Bool)] = []
+
+        init(_ statuses: [ServerStatus]) { self.statuses = statuses }
+
+        func status(_ server: Server, _ context: VerbContext) throws -> ServerStatus {
+            calls.append(("status", context.options.sharedQueries))
+            return statuses.count > 1 ? statuses.removeFirst() : statuses[0]
+        }
+
+        func processesToWatch(_ server: Server, _ status: ServerStatus, _ context: VerbContext) -> [ProcessHandle] {
+            (game?.processIdentifier).flatMap { ProcessHandle(pid: $0) }.map { [$0] } ?? []
+        }
+
+        func sendInput(_ line: String, _ server: Server, _ context: VerbContext) throws {
+            calls.append(("send", context.options.sharedQueries))
+        }
+
+        func removeExited(_ server: Server, _ context: VerbContext) throws {
+            calls.append(("removeExited", context.options.sharedQueries))
+        }
+
+        func start(_ server: Server, _ context: VerbContext) throws {}
+        func stop(_ server: Server, _ context: VerbContext) throws {
+            calls.append(("stop", context.options.sharedQueries))
+        }
+        func output(_ server: Server, lines: Int, _ context: VerbContext) throws -> String { "" }
+    }
+
+    private func server() throws -> Server {
+        try Fixtures.vectorServer(settings: [("console_stop_command", "quit")])
+    }
+
+    private func context(shared: Bool) -> VerbContext {
+        var options = VerbOptions()
+        options.sharedQueries = shared
+        options.stopTimeout = 5
+        return .testing(RecordingRunner(), options: options)
+    }
+
+    /// A stand-in game that exits `seconds` after it starts.
+    private func game(exitingAfter seconds: Double) throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sleep")
+        process.arguments = [String(seconds)]
+        try process.run()
+        return process
+    }
+
+    /// A game whose run ends with its process (a tmux pane's marked game): once its pidfd says
+    /// it exited, the stop is over without asking the backend again, though the backend
+    /// still said running before.
+    func testTheExitOfAGameWhoseRunEndsWithItsProcessEndsTheWait() throws {
+        let game = try game(exitingAfter: 0.2)
+        defer { game.waitUntilExit() }
+        let running = ServerStatus(.running, pid: Int(game.processIdentifier), endsWithPid: true)
+        let manager = ScriptedManager([running])
+        manager.game = game
+        let lifecycle = Lifecycle(manager: manager, server: try server(), context: context(shared: false))
+        guard case .stoppedGracefully = try lifecycle.stop() else { return XCTFail("not a graceful stop") }
+        XCTAssertEqual(manager.calls.map(\.name), ["status", "send", "removeExited"])
+    }
+
+    /// A changed or exited pid alone proves nothing for another manager: the status is asked
+    /// again, and the stop waits until it says stopped.
+    func testAnExitedPidIsCheckedWithTheBackendWhenTheRunMayGoOn() throws {
+        let game = try game(exitingAfter: 0.1)
+        defer { game.waitUntilExit() }
+        let running = ServerStatus(.running, pid: Int(game.processIdentifier))
+        let manager = ScriptedManager([running, running, running, ServerStatus(.stopped)])
+        manager.game = game
+        let lifecycle = Lifecycle(manager: manager, server: try server(), context: context(shared: false))
+        guard case .stoppedGracefully = try lifecycle.stop() else { return XCTFail("not a graceful stop") }
+        XCTAssertEqual(manager.calls.map(\.name), ["status", "send", "status", "status", "status", "removeExited"])
+    }
+
+    /// In a batch, the first look and the console line may come from a snapshot shared by the
+    /// batch's servers; everything after the line was sent asks the backend afresh.
+    func testOnlyTheFirstLookOfABatchStopIsShared() throws {
+        let manager = ScriptedManager([ServerStatus(.running), ServerStatus(.stopped)])
+        let lifecycle = Lifecycle(manager: manager, server: try server(), context: context(shared: true))
+        guard case .stoppedGracefully = try lifecycle.stop() else { return XCTFail("not a graceful stop") }
+        XCTAssertEqual(manager.calls.map(\.name), ["status", "send", "status", "removeExited"])
+        XCTAssertEqual(manager.calls.map(\.shared), [true, true, false, false])
+
+        var options = VerbOptions()
+        options.sharedQueries = true
+        options.force = true
+        let forced = ScriptedManager([ServerStatus(.running)])
+        let context = VerbContext.testing(RecordingRunner(), options: options)
+        XCTAssertEqual(try Lifecycle(manager: forced, server: try server(), context: context).stop(), .stopped)
+        XCTAssertEqual(forced.calls.map(\.name), ["status", "stop"])
+        XCTAssertEqual(forced.calls.map(\.shared), [true, false], "the hard stop looks afresh")
+    }
+}
