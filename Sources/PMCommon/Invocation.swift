@@ -34,6 +34,9 @@ package struct Invocation: Sendable {
     /// Settings the dedicated flags give (`console_stop_command`), over every other source.
     package var flagSettings: [String: String] = [:]
     package var options = VerbOptions()
+    /// `--write-log DIR` (pm-output): keep the console read from standard input in DIR.
+    package var logDirectory: String?
+    package var logLimits = ConsoleLog.Limits()
 
     package init(verb: Verb) { self.verb = verb }
 

@@ -188,6 +188,47 @@ package enum OptionTable {
             nil, "timestamps", group: .verb, verbs: [.metrics], "write sample timestamps (a Pushgateway rejects them)",
             apply: { invocation, _ in invocation.options.timestamps = true }),
         OptionSpec(
+            nil, "timestamps", group: .verb, verbs: [.output], "print each line after the time it arrived",
+            apply: { invocation, _ in invocation.options.timestamps = true }),
+        OptionSpec(
+            nil, "since", value: "WHEN", group: .verb, verbs: [.output],
+            "only lines since WHEN: a duration ago (10m, 1h30m), an RFC 3339 time or Unix seconds",
+            apply: { invocation, value in
+                guard let since = Timestamp.parseSince(value, now: Clock.wall) else {
+                    throw UsageError(
+                        "--since takes a duration (10m, 1h30m), an RFC 3339 time or Unix seconds, not "
+                            + "\"\(value)\"")
+                }
+                invocation.options.since = since
+            }),
+        OptionSpec(
+            nil, "raw", group: .verb, verbs: [.output, .input],
+            "print the console as the terminal received it (escape codes, carriage returns)",
+            apply: { invocation, _ in invocation.options.raw = true }),
+        OptionSpec(
+            nil, "write-log", value: "DIR", group: .verb, verbs: [.output],
+            "keep the console read from standard input as a console log in DIR (what a start sets up)",
+            apply: { invocation, value in invocation.logDirectory = value }),
+        OptionSpec(
+            nil, "log-max", value: "SIZE", group: .verb, verbs: [.output],
+            "with --write-log: rotate the log past SIZE bytes (console_log_max, default 10M)",
+            apply: { invocation, value in
+                guard let size = ByteSize.parse(value), ConsoleLog.maximumRange.contains(size) else {
+                    throw UsageError("--log-max takes a size from 64k to 1T, not \"\(value)\"")
+                }
+                invocation.logLimits.maximum = size
+            }),
+        OptionSpec(
+            nil, "log-keep", value: "N", group: .verb, verbs: [.output],
+            "with --write-log: keep N log files in all (console_log_keep, default 5)",
+            apply: { invocation, value in
+                invocation.logLimits.keep = try RecordFlags.integer(value, "--log-keep", ConsoleLog.keepRange)
+            }),
+        OptionSpec(
+            nil, "log-compress", group: .verb, verbs: [.output],
+            "with --write-log: compress rotated logs with gzip (console_log_compress)",
+            apply: { invocation, _ in invocation.logLimits.compress = true }),
+        OptionSpec(
             nil, "uninstall", group: .verb, verbs: [.install], "uninstall the server instead (stopping it first)",
             apply: { invocation, _ in invocation.uninstall = true }),
         OptionSpec(

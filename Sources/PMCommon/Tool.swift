@@ -40,6 +40,9 @@ public enum Tool {
             OutputChannel.standardOutput.line("\(verb.toolName) (pm) \(ToolboxVersion.number)")
             return .success
         }
+        if let directory = invocation.logDirectory {
+            return writeLog(directory, invocation.logLimits, report: report)
+        }
         do {
             let plan = try Plan(invocation)
             return plan.execute(report: report)
@@ -49,6 +52,18 @@ public enum Tool {
         } catch {
             report.error(nil, error)
             return ExitStatus(for: error)
+        }
+    }
+}
+
+extension Tool {
+    /// `pm-output --write-log DIR`: the logger a start sets up, as the game's user.
+    static func writeLog(_ directory: String, _ limits: ConsoleLog.Limits, report: Reporter) -> ExitStatus {
+        do {
+            return try ConsoleLogWriter(directory: directory, limits: limits).run()
+        } catch {
+            report.error(nil, error)
+            return .unknown
         }
     }
 }

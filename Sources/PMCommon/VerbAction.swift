@@ -75,7 +75,7 @@ struct VerbAction {
         }
         let text = try lifecycle.output(lines: context.options.lines)
         if out !== OutputChannel.standardOutput { out.line("==> \(server.label) <==") }
-        out.write(text)
+        out.write(context.options.raw ? Array(text.utf8) : TerminalText.convert(text.utf8))
         return .success
     }
 

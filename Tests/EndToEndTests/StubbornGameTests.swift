@@ -200,11 +200,11 @@ final class TmuxStubbornGameTests: StubbornGameCases {
         XCTAssertEqual(try bed.tool("pm-stop", [record]).stdout, "server 1: already stopped\n")
     }
 
-    /// SIGHUP (a closed terminal) to a follower: the pane's pipe is turned off and its private
-    /// directory removed, as on SIGINT.
+    /// SIGHUP (a closed terminal) to a follower of a server without a console log: the pane's
+    /// pipe is turned off and its private directory removed, as on SIGINT.
     func testAFollowerThatLosesItsTerminalCleansUp() throws {
         let node = try XCTUnwrap(bed as? TmuxNode)
-        let record = try bed.record(id: 1, game: .deaf, tag: tag)
+        let record = try bed.record(id: 1, game: .deaf, tag: tag, settings: [("console_log", "no")])
         XCTAssertEqual(try bed.tool("pm-start", [record]).status, 0)
         _ = try bed.waitForOutput(record, containing: "ready")
         let before = try FileManager.default.contentsOfDirectory(atPath: "/tmp").filter { $0.hasPrefix("pm-console-") }

@@ -184,8 +184,10 @@ final class TmuxTests: XCTestCase {
         XCTAssertEqual(try node.run("pm-input", ["-c", "hello", record]).status, 1)
     }
 
+    /// Without a console log (`console_log=no`), a follower pipes the pane into a FIFO.
     func testFollowStreamsThroughAPrivateFileUntilTheSessionEnds() throws {
-        let record = try node.file(node.record(id: 9))
+        let record = try node.file(
+            node.record(id: 9, extra: #", "settings": [{"name": "console_log", "value": "no"}]"#))
         XCTAssertEqual(try node.run("pm-start", [record]).status, 0)
         let modes = node.root.appendingPathComponent("pipe-modes").path
         DispatchQueue.global().asyncAfter(deadline: .now() + 1) { [node] in

@@ -12,11 +12,12 @@ enum StandInGame: String, CaseIterable {
     case forking = "forking-game"
     case slowSaver = "slow-saver-game"
     case crashing = "crashing-game"
+    case terminal = "terminal-game"
 
     /// How many processes one running copy has: the game and the helpers it starts.
     var processesPerCopy: Int {
         switch self {
-        case .deaf, .crashing: return 1
+        case .deaf, .crashing, .terminal: return 1
         case .forking: return 3
         case .slowSaver: return 2
         }
@@ -52,12 +53,15 @@ protocol GameBed: AnyObject {
 
 extension GameBed {
     /// A record that runs `game` with `arguments` (a tag first, which tells its processes
-    /// apart), with kill_timeout 1.
-    func record(id: Int, game: StandInGame, tag: String, arguments: [String] = [], uuid: String? = nil) throws -> String
-    {
+    /// apart), with kill_timeout 1 and `settings`.
+    func record(
+        id: Int, game: StandInGame, tag: String, arguments: [String] = [], uuid: String? = nil,
+        settings: [(String, String)] = []
+    ) throws -> String {
         let command = (["./" + game.rawValue, tag] + arguments).joined(separator: " ")
+        let entries = ([("kill_timeout", "1")] + settings).map { #"{"name": "\#($0.0)", "value": "\#($0.1)"}"# }
         let path = try gameRecord(
-            id: id, command: command, settings: #", "settings": [{"name": "kill_timeout", "value": "1"}]"#, uuid: uuid)
+            id: id, command: command, settings: #", "settings": ["# + entries.joined(separator: ", ") + "]", uuid: uuid)
         try game.install(into: serverDirectory(id), user: gameUser)
         return path
     }

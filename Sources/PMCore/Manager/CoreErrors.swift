@@ -99,6 +99,12 @@ package enum SelectionError: ToolError, Equatable {
     case unknownManager(String)
     /// A setting that must be a number of seconds.
     case notSeconds(SettingKey, text: String)
+    /// A setting that must be a whole number in `range`.
+    case notInteger(SettingKey, text: String, range: ClosedRange<Int>)
+    /// A setting that must be a size in bytes (`10M`, `512k`, `1048576`) in `range`.
+    case notSize(SettingKey, text: String, range: ClosedRange<Int>)
+    /// A setting that must be yes or no.
+    case notBoolean(SettingKey, text: String)
     /// The manager cannot run on this system (a Windows manager on Linux); `reason` says why.
     case managerUnavailable(reason: String)
 
@@ -111,6 +117,13 @@ package enum SelectionError: ToolError, Equatable {
             return "unknown process manager \"\(name)\" (known: \(known))"
         case .notSeconds(let key, let text):
             return "\(key) must be a number of seconds between 0 and 86400, not \"\(text)\""
+        case .notInteger(let key, let text, let range):
+            return "\(key) must be a whole number from \(range.lowerBound) to \(range.upperBound), not \"\(text)\""
+        case .notSize(let key, let text, let range):
+            return "\(key) must be a size in bytes (such as 10M or 512k) from \(ByteSize.text(range.lowerBound)) to "
+                + "\(ByteSize.text(range.upperBound)), not \"\(text)\""
+        case .notBoolean(let key, let text):
+            return "\(key) must be yes or no (true/false, 1/0), not \"\(text)\""
         case .managerUnavailable(let reason): return reason
         }
     }

@@ -51,7 +51,12 @@ package struct VerbOptions {
     /// `--lines`: how much console output; 0 for all the backend keeps.
     package var lines = 500
     package var interval = 1.0
+    /// `--timestamps`: sample timestamps (pm-metrics), each line's time (pm-output).
     package var timestamps = false
+    /// `--raw`: the console as the terminal received it, escape codes and carriage returns kept.
+    package var raw = false
+    /// `--since`: only console lines that arrived at or after this time (seconds since the epoch).
+    package var since: Double?
     /// Set for a batch of queries (status, metrics), and for the first look of a batch stop: a
     /// manager may answer every server from one snapshot of the backend instead of asking once
     /// per server.

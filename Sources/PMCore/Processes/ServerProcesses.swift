@@ -19,25 +19,45 @@ package struct ServerProcesses {
     package let roots: [Int32]
     /// `server 7`, for messages.
     package let label: String
+    /// Which of the server's processes count.
+    package enum Scope: Sendable {
+        case all
+        /// All but the tools' helpers for the server (its console logger): a stop ends the game
+        /// and its session first, and the helpers after, so that they see the game's last output.
+        case game
+        case helpers
+    }
 
-    package init(marker: ServerMarker, uid: uid_t, roots: [Int32] = [], label: String) {
+    package let scope: Scope
+
+    package init(marker: ServerMarker, uid: uid_t, roots: [Int32] = [], label: String, scope: Scope = .all) {
         self.marker = marker
         self.uid = uid
         self.roots = roots
         self.label = label
+        self.scope = scope
     }
 
-    package init(_ server: Server, roots: [Int32] = []) {
-        self.init(marker: server.marker, uid: server.account?.uid ?? geteuid(), roots: roots, label: server.label)
+    package init(_ server: Server, roots: [Int32] = [], scope: Scope = .all) {
+        self.init(
+            marker: server.marker, uid: server.account?.uid ?? geteuid(), roots: roots, label: server.label,
+            scope: scope)
     }
 
     /// The server's processes: the trees of the roots and of the marked processes of `snapshot`
     /// as they are now (a child that cleared its environment is still the server's); zombies
     /// left out.
     func members(of snapshot: ProcessSnapshot) -> [ProcessEntry] {
-        let marked = snapshot.marks.filter { $0.uid == uid && marker.match(name: $0.name, owner: $0.owner) == .mine }
-            .filter { ProcFileSystem.stat($0.entry.pid)?.startTicks == $0.entry.startTicks }
-            .map(\.entry.pid)
+        let marked = snapshot.marks.filter { mark in
+            guard mark.uid == uid, marker.match(name: mark.name, owner: mark.owner) == .mine else { return false }
+            switch scope {
+            case .all: return true
+            case .game: return !mark.isHelper
+            case .helpers: return mark.isHelper
+            }
+        }
+        .filter { ProcFileSystem.stat($0.entry.pid)?.startTicks == $0.entry.startTicks }
+        .map(\.entry.pid)
         return ProcFileSystem.descendants(of: roots + marked).filter { !$0.isZombie }
     }
 

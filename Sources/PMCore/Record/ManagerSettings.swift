@@ -69,4 +69,32 @@ package struct ManagerSettings {
         }
         return seconds
     }
+
+    /// A whole number in `range`; nil when unset.
+    package func integer(_ key: SettingKey, in range: ClosedRange<Int>) throws -> Int? {
+        guard let text = value(key) else { return nil }
+        guard let number = Int(text.trimmingWhitespace), range.contains(number) else {
+            throw SelectionError.notInteger(key, text: text, range: range)
+        }
+        return number
+    }
+
+    /// A size in bytes in `range` (`ByteSize`); nil when unset.
+    package func bytes(_ key: SettingKey, in range: ClosedRange<Int>) throws -> Int? {
+        guard let text = value(key) else { return nil }
+        guard let size = ByteSize.parse(text), range.contains(size) else {
+            throw SelectionError.notSize(key, text: text, range: range)
+        }
+        return size
+    }
+
+    /// Yes or no (`yes`/`no`, `true`/`false`, `on`/`off`, `1`/`0`); nil when unset.
+    package func flag(_ key: SettingKey) throws -> Bool? {
+        guard let text = value(key) else { return nil }
+        switch text.trimmingWhitespace.lowercased() {
+        case "1", "true", "yes", "on": return true
+        case "0", "false", "no", "off": return false
+        default: throw SelectionError.notBoolean(key, text: text)
+        }
+    }
 }

@@ -21,6 +21,14 @@ package struct SettingKey: RawRepresentable, Hashable, Sendable, CustomStringCon
     package static let pullTimeout = SettingKey(rawValue: "pull_timeout")
     /// When Windows starts a server's service: `demand` or `auto`.
     package static let serviceStart = SettingKey(rawValue: "service_start")
+    /// Whether the tools keep a console log for managers whose backend keeps none (yes/no).
+    package static let consoleLog = SettingKey(rawValue: "console_log")
+    /// The size at which the console log is rotated.
+    package static let consoleLogMax = SettingKey(rawValue: "console_log_max")
+    /// How many console log files are kept, the current one included.
+    package static let consoleLogKeep = SettingKey(rawValue: "console_log_keep")
+    /// Whether rotated console logs are compressed with gzip.
+    package static let consoleLogCompress = SettingKey(rawValue: "console_log_compress")
 
     package static let dockerImage = SettingKey(rawValue: "docker_image")
     package static let dockerInstallationImage = SettingKey(rawValue: "docker_installation_image")
@@ -41,6 +49,6 @@ package struct SettingKey: RawRepresentable, Hashable, Sendable, CustomStringCon
     /// its environment (with every `docker_` setting).
     package static let toolSettings: Set<SettingKey> = [
         .consoleStopCommand, .stopTimeout, .killTimeout, .scriptTimeout,
-        .secretVars, .pullTimeout
+        .secretVars, .pullTimeout, .consoleLog, .consoleLogMax, .consoleLogKeep, .consoleLogCompress
     ]
 }

@@ -121,21 +121,10 @@ package struct ContainerSettings {
 
     /// `2g`, `512m`, `1024k`, `1073741824` (bytes; `b` allowed), as `docker run --memory` reads them.
     static func bytes(_ text: String) throws -> Int {
-        let value = text.trimmingWhitespace.lowercased()
-        let units: [(String, Int)] = [("k", 1 << 10), ("m", 1 << 20), ("g", 1 << 30), ("t", 1 << 40), ("b", 1)]
-        var number = value
-        var factor = 1
-        for (suffix, size) in units where value.hasSuffix(suffix) {
-            number = String(value.dropLast())
-            factor = size
-            break
-        }
-        guard let amount = DecimalNumber.parse(number), amount.isFinite, amount * Double(factor) >= Double(6 << 20),
-            amount * Double(factor) < 1e18
-        else {
+        guard let size = ByteSize.parse(text), size >= 6 << 20 else {
             throw ContainerSettingError.memoryLimit(text)
         }
-        return Int(amount * Double(factor))
+        return size
     }
 
     /// `2.0` cores → 2000 millicores, as `docker run --cpus` reads it.

@@ -19,10 +19,13 @@ enum TmuxError: ToolError {
     /// A private directory in /tmp could not be made.
     case cannotCreateTemporaryDirectory(SystemError)
     case cannotPrepareFeed(SystemError)
+    /// `--since` or `--timestamps`, which read the console log, and there is none (nil: the
+    /// log is off).
+    case noConsoleLog(String?)
 
     var exitStatus: ExitStatus {
         switch self {
-        case .noSession, .sessionGone, .startedSessionGone, .refused: return .failure
+        case .noSession, .sessionGone, .startedSessionGone, .refused, .noConsoleLog: return .failure
         case .failed, .listPanesFailed, .notInstalled, .cannotRun, .cannotCreateTemporaryDirectory, .cannotPrepareFeed:
             return .unknown
         }
@@ -40,6 +43,10 @@ enum TmuxError: ToolError {
         case .cannotRun(let error): return "cannot run tmux: \(error)"
         case .cannotCreateTemporaryDirectory(let error): return "\(error)"
         case .cannotPrepareFeed(let error): return "cannot prepare the console feed: \(error)"
+        case .noConsoleLog(let path?):
+            return "no console log in \(path) (--since and --timestamps read it; a start by this pm keeps one)"
+        case .noConsoleLog(nil):
+            return "--since and --timestamps read the console log, which console_log=no turns off"
         }
     }
 }

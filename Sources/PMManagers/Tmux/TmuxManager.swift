@@ -26,7 +26,8 @@ import Darwin
 /// - a finished game's pane stays (`remain-on-exit`) so its exit status and last output can be
 ///   read; such a session counts as stopped and is replaced by the next start;
 /// - console input is typed as bytes (`send-keys -H`): nothing is read as a key name or a flag
-///   (TMUX-11); output is the scroll-back, not only the visible pane (TMUX-12).
+///   (TMUX-11); output is the scroll-back, not only the visible pane (TMUX-12);
+/// - a console log outlives the session (`ConsoleLog`, TMUX-20).
 package struct TmuxManager: ProcessManager {
     package static let helperSession = "gameap"
     package static let width = 200
@@ -115,9 +116,36 @@ package struct TmuxManager: ProcessManager {
         var game = ["new-session", "-d", "-s", server.name, "-x", String(Self.width), "-c", server.workDirectory]
         for entry in server.gameEnvironment { game += ["-e", "\(entry.name)=\(entry.value)"] }
         commands.append(game + ["--"] + Self.paneCommand(command, name: server.name))
+        if let logger = try consoleLogger(server, context) {
+            commands.append(["pipe-pane", "-t", "=\(server.name):", logger])
+        }
         commands.append(["set-option", "-t", "=\(server.name):", Self.ownerOption, server.owner.token])
         commands.append(["set-option", "-w", "-t", "=\(server.name):", "remain-on-exit", "on"])
         try expectSuccess(try tmux(Self.sequence(commands), server, context, overSocket: true), "start the session")
+    }
+
+    /// The `pipe-pane` command of the server's console logger (`ConsoleLog`), which runs as the
+    /// game's user in the user's tmux server from the session's first byte on; nil when the
+    /// log is off (`console_log=no`). Its directory is made here.
+    private func consoleLogger(_ server: Server, _ context: VerbContext) throws -> String? {
+        guard let limits = try ConsoleLog.limits(server) else { return nil }
+        guard let program = ExecutableLookup.toolboxTool("pm-output") else {
+            context.err.line("\(server.label): no console log: pm-output is neither next to this tool nor in PATH")
+            return nil
+        }
+        let log = ConsoleLog(server, state: context.state)
+        if !context.executor.isDryRun { try log.prepare() }
+        var words = [program, "--write-log", log.path, "--log-max", String(limits.maximum)]
+        words += ["--log-keep", String(limits.keep)] + (limits.compress ? ["--log-compress"] : [])
+        return Self.shellCommand(words, marker: server.marker, helper: "console-log")
+    }
+
+    /// A command for tmux to run with `/bin/sh -c` (`pipe-pane` takes nothing else): `words`,
+    /// each quoted, run with the server's marker (and `helper`'s role) in their environment.
+    static func shellCommand(_ words: [String], marker: ServerMarker, helper: String? = nil) -> String {
+        var assignments = marker.environment.map { "\($0.name)=\(ShellWords.quote($0.value))" }
+        if let helper { assignments.append("\(ServerMarker.helperVariable)=\(ShellWords.quote(helper))") }
+        return (assignments + ["exec"] + words.map(ShellWords.quote)).joined(separator: " ")
     }
 
     /// Ends every process of the server (the pane's tree, and what carries the server's marker),
@@ -131,9 +159,10 @@ package struct TmuxManager: ProcessManager {
     /// under the server's lock, and the pane's shell carries the server's marker, so the
     /// session is not looked up again: under load every tmux call counts.
     package func removeExited(_ server: Server, _ context: VerbContext) throws {
+        let grace = try Lifecycle.killTimeout(server)
         var failure: Error?
         do {
-            try ServerProcesses(server).terminate(grace: try Lifecycle.killTimeout(server), context)
+            try ServerProcesses(server, scope: .game).terminate(grace: grace, context)
         } catch let error as LifecycleError {
             failure = error
         }
@@ -143,6 +172,17 @@ package struct TmuxManager: ProcessManager {
             let result = try tmux(["kill-session", "-t", "=" + name], server, context)
             if result.termination.succeeded { break }
             if !Self.meansGone(result) { try expectSuccess(result, "kill the session") }
+        }
+        try endHelpers(server, grace: grace, failure: failure, context)
+    }
+
+    /// The console logger, last: the session is gone, so its input has ended with the game's
+    /// last output, which it writes before it exits. Then `failure`, if any, is thrown.
+    private func endHelpers(_ server: Server, grace: Double, failure: Error?, _ context: VerbContext) throws {
+        do {
+            try ServerProcesses(server, scope: .helpers).terminate(grace: grace, context)
+        } catch let error as LifecycleError {
+            throw failure ?? error
         }
         if let failure { throw failure }
     }
@@ -157,9 +197,10 @@ package struct TmuxManager: ProcessManager {
     private func end(_ pane: Pane?, _ server: Server, _ context: VerbContext) throws {
         // A dead pane's pid is no longer its process: tmux has collected it.
         let roots = pane.flatMap { $0.dead ? nil : $0.pid }.map { [Int32(clamping: $0)] } ?? []
+        let grace = try Lifecycle.killTimeout(server)
         var failure: Error?
         do {
-            try ServerProcesses(server, roots: roots).terminate(grace: try Lifecycle.killTimeout(server), context)
+            try ServerProcesses(server, roots: roots, scope: .game).terminate(grace: grace, context)
         } catch let error as LifecycleError {
             failure = error
         }
@@ -170,11 +211,26 @@ package struct TmuxManager: ProcessManager {
                 try expectSuccess(result, "kill the session")
             }
         }
-        if let failure { throw failure }
+        try endHelpers(server, grace: grace, failure: failure, context)
     }
 
+    /// The scroll-back of a running server's pane; the console log when the session is gone
+    /// or dead (the last words of a stopped or crashed game), and when the output is asked
+    /// with times, since a time or raw.
     package func output(_ server: Server, lines: Int, _ context: VerbContext) throws -> String {
-        guard let pane = try session(server, context) else {
+        let pane = try session(server, context)
+        let options = context.options
+        let needsLog = options.since != nil || options.timestamps
+        let log = try ConsoleLog.limits(server).map { _ in ConsoleLog(server, state: context.state) }
+        if let log, pane == nil || pane?.dead == true || needsLog || options.raw {
+            let text = try log.lastLines(
+                count: lines, since: options.since, timestamps: options.timestamps, raw: options.raw)
+            if let text { return String(decoding: text, as: UTF8.self) }
+        }
+        if needsLog {
+            throw TmuxError.noConsoleLog(log?.path)
+        }
+        guard let pane else {
             throw TmuxError.noSession(server.name)
         }
         let start = lines == 0 ? "-" : "-\(lines)"
@@ -202,8 +258,19 @@ package struct TmuxManager: ProcessManager {
         return try processTreeMetrics(status, roots: roots, session: pane?.session ?? server.name)
     }
 
+    /// The console log as it grows, else (no log: `console_log=no`, a session of an older pm)
+    /// the pane piped into a FIFO.
     package func openFeed(_ server: Server, _ context: VerbContext) throws -> ConsoleFeed? {
-        guard let pane = try session(server, context), !pane.dead, !pane.piped else { return nil }
+        guard let pane = try session(server, context), !pane.dead else { return nil }
+        // The logger holds the pane's one pipe.
+        if pane.piped, try ConsoleLog.limits(server) != nil {
+            let log = ConsoleLog(server, state: context.state)
+            if let fd = try log.open(ConsoleLog.fileName) {
+                close(fd)
+                return try ConsoleLogFeed(log, raw: context.options.raw, timestamps: context.options.timestamps)
+            }
+        }
+        guard !pane.piped else { return nil }
         do {
             return try TmuxPipeFeed(pane: pane.session, server: server, manager: self, context: context)
         } catch is TmuxPipeFeed.AlreadyPiped {

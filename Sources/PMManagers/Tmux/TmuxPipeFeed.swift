@@ -66,8 +66,7 @@ final class TmuxPipeFeed: ConsoleFeed {
             throw AlreadyPiped()
         }
         // The server's marker, so that a stop ends this helper with the game's processes.
-        let marker = server.marker.environment.map { "\($0.name)=\(ShellWords.quote($0.value))" }.joined(separator: " ")
-        let command = "\(marker) exec cat > \(ShellWords.quote(path))"
+        let command = TmuxManager.shellCommand(["cat"], marker: server.marker) + " > " + ShellWords.quote(path)
         let result = try manager.tmux(["pipe-pane", "-t", "=\(pane):", command], server, context)
         guard result.termination.succeeded else {
             finish(closePipe: false)

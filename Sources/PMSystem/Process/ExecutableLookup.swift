@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Finds the program a command's first word names. Bare names are looked up in PATH only,
 /// and only in absolute PATH entries: never in the working directory, so a file named `su` or
 /// `tmux` in a server or temp directory is never run (docs/differences.md#cmd-3). Names with a slash are
@@ -31,6 +37,19 @@ package enum ExecutableLookup {
             if isExecutableFile(candidate) { return String(decoding: candidate.dropLast(), as: UTF8.self) }
         }
         return nil
+    }
+
+    /// Another tool of this toolbox (`pm-output`): the one next to the running tool, so that
+    /// both come from the same installation, else the one in PATH.
+    package static func toolboxTool(_ name: String) -> String? {
+        var buffer = [CChar](repeating: 0, count: 4096)
+        let length = readlink("/proc/self/exe", &buffer, buffer.count - 1)
+        if length > 0 {
+            let own = String(decoding: buffer[0..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            let sibling = Path.join(Path.directoryName(own), name)
+            if FileSystem.isExecutableFile(sibling) { return sibling }
+        }
+        return resolve(name, workingDirectory: nil)
     }
 
     private static func isExecutableFile(_ nulTerminated: [UInt8]) -> Bool {

@@ -16,6 +16,8 @@ package struct ProcessSnapshot {
         package let name: String
         /// Nil for a process started before owners were written.
         package let owner: String?
+        /// A helper of the tools (`ServerMarker.helperVariable`), not part of the game.
+        package let isHelper: Bool
     }
 
     package let marks: [Mark]
@@ -26,7 +28,7 @@ package struct ProcessSnapshot {
             guard let environment = ProcFileSystem.environment(pid), let found = ServerMarker.found(in: environment),
                 let entry = ProcFileSystem.stat(pid), let uid = ProcFileSystem.owner(pid)
             else { continue }
-            marks.append(Mark(entry: entry, uid: uid, name: found.name, owner: found.owner))
+            marks.append(Mark(entry: entry, uid: uid, name: found.name, owner: found.owner, isHelper: found.isHelper))
         }
         return ProcessSnapshot(marks: marks)
     }

@@ -6,6 +6,10 @@
 package struct ServerMarker: Equatable {
     package static let nameVariable = "GAMEAP_PM_SERVER"
     package static let ownerVariable = "GAMEAP_PM_OWNER"
+    /// Set (to what it does, `console-log`) on a helper of the tools that serves the server,
+    /// not part of the game: a stop ends it after the game, so that it sees the game's last
+    /// output.
+    package static let helperVariable = "GAMEAP_PM_HELPER"
 
     package let name: String
     package let owner: String
@@ -41,11 +45,13 @@ package struct ServerMarker: Equatable {
     }
 
     /// The marker in an environment (`/proc/<pid>/environ`: NUL-separated), nil without one.
-    static func found(in environment: [UInt8]) -> (name: String, owner: String?)? {
+    static func found(in environment: [UInt8]) -> (name: String, owner: String?, isHelper: Bool)? {
         let namePrefix = Array((nameVariable + "=").utf8)
         let ownerPrefix = Array((ownerVariable + "=").utf8)
+        let helperPrefix = Array((helperVariable + "=").utf8)
         var name: String?
         var owner: String?
+        var isHelper = false
         for entry in environment.split(separator: 0, omittingEmptySubsequences: true) {
             if entry.starts(with: namePrefix) {
                 name = String(decoding: entry.dropFirst(namePrefix.count), as: UTF8.self)
@@ -53,7 +59,8 @@ package struct ServerMarker: Equatable {
             if entry.starts(with: ownerPrefix) {
                 owner = String(decoding: entry.dropFirst(ownerPrefix.count), as: UTF8.self)
             }
+            if entry.starts(with: helperPrefix) { isHelper = true }
         }
-        return name.map { ($0, owner) }
+        return name.map { ($0, owner, isHelper) }
     }
 }

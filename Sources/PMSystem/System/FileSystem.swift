@@ -58,6 +58,13 @@ package enum FileSystem {
     }
 
     /// The canonical absolute path (`realpath(3)`), or nil if it does not exist.
+    /// The working directory of the process.
+    package static var currentDirectory: String? {
+        var buffer = [CChar](repeating: 0, count: 4096)
+        guard getcwd(&buffer, buffer.count) != nil else { return nil }
+        return String(nulTerminated: buffer)
+    }
+
     package static func realPath(_ path: String) -> String? {
         guard let resolved = realpath(path, nil) else { return nil }
         defer { free(resolved) }

@@ -18,6 +18,46 @@ package enum Timestamp {
             + "T\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec))Z"
     }
 
+    /// `2024-04-21T17:58:06.123Z` (UTC, milliseconds): always 24 characters for the years
+    /// 1000 to 9999.
+    package static func rfc3339Milliseconds(_ seconds: Double) -> String {
+        guard seconds.isFinite, seconds >= 0, seconds < 2.5e11 else { return "invalid" }
+        let whole = seconds.rounded(.down)
+        let milliseconds = min(999, Int((seconds - whole) * 1000))
+        let digits = String(milliseconds)
+        return String(rfc3339(whole).dropLast()) + "." + String(repeating: "0", count: 3 - digits.count) + digits + "Z"
+    }
+
+    /// A moment as `--since` takes it, as docker and journalctl users write it: a duration
+    /// before `now` (`90s`, `10m`, `1h30m`, `2d`, `500ms`), an RFC 3339 time, or seconds since
+    /// the epoch (`1764779000`, `1764779000.5`); nil for anything else.
+    package static func parseSince(_ text: String, now: Double) -> Double? {
+        let trimmed = text.trimmingWhitespace
+        if let time = parseRFC3339(trimmed) { return time }
+        if let seconds = DecimalNumber.parse(trimmed), seconds.isFinite, seconds >= 0, seconds < 1e11 {
+            return seconds
+        }
+        return duration(trimmed).map { now - $0 }
+    }
+
+    /// `1h30m`, `45s`, `2d`, `250ms` in seconds: numbers each followed by d, h, m, s or ms.
+    static func duration(_ text: String) -> Double? {
+        let units: [(String, Double)] = [("ms", 0.001), ("d", 86400), ("h", 3600), ("m", 60), ("s", 1)]
+        var rest = Substring(text)
+        var total = 0.0
+        guard !rest.isEmpty else { return nil }
+        while !rest.isEmpty {
+            let number = rest.prefix { ASCII.isDigit($0.asciiValue ?? 0) || $0 == "." }
+            rest = rest.dropFirst(number.count)
+            guard let amount = DecimalNumber.parse(String(number)),
+                let unit = units.first(where: { rest.hasPrefix($0.0) })
+            else { return nil }
+            rest = rest.dropFirst(unit.0.count)
+            total += amount * unit.1
+        }
+        return total.isFinite && total < 1e11 ? total : nil
+    }
+
     /// Seconds since the epoch of an RFC 3339 time (`2026-11-27T03:20:06.123456789Z`, or with a
     /// `+02:00` offset); nil for anything else and for Go's zero time (year 1).
     package static func parseRFC3339(_ text: String) -> Double? {

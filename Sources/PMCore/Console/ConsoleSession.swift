@@ -9,17 +9,25 @@ import Darwin
 /// A live feed of a server's console output, for managers that can stream it (tmux's
 /// `pipe-pane`). Managers without one are polled.
 package protocol ConsoleFeed: AnyObject {
+    /// The last `lines` lines before the feed's first output, when the feed keeps them (a
+    /// log); nil to ask the manager's `output`.
+    func history(lines: Int) throws -> [UInt8]?
     /// What arrived since the last call; empty when nothing did.
     func newOutput() throws -> [UInt8]
     /// Stops the feed and removes what it created.
     func finish()
 }
 
+extension ConsoleFeed {
+    package func history(lines: Int) throws -> [UInt8]? { nil }
+}
+
 /// `pm-output --follow` and `pm-input --attach`: the last lines first, then new output as it
 /// comes (from the manager's feed, or by fetching the output again and again and printing only
 /// what is new, as the reference's Attach loop does); input lines are sent as they
-/// arrive. Both end when the server stops, on SIGINT or SIGTERM, and (attach) when the input
-/// reaches its end.
+/// arrive. Both end when the server stops, on SIGINT or SIGTERM, when the output's reader
+/// goes away, and (attach) when the input reaches its end. The output is text
+/// (`TerminalText`), each line written as it is complete, unless `--raw` asks for the bytes.
 package struct ConsoleSession {
     package static let pollInterval = 0.5
     package static let feedInterval = 0.1
@@ -28,6 +36,8 @@ package struct ConsoleSession {
     let lifecycle: Lifecycle
     private var shown = ""
     private var feed: ConsoleFeed?
+    /// Turns the terminal's bytes into lines, unless the output is raw or already text.
+    private var terminal: TerminalText?
 
     package init(_ lifecycle: Lifecycle) {
         self.lifecycle = lifecycle
@@ -52,10 +62,21 @@ package struct ConsoleSession {
             throw LifecycleError.notRunning
         }
         Interrupts.intercept()
-        shown = try manager.output(server, lines: lines, context)
-        context.out.write(Lifecycle.lastLines(shown, lines))
+        let raw = context.options.raw
+        // The feed first: what arrives meanwhile is in its output, never lost between the two.
         feed = try manager.openFeed(server, context)
-        defer { feed?.finish() }
+        if let history = try feed?.history(lines: lines) {
+            context.out.write(history)
+        } else {
+            shown = try manager.output(server, lines: lines, context)
+            let last = Lifecycle.lastLines(shown, lines).utf8
+            context.out.write(raw ? Array(last) : TerminalText.convert(last))
+        }
+        terminal = raw || feed is ConsoleLogFeed ? nil : TerminalText()
+        defer {
+            if let rest = terminal?.flush() { context.out.write(rest) }
+            feed?.finish()
+        }
         if feed == nil { shown = try manager.output(server, lines: 0, context) }
         let interval = feed == nil ? Self.pollInterval : Self.feedInterval
         var pending: [UInt8] = []
@@ -131,12 +152,17 @@ package struct ConsoleSession {
     /// without printing it again.
     private mutating func printNew() throws {
         if let feed {
-            context.out.write(try feed.newOutput())
+            write(try feed.newOutput())
             return
         }
         let current = try manager.output(server, lines: 0, context)
-        context.out.write(Self.newPart(of: current, after: shown))
+        write(Self.newPart(of: current, after: shown))
         shown = current
+    }
+
+    private mutating func write(_ bytes: [UInt8]) {
+        guard !bytes.isEmpty else { return }
+        context.out.write(terminal?.lines(from: bytes) ?? bytes)
     }
 
     /// What `current` adds to `shown`: the rest when `shown` is its beginning; when the start

@@ -1,0 +1,188 @@
+import PMSystem
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The console log the tools keep for a server whose backend keeps none (tmux), so that the
+/// last words of a stopped or crashed game can still be read. A logger running as the game's
+/// user (`ConsoleLogWriter`, started as `pm-output --write-log`) writes it into
+/// `<state dir>/consoles/<id>-<uuid>/`:
+/// - `console.log`: the console as lines of text (`TerminalText`), each after the time it
+///   arrived (`2026-12-03T16:20:00.123Z `); rotated at start and past `console_log_max` into
+///   `console.log.1` ... (`.gz` with `console_log_compress`), `console_log_keep` files in all;
+/// - `console.raw`: the last `rawMaximum` bytes or so as the terminal received them (and
+///   `console.raw.1` before them), for `--raw`.
+///
+/// The directory belongs to the game's user, inside `consoles`, which belongs to root and
+/// which no one else may write. Root reads the files through the directory's descriptor, never
+/// through a link, and only files the game's user owns.
+package struct ConsoleLog {
+    /// How big the log grows and how many files are kept.
+    package struct Limits: Equatable, Sendable {
+        package var maximum = 10 << 20
+        package var keep = 5
+        package var compress = false
+
+        package init() {}
+    }
+
+    package static let fileName = "console.log"
+    package static let rawFileName = "console.raw"
+    /// The size at which `console.raw` starts again (its previous part is `console.raw.1`).
+    package static let rawMaximum = 1 << 20
+    /// `2026-12-03T16:20:00.123Z`, the time in front of every line.
+    package static let timeWidth = 24
+    package static let maximumRange = 64 << 10...(1 << 40)
+    package static let keepRange = 1...100
+
+    /// The server's directory of logs.
+    package let path: String
+    private let state: StateDirectory
+    private let name: String
+    /// Who writes the files: the game's user.
+    private let owner: (uid: uid_t, gid: gid_t)
+
+    package init(_ server: Server, state: StateDirectory) {
+        self.state = state
+        name = String(server.owner.token.map { $0 == "/" ? "-" : $0 })
+        // Absolute: the logger runs elsewhere (in the tmux server's directory).
+        let top = state.path.hasPrefix("/") ? state.path : Path.join(FileSystem.currentDirectory ?? "/", state.path)
+        path = Path.join(top, "consoles/\(name)")
+        owner = server.account.map { ($0.uid, $0.gid) } ?? (geteuid(), getegid())
+    }
+
+    /// The server's settings; nil when `console_log` turns the log off.
+    package static func limits(_ server: Server) throws -> Limits? {
+        guard try server.settings.flag(.consoleLog) ?? true else { return nil }
+        var limits = Limits()
+        limits.maximum = try server.settings.bytes(.consoleLogMax, in: maximumRange) ?? limits.maximum
+        limits.keep = try server.settings.integer(.consoleLogKeep, in: keepRange) ?? limits.keep
+        limits.compress = try server.settings.flag(.consoleLogCompress) ?? limits.compress
+        return limits
+    }
+
+    /// Makes the directory the logger writes, for the game's user. The state directory and
+    /// `consoles` become passable (mode 0711) for that user to reach it.
+    package func prepare() throws {
+        do {
+            try FileSystem.createDirectory(state.path, mode: 0o700)
+            let top = try DirectoryHandle.configured(state.path)
+            try top.requirePrivate()
+            let consoles = try top.subdirectory("consoles", creating: 0o711)
+            try consoles.requirePrivate()
+            if owner.uid != geteuid() {
+                try Self.allowPassing(top)
+                try Self.allowPassing(consoles)
+            }
+            let mine = try consoles.subdirectory(name, creating: 0o750)
+            if owner.uid != geteuid() { try mine.changeOwner(uid: owner.uid, gid: owner.gid) }
+        } catch let error as SystemError {
+            throw ConsoleLogError.cannotPrepare(path: path, reason: error.reason)
+        }
+    }
+
+    private static func allowPassing(_ directory: DirectoryHandle) throws {
+        let mode = try directory.status().mode
+        guard mode & 0o011 != 0o011 else { return }
+        guard fchmod(directory.descriptor, mode | 0o011) == 0 else {
+            throw SystemError("cannot chmod", path: directory.path)
+        }
+    }
+
+    /// Opens `file` of the log for reading; nil when there is no such file. A link, or
+    /// anything but a regular file of the game's user, is refused.
+    package func open(_ file: String) throws -> Int32? {
+        let directory: DirectoryHandle
+        do {
+            directory = try DirectoryHandle.configured(state.path).subdirectory("consoles").subdirectory(name)
+        } catch let error as SystemError where error.code == ENOENT {
+            return nil
+        } catch let error as SystemError {
+            throw ConsoleLogError.unreadable(path: Path.join(path, file), reason: error.reason)
+        }
+        let fd: Int32
+        do {
+            fd = try directory.openFile(file, O_RDONLY | O_NONBLOCK | O_NOCTTY)
+        } catch let error as SystemError where error.code == ENOENT {
+            return nil
+        } catch let error as SystemError {
+            throw ConsoleLogError.unreadable(path: Path.join(path, file), reason: error.reason)
+        }
+        var info = stat()
+        guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG, info.st_uid == owner.uid else {
+            close(fd)
+            throw ConsoleLogError.unreadable(
+                path: Path.join(path, file), reason: "not a regular file of uid \(owner.uid)")
+        }
+        return fd
+    }
+
+    /// The last `count` lines (0: all), those since `since` (seconds since the epoch) when
+    /// given, with their times when `timestamps`; `raw`: the terminal's bytes instead. Nil
+    /// when there is no log.
+    package func lastLines(
+        count: Int, since: Double? = nil, timestamps: Bool = false, raw: Bool = false
+    ) throws
+        -> [UInt8]?
+    {
+        guard let fd = try open(raw ? Self.rawFileName : Self.fileName) else { return nil }
+        defer { close(fd) }
+        let file = Path.join(path, raw ? Self.rawFileName : Self.fileName)
+        if raw { return try LogFile.lastLines(of: fd, name: file, count: count) }
+        guard let since else {
+            return Self.text(try LogFile.lastLines(of: fd, name: file, count: count), timestamps: timestamps)
+        }
+        let lines = try LogFile.lastLines(of: fd, name: file, count: 0).split(
+            separator: UInt8(ascii: "\n"), omittingEmptySubsequences: true)
+        let recent = lines.drop { line in Self.time(of: line).map { $0 < since } ?? true }
+        let kept = count > 0 ? Array(recent.suffix(count)) : Array(recent)
+        return Self.text(kept.flatMap { $0 + [UInt8(ascii: "\n")] }, timestamps: timestamps)
+    }
+
+    /// The time in front of a line of the log.
+    static func time(of line: ArraySlice<UInt8>) -> Double? {
+        guard line.count > timeWidth, line[line.startIndex + timeWidth] == UInt8(ascii: " ") else { return nil }
+        return Timestamp.parseRFC3339(String(decoding: line.prefix(timeWidth), as: UTF8.self))
+    }
+
+    /// Log lines as the console showed them: the times taken off, unless `timestamps`.
+    package static func text(_ log: [UInt8], timestamps: Bool) -> [UInt8] {
+        guard !timestamps else { return log }
+        var out: [UInt8] = []
+        out.reserveCapacity(log.count)
+        var lineStart = true
+        var index = log.startIndex
+        while index < log.endIndex {
+            if lineStart, log.endIndex - index > timeWidth, log[index + timeWidth] == UInt8(ascii: " "),
+                log[index + timeWidth - 1] == UInt8(ascii: "Z")
+            {
+                index += timeWidth + 1
+            }
+            guard index < log.endIndex else { break }
+            let byte = log[index]
+            out.append(byte)
+            lineStart = byte == UInt8(ascii: "\n")
+            index += 1
+        }
+        return out
+    }
+}
+
+/// The console log cannot be made or read.
+package enum ConsoleLogError: ToolError, Equatable {
+    case cannotPrepare(path: String, reason: String)
+    case unreadable(path: String, reason: String)
+
+    package var exitStatus: ExitStatus { .unknown }
+
+    package var description: String {
+        switch self {
+        case .cannotPrepare(let path, let reason):
+            return "cannot prepare the console log directory \(path): \(reason) (console_log=no turns the log off)"
+        case .unreadable(let path, let reason): return "cannot read the console log \(path): \(reason)"
+        }
+    }
+}

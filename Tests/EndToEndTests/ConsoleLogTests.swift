@@ -1,0 +1,161 @@
+import Foundation
+import XCTest
+
+@testable import PMCommon
+@testable import PMCore
+@testable import PMSystem
+@testable import PMTestSupport
+
+/// The console log of tmux servers, against real tmux and a game that talks to its terminal
+/// (`terminal-game`): text for followers, the last words after a stop or a crash, rotation
+/// that never holds the game up, and a log directory the game's user cannot turn against root.
+final class ConsoleLogTests: XCTestCase {
+    private var node: TmuxNode!
+
+    override func setUpWithError() throws {
+        node = try TmuxNode()
+    }
+
+    override func tearDown() {
+        node?.tearDown()
+    }
+
+    private func logDirectory(_ id: Int) -> String {
+        node.statePath + "/consoles/\(id)-\(node.uuid(id))"
+    }
+
+    private func terminalGame(_ id: Int, settings: [(String, String)] = []) throws -> String {
+        try node.record(id: id, game: .terminal, tag: "t\(id)", settings: settings)
+    }
+
+    /// `--follow` gives lines of text: no escape sequence, no carriage return, the loading
+    /// line in its last state, a replacement character for the byte that is not UTF-8;
+    /// `--raw` gives what the terminal received.
+    func testFollowersGetTextAndRawGetsTheTerminalsBytes() throws {
+        let record = try terminalGame(1)
+        XCTAssertEqual(try node.run("pm-start", [record]).status, 0)
+        _ = try node.waitForOutput(record, containing: "invalid")
+        let text = node.root.appendingPathComponent("follow.txt").path
+        let raw = node.root.appendingPathComponent("raw.txt").path
+        let config = ["--config", node.configPath, "--state-dir", node.statePath]
+        let script = """
+            pm-output \(ShellWords.join(config)) --follow --lines 50 \(record) > \(text) 2>&1 &
+            text=$!
+            pm-output \(ShellWords.join(config)) --follow --raw --lines 50 \(record) > \(raw) 2>&1 &
+            raw=$!
+            sleep 1
+            pm-input \(ShellWords.join(config)) \(record) -- hello
+            sleep 1
+            pm-stop \(ShellWords.join(config)) --console-stop quit \(record)
+            wait $text $raw
+            """
+        let run = try Toolbox.shell(script, environment: node.environment, timeout: 60)
+        XCTAssertEqual(run.status, 0, run.stderr)
+        let followed = try Data(contentsOf: URL(fileURLWithPath: text))
+        let followedText = String(decoding: followed, as: UTF8.self)
+        XCTAssertFalse(followed.contains(0x1B), followedText)
+        XCTAssertFalse(followed.contains(0x0D), followedText)
+        for line in [
+            "terminal-game ready", "loading 100%", "red and invalid \u{FFFD} byte", "unknown command: hello",
+            "saving the world...", "world saved, goodbye"
+        ] {
+            XCTAssertTrue(followedText.contains(line), "\(line) in \(followedText)")
+        }
+        XCTAssertFalse(followedText.contains("loading 25%"), followedText)
+        let rawBytes = try Data(contentsOf: URL(fileURLWithPath: raw))
+        XCTAssertTrue(rawBytes.contains(0x1B), "--raw keeps the escape sequences")
+        XCTAssertTrue(rawBytes.contains(0x0D), "--raw keeps the carriage returns")
+        XCTAssertTrue(String(decoding: rawBytes, as: UTF8.self).contains("world saved, goodbye"))
+    }
+
+    /// After a graceful stop, a crash and a game that exits at once, the last lines are in
+    /// `pm-output`, which exits 0; `--timestamps` and `--since` read the log's times.
+    func testTheLastWordsOutliveTheSession() throws {
+        let record = try terminalGame(2)
+        XCTAssertEqual(try node.run("pm-start", [record]).status, 0)
+        _ = try node.waitForOutput(record, containing: "invalid")
+        XCTAssertEqual(try node.run("pm-stop", ["--console-stop", "quit", record]).status, 0)
+        let stopped = try node.run("pm-output", ["--lines", "2", record])
+        XCTAssertEqual(stopped.status, 0, stopped.stderr)
+        XCTAssertEqual(stopped.stdout, "saving the world...\nworld saved, goodbye\n")
+        let timed = try node.run("pm-output", ["--lines", "1", "--timestamps", record])
+        XCTAssertEqual(timed.status, 0, timed.stderr)
+        let time = try XCTUnwrap(Timestamp.parseRFC3339(String(timed.stdout.prefix(24))), timed.stdout)
+        XCTAssertLessThan(abs(time - Date().timeIntervalSince1970), 30)
+        XCTAssertTrue(timed.stdout.hasSuffix(" world saved, goodbye\n"), timed.stdout)
+        let sinceAnHour = try node.run("pm-output", ["--since", "1h", "--lines", "0", record]).stdout
+        XCTAssertTrue(sinceAnHour.hasPrefix("terminal-game ready\n"), sinceAnHour)
+        XCTAssertTrue(sinceAnHour.hasSuffix("world saved, goodbye\n"), sinceAnHour)
+        XCTAssertEqual(try node.run("pm-output", ["--since", "2099-01-01T00:00:00Z", record]).stdout, "")
+
+        XCTAssertEqual(try node.run("pm-start", [record]).status, 0)
+        _ = try node.waitForOutput(record, containing: "invalid")
+        XCTAssertEqual(try node.run("pm-input", [record, "--", "segv"]).status, 0)
+        XCTAssertTrue(Toolbox.poll(seconds: 10) { (try? self.node.run("pm-status", [record]).status) == 1 })
+        // The pane's shell says how the game ended.
+        let crashed = try node.run("pm-output", ["--lines", "2", record])
+        XCTAssertEqual(crashed.status, 0, crashed.stderr)
+        XCTAssertEqual(crashed.stdout, "about to crash\nSegmentation fault\n")
+        XCTAssertEqual(try node.run("pm-stop", [record]).status, 0)
+        let afterStop = try node.run("pm-output", ["--lines", "2", record])
+        XCTAssertEqual(afterStop.stdout, crashed.stdout, "the stop of a crashed server keeps its log")
+
+        let failing = try node.record(id: 3, game: .crashing, tag: "t3", arguments: ["exit"])
+        XCTAssertEqual(try node.run("pm-start", [failing]).status, 1)
+        let lastWords = try node.run("pm-output", ["--lines", "1", failing])
+        XCTAssertEqual(lastWords.status, 0, lastWords.stderr)
+        XCTAssertEqual(lastWords.stdout, "crashing-game: map de_missing not found\n")
+        XCTAssertEqual(try node.run("pm-output", ["--lines", "1", "--timestamps", failing]).status, 0)
+    }
+
+    /// 30 MiB through a log of at most 1 MiB kept in 3 files: the game finishes its output at
+    /// once, no file passes the limit by more than a line, and no more files are kept.
+    func testRotationKeepsTheLimitsAndNeverHoldsTheGameUp() throws {
+        let record = try terminalGame(4, settings: [("console_log_max", "1M"), ("console_log_keep", "3")])
+        XCTAssertEqual(try node.run("pm-start", [record]).status, 0)
+        _ = try node.waitForOutput(record, containing: "invalid")
+        XCTAssertEqual(try node.run("pm-input", [record, "--", "flood 30"]).status, 0)
+        let log = logDirectory(4) + "/console.log"
+        XCTAssertTrue(
+            Toolbox.poll(seconds: 60) {
+                ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").contains("flood done")
+            }, "the whole flood reached the log")
+        let files = try FileManager.default.contentsOfDirectory(atPath: logDirectory(4)).filter {
+            $0.hasPrefix("console.log")
+        }
+        XCTAssertEqual(files.sorted(), ["console.log", "console.log.1", "console.log.2"])
+        for file in files {
+            let size = try XCTUnwrap(
+                FileManager.default.attributesOfItem(atPath: logDirectory(4) + "/" + file)[.size] as? Int)
+            XCTAssertLessThanOrEqual(size, 1 << 20, file)
+        }
+        let lines = try node.run("pm-output", ["--lines", "1", "--since", "1h", record])
+        XCTAssertEqual(lines.stdout, "flood done\n", lines.stderr)
+        XCTAssertEqual(try node.run("pm-stop", ["--console-stop", "quit", record]).status, 0)
+        XCTAssertEqual(try node.run("pm-output", ["--lines", "1", record]).stdout, "world saved, goodbye\n")
+    }
+
+    /// The game's user owns the log directory and may replace the log with a link to a file
+    /// only root may read, or with a FIFO: root reads neither, and says why.
+    func testALogTurnedIntoALinkIsNeverReadByRoot() throws {
+        let record = try terminalGame(5)
+        XCTAssertEqual(try node.run("pm-start", [record]).status, 0)
+        _ = try node.waitForOutput(record, containing: "invalid")
+        XCTAssertEqual(try node.run("pm-stop", ["--console-stop", "quit", record]).status, 0)
+        let secret = node.root.appendingPathComponent("root-only").path
+        try "root's secret\n".write(toFile: secret, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: secret)
+        let log = logDirectory(5) + "/console.log"
+        let attack = try Toolbox.shell("runuser -u pmtest -- sh -c 'rm -f \(log) && ln -s \(secret) \(log)'")
+        XCTAssertEqual(attack.status, 0, attack.stderr)
+        let linked = try node.run("pm-output", ["--lines", "5", record])
+        XCTAssertFalse(linked.stdout.contains("secret"), linked.stdout)
+        XCTAssertEqual(linked.status, 255, linked.stderr)
+        XCTAssertTrue(linked.stderr.contains("cannot read the console log"), linked.stderr)
+
+        _ = try Toolbox.shell("runuser -u pmtest -- sh -c 'rm -f \(log) && mkfifo \(log)'")
+        let fifo = try node.run("pm-output", ["--lines", "5", record], timeout: 10)
+        XCTAssertEqual(fifo.status, 255, fifo.stderr)
+        XCTAssertTrue(fifo.stderr.contains("not a regular file"), fifo.stderr)
+    }
+}
