@@ -96,6 +96,14 @@ class DockerEngineCases: XCTestCase {
             "pm-input", ["--attach", "--lines", "1", record], stdin: "attached-1\nattached-2\n", timeout: 30)
         XCTAssertEqual(attach.status, 0, attach.stderr)
         XCTAssertTrue(attach.stdout.contains("got:attached-2"), attach.stdout)
+        // The engine's own times: --timestamps and --since.
+        let timed = try node.run("pm-output", ["--timestamps", "--lines", "1", record])
+        XCTAssertEqual(timed.status, 0, timed.stderr)
+        let time = try XCTUnwrap(
+            timed.stdout.split(separator: " ").first.flatMap { Timestamp.parseRFC3339(String($0)) })
+        XCTAssertLessThan(abs(time - Date().timeIntervalSince1970), 60, timed.stdout)
+        XCTAssertTrue(try node.run("pm-output", ["--since", "10m", record]).stdout.contains("got:attached-2"))
+        XCTAssertEqual(try node.run("pm-output", ["--since", "2099-01-01T00:00:00Z", record]).stdout, "")
 
         let labels = try XCTUnwrap(try node.containers().first?["Labels"] as? [String: String])
         XCTAssertEqual(labels["gameap.server.id"], "1")

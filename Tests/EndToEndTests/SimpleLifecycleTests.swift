@@ -44,6 +44,12 @@ final class SimpleLifecycleTests: XCTestCase {
 
         let lines = try node.run("pm-output", ["--lines", "1", record])
         XCTAssertEqual(lines.stdout, "players: alice bob\n")
+        let timed = try node.run("pm-output", ["--timestamps", record])
+        XCTAssertEqual(timed.status, 2, "a getconsole script's output has no times")
+        XCTAssertEqual(
+            timed.stderr,
+            "pm-output: server 1: the simple manager's console has no times: --since and --timestamps work with "
+                + "tmux (its console log), docker and podman\n")
 
         let metrics = try node.run("pm-metrics", [record])
         XCTAssertEqual(metrics.status, 0)

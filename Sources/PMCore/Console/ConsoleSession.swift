@@ -58,6 +58,7 @@ package struct ConsoleSession {
     }
 
     private mutating func run(lines: Int, input: Int32?) throws {
+        try lifecycle.checkConsoleOptions()
         guard try manager.status(server, context).isRunning else {
             throw LifecycleError.notRunning
         }

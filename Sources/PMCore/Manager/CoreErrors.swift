@@ -105,6 +105,8 @@ package enum SelectionError: ToolError, Equatable {
     case notSize(SettingKey, text: String, range: ClosedRange<Int>)
     /// A setting that must be yes or no.
     case notBoolean(SettingKey, text: String)
+    /// `--since` or `--timestamps` for a manager whose console has no times.
+    case noConsoleTimes(manager: String)
     /// The manager cannot run on this system (a Windows manager on Linux); `reason` says why.
     case managerUnavailable(reason: String)
 
@@ -125,6 +127,9 @@ package enum SelectionError: ToolError, Equatable {
         case .notBoolean(let key, let text):
             return "\(key) must be yes or no (true/false, 1/0), not \"\(text)\""
         case .managerUnavailable(let reason): return reason
+        case .noConsoleTimes(let manager):
+            return "the \(manager) manager's console has no times: --since and --timestamps work with tmux "
+                + "(its console log), docker and podman"
         }
     }
 }

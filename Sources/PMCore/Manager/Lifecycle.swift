@@ -136,7 +136,16 @@ package struct Lifecycle {
 
     /// The console output, cut to the last `lines` lines.
     package func output(lines: Int) throws -> String {
-        Self.lastLines(try manager.output(server, lines: lines, context), lines)
+        try checkConsoleOptions()
+        return Self.lastLines(try manager.output(server, lines: lines, context), lines)
+    }
+
+    /// `--since` and `--timestamps` need a console whose lines have times.
+    package func checkConsoleOptions() throws {
+        guard context.options.since != nil || context.options.timestamps, !manager.keepsConsoleTimes(server) else {
+            return
+        }
+        throw SelectionError.noConsoleTimes(manager: manager.name)
     }
 
     /// The last `count` lines of `text` (all of it for 0).

@@ -143,6 +143,8 @@ package protocol ProcessManager: Sendable {
     func sendInput(_ line: String, _ server: Server, _ context: VerbContext) throws
     /// A live feed of the console for follow and attach, or nil to poll `output`.
     func openFeed(_ server: Server, _ context: VerbContext) throws -> ConsoleFeed?
+    /// Whether the console's lines have times (`--since`, `--timestamps`).
+    func keepsConsoleTimes(_ server: Server) -> Bool
     /// Samples for the server, without the `server_id`/`server_uuid` labels, and a CPU reading
     /// when the manager can give one (the percent is computed against a baseline).
     func metrics(_ server: Server, _ context: VerbContext) throws -> MetricsReport
@@ -167,6 +169,7 @@ extension ProcessManager {
     package func endGracefulStop(_ server: Server, _ context: VerbContext) {}
     package func canSendInput(_ server: Server) -> Bool { true }
     package func openFeed(_ server: Server, _ context: VerbContext) throws -> ConsoleFeed? { nil }
+    package func keepsConsoleTimes(_ server: Server) -> Bool { false }
     package func hasOwnInstallation(_ server: Server) -> Bool { false }
 
     package func install(_ server: Server, _ context: VerbContext) throws -> String {

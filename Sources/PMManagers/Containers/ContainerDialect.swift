@@ -25,7 +25,9 @@ protocol ContainerDialect: Sendable {
     func stop(_ name: String, grace: Int) -> HTTPRequest
     func remove(_ name: String, force: Bool) -> HTTPRequest
     /// `tail`: how many of the last lines; nil for all.
-    func logs(_ name: String, tail: String?, follow: Bool) -> HTTPRequest
+    /// The container's log: the last `tail` lines (nil: all), since `since` (seconds since the
+    /// epoch), each after its time with `timestamps`, and on as it grows with `follow`.
+    func logs(_ name: String, tail: String?, follow: Bool, since: Double?, timestamps: Bool) -> HTTPRequest
     func stats(_ name: String) -> HTTPRequest
     func metrics(
         stats: JSONValue?, container: ContainerManager.Container, labels: [(name: String, value: String)],

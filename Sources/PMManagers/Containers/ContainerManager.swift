@@ -154,13 +154,18 @@ package final class ContainerManager: ProcessManager {
         return [process]
     }
 
+    /// The engine keeps each line's time.
+    package func keepsConsoleTimes(_ server: Server) -> Bool { true }
+
     /// The last `lines` lines of the container's log (all of it up to 64 MiB for 0), read as a
     /// stream so a large log is not held whole.
     package func output(_ server: Server, lines: Int, _ context: VerbContext) throws -> String {
         guard let container = try inspect(server, context) else {
             throw ContainerError.noContainer(name: try ContainerNames(server).primary)
         }
-        let request = dialect.logs(container.name, tail: lines == 0 ? nil : String(lines), follow: false)
+        let request = dialect.logs(
+            container.name, tail: lines == 0 ? nil : String(lines), follow: false, since: context.options.since,
+            timestamps: context.options.timestamps)
         guard let stream = try requests(server, context).open(request, "failed to get container logs") else {
             return ""
         }
@@ -205,7 +210,8 @@ package final class ContainerManager: ProcessManager {
     package func openFeed(_ server: Server, _ context: VerbContext) throws -> ConsoleFeed? {
         guard let container = try inspect(server, context), container.status.isRunning else { return nil }
         let engine = requests(server, context)
-        let request = dialect.logs(container.name, tail: "0", follow: true)
+        let request = dialect.logs(
+            container.name, tail: "0", follow: true, since: nil, timestamps: context.options.timestamps)
         return EngineLogFeed { try engine.open(request, "failed to follow the container's logs") }
     }
 

@@ -68,7 +68,8 @@ struct EngineInstallation {
     private func followLogs(_ id: String) throws {
         guard
             let stream = try engine.open(
-                manager.dialect.logs(id, tail: nil, follow: true), "failed to follow the installation's output")
+                manager.dialect.logs(id, tail: nil, follow: true, since: nil, timestamps: false),
+                "failed to follow the installation's output")
         else { return }
         defer { stream.close() }
         var decoder = MultiplexedStreamDecoder()

@@ -39,9 +39,11 @@ struct DockerDialect: ContainerDialect {
         HTTPRequest("DELETE", "/containers/\(name)", query: force ? ["force": "1"] : [:])
     }
 
-    func logs(_ name: String, tail: String?, follow: Bool) -> HTTPRequest {
+    func logs(_ name: String, tail: String?, follow: Bool, since: Double?, timestamps: Bool) -> HTTPRequest {
         var query = ["stdout": "1", "stderr": "1"]
         if follow { query["follow"] = "1" }
+        if let since { query["since"] = String(Int(since.rounded(.down))) }
+        if timestamps { query["timestamps"] = "1" }
         query["tail"] = tail ?? "all"
         return HTTPRequest("GET", "/containers/\(name)/logs", query: query, readTimeout: follow ? .infinity : nil)
     }

@@ -62,9 +62,11 @@ struct PodmanDialect: ContainerDialect {
         HTTPRequest("DELETE", "/containers/\(name)", query: force ? ["force": "true"] : [:])
     }
 
-    func logs(_ name: String, tail: String?, follow: Bool) -> HTTPRequest {
+    func logs(_ name: String, tail: String?, follow: Bool, since: Double?, timestamps: Bool) -> HTTPRequest {
         var query = ["stdout": "true", "stderr": "true"]
         if follow { query["follow"] = "true" }
+        if let since { query["since"] = String(Int(since.rounded(.down))) }
+        if timestamps { query["timestamps"] = "true" }
         if let tail { query["tail"] = tail }
         return HTTPRequest("GET", "/containers/\(name)/logs", query: query, readTimeout: follow ? .infinity : nil)
     }

@@ -258,6 +258,11 @@ package struct TmuxManager: ProcessManager {
         return try processTreeMetrics(status, roots: roots, session: pane?.session ?? server.name)
     }
 
+    /// The console log's lines have times.
+    package func keepsConsoleTimes(_ server: Server) -> Bool {
+        (try? ConsoleLog.limits(server)) != nil
+    }
+
     /// The console log as it grows, else (no log: `console_log=no`, a session of an older pm)
     /// the pane piped into a FIFO.
     package func openFeed(_ server: Server, _ context: VerbContext) throws -> ConsoleFeed? {

@@ -316,6 +316,31 @@ final class ContainerSpecTests: XCTestCase {
         XCTAssertNil(Timestamp.parseRFC3339("0001-01-01T00:00:00Z"), "Go's zero time")
         XCTAssertNil(Timestamp.parseRFC3339("yesterday"))
         XCTAssertEqual(Timestamp.rfc3339(1_795_751_772), "2026-11-27T03:56:12Z")
+        XCTAssertEqual(Timestamp.rfc3339Milliseconds(1_795_751_772.0456), "2026-11-27T03:56:12.045Z")
+        XCTAssertEqual(Timestamp.rfc3339Milliseconds(1_795_751_772), "2026-11-27T03:56:12.000Z")
+    }
+
+    /// `--since` as docker and journalctl users write it.
+    func testSince() {
+        let now = 1_795_751_772.0
+        XCTAssertEqual(Timestamp.parseSince("10m", now: now), now - 600)
+        XCTAssertEqual(Timestamp.parseSince("1h30m", now: now), now - 5400)
+        XCTAssertEqual(Timestamp.parseSince("2d", now: now), now - 172_800)
+        XCTAssertEqual(Timestamp.parseSince("250ms", now: now) ?? 0, now - 0.25, accuracy: 1e-6)
+        XCTAssertEqual(Timestamp.parseSince("2026-11-27T03:56:12Z", now: now), 1_795_751_772)
+        XCTAssertEqual(Timestamp.parseSince("1795751000", now: now), 1_795_751_000)
+        for bad in ["", "m", "10x", "1h-5m", "-10m", "yesterday", "1e30s"] {
+            XCTAssertNil(Timestamp.parseSince(bad, now: now), bad)
+        }
+    }
+
+    /// The engines' log queries carry the time limits of `--since` and `--timestamps`.
+    func testLogQueries() {
+        let docker = DockerDialect().logs("c1", tail: "5", follow: false, since: 1_795_751_772.9, timestamps: true)
+        XCTAssertEqual(
+            docker.target, "/containers/c1/logs?since=1795751772&stderr=1&stdout=1&tail=5&timestamps=1")
+        let podman = PodmanDialect().logs("c1", tail: nil, follow: true, since: nil, timestamps: false)
+        XCTAssertEqual(podman.target, "/containers/c1/logs?follow=true&stderr=true&stdout=true")
     }
 
     /// libpod's stats: Podman 4's `NetInput`, Podman 5's `Network` map; an error is no stats.
