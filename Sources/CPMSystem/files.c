@@ -6,6 +6,10 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+int pm_pipe_cloexec(int fds[2]) {
+    return pipe2(fds, O_CLOEXEC);
+}
+
 int pm_temporary_file(void) {
     char path[] = "/tmp/pm-output-XXXXXX";
     int fd = open("/tmp", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);

@@ -42,6 +42,10 @@ int pm_pidfd_send_signal(int pidfd, int signal);
 /// or -1 with errno set.
 int pm_temporary_file(void);
 
+/* pipe2(fds, O_CLOEXEC): both ends closed on exec from the start, so no child that another
+   thread spawns meanwhile inherits them. 0, or -1 with errno set. */
+int pm_pipe_cloexec(int fds[2]);
+
 /// A descriptor for the file `path` names in `directory` (a descriptor, or AT_FDCWD), never
 /// following a last link (`O_PATH | O_NOFOLLOW`, close-on-exec), for fstat(2) and
 /// /proc/self/fd; -1 with errno set (ENOSYS without O_PATH).

@@ -30,6 +30,8 @@ package struct ConsoleLog {
     }
 
     package static let fileName = "console.log"
+    /// The logger's `ServerMarker.helperVariable`.
+    package static let helperRole = "console-log"
     package static let rawFileName = "console.raw"
     /// The size at which `console.raw` starts again (its previous part is `console.raw.1`).
     package static let rawMaximum = 1 << 20
@@ -62,6 +64,15 @@ package struct ConsoleLog {
         limits.keep = try server.settings.integer(.consoleLogKeep, in: keepRange) ?? limits.keep
         limits.compress = try server.settings.flag(.consoleLogCompress) ?? limits.compress
         return limits
+    }
+
+    /// The logger's command line (`pm-output --write-log`, from the running tool's directory,
+    /// else PATH); nil when there is no pm-output.
+    package func loggerArguments(_ limits: Limits) -> [String]? {
+        guard let program = ExecutableLookup.toolboxTool("pm-output") else { return nil }
+        var words = [program, "--write-log", path, "--log-max", String(limits.maximum)]
+        words += ["--log-keep", String(limits.keep)] + (limits.compress ? ["--log-compress"] : [])
+        return words
     }
 
     /// Makes the directory the logger writes, for the game's user. The state directory and
@@ -175,6 +186,8 @@ package struct ConsoleLog {
 package enum ConsoleLogError: ToolError, Equatable {
     case cannotPrepare(path: String, reason: String)
     case unreadable(path: String, reason: String)
+    /// The logger program is missing: the server runs without a log.
+    case noLogger
 
     package var exitStatus: ExitStatus { .unknown }
 
@@ -183,6 +196,7 @@ package enum ConsoleLogError: ToolError, Equatable {
         case .cannotPrepare(let path, let reason):
             return "cannot prepare the console log directory \(path): \(reason) (console_log=no turns the log off)"
         case .unreadable(let path, let reason): return "cannot read the console log \(path): \(reason)"
+        case .noLogger: return "no console log: pm-output is neither next to this tool nor in PATH"
         }
     }
 }

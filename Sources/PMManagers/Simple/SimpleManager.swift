@@ -9,7 +9,8 @@ import PMSystem
 /// is never run as a program and is passed as one argument, unsplit and unexpanded (SIM-4); a
 /// missing script is an error that names the setting instead of `empty command` or a blocking
 /// start (SIM-2); a restart without a restart script is stop + start (SIM-5); each script has a
-/// time limit (`script_timeout`, CMD-6).
+/// time limit (`script_timeout`, CMD-6); without a getconsole script, pm keeps a console log
+/// (SIM-8).
 package struct SimpleManager: ProcessManager {
     package static let defaultScriptTimeout = 30.0
     /// Console output kept in memory from a `get_console` script.
@@ -37,7 +38,11 @@ package struct SimpleManager: ProcessManager {
 
     package func start(_ server: Server, _ context: VerbContext) throws {
         try ServerProcesses(server).terminate(grace: try Lifecycle.killTimeout(server), fresh: false, context)
-        try expectSuccess(.start, server, context)
+        if let log = try consoleLog(server, context), !context.executor.isDryRun {
+            try startLogged(server, log, context)
+        } else {
+            try expectSuccess(.start, server, context)
+        }
         guard !context.executor.isDryRun, canTellStatus(server) else { return }
         guard try status(server, context).isRunning else {
             throw SimpleManagerError.notRunningAfterStart
@@ -57,15 +62,19 @@ package struct SimpleManager: ProcessManager {
         if let failure { throw failure }
     }
 
-    /// The processes that outlived the game (the status script says it is stopped).
+    /// The processes that outlived the game (the status script says it is stopped), the
+    /// console logger last.
     package func removeExited(_ server: Server, _ context: VerbContext) throws {
-        try ServerProcesses(server).terminate(grace: try Lifecycle.killTimeout(server), context)
+        let grace = try Lifecycle.killTimeout(server)
+        try ServerProcesses(server, scope: .game).terminate(grace: grace, context)
+        try ServerProcesses(server, scope: .helpers).terminate(grace: grace, context)
     }
 
     /// The tops of what the start script left running.
     package func processesToWatch(_ server: Server, _ status: ServerStatus, _ context: VerbContext) -> [ProcessHandle] {
-        ServerProcesses(server).markedRoots(in: ProcessSnapshots.shared.snapshot(notBefore: Clock.monotonic)).compactMap
-        { ProcessHandle(pid: $0) }
+        ServerProcesses(server, scope: .game).markedRoots(
+            in: ProcessSnapshots.shared.snapshot(notBefore: Clock.monotonic)
+        ).compactMap { ProcessHandle(pid: $0) }
     }
 
     package func restart(_ server: Server, _ context: VerbContext) throws -> Bool {
@@ -74,12 +83,65 @@ package struct SimpleManager: ProcessManager {
         return true
     }
 
+    /// What the getconsole script prints; without one, the console log of what the start
+    /// script and the game it left wrote.
     package func output(_ server: Server, lines: Int, _ context: VerbContext) throws -> String {
+        if let log = try consoleLog(server, context) {
+            let options = context.options
+            let text = try log.lastLines(
+                count: lines, since: options.since, timestamps: options.timestamps, raw: options.raw)
+            guard let text else { throw SimpleManagerError.noConsoleLog(path: log.path) }
+            return String(decoding: text, as: UTF8.self)
+        }
         let result = try run(.getConsole, server, context, output: .capture(limit: Self.outputLimit))
         guard result.termination.succeeded else {
             throw SimpleManagerError.scriptFailed(.getConsole, result.termination)
         }
         return result.text
+    }
+
+    /// The console log, as it grows, when there is one.
+    package func openFeed(_ server: Server, _ context: VerbContext) throws -> ConsoleFeed? {
+        guard let log = try consoleLog(server, context) else { return nil }
+        return try ConsoleLogFeed(log, raw: context.options.raw, timestamps: context.options.timestamps)
+    }
+
+    package func keepsConsoleTimes(_ server: Server) -> Bool {
+        (try? arguments(for: .getConsole, server).isEmpty) == true && (try? ConsoleLog.limits(server)) != nil
+    }
+
+    // MARK: - Console log
+
+    /// The server's console log, when the scripts keep none (no getconsole script) and
+    /// `console_log` is on.
+    private func consoleLog(_ server: Server, _ context: VerbContext) throws -> ConsoleLog? {
+        guard try arguments(for: .getConsole, server).isEmpty, try ConsoleLog.limits(server) != nil else { return nil }
+        return ConsoleLog(server, state: context.state)
+    }
+
+    /// The start script with its output (and that of the game it leaves running) going to a
+    /// logger started as the server's user, which ends when the last of them closes it.
+    private func startLogged(_ server: Server, _ log: ConsoleLog, _ context: VerbContext) throws {
+        guard let limits = try ConsoleLog.limits(server), let words = log.loggerArguments(limits) else {
+            context.err.line("\(server.label): \(ConsoleLogError.noLogger)")
+            return try expectSuccess(.start, server, context)
+        }
+        try log.prepare()
+        var logger = server.spec(words, timeout: nil)
+        logger.environment =
+            server.marker.environment + [EnvironmentEntry(ServerMarker.helperVariable, ConsoleLog.helperRole)]
+        let console: PipeEnd
+        do {
+            console = try ProcessLauncher().startReader(logger)
+        } catch let error as CommandError {
+            throw SimpleManagerError.cannotRun(.start, error)
+        } catch let error as SystemError {
+            throw ConsoleLogError.cannotPrepare(path: log.path, reason: error.reason)
+        }
+        let result = try run(.start, server, context, output: .forward(OutputChannel(descriptor: console.descriptor)))
+        guard result.termination.succeeded else {
+            throw SimpleManagerError.scriptFailed(.start, result.termination)
+        }
     }
 
     /// Up from the status script, and the trees of the processes the start script left
@@ -88,7 +150,7 @@ package struct SimpleManager: ProcessManager {
         let status = try self.status(server, context)
         let roots =
             status.isRunning
-            ? ServerProcesses(server).markedRoots(in: ProcessSnapshots.shared.snapshot(notBefore: 0)) : []
+            ? ServerProcesses(server, scope: .game).markedRoots(in: ProcessSnapshots.shared.snapshot(notBefore: 0)) : []
         return try processTreeMetrics(status, roots: roots, session: server.name)
     }
 

@@ -13,10 +13,13 @@ enum SimpleManagerError: ToolError {
     /// Console input without a `send_command` script (or with one that would run the line).
     case noSendCommandScript
     case notRunningAfterStart
+    /// No getconsole script, and no console log yet (the server was never started by this pm).
+    case noConsoleLog(path: String)
 
     var exitStatus: ExitStatus {
         switch self {
-        case .scriptFailed(.getConsole, _), .scriptFailed(.sendCommand, _), .notRunningAfterStart: return .failure
+        case .scriptFailed(.getConsole, _), .scriptFailed(.sendCommand, _), .notRunningAfterStart, .noConsoleLog:
+            return .failure
         case .scriptFailed(_, let termination): return termination.code == -1 ? .unknown : .failure
         case .cannotRun: return .unknown
         case .noScript, .noSendCommandScript: return .invalid
@@ -32,6 +35,8 @@ enum SimpleManagerError: ToolError {
         case .noSendCommandScript:
             return "console input needs a send_command script (scripts.sendcommand in the daemon configuration); the "
                 + "simple manager never runs console input as a program"
+        case .noConsoleLog(let path):
+            return "no console log in \(path) yet (a start by this pm keeps one when scripts.getconsole is not set)"
         case .notRunningAfterStart:
             return "the start script succeeded but the status script says the server is not running"
         }

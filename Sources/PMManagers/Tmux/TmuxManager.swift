@@ -129,15 +129,13 @@ package struct TmuxManager: ProcessManager {
     /// log is off (`console_log=no`). Its directory is made here.
     private func consoleLogger(_ server: Server, _ context: VerbContext) throws -> String? {
         guard let limits = try ConsoleLog.limits(server) else { return nil }
-        guard let program = ExecutableLookup.toolboxTool("pm-output") else {
-            context.err.line("\(server.label): no console log: pm-output is neither next to this tool nor in PATH")
+        let log = ConsoleLog(server, state: context.state)
+        guard let words = log.loggerArguments(limits) else {
+            context.err.line("\(server.label): \(ConsoleLogError.noLogger)")
             return nil
         }
-        let log = ConsoleLog(server, state: context.state)
         if !context.executor.isDryRun { try log.prepare() }
-        var words = [program, "--write-log", log.path, "--log-max", String(limits.maximum)]
-        words += ["--log-keep", String(limits.keep)] + (limits.compress ? ["--log-compress"] : [])
-        return Self.shellCommand(words, marker: server.marker, helper: "console-log")
+        return Self.shellCommand(words, marker: server.marker, helper: ConsoleLog.helperRole)
     }
 
     /// A command for tmux to run with `/bin/sh -c` (`pipe-pane` takes nothing else): `words`,

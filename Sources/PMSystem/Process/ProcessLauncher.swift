@@ -31,7 +31,22 @@ package struct ProcessLauncher: CommandRunner {
         let output: CommandOutput
     }
 
-    func launch(_ spec: CommandSpec, output: CommandOutput) throws -> Launched {
+    /// Starts a helper that outlives the tool (a console logger) in its own session, its
+    /// output discarded, not waited for; its standard input is a new pipe, whose writing end
+    /// is returned. The helper sees the end of its input once every copy of that end is closed.
+    package func startReader(_ spec: CommandSpec) throws -> PipeEnd {
+        var ends: [Int32] = [-1, -1]
+        guard pm_pipe_cloexec(&ends) == 0 else { throw SystemError("pipe") }
+        let reading = PipeEnd(ends[0])
+        let writing = PipeEnd(ends[1])
+        var detached = spec
+        detached.detached = true
+        let launched = try launch(detached, output: .discard, input: reading.descriptor)
+        if launched.pidfd >= 0 { close(launched.pidfd) }
+        return writing
+    }
+
+    func launch(_ spec: CommandSpec, output: CommandOutput, input: Int32? = nil) throws -> Launched {
         guard let program = spec.arguments.first else { throw CommandError.emptyCommand }
         let directory = try workingDirectory(spec)
         guard let path = ExecutableLookup.resolve(program, workingDirectory: directory) else {
@@ -63,7 +78,7 @@ package struct ProcessLauncher: CommandRunner {
                 ) { envp in
                     try spawn(
                         path: path, argv: argv, envp: envp, directory: directory, account: switchTo,
-                        detached: spec.detached, stdin: devNull, stdout: target, stderr: target)
+                        detached: spec.detached, stdin: input ?? devNull, stdout: target, stderr: target)
                 }
             }
             return Launched(pid: pid, pidfd: pm_pidfd_open(pid), file: file, output: output)
@@ -267,4 +282,13 @@ enum CStrings {
         defer { pointers.forEach { free($0) } }
         return try pointers.withUnsafeBufferPointer { try body($0.baseAddress!) }
     }
+}
+
+/// One end of a pipe, closed with its last reference.
+package final class PipeEnd {
+    package let descriptor: Int32
+
+    init(_ descriptor: Int32) { self.descriptor = descriptor }
+
+    deinit { close(descriptor) }
 }
