@@ -132,7 +132,7 @@ final class ConsoleLogTests: XCTestCase {
             XCTAssertLessThanOrEqual(size, 1 << 20, file)
         }
         let lines = try node.run("pm-output", ["--lines", "1", "--since", "1h", record])
-        XCTAssertEqual(lines.stdout, "flood done\n", lines.stderr)
+        XCTAssertTrue(lines.stdout.hasPrefix("flood done ("), lines.stdout + lines.stderr)
         XCTAssertEqual(try node.run("pm-stop", ["--console-stop", "quit", record]).status, 0)
         XCTAssertEqual(try node.run("pm-output", ["--lines", "1", record]).stdout, "world saved, goodbye\n")
     }
@@ -202,9 +202,10 @@ final class SimpleConsoleLogTests: XCTestCase {
         let both = try node.run("pm-output", ["--lines", "0", stopped]).stdout
         XCTAssertTrue(both.contains("bg-start: started ./crashing-game c1 exit 30\n"), "the start script's: \(both)")
         XCTAssertEqual(try node.run("pm-stop", [stopped]).status, 0)
-        let afterStop = try node.run("pm-output", ["--lines", "1", stopped])
+        // The script's line and the game's come in either order.
+        let afterStop = try node.run("pm-output", ["--lines", "2", stopped])
         XCTAssertEqual(afterStop.status, 0, afterStop.stderr)
-        XCTAssertTrue(afterStop.stdout.hasPrefix("crashing-game ready"), afterStop.stdout)
+        XCTAssertTrue(afterStop.stdout.contains("crashing-game ready"), afterStop.stdout)
         XCTAssertEqual(try Toolbox.shell("pgrep -f '[w]rite-log .*consoles/1-' || true").stdout, "", "no logger left")
 
         let crashed = try node.record(id: 2, game: .crashing, tag: "c2", arguments: ["segv", "1"])

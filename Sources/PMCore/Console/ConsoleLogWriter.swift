@@ -41,42 +41,67 @@ package final class ConsoleLogWriter {
         if let size = try? fileSize(ConsoleLog.rawFileName), size > 0 { rotateRaw() }
         openLog()
         openRaw()
-        var buffer = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            if Interrupts.pending {
-                drain(input, &buffer)
-                break
+        _ = fcntl(input, F_SETFL, fcntl(input, F_GETFL) | O_NONBLOCK)
+        var buffer = [UInt8](repeating: 0, count: Self.readLimit)
+        var ended = false
+        while !ended {
+            if !Interrupts.pending {
+                var ready = pollfd(fd: input, events: Int16(POLLIN), revents: 0)
+                if poll(&ready, 1, -1) < 0 && errno == EINTR { continue }
             }
-            let count = buffer.withUnsafeMutableBytes { read(input, $0.baseAddress, $0.count) }
-            if count < 0 && errno == EINTR { continue }
-            if count <= 0 { break }
-            take(buffer[0..<count])
+            // Everything there is, up to `readLimit`, in one go: under a fast game tmux writes
+            // the pipe in small pieces, and each piece written on its own costs the game time.
+            let (count, atEnd) = Self.readAvailable(input, into: &buffer)
+            ended = atEnd || Interrupts.pending
+            if count > 0 { take(buffer[0..<count]) }
         }
-        append(text.flush(), at: Clock.wall)
+        append(text.flush())
         return .success
     }
 
-    /// What is in the input already, without waiting for more.
-    private func drain(_ input: Int32, _ buffer: inout [UInt8]) {
-        _ = fcntl(input, F_SETFL, fcntl(input, F_GETFL) | O_NONBLOCK)
-        while true {
-            let count = buffer.withUnsafeMutableBytes { read(input, $0.baseAddress, $0.count) }
-            if count < 0 && errno == EINTR { continue }
-            if count <= 0 { return }
-            take(buffer[0..<count])
+    /// The most one pass reads before it writes.
+    static let readLimit = 1 << 20
+
+    /// Reads what `input` has now into `buffer`: the byte count, and whether the input ended
+    /// (or failed).
+    private static func readAvailable(_ input: Int32, into buffer: inout [UInt8]) -> (Int, Bool) {
+        var filled = 0
+        while filled < buffer.count {
+            let count = buffer.withUnsafeMutableBytes { read(input, $0.baseAddress! + filled, $0.count - filled) }
+            if count > 0 {
+                filled += count
+            } else if count < 0 && errno == EINTR {
+                continue
+            } else {
+                return (filled, count == 0 || errno != EAGAIN)
+            }
         }
+        return (filled, false)
     }
 
     private func take(_ chunk: ArraySlice<UInt8>) {
         writeRaw(chunk)
-        append(text.lines(from: chunk), at: Clock.wall)
+        append(text.lines(from: chunk))
     }
 
-    /// Writes complete lines, each after `time`, rotating the log before a line that would
-    /// take it past its limit.
-    private func append(_ lines: [UInt8], at time: Double) {
+    /// The time in front of the lines that arrive now, made again only when the millisecond
+    /// has changed.
+    private var stamp: (millisecond: Int64, text: [UInt8]) = (-1, [])
+
+    private func currentStamp() -> [UInt8] {
+        let now = Clock.wall
+        let millisecond = Int64(now * 1000)
+        if millisecond != stamp.millisecond {
+            stamp = (millisecond, Array((Timestamp.rfc3339Milliseconds(now) + " ").utf8))
+        }
+        return stamp.text
+    }
+
+    /// Writes complete lines, each after the time they arrived, rotating the log before a
+    /// line that would take it past its limit.
+    private func append(_ lines: [UInt8]) {
         guard !lines.isEmpty else { return }
-        let stamp = Array((Timestamp.rfc3339Milliseconds(time) + " ").utf8)
+        let stamp = currentStamp()
         var batch: [UInt8] = []
         batch.reserveCapacity(lines.count + 64 * stamp.count)
         var start = lines.startIndex

@@ -216,11 +216,10 @@ package struct TmuxManager: ProcessManager {
     /// or dead (the last words of a stopped or crashed game), and when the output is asked
     /// with times, since a time or raw.
     package func output(_ server: Server, lines: Int, _ context: VerbContext) throws -> String {
-        let pane = try session(server, context)
         let options = context.options
         let needsLog = options.since != nil || options.timestamps
         let log = try ConsoleLog.limits(server).map { _ in ConsoleLog(server, state: context.state) }
-        if let log, pane == nil || pane?.dead == true || needsLog || options.raw {
+        if let log {
             let text = try log.lastLines(
                 count: lines, since: options.since, timestamps: options.timestamps, raw: options.raw)
             if let text { return String(decoding: text, as: UTF8.self) }
@@ -228,7 +227,7 @@ package struct TmuxManager: ProcessManager {
         if needsLog {
             throw TmuxError.noConsoleLog(log?.path)
         }
-        guard let pane else {
+        guard let pane = try session(server, context) else {
             throw TmuxError.noSession(server.name)
         }
         let start = lines == 0 ? "-" : "-\(lines)"
