@@ -137,6 +137,22 @@ final class ConsoleLogTests: XCTestCase {
         XCTAssertEqual(try node.run("pm-output", ["--lines", "1", record]).stdout, "world saved, goodbye\n")
     }
 
+    /// tmux expands `pipe-pane`'s command (`#{...}`, `#(...)`, strftime `%`): a state
+    /// directory with such characters still gets the log, and tmux runs nothing it names.
+    func testAStateDirectoryWithTmuxFormatCharacters() throws {
+        let record = try terminalGame(6)
+        let state = node.root.appendingPathComponent("state %H #(touch pwned) #{pane_id}").path
+        XCTAssertEqual(try node.run("pm-start", ["--state-dir", state, record]).status, 0)
+        let log = state + "/consoles/6-\(node.uuid(6))/console.log"
+        XCTAssertTrue(
+            Toolbox.poll(seconds: 10) {
+                ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").contains("terminal-game ready")
+            }, "the log is where the state directory says")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: node.serverDirectory(6) + "/pwned"))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: "/pwned"))
+        XCTAssertEqual(try node.run("pm-stop", ["--state-dir", state, record]).status, 0)
+    }
+
     /// The game's user owns the log directory and may replace the log with a link to a file
     /// only root may read, or with a FIFO: root reads neither, and says why.
     func testALogTurnedIntoALinkIsNeverReadByRoot() throws {

@@ -36,6 +36,9 @@ package final class ConsoleLogWriter {
     /// Logs `input` until its end or an interrupt; the exit status.
     package func run(input: Int32 = 0) -> ExitStatus {
         Interrupts.intercept()
+        // The game and tmux come first: at nice 10 the logger takes what CPU they leave, and
+        // catches up when the game pauses (measured in docs/benchmarks.md).
+        _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, Self.niceness)
         // A run starts its own files: the last run's become the first rotated ones.
         if let size = try? fileSize(ConsoleLog.fileName), size > 0 { rotate() }
         if let size = try? fileSize(ConsoleLog.rawFileName), size > 0 { rotateRaw() }
@@ -58,6 +61,8 @@ package final class ConsoleLogWriter {
         append(text.flush())
         return .success
     }
+
+    static let niceness: Int32 = 10
 
     /// The most one pass reads before it writes.
     static let readLimit = 1 << 20

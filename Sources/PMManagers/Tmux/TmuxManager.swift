@@ -140,10 +140,22 @@ package struct TmuxManager: ProcessManager {
 
     /// A command for tmux to run with `/bin/sh -c` (`pipe-pane` takes nothing else): `words`,
     /// each quoted, run with the server's marker (and `helper`'s role) in their environment.
+    /// tmux expands `pipe-pane`'s command first (`#{...}` formats, `#(...)` commands, strftime
+    /// `%` sequences): every `#` and `%` is doubled, so the shell gets the words as they are.
     static func shellCommand(_ words: [String], marker: ServerMarker, helper: String? = nil) -> String {
         var assignments = marker.environment.map { "\($0.name)=\(ShellWords.quote($0.value))" }
         if let helper { assignments.append("\(ServerMarker.helperVariable)=\(ShellWords.quote(helper))") }
-        return (assignments + ["exec"] + words.map(ShellWords.quote)).joined(separator: " ")
+        return escapingFormats((assignments + ["exec"] + words.map(ShellWords.quote)).joined(separator: " "))
+    }
+
+    /// `text` with every `#` and `%` doubled: tmux's expansion gives `text` back.
+    static func escapingFormats(_ text: String) -> String {
+        var escaped = ""
+        for character in text {
+            if character == "#" || character == "%" { escaped.append(character) }
+            escaped.append(character)
+        }
+        return escaped
     }
 
     /// Ends every process of the server (the pane's tree, and what carries the server's marker),

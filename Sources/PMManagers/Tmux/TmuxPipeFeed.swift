@@ -66,7 +66,9 @@ final class TmuxPipeFeed: ConsoleFeed {
             throw AlreadyPiped()
         }
         // The server's marker, so that a stop ends this helper with the game's processes.
-        let command = TmuxManager.shellCommand(["cat"], marker: server.marker) + " > " + ShellWords.quote(path)
+        let command =
+            TmuxManager.shellCommand(["cat"], marker: server.marker) + " > "
+            + TmuxManager.escapingFormats(ShellWords.quote(path))
         let result = try manager.tmux(["pipe-pane", "-t", "=\(pane):", command], server, context)
         guard result.termination.succeeded else {
             finish(closePipe: false)
