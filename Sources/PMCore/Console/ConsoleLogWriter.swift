@@ -85,8 +85,8 @@ package final class ConsoleLogWriter {
     }
 
     private func take(_ chunk: ArraySlice<UInt8>) {
-        writeRaw(chunk)
         append(text.lines(from: chunk))
+        writeRaw(chunk)
     }
 
     /// The time in front of the lines that arrive now, made again only when the millisecond
@@ -133,9 +133,16 @@ package final class ConsoleLogWriter {
             dropped = 0
             store(Array(note.utf8))
         }
-        if let failure = Self.writeAll(log, bytes) {
+        var failure = Self.writeAll(log, bytes)
+        if failure != nil, log >= 0, freeRawSpace() {
+            _ = ftruncate(log, off_t(logSize))
+            failure = Self.writeAll(log, bytes)
+        }
+        if let failure {
             dropped += bytes.reduce(0) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) }
             dropReason = failure
+            // No half line: what part of the batch went in is taken out again.
+            if log >= 0 { _ = ftruncate(log, off_t(logSize)) }
             return
         }
         logSize += bytes.count
@@ -147,6 +154,16 @@ package final class ConsoleLogWriter {
             openRaw()
         }
         if Self.writeAll(raw, chunk) == nil { rawSize += chunk.count }
+    }
+
+    /// The text log comes first: when it cannot be written, the raw copy gives its space up.
+    /// Whether there was any to give.
+    private func freeRawSpace() -> Bool {
+        let had = rawSize > 0 || directory.contains(ConsoleLog.rawFileName + ".1")
+        directory.remove(ConsoleLog.rawFileName + ".1")
+        if raw >= 0 { _ = ftruncate(raw, 0) }
+        rawSize = 0
+        return had
     }
 
     private func rotateRaw() {
