@@ -68,6 +68,29 @@ final class ConsoleLogTests: XCTestCase {
         XCTAssertTrue(String(decoding: rawBytes, as: UTF8.self).contains("world saved, goodbye"))
     }
 
+    /// SIGTERM, SIGINT or SIGHUP end a follower of the log cleanly, with what it read written.
+    func testAnInterruptedFollowerWritesWhatItRead() throws {
+        let record = try terminalGame(7)
+        XCTAssertEqual(try node.run("pm-start", [record]).status, 0)
+        _ = try node.waitForOutput(record, containing: "invalid")
+        let config = ["--config", node.configPath, "--state-dir", node.statePath]
+        for signal in ["TERM", "INT", "HUP"] {
+            let follower = try Toolbox.shell(
+                """
+                pm-output \(ShellWords.join(config)) --follow --lines 1 \(record) &
+                pid=$!
+                sleep 1
+                pm-input \(ShellWords.join(config)) \(record) -- "said before SIG\(signal)" >/dev/null
+                sleep 0.5
+                kill -\(signal) $pid
+                wait $pid
+                """, environment: node.environment, timeout: 30)
+            XCTAssertEqual(follower.status, 0, "\(signal): \(follower.stderr)")
+            XCTAssertTrue(follower.stdout.contains("unknown command: said before SIG\(signal)\n"), follower.stdout)
+        }
+        XCTAssertEqual(try node.run("pm-stop", ["--console-stop", "quit", record]).status, 0)
+    }
+
     /// After a graceful stop, a crash and a game that exits at once, the last lines are in
     /// `pm-output`, which exits 0; `--timestamps` and `--since` read the log's times.
     func testTheLastWordsOutliveTheSession() throws {
