@@ -84,6 +84,31 @@ class StubbornGameCases: XCTestCase {
         XCTAssertEqual(try bed.processes(game, tag: tag), [])
     }
 
+    /// A game that saves only on SIGINT: `^SIGINT` (and `^C`) as the stop command sends it to
+    /// the game's own process, and the stop is graceful, with the save on disk. A signal name
+    /// the tools do not know is exit 2 with nothing sent.
+    func stopsOnSignal() throws {
+        let record = try bed.record(id: 1, game: .sigint, tag: tag)
+        let save = bed.serverDirectory(1) + "/world.sav"
+        for command in ["^SIGINT", "^C"] {
+            try? FileManager.default.removeItem(atPath: save)
+            try startAndCheckOneCopy(record, .sigint)
+            let stop = try bed.tool("pm-stop", ["--console-stop", command, "--timeout", "20", record])
+            XCTAssertEqual(stop.status, 0, "\(command): \(stop.stderr)")
+            XCTAssertTrue(stop.stdout.hasPrefix("server 1: stopped gracefully after "), "\(command): \(stop.stdout)")
+            XCTAssertEqual(try? String(contentsOfFile: save, encoding: .utf8), "saved on SIGINT\n", command)
+            XCTAssertEqual(try bed.tool("pm-status", [record]).status, 1)
+            XCTAssertEqual(try bed.processes(.sigint, tag: tag), [], "\(command): nothing left")
+        }
+        try startAndCheckOneCopy(record, .sigint)
+        let pids = try bed.processes(.sigint, tag: tag)
+        let unknown = try bed.tool("pm-stop", ["--console-stop", "^SIGNOPE", record])
+        XCTAssertEqual(unknown.status, 2, unknown.stdout)
+        XCTAssertTrue(unknown.stderr.contains("^SIGNOPE names no signal"), unknown.stderr)
+        XCTAssertEqual(try bed.processes(.sigint, tag: tag), pids, "nothing was sent")
+        XCTAssertEqual(try bed.tool("pm-stop", ["--force", record]).status, 0)
+    }
+
     /// A game that exits at once (status 3) or crashes (SIGSEGV), at its start or a second
     /// later: stopped, nothing left, and each way of stopping says so.
     func crashesLeaveNothing(startChecked: Bool = true) throws {
@@ -144,6 +169,7 @@ final class TmuxStubbornGameTests: StubbornGameCases {
     func testAGameThatIgnoresSignals() throws { try stopsEveryWay(.deaf) }
     func testAGameThatLeavesDaemons() throws { try stopsEveryWay(.forking) }
     func testAGameThatSavesSlowly() throws { try stopsEveryWay(.slowSaver) }
+    func testAGameThatSavesOnSIGINT() throws { try stopsOnSignal() }
     func testCrashes() throws { try crashesLeaveNothing() }
     func testNamesAreOwned() throws { try namesAreOwned() }
 
@@ -264,6 +290,7 @@ final class SimpleStubbornGameTests: StubbornGameCases {
     func testAGameThatIgnoresSignals() throws { try stopsEveryWay(.deaf) }
     func testAGameThatLeavesDaemons() throws { try stopsEveryWay(.forking) }
     func testAGameThatSavesSlowly() throws { try stopsEveryWay(.slowSaver) }
+    func testAGameThatSavesOnSIGINT() throws { try stopsOnSignal() }
     /// runner.sh starts the game in the background, so a game that dies at once may still
     /// look alive when pm-start asks the status script: the start may report success.
     func testCrashes() throws { try crashesLeaveNothing(startChecked: false) }
@@ -292,6 +319,7 @@ final class SystemdStubbornGameTests: StubbornGameCases {
     func testAGameThatIgnoresSignals() throws { try stopsEveryWay(.deaf) }
     func testAGameThatLeavesDaemons() throws { try stopsEveryWay(.forking) }
     func testAGameThatSavesSlowly() throws { try stopsEveryWay(.slowSaver) }
+    func testAGameThatSavesOnSIGINT() throws { try stopsOnSignal() }
     func testCrashes() throws { try crashesLeaveNothing() }
     func testNamesAreOwned() throws { try namesAreOwned() }
 
@@ -356,6 +384,7 @@ final class DockerStubbornGameTests: StubbornGameCases {
     func testAGameThatIgnoresSignals() throws { try stopsEveryWay(.deaf) }
     func testAGameThatLeavesDaemons() throws { try stopsEveryWay(.forking) }
     func testAGameThatSavesSlowly() throws { try stopsEveryWay(.slowSaver) }
+    func testAGameThatSavesOnSIGINT() throws { try stopsOnSignal() }
     func testCrashes() throws { try crashesLeaveNothing() }
     func testNamesAreOwned() throws { try namesAreOwned() }
 }
@@ -368,6 +397,7 @@ final class PodmanStubbornGameTests: StubbornGameCases {
     func testAGameThatIgnoresSignals() throws { try stopsEveryWay(.deaf) }
     func testAGameThatLeavesDaemons() throws { try stopsEveryWay(.forking) }
     func testAGameThatSavesSlowly() throws { try stopsEveryWay(.slowSaver) }
+    func testAGameThatSavesOnSIGINT() throws { try stopsOnSignal() }
     func testCrashes() throws { try crashesLeaveNothing() }
     func testNamesAreOwned() throws { try namesAreOwned() }
 }

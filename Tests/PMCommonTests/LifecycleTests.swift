@@ -107,4 +107,52 @@ final class LifecycleTests: XCTestCase {
         XCTAssertEqual(forced.calls.map(\.name), ["status", "stop"])
         XCTAssertEqual(forced.calls.map(\.shared), [true, false], "the hard stop looks afresh")
     }
+
+    /// `^C` and `^SIGNAME` are signals, `^^` escapes a line, anything else is a console line.
+    func testStopCommandsAndSignals() throws {
+        XCTAssertEqual(try StopCommand("quit"), .line("quit"))
+        XCTAssertEqual(try StopCommand("^C"), .signal(try XCTUnwrap(StopSignal(name: "SIGINT"))))
+        XCTAssertEqual(try StopCommand("^SIGTERM"), .signal(try XCTUnwrap(StopSignal(name: "SIGTERM"))))
+        XCTAssertEqual(try StopCommand("^^C means caret"), .line("^C means caret"))
+        XCTAssertEqual(try StopCommand("say ^C"), .line("say ^C"))
+        for bad in ["^SIGNOPE", "^", "^sigint", "^INT", "^SIGINT "] {
+            XCTAssertThrowsError(try StopCommand(bad), bad) {
+                XCTAssertEqual(($0 as? ToolError)?.exitStatus, .invalid, bad)
+            }
+        }
+    }
+
+    /// A signal goes to the manager instead of the console; an unknown one is refused before
+    /// anything is asked or sent.
+    func testAStopSignalGoesToTheManager() throws {
+        final class SignalledManager: ProcessManager, @unchecked Sendable {
+            let kind = ManagerKind.simple
+            var signals: [String] = []
+            var asked = 0
+            func status(_ server: Server, _ context: VerbContext) throws -> ServerStatus {
+                asked += 1
+                return ServerStatus(signals.isEmpty ? .running : .stopped)
+            }
+            func signalGame(_ signal: StopSignal, _ server: Server, _ status: ServerStatus, _ context: VerbContext) {
+                signals.append(signal.name)
+            }
+            func sendInput(_ line: String, _ server: Server, _ context: VerbContext) throws { XCTFail("typed \(line)") }
+            func start(_ server: Server, _ context: VerbContext) throws {}
+            func stop(_ server: Server, _ context: VerbContext) throws {}
+            func output(_ server: Server, lines: Int, _ context: VerbContext) throws -> String { "" }
+        }
+        let manager = SignalledManager()
+        let signalled = try Fixtures.vectorServer(settings: [("console_stop_command", "^C")])
+        guard
+            case .stoppedGracefully = try Lifecycle(
+                manager: manager, server: signalled, context: context(shared: false)
+            ).stop()
+        else { return XCTFail("not a graceful stop") }
+        XCTAssertEqual(manager.signals, ["SIGINT"])
+
+        let unknown = try Fixtures.vectorServer(settings: [("console_stop_command", "^SIGNOPE")])
+        let fresh = SignalledManager()
+        XCTAssertThrowsError(try Lifecycle(manager: fresh, server: unknown, context: context(shared: false)).stop())
+        XCTAssertEqual(fresh.asked, 0, "refused before the status was asked")
+    }
 }

@@ -13,11 +13,12 @@ enum StandInGame: String, CaseIterable {
     case slowSaver = "slow-saver-game"
     case crashing = "crashing-game"
     case terminal = "terminal-game"
+    case sigint = "sigint-game"
 
     /// How many processes one running copy has: the game and the helpers it starts.
     var processesPerCopy: Int {
         switch self {
-        case .deaf, .crashing, .terminal: return 1
+        case .deaf, .crashing, .terminal, .sigint: return 1
         case .forking: return 3
         case .slowSaver: return 2
         }

@@ -13,6 +13,8 @@ package enum LifecycleError: ToolError, Equatable {
     case survivedKill(processes: String, server: String)
     /// An interrupt came while processes of the server still ran.
     case interruptedWithProcessesLeft(processes: String, server: String)
+    /// A stop signal, and no game process to send it to (`why`).
+    case cannotSignal(StopSignal, why: String)
 
     package var exitStatus: ExitStatus { self == .statusUnknown ? .unknown : .failure }
 
@@ -26,6 +28,7 @@ package enum LifecycleError: ToolError, Equatable {
             return "\(processes) still running after SIGKILL: \(server) is not stopped"
         case .interruptedWithProcessesLeft(let processes, let server):
             return "interrupted: \(processes) of \(server) still running"
+        case .cannotSignal(let signal, let why): return "cannot send \(signal): \(why)"
         }
     }
 }
@@ -105,6 +108,8 @@ package enum SelectionError: ToolError, Equatable {
     case notSize(SettingKey, text: String, range: ClosedRange<Int>)
     /// A setting that must be yes or no.
     case notBoolean(SettingKey, text: String)
+    /// A stop command `^NAME` whose NAME is no signal the tools send.
+    case unknownSignal(String)
     /// `--since` or `--timestamps` for a manager whose console has no times.
     case noConsoleTimes(manager: String)
     /// The manager cannot run on this system (a Windows manager on Linux); `reason` says why.
@@ -127,6 +132,9 @@ package enum SelectionError: ToolError, Equatable {
         case .notBoolean(let key, let text):
             return "\(key) must be yes or no (true/false, 1/0), not \"\(text)\""
         case .managerUnavailable(let reason): return reason
+        case .unknownSignal(let command):
+            let names = (["C"] + StopSignal.known.keys.sorted()).joined(separator: ", ")
+            return "\(command) names no signal: a stop command ^NAME takes \(names) (^^ starts a line with ^)"
         case .noConsoleTimes(let manager):
             return "the \(manager) manager's console has no times: --since and --timestamps work with tmux "
                 + "(its console log), docker and podman"

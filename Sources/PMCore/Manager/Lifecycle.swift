@@ -48,6 +48,8 @@ package struct Lifecycle {
         // In a batch the first look (and the console line's target) may come from one shared
         // snapshot of the backend; everything after the command is sent asks afresh.
         let live = context.unshared
+        // A command that cannot be sent is refused before anything is done.
+        let stopCommand = try server.settings.value(.consoleStopCommand).map(StopCommand.init)
         guard manager.canTellStatus(server) else {
             try manager.stop(server, live)
             return context.executor.isDryRun ? .wouldStop : .stopped
@@ -59,11 +61,11 @@ package struct Lifecycle {
         }
         let timeout =
             try context.options.stopTimeout ?? server.settings.seconds(.stopTimeout) ?? Self.defaultStopTimeout
-        guard !context.options.force, let command = server.settings.value(.consoleStopCommand) else {
+        guard !context.options.force, let command = server.settings.value(.consoleStopCommand), let stopCommand else {
             try manager.stop(server, live)
             return context.executor.isDryRun ? .wouldStop : .stopped
         }
-        guard manager.canSendInput(server) else {
+        if case .line = stopCommand, !manager.canSendInput(server) {
             context.err.line(
                 "\(server.label): cannot send the console stop command (no console input); stopping at once")
             try manager.stop(server, live)
@@ -72,7 +74,10 @@ package struct Lifecycle {
         let began = Clock.monotonic
         try manager.beginGracefulStop(server, live)
         defer { manager.endGracefulStop(server, live) }
-        try send(command)
+        switch stopCommand {
+        case .line(let line): try send(line)
+        case .signal(let signal): try manager.signalGame(signal, server, before, context)
+        }
         if context.executor.isDryRun {
             try manager.stop(server, live)
             return .wouldStopGracefully(command: command, timeout: timeout)

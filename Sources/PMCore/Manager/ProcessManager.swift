@@ -141,6 +141,8 @@ package protocol ProcessManager: Sendable {
     /// Whether console input can be sent to this server.
     func canSendInput(_ server: Server) -> Bool
     func sendInput(_ line: String, _ server: Server, _ context: VerbContext) throws
+    /// Sends a stop command's signal to the game's main process (`status` was just asked).
+    func signalGame(_ signal: StopSignal, _ server: Server, _ status: ServerStatus, _ context: VerbContext) throws
     /// A live feed of the console for follow and attach, or nil to poll `output`.
     func openFeed(_ server: Server, _ context: VerbContext) throws -> ConsoleFeed?
     /// Whether the console's lines have times (`--since`, `--timestamps`).
@@ -170,6 +172,21 @@ extension ProcessManager {
     package func canSendInput(_ server: Server) -> Bool { true }
     package func openFeed(_ server: Server, _ context: VerbContext) throws -> ConsoleFeed? { nil }
     package func keepsConsoleTimes(_ server: Server) -> Bool { false }
+    package func signalGame(
+        _ signal: StopSignal, _ server: Server, _ status: ServerStatus, _ context: VerbContext
+    ) throws {
+        throw LifecycleError.cannotSignal(signal, why: "the \(name) manager sends no signals")
+    }
+
+    /// Sends `signal` to local processes (the game's), or describes it in a dry run.
+    package func signal(_ processes: [ProcessHandle], _ signal: StopSignal, _ context: VerbContext) throws {
+        if let plan = context.executor.plan {
+            plan.write("send \(signal) to the game's process\n")
+            return
+        }
+        guard !processes.isEmpty else { throw LifecycleError.cannotSignal(signal, why: "no game process found") }
+        for process in processes { process.send(signal.number) }
+    }
     package func hasOwnInstallation(_ server: Server) -> Bool { false }
 
     package func install(_ server: Server, _ context: VerbContext) throws -> String {

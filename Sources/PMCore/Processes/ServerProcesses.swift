@@ -75,6 +75,22 @@ package struct ServerProcesses {
         return members.filter { !pids.contains($0.parent) }.map(\.pid).sorted()
     }
 
+    /// The game's main processes: each marked root, or, where a root is a wrapper with one
+    /// child (a start script's `sh -c`), that child, down to the first process with none or
+    /// several.
+    package func mainProcesses(in snapshot: ProcessSnapshot) -> [Int32] {
+        markedRoots(in: snapshot).map { root in
+            var pid = root
+            var seen: Set<Int32> = [root]
+            while case let children = ProcFileSystem.children(of: pid), children.count == 1,
+                let only = children.first, seen.insert(only).inserted
+            {
+                pid = only
+            }
+            return pid
+        }
+    }
+
     /// The hard stop: SIGTERM (and SIGCONT, for a stopped process) to every process of the
     /// server, up to `grace` seconds for them to end, then SIGKILL to what is left and to what
     /// started meanwhile, again each second, for up to `killWait` seconds. Throws when a

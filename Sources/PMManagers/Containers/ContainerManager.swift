@@ -136,6 +136,20 @@ package final class ContainerManager: ProcessManager {
         try removeIfPresent(name, engine, force: false)
     }
 
+    /// The engine's kill with the signal: the container's first process, the game.
+    package func signalGame(
+        _ signal: StopSignal, _ server: Server, _ status: ServerStatus, _ context: VerbContext
+    ) throws {
+        let engine = requests(server, context)
+        let name = try resolvedName(server, context)
+        let request = HTTPRequest("POST", "/containers/\(name)/kill", query: ["signal": signal.name])
+        do {
+            try engine.perform(request, "failed to send \(signal) to the container")
+        } catch let error as HTTPError {
+            throw engine.failure(error, "failed to send \(signal) to the container")
+        }
+    }
+
     /// A game that exited leaves its container; a stop removes it, as the reference's does.
     package func removeExited(_ server: Server, _ context: VerbContext) throws {
         guard let container = try inspect(server, context) else { return }

@@ -70,6 +70,16 @@ package struct SimpleManager: ProcessManager {
         try ServerProcesses(server, scope: .helpers).terminate(grace: grace, context)
     }
 
+    /// The game's main process under what the start script left running (`mainProcesses`):
+    /// not its wrapper shell, its helpers or its children.
+    package func signalGame(
+        _ signal: StopSignal, _ server: Server, _ status: ServerStatus, _ context: VerbContext
+    ) throws {
+        let main = ServerProcesses(server, scope: .game).mainProcesses(
+            in: ProcessSnapshots.shared.snapshot(notBefore: Clock.monotonic))
+        try self.signal(main.compactMap { ProcessHandle(pid: $0) }, signal, context)
+    }
+
     /// The tops of what the start script left running.
     package func processesToWatch(_ server: Server, _ status: ServerStatus, _ context: VerbContext) -> [ProcessHandle] {
         ServerProcesses(server, scope: .game).markedRoots(

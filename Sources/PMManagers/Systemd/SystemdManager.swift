@@ -166,6 +166,15 @@ package final class SystemdManager: ProcessManager {
     }
 
     /// The unit's main process.
+    /// `systemctl kill --kill-whom=main`: the unit's main process, the game.
+    package func signalGame(
+        _ signal: StopSignal, _ server: Server, _ status: ServerStatus, _ context: VerbContext
+    ) throws {
+        let service = SystemdUnits.resolved(server, scope: scope).service
+        try systemctl(context).expectSuccess(
+            ["kill", "--kill-whom=main", "--signal=\(signal.name)", service], "send \(signal) to \(service)")
+    }
+
     package func processesToWatch(_ server: Server, _ status: ServerStatus, _ context: VerbContext) -> [ProcessHandle] {
         status.pid.flatMap { ProcessHandle(pid: Int32(clamping: $0)) }.map { [$0] } ?? []
     }

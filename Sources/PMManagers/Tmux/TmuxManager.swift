@@ -197,6 +197,14 @@ package struct TmuxManager: ProcessManager {
         if let failure { throw failure }
     }
 
+    /// The game's own process: the pane shell's marked child, never the shell or the session.
+    package func signalGame(
+        _ signal: StopSignal, _ server: Server, _ status: ServerStatus, _ context: VerbContext
+    ) throws {
+        try self.signal(
+            status.pid.flatMap { ProcessHandle(pid: Int32(clamping: $0)) }.map { [$0] } ?? [], signal, context)
+    }
+
     /// The game's process, where the tool can see it.
     package func processesToWatch(_ server: Server, _ status: ServerStatus, _ context: VerbContext) -> [ProcessHandle] {
         status.pid.flatMap { ProcessHandle(pid: Int32(clamping: $0)) }.map { [$0] } ?? []

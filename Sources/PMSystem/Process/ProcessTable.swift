@@ -63,6 +63,17 @@ package enum ProcFileSystem {
         numericEntries(of: "/proc")
     }
 
+    /// The children of `pid` (of every thread of it).
+    package static func children(of pid: Int32) -> [Int32] {
+        numericEntries(of: "/proc/\(pid)/task").flatMap { thread -> [Int32] in
+            guard let bytes = try? FileSystem.contents(of: "/proc/\(pid)/task/\(thread)/children", limit: 1 << 20)
+            else { return [] }
+            return String(decoding: bytes, as: UTF8.self).fields(separatedBy: UInt8(ascii: " ")).compactMap {
+                Int32($0)
+            }
+        }
+    }
+
     /// The processes `roots` and their descendants, read from each thread's `children` list
     /// (a child belongs to the thread that forked it), without a look at every process.
     package static func descendants(of roots: [Int32]) -> [ProcessEntry] {
@@ -72,13 +83,7 @@ package enum ProcFileSystem {
         while let pid = queue.popLast() {
             guard seen.insert(pid).inserted, let entry = stat(pid) else { continue }
             found.append(entry)
-            for thread in numericEntries(of: "/proc/\(pid)/task") {
-                guard let bytes = try? FileSystem.contents(of: "/proc/\(pid)/task/\(thread)/children", limit: 1 << 20)
-                else { continue }
-                queue += String(decoding: bytes, as: UTF8.self).fields(separatedBy: UInt8(ascii: " ")).compactMap {
-                    Int32($0)
-                }
-            }
+            queue += children(of: pid)
         }
         return found
     }
