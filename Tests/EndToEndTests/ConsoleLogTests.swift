@@ -176,6 +176,27 @@ final class ConsoleLogTests: XCTestCase {
         XCTAssertEqual(try node.run("pm-stop", ["--state-dir", state, record]).status, 0)
     }
 
+    /// `pre_stop_command` lines arrive before the stop command, `pre_stop_wait` apart, as the
+    /// console log's times show.
+    func testPreStopLinesArriveInOrderAndApart() throws {
+        let record = try terminalGame(
+            8, settings: [("pre_stop_command", "save first\\nsave second"), ("pre_stop_wait", "1")])
+        XCTAssertEqual(try node.run("pm-start", [record]).status, 0)
+        _ = try node.waitForOutput(record, containing: "invalid")
+        let stop = try node.run("pm-stop", ["--console-stop", "quit", record])
+        XCTAssertEqual(stop.status, 0, stop.stderr)
+        let log = try node.run("pm-output", ["--timestamps", "--lines", "0", record]).stdout
+        func time(of text: String) throws -> Double {
+            let line = try XCTUnwrap(log.split(separator: "\n").first { $0.hasSuffix(text) }, "\(text) in \(log)")
+            return try XCTUnwrap(Timestamp.parseRFC3339(String(line.prefix(24))))
+        }
+        let first = try time(of: "unknown command: save first")
+        let second = try time(of: "unknown command: save second")
+        let quit = try time(of: "saving the world...")
+        XCTAssertEqual(second - first, 1, accuracy: 0.3)
+        XCTAssertEqual(quit - second, 1, accuracy: 0.3)
+    }
+
     /// The game's user owns the log directory and may replace the log with a link to a file
     /// only root may read, or with a FIFO: root reads neither, and says why.
     func testALogTurnedIntoALinkIsNeverReadByRoot() throws {

@@ -155,4 +155,40 @@ final class LifecycleTests: XCTestCase {
         XCTAssertThrowsError(try Lifecycle(manager: fresh, server: unknown, context: context(shared: false)).stop())
         XCTAssertEqual(fresh.asked, 0, "refused before the status was asked")
     }
+
+    /// `pre_stop_command` lines and signals go first, `pre_stop_wait` apart, then the stop
+    /// command; the stop timeout counts from the stop command.
+    func testPreStopCommandsComeFirstAndApart() throws {
+        final class Console: ProcessManager, @unchecked Sendable {
+            let kind = ManagerKind.simple
+            var sent: [(what: String, at: Double)] = []
+            func status(_ server: Server, _ context: VerbContext) throws -> ServerStatus {
+                ServerStatus(sent.last?.what == "quit" ? .stopped : .running)
+            }
+            func sendInput(_ line: String, _ server: Server, _ context: VerbContext) throws {
+                sent.append((line, Clock.monotonic))
+            }
+            func signalGame(_ signal: StopSignal, _ server: Server, _ status: ServerStatus, _ context: VerbContext) {
+                sent.append((signal.name, Clock.monotonic))
+            }
+            func start(_ server: Server, _ context: VerbContext) throws {}
+            func stop(_ server: Server, _ context: VerbContext) throws {}
+            func output(_ server: Server, lines: Int, _ context: VerbContext) throws -> String { "" }
+        }
+        let manager = Console()
+        let server = try Fixtures.vectorServer(settings: [
+            ("console_stop_command", "quit"), ("pre_stop_command", "save\n^SIGUSR1\n/save"), ("pre_stop_wait", "0.2")
+        ])
+        guard
+            case .stoppedGracefully = try Lifecycle(manager: manager, server: server, context: context(shared: false))
+                .stop()
+        else { return XCTFail("not a graceful stop") }
+        XCTAssertEqual(manager.sent.map(\.what), ["save", "SIGUSR1", "/save", "quit"])
+        for (earlier, later) in zip(manager.sent, manager.sent.dropFirst()) {
+            XCTAssertGreaterThanOrEqual(later.at - earlier.at, 0.19, "\(earlier.what) then \(later.what)")
+        }
+
+        let bad = try Fixtures.vectorServer(settings: [("console_stop_command", "quit"), ("pre_stop_command", "^NOPE")])
+        XCTAssertThrowsError(try Lifecycle(manager: Console(), server: bad, context: context(shared: false)).stop())
+    }
 }

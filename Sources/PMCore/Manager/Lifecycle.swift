@@ -50,6 +50,8 @@ package struct Lifecycle {
         let live = context.unshared
         // A command that cannot be sent is refused before anything is done.
         let stopCommand = try server.settings.value(.consoleStopCommand).map(StopCommand.init)
+        var preStop = try Self.preStopCommands(server)
+        let preStopWait = try server.settings.seconds(.preStopWait) ?? Self.defaultPreStopWait
         guard manager.canTellStatus(server) else {
             try manager.stop(server, live)
             return context.executor.isDryRun ? .wouldStop : .stopped
@@ -65,6 +67,10 @@ package struct Lifecycle {
             try manager.stop(server, live)
             return context.executor.isDryRun ? .wouldStop : .stopped
         }
+        if !manager.canSendInput(server), preStop.contains(where: { if case .line = $0 { true } else { false } }) {
+            context.err.line("\(server.label): cannot type the pre-stop lines (no console input); skipping them")
+            preStop.removeAll { if case .line = $0 { true } else { false } }
+        }
         if case .line = stopCommand, !manager.canSendInput(server) {
             context.err.line(
                 "\(server.label): cannot send the console stop command (no console input); stopping at once")
@@ -74,21 +80,55 @@ package struct Lifecycle {
         let began = Clock.monotonic
         try manager.beginGracefulStop(server, live)
         defer { manager.endGracefulStop(server, live) }
-        switch stopCommand {
-        case .line(let line): try send(line)
-        case .signal(let signal): try manager.signalGame(signal, server, before, context)
+        for step in preStop {
+            try perform(step, before)
+            try pause(preStopWait, after: command)
         }
+        try perform(stopCommand, before)
         if context.executor.isDryRun {
             try manager.stop(server, live)
             return .wouldStopGracefully(command: command, timeout: timeout)
         }
         let ending = Lifecycle(manager: manager, server: server, context: live)
-        if try ending.waitForExit(since: before, deadline: began + timeout, after: command) {
+        if try ending.waitForExit(since: before, deadline: Clock.monotonic + timeout, after: command) {
             try manager.removeExited(server, live)
             return .stoppedGracefully(after: Clock.monotonic - began)
         }
         try manager.stop(server, live)
         return .forced(after: timeout, ignoredCommand: command)
+    }
+
+    /// Seconds after each `pre_stop_command`.
+    package static let defaultPreStopWait = 5.0
+
+    /// `pre_stop_command`: console lines or signals, one per line, sent in order before the
+    /// stop command (`save`, `/save`).
+    static func preStopCommands(_ server: Server) throws -> [StopCommand] {
+        guard let text = server.settings.value(.preStopCommand) else { return [] }
+        return try text.split(whereSeparator: \.isNewline).map { String($0) }.filter { !$0.isEmpty }
+            .map(StopCommand.init)
+    }
+
+    /// Types the line or sends the signal.
+    private func perform(_ step: StopCommand, _ status: ServerStatus) throws {
+        switch step {
+        case .line(let line): try send(line)
+        case .signal(let signal): try manager.signalGame(signal, server, status, context)
+        }
+    }
+
+    /// Waits `seconds` between the steps of a stop (a dry run says it would), ended early by
+    /// SIGINT, SIGTERM or SIGHUP.
+    private func pause(_ seconds: Double, after command: String) throws {
+        if let plan = context.executor.plan {
+            plan.write("wait \(Clock.text(seconds: seconds)) seconds\n")
+            return
+        }
+        let deadline = Clock.monotonic + seconds
+        while Clock.monotonic < deadline {
+            if Interrupts.pending { throw LifecycleError.interruptedStop(command: command) }
+            Clock.sleep(seconds: min(0.05, deadline - Clock.monotonic))
+        }
     }
 
     /// Waits until the run of the game that `before` shows has ended, or `deadline`: whether it

@@ -9,6 +9,10 @@ package struct SettingKey: RawRepresentable, Hashable, Sendable, CustomStringCon
 
     /// The console line of a graceful stop (`--console-stop`).
     package static let consoleStopCommand = SettingKey(rawValue: "console_stop_command")
+    /// Console lines or signals sent before the stop command, one per line.
+    package static let preStopCommand = SettingKey(rawValue: "pre_stop_command")
+    /// Seconds after each pre-stop command.
+    package static let preStopWait = SettingKey(rawValue: "pre_stop_wait")
     /// Seconds a graceful stop waits (`--timeout`).
     package static let stopTimeout = SettingKey(rawValue: "stop_timeout")
     /// Seconds between SIGTERM and SIGKILL in a hard stop.
@@ -48,7 +52,7 @@ package struct SettingKey: RawRepresentable, Hashable, Sendable, CustomStringCon
     /// The settings the tools read for themselves, never a game's business: they stay out of
     /// its environment (with every `docker_` setting).
     package static let toolSettings: Set<SettingKey> = [
-        .consoleStopCommand, .stopTimeout, .killTimeout, .scriptTimeout,
+        .consoleStopCommand, .preStopCommand, .preStopWait, .stopTimeout, .killTimeout, .scriptTimeout,
         .secretVars, .pullTimeout, .consoleLog, .consoleLogMax, .consoleLogKeep, .consoleLogCompress
     ]
 }
