@@ -164,6 +164,19 @@ package enum OptionTable {
             "the console command that stops the server gracefully (console_stop_command)",
             apply: { invocation, value in invocation.flagSettings[SettingKey.consoleStopCommand.rawValue] = value }),
         OptionSpec(
+            nil, "warn", value: "TIMES", group: .verb, verbs: [.stop, .start],
+            "warn players at these times before the stop (5m,1m,10s), with --warn-command or stop_warning_command",
+            apply: { invocation, value in
+                guard let marks = StopWarning.marks(value) else {
+                    throw UsageError("--warn takes positive durations such as 5m,1m,10s, not \"\(value)\"")
+                }
+                invocation.options.warnings = marks
+            }),
+        OptionSpec(
+            nil, "warn-command", value: "LINE", group: .verb, verbs: [.stop, .start],
+            "the warning typed at each --warn time: {time}, {seconds}, {minutes} filled in (stop_warning_command)",
+            apply: { invocation, value in invocation.options.warningCommand = value }),
+        OptionSpec(
             nil, "json", group: .verb, verbs: [.status], "print one JSON object per server",
             apply: { invocation, _ in invocation.json = true }),
         OptionSpec(
@@ -330,6 +343,9 @@ package enum OptionTable {
                 invocation.recordFiles.append(argument)
             }
             index += 1
+        }
+        if verb == .start, !invocation.restart, !invocation.options.warnings.isEmpty {
+            throw UsageError("--warn warns before a stop: with pm-start it needs --restart", showsUsage: true)
         }
         if !trailing.isEmpty {
             switch verb {

@@ -108,7 +108,8 @@ struct Plan: Sendable {
 
     func execute(report: Reporter) -> ExitStatus {
         let collector = invocation.verb == .metrics ? MetricsCollector() : nil
-        let statuses = Batch.run(servers, width: invocation.verb == .stop ? Batch.waitingWidth : Batch.width) {
+        let waits = invocation.verb == .stop || !invocation.options.warnings.isEmpty
+        let statuses = Batch.run(servers, width: waits ? Batch.waitingWidth : Batch.width) {
             server, out, err in
             var reporter = report
             reporter.masker = server.masker

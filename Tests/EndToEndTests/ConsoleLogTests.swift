@@ -28,6 +28,12 @@ final class ConsoleLogTests: XCTestCase {
         try node.record(id: id, game: .terminal, tag: "t\(id)", settings: settings)
     }
 
+    /// When the line ending in `text` arrived, from the times of `pm-output --timestamps`.
+    private func arrival(of text: String, in log: String) throws -> Double {
+        let line = try XCTUnwrap(log.split(separator: "\n").first { $0.hasSuffix(text) }, "\(text) in \(log)")
+        return try XCTUnwrap(Timestamp.parseRFC3339(String(line.prefix(24))))
+    }
+
     /// `--follow` gives lines of text: no escape sequence, no carriage return, the loading
     /// line in its last state, a replacement character for the byte that is not UTF-8;
     /// `--raw` gives what the terminal received.
@@ -186,15 +192,34 @@ final class ConsoleLogTests: XCTestCase {
         let stop = try node.run("pm-stop", ["--console-stop", "quit", record])
         XCTAssertEqual(stop.status, 0, stop.stderr)
         let log = try node.run("pm-output", ["--timestamps", "--lines", "0", record]).stdout
-        func time(of text: String) throws -> Double {
-            let line = try XCTUnwrap(log.split(separator: "\n").first { $0.hasSuffix(text) }, "\(text) in \(log)")
-            return try XCTUnwrap(Timestamp.parseRFC3339(String(line.prefix(24))))
-        }
-        let first = try time(of: "unknown command: save first")
-        let second = try time(of: "unknown command: save second")
-        let quit = try time(of: "saving the world...")
+        let first = try arrival(of: "unknown command: save first", in: log)
+        let second = try arrival(of: "unknown command: save second", in: log)
+        let quit = try arrival(of: "saving the world...", in: log)
         XCTAssertEqual(second - first, 1, accuracy: 0.3)
         XCTAssertEqual(quit - second, 1, accuracy: 0.3)
+    }
+
+    /// `--warn 3s,1s`: the warnings arrive in order, 2 s apart, and the stop command a second
+    /// after the last; without a template, or with a bad time, nothing is sent (exit 2).
+    func testWarnedStop() throws {
+        let record = try terminalGame(9)
+        XCTAssertEqual(try node.run("pm-start", [record]).status, 0)
+        _ = try node.waitForOutput(record, containing: "invalid")
+        for bad in [["--warn", "3s"], ["--warn", "-5s", "--warn-command", "say {time}"]] {
+            let refused = try node.run("pm-stop", bad + ["--console-stop", "quit", record])
+            XCTAssertEqual(refused.status, 2, "\(bad): \(refused.stderr)")
+            XCTAssertEqual(try node.run("pm-status", [record]).status, 0, "\(bad): still running")
+        }
+        let stop = try node.run(
+            "pm-stop", ["--warn", "3s,1s", "--warn-command", "say restart in {time}", "--console-stop", "quit", record])
+        XCTAssertEqual(stop.status, 0, stop.stderr)
+        let log = try node.run("pm-output", ["--timestamps", "--lines", "0", record]).stdout
+        XCTAssertFalse(log.contains("say {time}"), "nothing of the refused stops was sent")
+        let first = try arrival(of: "unknown command: say restart in 3s", in: log)
+        let second = try arrival(of: "unknown command: say restart in 1s", in: log)
+        let quit = try arrival(of: "saving the world...", in: log)
+        XCTAssertEqual(second - first, 2, accuracy: 0.4)
+        XCTAssertEqual(quit - second, 1, accuracy: 0.4)
     }
 
     /// The game's user owns the log directory and may replace the log with a link to a file

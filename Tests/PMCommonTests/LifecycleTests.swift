@@ -191,4 +191,20 @@ final class LifecycleTests: XCTestCase {
         let bad = try Fixtures.vectorServer(settings: [("console_stop_command", "quit"), ("pre_stop_command", "^NOPE")])
         XCTAssertThrowsError(try Lifecycle(manager: Console(), server: bad, context: context(shared: false)).stop())
     }
+
+    func testWarningMarksAndLines() throws {
+        XCTAssertEqual(StopWarning.marks("5m,1m,10s"), [300, 60, 10])
+        XCTAssertEqual(StopWarning.marks("10s, 1m30s"), [90, 10])
+        for bad in ["", "-5s", "0s", "5", "5x", "1m,", "2d"] { XCTAssertNil(StopWarning.marks(bad), bad) }
+        let warning = StopWarning(marks: [90, 10], template: "say restart in {time} ({seconds} s, {minutes} min)")
+        XCTAssertEqual(warning.line(at: 90), "say restart in 1m30s (90 s, 2 min)")
+        XCTAssertEqual(warning.line(at: 10), "say restart in 10s (10 s, 0 min)")
+        var options = VerbOptions()
+        options.warnings = [10]
+        XCTAssertThrowsError(try StopWarning.of(try Fixtures.vectorServer(), options)) {
+            XCTAssertEqual($0 as? SelectionError, .noWarningTemplate)
+        }
+        options.warningCommand = "say one\ntwo"
+        XCTAssertThrowsError(try StopWarning.of(try Fixtures.vectorServer(), options), "one line only")
+    }
 }

@@ -108,6 +108,8 @@ package enum SelectionError: ToolError, Equatable {
     case notSize(SettingKey, text: String, range: ClosedRange<Int>)
     /// A setting that must be yes or no.
     case notBoolean(SettingKey, text: String)
+    /// `--warn` without `--warn-command` or `stop_warning_command`.
+    case noWarningTemplate
     /// A stop command `^NAME` whose NAME is no signal the tools send.
     case unknownSignal(String)
     /// `--since` or `--timestamps` for a manager whose console has no times.
@@ -132,6 +134,9 @@ package enum SelectionError: ToolError, Equatable {
         case .notBoolean(let key, let text):
             return "\(key) must be yes or no (true/false, 1/0), not \"\(text)\""
         case .managerUnavailable(let reason): return reason
+        case .noWarningTemplate:
+            return "--warn needs the warning's console line: --warn-command or the setting stop_warning_command "
+                + "(such as 'say Server restarts in {time}')"
         case .unknownSignal(let command):
             let names = (["C"] + StopSignal.known.keys.sorted()).joined(separator: ", ")
             return "\(command) names no signal: a stop command ^NAME takes \(names) (^^ starts a line with ^)"

@@ -33,8 +33,12 @@ package struct Lifecycle {
     }
 
     package func restart() throws -> StartOutcome {
+        let warning = try StopWarning.of(server, context.options)
+        if let warning, manager.canTellStatus(server), try manager.status(server, context).isRunning {
+            try warn(warning)
+        }
         if try manager.restart(server, context) { return context.executor.isDryRun ? .wouldRestart : .restarted }
-        let stopped = try stop()
+        let stopped = try stop(warned: true)
         try manager.start(server, context)
         return stopped.wasRunning ? .restarted : .started
     }
@@ -43,8 +47,9 @@ package struct Lifecycle {
     /// to exit, then the manager's hard stop. `--force` goes straight to the hard stop. When it
     /// returns, no process of the server runs. SIGINT, SIGTERM and SIGHUP end the wait early,
     /// and what the stop set up is undone.
-    package func stop() throws -> StopOutcome {
+    package func stop(warned: Bool = false) throws -> StopOutcome {
         Interrupts.intercept()
+        let warning = warned ? nil : try StopWarning.of(server, context.options)
         // In a batch the first look (and the console line's target) may come from one shared
         // snapshot of the backend; everything after the command is sent asks afresh.
         let live = context.unshared
@@ -61,6 +66,7 @@ package struct Lifecycle {
             try manager.removeExited(server, live)
             return .alreadyStopped
         }
+        if let warning { try warn(warning) }
         let timeout =
             try context.options.stopTimeout ?? server.settings.seconds(.stopTimeout) ?? Self.defaultStopTimeout
         guard !context.options.force, let command = server.settings.value(.consoleStopCommand), let stopCommand else {
@@ -109,6 +115,20 @@ package struct Lifecycle {
             .map(StopCommand.init)
     }
 
+    /// Types each warning at its mark, then waits for the last mark to pass: the stop comes
+    /// `warning.marks[0]` seconds after the first warning.
+    private func warn(_ warning: StopWarning) throws {
+        guard let first = warning.marks.first else { return }
+        let stopAt = Clock.monotonic + first
+        var previous = first
+        for mark in warning.marks {
+            try pause(previous - mark, until: stopAt - mark, after: warning.line(at: mark))
+            try send(warning.line(at: mark))
+            previous = mark
+        }
+        try pause(previous, until: stopAt, after: warning.line(at: previous))
+    }
+
     /// Types the line or sends the signal.
     private func perform(_ step: StopCommand, _ status: ServerStatus) throws {
         switch step {
@@ -120,11 +140,16 @@ package struct Lifecycle {
     /// Waits `seconds` between the steps of a stop (a dry run says it would), ended early by
     /// SIGINT, SIGTERM or SIGHUP.
     private func pause(_ seconds: Double, after command: String) throws {
+        try pause(seconds, until: Clock.monotonic + seconds, after: command)
+    }
+
+    /// Waits until `deadline` (`seconds` from the previous step, as a dry run says).
+    private func pause(_ seconds: Double, until deadline: Double, after command: String) throws {
+        guard seconds > 0.001 else { return }
         if let plan = context.executor.plan {
             plan.write("wait \(Clock.text(seconds: seconds)) seconds\n")
             return
         }
-        let deadline = Clock.monotonic + seconds
         while Clock.monotonic < deadline {
             if Interrupts.pending { throw LifecycleError.interruptedStop(command: command) }
             Clock.sleep(seconds: min(0.05, deadline - Clock.monotonic))

@@ -57,6 +57,10 @@ package struct VerbOptions {
     package var raw = false
     /// `--since`: only console lines that arrived at or after this time (seconds since the epoch).
     package var since: Double?
+    /// `--warn`: seconds before the stop at which players are warned, largest first.
+    package var warnings: [Double] = []
+    /// `--warn-command`: the warning's console line (else `stop_warning_command`).
+    package var warningCommand: String?
     /// Set for a batch of queries (status, metrics), and for the first look of a batch stop: a
     /// manager may answer every server from one snapshot of the backend instead of asking once
     /// per server.

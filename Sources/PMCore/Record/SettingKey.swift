@@ -13,6 +13,8 @@ package struct SettingKey: RawRepresentable, Hashable, Sendable, CustomStringCon
     package static let preStopCommand = SettingKey(rawValue: "pre_stop_command")
     /// Seconds after each pre-stop command.
     package static let preStopWait = SettingKey(rawValue: "pre_stop_wait")
+    /// The console line typed at each mark of `--warn` (`say Restart in {time}`).
+    package static let stopWarningCommand = SettingKey(rawValue: "stop_warning_command")
     /// Seconds a graceful stop waits (`--timeout`).
     package static let stopTimeout = SettingKey(rawValue: "stop_timeout")
     /// Seconds between SIGTERM and SIGKILL in a hard stop.
@@ -52,7 +54,8 @@ package struct SettingKey: RawRepresentable, Hashable, Sendable, CustomStringCon
     /// The settings the tools read for themselves, never a game's business: they stay out of
     /// its environment (with every `docker_` setting).
     package static let toolSettings: Set<SettingKey> = [
-        .consoleStopCommand, .preStopCommand, .preStopWait, .stopTimeout, .killTimeout, .scriptTimeout,
+        .consoleStopCommand, .preStopCommand, .preStopWait, .stopWarningCommand, .stopTimeout, .killTimeout,
+        .scriptTimeout,
         .secretVars, .pullTimeout, .consoleLog, .consoleLogMax, .consoleLogKeep, .consoleLogCompress
     ]
 }

@@ -41,7 +41,7 @@ package enum Timestamp {
     }
 
     /// `1h30m`, `45s`, `2d`, `250ms` in seconds: numbers each followed by d, h, m, s or ms.
-    static func duration(_ text: String) -> Double? {
+    package static func duration(_ text: String) -> Double? {
         let units: [(String, Double)] = [("ms", 0.001), ("d", 86400), ("h", 3600), ("m", 60), ("s", 1)]
         var rest = Substring(text)
         var total = 0.0
