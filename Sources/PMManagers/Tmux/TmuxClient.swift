@@ -67,6 +67,8 @@ private struct TmuxExchange {
     /// The output streams the server opened, as bits (1: standard output, 2: standard error);
     /// never a file by name.
     private var openStreams: Int32 = 0
+    /// Whether the server has sent anything yet.
+    private var heard = false
 
     init(spec: CommandSpec, timeout: Double, output: CommandOutput) {
         self.spec = spec
@@ -100,6 +102,10 @@ private struct TmuxExchange {
         } catch let malformed as TmuxMessageReader.MalformedMessage {
             printed.line(
                 "the tmux server at \(connection.endpoint) sent a malformed message (length \(malformed.length))")
+        } catch where !heard {
+            // A server that is exiting (`kill-server`, its last session gone) accepts the
+            // connection and drops it unanswered: as tmux's client, no server.
+            printed.line("no server running on \(connection.endpoint) (it closed the connection: \(error))")
         } catch {
             printed.line("lost the tmux server at \(connection.endpoint): \(error)")
         }
@@ -114,9 +120,10 @@ private struct TmuxExchange {
             }
             let bytes = try connection.read(maximum: 65536, timeout: remaining)
             guard !bytes.isEmpty else {
-                printed.line("server exited unexpectedly")
+                printed.line(heard ? "server exited unexpectedly" : "no server running on \(connection.endpoint)")
                 return .finished(.exited(1))
             }
+            heard = true
             reader.append(bytes)
         }
     }
