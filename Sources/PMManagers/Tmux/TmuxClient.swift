@@ -102,7 +102,7 @@ private struct TmuxExchange {
         } catch let malformed as TmuxMessageReader.MalformedMessage {
             printed.line(
                 "the tmux server at \(connection.endpoint) sent a malformed message (length \(malformed.length))")
-        } catch where !heard {
+        } catch let error where !heard {
             // A server that is exiting (`kill-server`, its last session gone) accepts the
             // connection and drops it unanswered: as tmux's client, no server.
             printed.line("no server running on \(connection.endpoint) (it closed the connection: \(error))")
