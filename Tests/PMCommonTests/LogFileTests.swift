@@ -51,22 +51,33 @@ final class LogFileTests: XCTestCase {
         }
     }
 
-    /// The feed gives what was appended; after the log is truncated (a new start) it reads the
-    /// new log from its beginning.
-    func testFeedFollowsAppendsAndTruncation() throws {
-        try write("old\n")
+    /// The feed gives the lines before it started, then what is appended; after the log is
+    /// truncated (a new start) it reads the new log from its beginning; after a rotation (the
+    /// log renamed, a new one made) it reads what went into the old file, then the new one.
+    func testFeedFollowsAppendsTruncationAndRotation() throws {
+        try write("one\ntwo\nthree\n")
         let path = self.path
-        let feed = LogFileFeed(name: path) {
+        let feed = try LogFileFeed(name: path) {
             let fd = open(path, O_RDONLY | O_CLOEXEC)
             return fd >= 0 ? fd : nil
         }
+        XCTAssertEqual(try feed.history(lines: 2).map { String(decoding: $0, as: UTF8.self) }, "two\nthree\n")
         XCTAssertEqual(try feed.newOutput(), [])
-        let handle = try XCTUnwrap(FileHandle(forWritingAtPath: path))
-        handle.seekToEndOfFile()
-        handle.write(Data("new\n".utf8))
-        try handle.close()
+        func append(_ text: String, to file: String) throws {
+            let handle = try XCTUnwrap(FileHandle(forWritingAtPath: file))
+            handle.seekToEndOfFile()
+            handle.write(Data(text.utf8))
+            try handle.close()
+        }
+        try append("new\n", to: path)
         XCTAssertEqual(String(decoding: try feed.newOutput(), as: UTF8.self), "new\n")
-        try write("x\n")
+        XCTAssertEqual(truncate(path, 0), 0)
+        try append("x\n", to: path)
         XCTAssertEqual(String(decoding: try feed.newOutput(), as: UTF8.self), "x\n")
+        XCTAssertEqual(rename(path, path + ".1"), 0)
+        try append("last of the old\n", to: path + ".1")
+        try Data("first of the new\n".utf8).write(to: URL(fileURLWithPath: path))
+        XCTAssertEqual(String(decoding: try feed.newOutput(), as: UTF8.self), "last of the old\nfirst of the new\n")
+        try? FileManager.default.removeItem(atPath: path + ".1")
     }
 }

@@ -12,6 +12,8 @@ package protocol ConsoleFeed: AnyObject {
     /// The last `lines` lines before the feed's first output, when the feed keeps them (a
     /// log); nil to ask the manager's `output`.
     func history(lines: Int) throws -> [UInt8]?
+    /// Whether the feed gives lines of text already (else the session makes them).
+    var deliversText: Bool { get }
     /// What arrived since the last call; empty when nothing did.
     func newOutput() throws -> [UInt8]
     /// Stops the feed and removes what it created.
@@ -20,6 +22,7 @@ package protocol ConsoleFeed: AnyObject {
 
 extension ConsoleFeed {
     package func history(lines: Int) throws -> [UInt8]? { nil }
+    package var deliversText: Bool { false }
 }
 
 /// `pm-output --follow` and `pm-input --attach`: the last lines first, then new output as it
@@ -73,7 +76,7 @@ package struct ConsoleSession {
             let last = Lifecycle.lastLines(shown, lines).utf8
             context.out.write(raw ? Array(last) : TerminalText.convert(last))
         }
-        terminal = raw || feed is ConsoleLogFeed ? nil : TerminalText()
+        terminal = raw || feed?.deliversText == true ? nil : TerminalText()
         defer {
             if let rest = terminal?.flush() { context.out.write(rest) }
             feed?.finish()

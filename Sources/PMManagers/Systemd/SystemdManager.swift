@@ -253,7 +253,7 @@ package final class SystemdManager: ProcessManager {
     package func openFeed(_ server: Server, _ context: VerbContext) throws -> ConsoleFeed? {
         let units = SystemdUnits.resolved(server, scope: scope)
         let directory = try? units.servicesDirectory(creating: false)
-        return LogFileFeed(name: units.log) { try? directory?.openFile(units.logName, O_RDONLY) }
+        return try LogFileFeed(name: units.log) { try? directory?.openFile(units.logName, O_RDONLY) }
     }
 
     package func metrics(_ server: Server, _ context: VerbContext) throws -> MetricsReport {

@@ -232,9 +232,9 @@ package struct TmuxManager: ProcessManager {
         try endHelpers(server, grace: grace, failure: failure, context)
     }
 
-    /// The scroll-back of a running server's pane; the console log when the session is gone
-    /// or dead (the last words of a stopped or crashed game), and when the output is asked
-    /// with times, since a time or raw.
+    /// The console log whenever the server has one, running or not (the last words of a
+    /// stopped or crashed game are there, and a file read costs less than asking tmux); else
+    /// the pane's scroll-back.
     package func output(_ server: Server, lines: Int, _ context: VerbContext) throws -> String {
         let options = context.options
         let needsLog = options.since != nil || options.timestamps
@@ -286,11 +286,10 @@ package struct TmuxManager: ProcessManager {
         guard let pane = try session(server, context), !pane.dead else { return nil }
         // The logger holds the pane's one pipe.
         if pane.piped, try ConsoleLog.limits(server) != nil {
-            let log = ConsoleLog(server, state: context.state)
-            if let fd = try log.open(ConsoleLog.fileName) {
-                close(fd)
-                return try ConsoleLogFeed(log, raw: context.options.raw, timestamps: context.options.timestamps)
-            }
+            let feed = try ConsoleLogFeed(
+                ConsoleLog(server, state: context.state), raw: context.options.raw,
+                timestamps: context.options.timestamps)
+            if feed.hasLog { return feed }
         }
         guard !pane.piped else { return nil }
         do {

@@ -20,11 +20,11 @@ package enum LogFile {
         return try lastLines(of: fd, name: path, count: count, limit: limit)
     }
 
-    /// `lastLines` of an open file; `name` is for messages.
+    /// `lastLines` of an open file, up to `end` (its size when nil); `name` is for messages.
     package static func lastLines(
-        of fd: Int32, name path: String, count: Int, limit: Int = maximumBytes
+        of fd: Int32, name path: String, count: Int, limit: Int = maximumBytes, end: Int? = nil
     ) throws -> [UInt8] {
-        let size = Int(lseek(fd, 0, SEEK_END))
+        let size = end ?? Int(lseek(fd, 0, SEEK_END))
         guard size > 0 else { return [] }
         // A window over the end that doubles until it holds `count` lines (0: the largest).
         var window = count == 0 ? limit : 65536
