@@ -193,6 +193,23 @@ void pm_catch_interrupts(void) {
     sigaction(SIGHUP, &action, NULL);
 }
 
+static volatile sig_atomic_t stop_noticed = 0;
+
+static void on_stop_notice(int signal) {
+    stop_noticed = signal == SIGUSR1;
+}
+
+void pm_catch_stop_notices(void) {
+    struct sigaction action;
+    memset(&action, 0, sizeof action);
+    action.sa_handler = on_stop_notice;
+    sigemptyset(&action.sa_mask);
+    sigaction(SIGUSR1, &action, NULL);
+    sigaction(SIGUSR2, &action, NULL);
+}
+
+int pm_stop_notice_pending(void) { return stop_noticed; }
+
 void pm_prepare_signals(void) {
     signal(SIGPIPE, SIG_IGN);
     signal(SIGCHLD, SIG_DFL);

@@ -151,6 +151,10 @@ package enum OptionTable {
             "restart the server (stop, then start) instead of starting it",
             apply: { invocation, _ in invocation.restart = true }),
         OptionSpec(
+            nil, "if-down", group: .verb, verbs: [.start],
+            "start only a server that is down and not stopped on purpose, as its restart policy allows (for timers)",
+            apply: { invocation, _ in invocation.options.ifDown = true }),
+        OptionSpec(
             nil, "force", group: .verb, verbs: [.stop, .start, .install],
             "stop at once, without the console stop command",
             apply: { invocation, _ in invocation.options.force = true }),
@@ -343,6 +347,9 @@ package enum OptionTable {
                 invocation.recordFiles.append(argument)
             }
             index += 1
+        }
+        if invocation.restart, invocation.options.ifDown {
+            throw UsageError("--if-down and --restart cannot be combined", showsUsage: true)
         }
         if verb == .start, !invocation.restart, !invocation.options.warnings.isEmpty {
             throw UsageError("--warn warns before a stop: with pm-start it needs --restart", showsUsage: true)

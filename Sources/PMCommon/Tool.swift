@@ -24,6 +24,7 @@ public enum Tool {
 
     public static func run(_ verb: Verb, arguments: [String]) -> ExitStatus {
         let report = Reporter(verb: verb)
+        if verb == .start, arguments.first == "--supervise" { return supervise(arguments, report: report) }
         let invocation: Invocation
         do {
             invocation = try OptionTable.parse(arguments, verb: verb)
@@ -64,6 +65,19 @@ extension Tool {
         } catch {
             report.error(nil, error)
             return .unknown
+        }
+    }
+}
+
+extension Tool {
+    /// `pm-start --supervise ...`: the supervisor a start leaves with the game (`GameSupervisor`),
+    /// as the game's user. Its exit status is the game's last.
+    static func supervise(_ arguments: [String], report: Reporter) -> ExitStatus {
+        do {
+            exit(try GameSupervisor(arguments: arguments).run())
+        } catch {
+            report.error(nil, error)
+            return .invalid
         }
     }
 }

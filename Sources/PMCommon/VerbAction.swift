@@ -23,7 +23,9 @@ struct VerbAction {
 
     func perform() throws -> ExitStatus {
         switch invocation.verb {
-        case .start: return report(try invocation.restart ? lifecycle.restart() : lifecycle.start())
+        case .start:
+            if context.options.ifDown { return report(try lifecycle.startIfDown()) }
+            return report(try invocation.restart ? lifecycle.restart() : lifecycle.start())
         case .stop: return report(try lifecycle.stop())
         case .status: return try status()
         case .output: return try output()
@@ -40,15 +42,15 @@ struct VerbAction {
     }
 
     private func status() throws -> ExitStatus {
-        let status = try lifecycle.manager.status(server, context)
+        let status = try lifecycle.status()
         if invocation.json {
             out.line(JSONWriter.string(statusJSON(status)))
         } else {
-            out.line("\(server.label): \(status.state.rawValue)")
+            out.line("\(server.label): \(status.summary(now: Clock.wall))")
         }
         switch status.state {
         case .running: return .success
-        case .stopped: return .failure
+        case .stopped, .failed: return .failure
         case .unknown: return .unknown
         }
     }
@@ -63,7 +65,13 @@ struct VerbAction {
         ]
         if let pid = status.pid { members.append(("pid", .number(String(pid)))) }
         if let started = status.startedAt { members.append(("started_at", .string(Timestamp.rfc3339(started)))) }
-        if let code = status.exitCode { members.append(("exit_code", .number(String(code)))) }
+        if let code = status.lastExit?.code ?? status.exitCode { members.append(("exit_code", .number(String(code)))) }
+        if let signal = status.lastExit?.signalName { members.append(("signal", .string(signal))) }
+        if let at = status.lastExit?.at { members.append(("last_exit_at", .string(Timestamp.rfc3339(at)))) }
+        if let restarts = status.restarts { members.append(("restarts", .number(String(restarts)))) }
+        if status.gaveUp { members.append(("gave_up", .bool(true))) }
+        if let at = status.restartAt { members.append(("restart_at", .string(Timestamp.rfc3339(at)))) }
+        if let killed = status.oomKilled { members.append(("oom_killed", .bool(killed))) }
         return .object(JSONObject(members))
     }
 

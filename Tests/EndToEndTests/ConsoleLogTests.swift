@@ -21,7 +21,7 @@ final class ConsoleLogTests: XCTestCase {
     }
 
     private func logDirectory(_ id: Int) -> String {
-        node.statePath + "/consoles/\(id)-\(node.uuid(id))"
+        node.statePath + "/servers/\(id)-\(node.uuid(id))"
     }
 
     private func terminalGame(_ id: Int, settings: [(String, String)] = []) throws -> String {
@@ -164,7 +164,7 @@ final class ConsoleLogTests: XCTestCase {
         let record = try terminalGame(6)
         let state = node.root.appendingPathComponent("state %H #(touch pwned) #{pane_id}").path
         XCTAssertEqual(try node.run("pm-start", ["--state-dir", state, record]).status, 0)
-        let log = state + "/consoles/6-\(node.uuid(6))/console.log"
+        let log = state + "/servers/6-\(node.uuid(6))/console.log"
         XCTAssertTrue(
             Toolbox.poll(seconds: 10) {
                 ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").contains("terminal-game ready")
@@ -288,7 +288,7 @@ final class SimpleConsoleLogTests: XCTestCase {
         let afterStop = try node.run("pm-output", ["--lines", "2", stopped])
         XCTAssertEqual(afterStop.status, 0, afterStop.stderr)
         XCTAssertTrue(afterStop.stdout.contains("crashing-game ready"), afterStop.stdout)
-        XCTAssertEqual(try Toolbox.shell("pgrep -f '[w]rite-log .*consoles/1-' || true").stdout, "", "no logger left")
+        XCTAssertEqual(try Toolbox.shell("pgrep -f '[w]rite-log .*servers/1-' || true").stdout, "", "no logger left")
 
         let crashed = try node.record(id: 2, game: .crashing, tag: "c2", arguments: ["segv", "1"])
         XCTAssertEqual(try node.run("pm-start", [crashed]).status, 0)

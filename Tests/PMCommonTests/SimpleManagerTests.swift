@@ -200,9 +200,11 @@ final class SimpleManagerTests: XCTestCase {
     func testMetricsMeasureTheStatus() throws {
         running = true
         let samples = try lifecycle(try server()).metrics().samples
-        XCTAssertEqual(samples.count, 1, "no processes carry this server's marker: up only")
-        XCTAssertEqual(samples[0].value, .unsigned(1))
-        XCTAssertEqual(samples[0].labels.map(\.name), ["server_id", "server_uuid", "session"])
+        XCTAssertEqual(
+            samples.map(\.family.name), ["gameap_server_up", "gameap_server_failed"],
+            "no processes carry this server's marker: up and failed only")
+        XCTAssertEqual(samples.map(\.value), [.unsigned(1), .unsigned(0)])
+        XCTAssertEqual(samples[1].labels.map(\.name), ["server_id", "server_uuid", "session"])
         XCTAssertEqual(runner.actions, ["status"])
     }
 

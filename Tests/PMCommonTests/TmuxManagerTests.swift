@@ -22,7 +22,7 @@ final class TmuxManagerTests: XCTestCase {
     /// fast-failing starts lost their error line on a loaded machine). The pane's shell runs
     /// the words as they are, outlives the game and passes its exit status on.
     func testTmuxPaneShellRunsTheWordsAndOutlivesTheGame() throws {
-        let argv = TmuxManager.paneCommand(
+        let argv = TmuxManager.shellPaneCommand(
             ["/bin/sh", "-c", "printf '%s|' \"$@\"; exit 7", "x", "$HOME;", "a b", "`id`"], name: "game")
         let process = Process()
         process.executableURL = URL(fileURLWithPath: argv[0])
@@ -44,7 +44,7 @@ final class TmuxManagerTests: XCTestCase {
     /// child, else the process itself.
     func testGameIsThePaneShellsMarkedChild() throws {
         let marker = ServerMarker(name: "game", owner: "7/u")
-        let argv = TmuxManager.paneCommand(["/bin/sh", "-c", "sleep 0.6"], name: "game")
+        let argv = TmuxManager.shellPaneCommand(["/bin/sh", "-c", "sleep 0.6"], name: "game")
         let shell = Process()
         shell.executableURL = URL(fileURLWithPath: argv[0])
         shell.arguments = Array(argv.dropFirst())

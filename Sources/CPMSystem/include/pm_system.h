@@ -62,6 +62,13 @@ int pm_interrupt_pending(void);
 /// Without SA_RESTART: a blocking call the signal interrupts returns EINTR.
 void pm_catch_interrupts(void);
 
+/// Makes SIGUSR1 set the stop notice and SIGUSR2 clear it (a game supervisor: a stop is coming,
+/// or was called off). Without SA_RESTART.
+void pm_catch_stop_notices(void);
+
+/// Whether the last of SIGUSR1 and SIGUSR2 to arrive was SIGUSR1.
+int pm_stop_notice_pending(void);
+
 /// Ignores SIGPIPE (writes to a closed pipe then fail with EPIPE instead of killing the tool)
 /// and restores the default SIGCHLD, which an ignoring parent may have passed on (children
 /// would then be reaped by the kernel and their exit status lost).

@@ -8,17 +8,13 @@ import Darwin
 
 /// The console log the tools keep for a server whose backend keeps none (tmux), so that the
 /// last words of a stopped or crashed game can still be read. A logger running as the game's
-/// user (`ConsoleLogWriter`, started as `pm-output --write-log`) writes it into
-/// `<state dir>/consoles/<id>-<uuid>/`:
+/// user (`ConsoleLogWriter`, started as `pm-output --write-log`) writes it into the server's
+/// `ServerFiles` directory, `<state dir>/servers/<id>-<uuid>/`:
 /// - `console.log`: the console as lines of text (`TerminalText`), each after the time it
 ///   arrived (`2026-12-03T16:20:00.123Z `); rotated at start and past `console_log_max` into
 ///   `console.log.1` ... (`.gz` with `console_log_compress`), `console_log_keep` files in all;
 /// - `console.raw`: the last `rawMaximum` bytes or so as the terminal received them (and
 ///   `console.raw.1` before them), for `--raw`.
-///
-/// The directory belongs to the game's user, inside `consoles`, which belongs to root and
-/// which no one else may write. Root reads the files through the directory's descriptor, never
-/// through a link, and only files the game's user owns.
 package struct ConsoleLog {
     /// How big the log grows and how many files are kept.
     package struct Limits: Equatable, Sendable {
@@ -41,19 +37,11 @@ package struct ConsoleLog {
     package static let keepRange = 1...100
 
     /// The server's directory of logs.
-    package let path: String
-    private let state: StateDirectory
-    private let name: String
-    /// Who writes the files: the game's user.
-    private let owner: (uid: uid_t, gid: gid_t)
+    package var path: String { files.path }
+    private let files: ServerFiles
 
     package init(_ server: Server, state: StateDirectory) {
-        self.state = state
-        name = String(server.owner.token.map { $0 == "/" ? "-" : $0 })
-        // Absolute: the logger runs elsewhere (in the tmux server's directory).
-        let top = state.path.hasPrefix("/") ? state.path : Path.join(FileSystem.currentDirectory ?? "/", state.path)
-        path = Path.join(top, "consoles/\(name)")
-        owner = server.account.map { ($0.uid, $0.gid) } ?? (geteuid(), getegid())
+        files = ServerFiles(server, state: state)
     }
 
     /// The server's settings; nil when `console_log` turns the log off.
@@ -75,60 +63,22 @@ package struct ConsoleLog {
         return words
     }
 
-    /// Makes the directory the logger writes, for the game's user. The state directory and
-    /// `consoles` become passable (mode 0711) for that user to reach it.
+    /// Makes the directory the logger writes, for the game's user.
     package func prepare() throws {
         do {
-            try FileSystem.createDirectory(state.path, mode: 0o700)
-            let top = try DirectoryHandle.configured(state.path)
-            try top.requirePrivate()
-            let consoles = try top.subdirectory("consoles", creating: 0o711)
-            try consoles.requirePrivate()
-            if owner.uid != geteuid() {
-                try Self.allowPassing(top)
-                try Self.allowPassing(consoles)
-            }
-            let mine = try consoles.subdirectory(name, creating: 0o750)
-            if owner.uid != geteuid() { try mine.changeOwner(uid: owner.uid, gid: owner.gid) }
+            try files.prepare()
         } catch let error as SystemError {
             throw ConsoleLogError.cannotPrepare(path: path, reason: error.reason)
         }
     }
 
-    private static func allowPassing(_ directory: DirectoryHandle) throws {
-        let mode = try directory.status().mode
-        guard mode & 0o011 != 0o011 else { return }
-        guard fchmod(directory.descriptor, mode | 0o011) == 0 else {
-            throw SystemError("cannot chmod", path: directory.path)
-        }
-    }
-
-    /// Opens `file` of the log for reading; nil when there is no such file. A link, or
-    /// anything but a regular file of the game's user, is refused.
+    /// Opens `file` of the log for reading; nil when there is no such file (`ServerFiles`).
     package func open(_ file: String) throws -> Int32? {
-        let directory: DirectoryHandle
         do {
-            directory = try DirectoryHandle.configured(state.path).subdirectory("consoles").subdirectory(name)
-        } catch let error as SystemError where error.code == ENOENT {
-            return nil
-        } catch let error as SystemError {
-            throw ConsoleLogError.unreadable(path: Path.join(path, file), reason: error.reason)
+            return try files.open(file)
+        } catch {
+            throw ConsoleLogError.unreadable(path: error.path, reason: error.reason)
         }
-        let fd: Int32
-        do {
-            fd = try directory.openFile(file, O_RDONLY | O_NONBLOCK | O_NOCTTY)
-        } catch let error as SystemError where error.code == ENOENT {
-            return nil
-        } catch let error as SystemError {
-            throw ConsoleLogError.unreadable(path: Path.join(path, file), reason: error.reason)
-        }
-        var info = stat()
-        guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG, info.st_uid == owner.uid else {
-            close(fd)
-            throw ConsoleLogError.unreadable(
-                path: Path.join(path, file), reason: "not a regular file of uid \(owner.uid)")
-        }
-        return fd
     }
 
     /// The last `count` lines (0: all), those since `since` (seconds since the epoch) when

@@ -108,6 +108,8 @@ package enum SelectionError: ToolError, Equatable {
     case notSize(SettingKey, text: String, range: ClosedRange<Int>)
     /// A setting that must be yes or no.
     case notBoolean(SettingKey, text: String)
+    /// A setting that must be one of a few words.
+    case notOneOf(SettingKey, text: String, choices: [String])
     /// `--warn` without `--warn-command` or `stop_warning_command`.
     case noWarningTemplate
     /// A stop command `^NAME` whose NAME is no signal the tools send.
@@ -133,6 +135,8 @@ package enum SelectionError: ToolError, Equatable {
                 + "\(ByteSize.text(range.upperBound)), not \"\(text)\""
         case .notBoolean(let key, let text):
             return "\(key) must be yes or no (true/false, 1/0), not \"\(text)\""
+        case .notOneOf(let key, let text, let choices):
+            return "\(key) must be one of \(choices.joined(separator: ", ")), not \"\(text)\""
         case .managerUnavailable(let reason): return reason
         case .noWarningTemplate:
             return "--warn needs the warning's console line: --warn-command or the setting stop_warning_command "

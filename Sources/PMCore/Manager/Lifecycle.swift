@@ -29,7 +29,73 @@ package struct Lifecycle {
             return .alreadyRunning
         }
         try manager.start(server, context)
+        try record(.start)
         return context.executor.isDryRun ? .wouldStart : .started
+    }
+
+    /// `pm-start --if-down`, for a timer: starts a server that is down and not stopped on
+    /// purpose, as its restart policy would (`no` counts as `on-failure`), after the policy's
+    /// delay since its last exit and within its limit, counting the restarts recorded in the
+    /// ledger. A server never started, or whose end is unknown (the node rebooted), starts.
+    package func startIfDown() throws -> StartOutcome {
+        let status = try self.status()
+        if status.isRunning { return .alreadyRunning }
+        if status.lastExitAsked { return .leftDown("stopped on purpose; pm-start starts it") }
+        if status.gaveUp { return .leftDown("its supervisor gave up restarting it") }
+        if let restartAt = status.restartAt { return .restartsLater(in: max(0, restartAt - Clock.wall)) }
+        var policy = try RestartPolicy.of(server)
+        if policy.mode == .no { policy.mode = .onFailure }
+        let ledger = RestartLedger(server, state: context.state).read()
+        if let exit = status.lastExit {
+            guard policy.covers(exit) else { return .leftDown("\(exit); restart_policy=always restarts it") }
+            switch policy.next(after: ledger.restartTimes, now: Clock.wall) {
+            case .giveUp:
+                return .leftDown(
+                    "\(exit); restarted \(ledger.restartTimes.count) times within "
+                        + "\(Clock.text(seconds: policy.window)) seconds, gave up")
+            case .restart(let delay):
+                let due = (exit.at ?? ledger.lastAt ?? Clock.wall) + delay
+                if due > Clock.wall { return .restartsLater(in: due - Clock.wall) }
+            }
+        }
+        var options = context.options
+        options.continuesRuns = status.lastExit != nil
+        let carrying = VerbContext(
+            out: context.out, err: context.err, executor: context.executor, state: context.state, options: options)
+        try manager.start(server, carrying)
+        if context.executor.isDryRun { return .wouldStart }
+        guard let exit = status.lastExit else {
+            try record(.start)
+            return .started
+        }
+        try record(.restart)
+        return .restartedAfter(exit)
+    }
+
+    /// The manager's status, told with what the tools recorded (`RestartLedger`): a server a
+    /// stop left down is `stopped`, whatever its last run's end; one whose last run failed on
+    /// its own (a non-zero status, a signal) or whose restarts gave up is `failed`.
+    package func status() throws -> ServerStatus {
+        settled(try manager.status(server, context))
+    }
+
+    /// `status` with the ledger's stop and restarts.
+    func settled(_ reported: ServerStatus) -> ServerStatus {
+        var status = reported
+        guard status.state != .unknown else { return status }
+        let ledger = RestartLedger(server, state: context.state).read()
+        if !ledger.restartTimes.isEmpty { status.restarts = (status.restarts ?? 0) + ledger.restartTimes.count }
+        guard !status.isRunning else { return status }
+        if ledger.stoppedOnPurpose { status.lastExitAsked = true }
+        let failed = !status.lastExitAsked && (status.gaveUp || status.lastExit?.isFailure == true)
+        status.state = failed ? .failed : .stopped
+        return status
+    }
+
+    /// Adds `entry` to the server's ledger, except in a dry run.
+    private func record(_ entry: RestartLedger.Entry) throws {
+        guard !context.executor.isDryRun else { return }
+        try RestartLedger(server, state: context.state).record(entry)
     }
 
     package func restart() throws -> StartOutcome {
@@ -37,9 +103,13 @@ package struct Lifecycle {
         if let warning, manager.canTellStatus(server), try manager.status(server, context).isRunning {
             try warn(warning)
         }
-        if try manager.restart(server, context) { return context.executor.isDryRun ? .wouldRestart : .restarted }
+        if try manager.restart(server, context) {
+            try record(.start)
+            return context.executor.isDryRun ? .wouldRestart : .restarted
+        }
         let stopped = try stop(warned: true)
         try manager.start(server, context)
+        try record(.start)
         return stopped.wasRunning ? .restarted : .started
     }
 
@@ -57,6 +127,8 @@ package struct Lifecycle {
         let stopCommand = try server.settings.value(.consoleStopCommand).map(StopCommand.init)
         var preStop = try Self.preStopCommands(server)
         let preStopWait = try server.settings.seconds(.preStopWait) ?? Self.defaultPreStopWait
+        // From here on the server is down on purpose: no restart policy brings it back.
+        try record(.stop)
         guard manager.canTellStatus(server) else {
             try manager.stop(server, live)
             return context.executor.isDryRun ? .wouldStop : .stopped
@@ -84,8 +156,8 @@ package struct Lifecycle {
             return .stopped
         }
         let began = Clock.monotonic
-        try manager.beginGracefulStop(server, live)
-        defer { manager.endGracefulStop(server, live) }
+        try manager.beginGracefulStop(server, before, live)
+        defer { manager.endGracefulStop(server, before, live) }
         for step in preStop {
             try perform(step, before)
             try pause(preStopWait, after: command)
@@ -235,9 +307,15 @@ package struct Lifecycle {
         return text
     }
 
-    /// The report with the `server_id` and `server_uuid` labels every sample carries.
+    /// The report with the `server_id` and `server_uuid` labels every sample carries, and the
+    /// samples of crashes and restarts.
     package func metrics() throws -> MetricsReport {
         var report = try manager.metrics(server, context)
+        if let reported = report.status {
+            let status = settled(reported)
+            report.status = status
+            report.samples += Self.restartSamples(status, labels: report.samples.first?.labels ?? [])
+        }
         report.samples = report.samples.map { sample in
             var labeled = sample
             labeled.labels = serverLabels + sample.labels.filter { $0.name != "server_id" && $0.name != "server_uuid" }
@@ -248,6 +326,23 @@ package struct Lifecycle {
             report.cpu = cpu
         }
         return report
+    }
+
+    /// `gameap_server_restarts_total` where restarts are counted, `gameap_server_failed`, and
+    /// `gameap_server_last_exit_code` where the last exit is known.
+    static func restartSamples(_ status: ServerStatus, labels: [(name: String, value: String)]) -> [MetricSample] {
+        let now = Clock.wall
+        var samples: [MetricSample] = []
+        if let restarts = status.restarts {
+            samples.append(
+                MetricSample(.restartsTotal, .unsigned(UInt64(max(0, restarts))), labels: labels, timestamp: now))
+        }
+        samples.append(
+            MetricSample(.failed, .unsigned(status.state == .failed ? 1 : 0), labels: labels, timestamp: now))
+        if let exit = status.lastExit {
+            samples.append(MetricSample(.lastExitCode, .unsigned(UInt64(exit.code)), labels: labels, timestamp: now))
+        }
+        return samples
     }
 
     private var serverLabels: [(name: String, value: String)] {

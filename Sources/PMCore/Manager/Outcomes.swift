@@ -9,6 +9,12 @@ package enum StartOutcome: Equatable, Sendable, CustomStringConvertible {
     /// A dry run: `would start`, `would restart`.
     case wouldStart
     case wouldRestart
+    /// `--if-down`: started again after an exit no stop asked for.
+    case restartedAfter(GameExit?)
+    /// `--if-down`: nothing to do, and why (stopped on purpose, gave up, a clean exit).
+    case leftDown(String)
+    /// `--if-down`: the restart delay has not passed.
+    case restartsLater(in: Double)
 
     package var description: String {
         switch self {
@@ -17,6 +23,9 @@ package enum StartOutcome: Equatable, Sendable, CustomStringConvertible {
         case .restarted: return "restarted"
         case .wouldStart: return "would start"
         case .wouldRestart: return "would restart"
+        case .restartedAfter(let exit): return "restarted" + (exit.map { " (after \($0))" } ?? "")
+        case .leftDown(let why): return "left down (\(why))"
+        case .restartsLater(let seconds): return "down; restart due in \(Clock.text(seconds: seconds)) seconds"
         }
     }
 }

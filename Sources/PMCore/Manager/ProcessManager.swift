@@ -2,7 +2,9 @@ import PMSystem
 
 /// What a manager knows about a server's process (`pm-status --json`).
 package struct ServerStatus: Equatable {
-    package enum State: String { case running, stopped, unknown }
+    /// `failed`: not running, and the last run ended by a failure (a non-zero status, a
+    /// signal) that no stop asked for, or the restart policy gave up.
+    package enum State: String { case running, stopped, failed, unknown }
 
     package var state: State
     package var pid: Int?
@@ -16,6 +18,18 @@ package struct ServerStatus: Equatable {
     /// The run ends when `pid` exits: nothing restarts or replaces that process (a game the
     /// tools started in a tmux pane). A graceful stop that saw it exit need not ask again.
     package var endsWithPid: Bool
+    /// How the last run ended, where the manager knows.
+    package var lastExit: GameExit?
+    /// Whether a stop asked for that end (the supervisor or the engine knows).
+    package var lastExitAsked = false
+    /// Restarts since the last `pm-start`, where the manager counts them.
+    package var restarts: Int?
+    /// The restart policy stopped restarting (the limit within the window).
+    package var gaveUp = false
+    /// When the game is started again, while a restart is waited for (seconds since the epoch).
+    package var restartAt: Double?
+    /// A container's last run was ended by the kernel's out-of-memory killer.
+    package var oomKilled: Bool?
 
     package init(
         _ state: State, pid: Int? = nil, startedAt: Double? = nil, exitCode: Int? = nil, run: String? = nil,
@@ -30,16 +44,47 @@ package struct ServerStatus: Equatable {
     }
 
     package var isRunning: Bool { state == .running }
+
+    /// The state and what explains it, after `server 7: `: `running (restarted 2 times, last:
+    /// killed by SIGSEGV 40 seconds ago)`, `failed (exit status 3; restarted 3 times, gave up)`.
+    package func summary(now: Double) -> String {
+        var notes: [String] = []
+        if state == .running {
+            if let restarts, restarts > 0 {
+                let last = lastExit.map { ", last: \($0)" + Self.ago($0.at, now) } ?? ""
+                notes.append("restarted \(restarts) time\(restarts == 1 ? "" : "s")\(last)")
+            }
+        } else if state != .unknown, let lastExit, !lastExitAsked {
+            var note = "\(lastExit)" + Self.ago(lastExit.at, now)
+            if oomKilled == true { note += ", out of memory" }
+            if let restarts, restarts > 0 { note += "; restarted \(restarts) time\(restarts == 1 ? "" : "s")" }
+            if gaveUp { note += ", gave up" }
+            if let restartAt { note += "; starting again in \(Clock.text(seconds: max(0, restartAt - now))) seconds" }
+            notes.append(note)
+        }
+        return state.rawValue + (notes.isEmpty ? "" : " (\(notes.joined(separator: "; ")))")
+    }
+
+    private static func ago(_ time: Double?, _ now: Double) -> String {
+        guard let time else { return "" }
+        let seconds = max(0, now - time)
+        if seconds < 120 { return " \(Int(seconds)) seconds ago" }
+        if seconds < 7200 { return " \(Int(seconds / 60)) minutes ago" }
+        return " \(Int(seconds / 3600)) hours ago"
+    }
 }
 
 /// What `pm-metrics` gathers for one server in one pass.
 package struct MetricsReport {
     package var samples: [MetricSample]
     package var cpu: CPUReading?
+    /// The status the samples were measured with, for the samples of crashes and restarts.
+    package var status: ServerStatus?
 
-    package init(samples: [MetricSample], cpu: CPUReading?) {
+    package init(samples: [MetricSample], cpu: CPUReading?, status: ServerStatus? = nil) {
         self.samples = samples
         self.cpu = cpu
+        self.status = status
     }
 }
 
@@ -65,6 +110,12 @@ package struct VerbOptions {
     /// manager may answer every server from one snapshot of the backend instead of asking once
     /// per server.
     package var sharedQueries = false
+    /// A start that carries on the server's runs (`--if-down`): the supervisor's history goes on
+    /// instead of beginning again.
+    package var continuesRuns = false
+    /// `--if-down`: start only a server that is down and not stopped on purpose, as the restart
+    /// policy allows.
+    package var ifDown = false
 
     package init() {}
 }
@@ -134,10 +185,11 @@ package protocol ProcessManager: Sendable {
     /// The processes whose end a graceful stop waits for (with the status `status` just
     /// gave), where the tool can see them on this machine; none makes it poll the status.
     func processesToWatch(_ server: Server, _ status: ServerStatus, _ context: VerbContext) -> [ProcessHandle]
-    /// Called before the console stop command is sent: a manager that restarts games that
-    /// exit (systemd's `Restart=always`) turns that off until `endGracefulStop`.
-    func beginGracefulStop(_ server: Server, _ context: VerbContext) throws
-    func endGracefulStop(_ server: Server, _ context: VerbContext)
+    /// Called before a graceful stop's first step (`status` was just asked): a manager that
+    /// restarts games that exit (systemd's `Restart=always`, a game's supervisor) turns that off
+    /// until `endGracefulStop`, which calls it off if the game still runs.
+    func beginGracefulStop(_ server: Server, _ status: ServerStatus, _ context: VerbContext) throws
+    func endGracefulStop(_ server: Server, _ status: ServerStatus, _ context: VerbContext)
     /// The manager's own restart, or nil to let `Lifecycle` stop and start.
     func restart(_ server: Server, _ context: VerbContext) throws -> Bool
     /// The console output, at least the last `lines` lines (0: all there is).
@@ -171,8 +223,8 @@ extension ProcessManager {
     package func processesToWatch(_ server: Server, _ status: ServerStatus, _ context: VerbContext) -> [ProcessHandle] {
         []
     }
-    package func beginGracefulStop(_ server: Server, _ context: VerbContext) throws {}
-    package func endGracefulStop(_ server: Server, _ context: VerbContext) {}
+    package func beginGracefulStop(_ server: Server, _ status: ServerStatus, _ context: VerbContext) throws {}
+    package func endGracefulStop(_ server: Server, _ status: ServerStatus, _ context: VerbContext) {}
     package func canSendInput(_ server: Server) -> Bool { true }
     package func openFeed(_ server: Server, _ context: VerbContext) throws -> ConsoleFeed? { nil }
     package func keepsConsoleTimes(_ server: Server) -> Bool { false }
@@ -204,7 +256,7 @@ extension ProcessManager {
     /// The liveness sample, measured by a status check (the reference copies a cached flag).
     package func metrics(_ server: Server, _ context: VerbContext) throws -> MetricsReport {
         let status = try self.status(server, context)
-        return MetricsReport(samples: [try Self.upSample(status)], cpu: nil)
+        return MetricsReport(samples: [try Self.upSample(status)], cpu: nil, status: status)
     }
 
     /// `gameap_server_up` for a measured status; an unknown status is an error.
@@ -223,10 +275,10 @@ extension ProcessManager {
         guard status.isRunning,
             let tree = ProcessTreeSampler.sample(roots: roots, in: ProcessTableCache.shared.current())
         else {
-            return MetricsReport(samples: samples, cpu: nil)
+            return MetricsReport(samples: samples, cpu: nil, status: status)
         }
         samples += tree.samples(labels: labels, at: Clock.wall)
-        return MetricsReport(samples: samples, cpu: Self.cpuReading(tree, roots: roots, labels: labels))
+        return MetricsReport(samples: samples, cpu: Self.cpuReading(tree, roots: roots, labels: labels), status: status)
     }
 
     private static func cpuReading(

@@ -63,6 +63,14 @@ package struct MetricFamily: Equatable, Hashable {
         "gameap_server_block_io_read_bytes_total", .counter, "Bytes the game server read from block devices.")
     package static let blockIOWriteBytesTotal = MetricFamily(
         "gameap_server_block_io_write_bytes_total", .counter, "Bytes the game server wrote to block devices.")
+    package static let restartsTotal = MetricFamily(
+        "gameap_server_restarts_total", .counter, "Restarts of the game server after exits no stop asked for.")
+    package static let failed = MetricFamily(
+        "gameap_server_failed", .gauge,
+        "Whether the game server is down after a failure no stop asked for (1) or not (0).")
+    package static let lastExitCode = MetricFamily(
+        "gameap_server_last_exit_code", .gauge,
+        "Exit code of the game server's last run (128 + N for signal N).")
     package static let processPIDs = MetricFamily(
         "gameap_server_process_pids", .gauge, "Number of processes (tasks) of the game server.")
 }

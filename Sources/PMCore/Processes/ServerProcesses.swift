@@ -68,6 +68,13 @@ package struct ServerProcesses {
             .compactMap { ProcessHandle(pid: $0.pid, startTicks: $0.startTicks) }
     }
 
+    /// The server's helpers in `role` now running (the game's supervisor).
+    package func helpers(_ role: String) -> [ProcessHandle] {
+        ProcessSnapshots.shared.snapshot(notBefore: Clock.monotonic).marks.filter { mark in
+            mark.uid == uid && mark.helper == role && marker.match(name: mark.name, owner: mark.owner) == .mine
+        }.compactMap { ProcessHandle(pid: $0.entry.pid, startTicks: $0.entry.startTicks) }
+    }
+
     /// The processes whose parent is not one of them: the tops of what a start script left.
     package func markedRoots(in snapshot: ProcessSnapshot) -> [Int32] {
         let members = members(of: snapshot)

@@ -36,6 +36,15 @@ package struct SettingKey: RawRepresentable, Hashable, Sendable, CustomStringCon
     /// Whether rotated console logs are compressed with gzip.
     package static let consoleLogCompress = SettingKey(rawValue: "console_log_compress")
 
+    /// When a game that exited by itself is started again: `no`, `on-failure`, `always`.
+    package static let restartPolicy = SettingKey(rawValue: "restart_policy")
+    /// Seconds before the first restart, doubled for each restart in a row.
+    package static let restartDelay = SettingKey(rawValue: "restart_delay")
+    /// The cap of that doubling.
+    package static let restartDelayMax = SettingKey(rawValue: "restart_delay_max")
+    /// At most this many restarts within `restart_window` seconds.
+    package static let restartLimit = SettingKey(rawValue: "restart_limit")
+    package static let restartWindow = SettingKey(rawValue: "restart_window")
     package static let dockerImage = SettingKey(rawValue: "docker_image")
     package static let dockerInstallationImage = SettingKey(rawValue: "docker_installation_image")
     package static let dockerInstallationScript = SettingKey(rawValue: "docker_installation_script")
@@ -56,6 +65,7 @@ package struct SettingKey: RawRepresentable, Hashable, Sendable, CustomStringCon
     package static let toolSettings: Set<SettingKey> = [
         .consoleStopCommand, .preStopCommand, .preStopWait, .stopWarningCommand, .stopTimeout, .killTimeout,
         .scriptTimeout,
-        .secretVars, .pullTimeout, .consoleLog, .consoleLogMax, .consoleLogKeep, .consoleLogCompress
+        .secretVars, .pullTimeout, .consoleLog, .consoleLogMax, .consoleLogKeep, .consoleLogCompress,
+        .restartPolicy, .restartDelay, .restartDelayMax, .restartLimit, .restartWindow
     ]
 }

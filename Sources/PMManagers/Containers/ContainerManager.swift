@@ -235,11 +235,12 @@ package final class ContainerManager: ProcessManager {
                 samples: [
                     try Self.upSample(
                         ServerStatus(.stopped), labels: [("container", try ContainerNames(server).primary)])
-                ], cpu: nil)
+                ], cpu: nil, status: ServerStatus(.stopped))
         }
         let labels = [(name: "container", value: container.name)]
         guard container.status.isRunning else {
-            return MetricsReport(samples: [try Self.upSample(container.status, labels: labels)], cpu: nil)
+            return MetricsReport(
+                samples: [try Self.upSample(container.status, labels: labels)], cpu: nil, status: container.status)
         }
         let engine = requests(server, context)
         let dialect = self.dialect
@@ -247,7 +248,9 @@ package final class ContainerManager: ProcessManager {
             let response = try? engine.perform(dialect.stats(container.name), "failed to get container stats")
             return try? response?.json()
         }
-        return dialect.metrics(stats: try stats(), container: container, labels: labels, resample: stats)
+        var report = dialect.metrics(stats: try stats(), container: container, labels: labels, resample: stats)
+        report.status = container.status
+        return report
     }
 
     package func hasOwnInstallation(_ server: Server) -> Bool {

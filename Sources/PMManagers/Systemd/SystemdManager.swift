@@ -181,14 +181,14 @@ package final class SystemdManager: ProcessManager {
 
     /// A runtime drop-in with `Restart=no` while the game quits on its console command, so
     /// systemd does not start it again (the drop-in lives in `/run`, and goes at the end).
-    package func beginGracefulStop(_ server: Server, _ context: VerbContext) throws {
+    package func beginGracefulStop(_ server: Server, _ status: ServerStatus, _ context: VerbContext) throws {
         let service = SystemdUnits.resolved(server, scope: scope).service
         try GeneratedFiles(context: context, masker: server.masker)
             .write(gracefulStopDropIn(service), "[Service]\nRestart=no\n", mode: 0o644, what: "drop-in")
         try systemctl(context).expectSuccess(["daemon-reload"], "reload its units")
     }
 
-    package func endGracefulStop(_ server: Server, _ context: VerbContext) {
+    package func endGracefulStop(_ server: Server, _ status: ServerStatus, _ context: VerbContext) {
         let service = SystemdUnits.resolved(server, scope: scope).service
         if removeGracefulStopDropIn(service, context) { _ = try? systemctl(context).run(["daemon-reload"]) }
     }

@@ -34,7 +34,7 @@ struct SystemdMetrics {
             sample(.blockIOWriteBytesTotal, .unsigned(properties.count("IOWriteBytes") ?? 0)),
             sample(.processPIDs, .unsigned(properties.count("TasksCurrent") ?? 0))
         ]
-        report = MetricsReport(samples: samples, cpu: cpu)
+        report = MetricsReport(samples: samples, cpu: cpu, status: status)
     }
 
     /// CPU time from `CPUUsageNSec`, identified by the invocation (else main pid and start time).

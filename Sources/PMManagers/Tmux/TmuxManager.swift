@@ -54,7 +54,26 @@ package struct TmuxManager: ProcessManager {
     package func runsAsServerUser(_ verb: Verb) -> Bool { verb == .start }
 
     package func status(_ server: Server, _ context: VerbContext) throws -> ServerStatus {
-        Self.status(of: try session(server, context), server)
+        try withHistory(Self.status(of: try session(server, context), server), server, context)
+    }
+
+    /// `status` with what the game's supervisor recorded (`RunHistory`): the restarts, and how
+    /// the last run ended.
+    func withHistory(_ reported: ServerStatus, _ server: Server, _ context: VerbContext) throws -> ServerStatus {
+        var status = reported
+        guard let history = try RunHistory.read(ServerFiles(server, state: context.state)) else { return status }
+        status.restarts = history.restarts
+        if let exit = history.lastExit {
+            status.lastExit = exit
+            status.lastExitAsked = history.lastExitAsked
+        } else if let code = status.exitCode {
+            status.lastExit = GameExit(code: code)
+        }
+        if !status.isRunning {
+            status.gaveUp = history.gaveUp
+            status.restartAt = history.restartAt
+        }
+        return status
     }
 
     /// Running while the game runs: a pane whose game has exited is stopped, though its shell
@@ -80,9 +99,10 @@ package struct TmuxManager: ProcessManager {
         }
         // What an earlier run left (a daemon that outlived a crash) goes before the new one starts.
         try ServerProcesses(server).terminate(grace: try Lifecycle.killTimeout(server), fresh: false, context)
+        let began = Clock.wall
         try createSession(server, running: command, context)
         guard !context.executor.isDryRun else { return }
-        try checkStarted(server, context)
+        try checkStarted(server, since: began, context)
     }
 
     /// Creates the server's session (and the helper session on a fresh tmux server). The
@@ -115,13 +135,37 @@ package struct TmuxManager: ProcessManager {
         }
         var game = ["new-session", "-d", "-s", server.name, "-x", String(Self.width), "-c", server.workDirectory]
         for entry in server.gameEnvironment { game += ["-e", "\(entry.name)=\(entry.value)"] }
-        commands.append(game + ["--"] + Self.paneCommand(command, name: server.name))
+        commands.append(game + (try paneCommand(command, server, context)))
         if let logger = try consoleLogger(server, context) {
             commands.append(["pipe-pane", "-t", "=\(server.name):", logger])
         }
         commands.append(["set-option", "-t", "=\(server.name):", Self.ownerOption, server.owner.token])
         commands.append(["set-option", "-w", "-t", "=\(server.name):", "remain-on-exit", "on"])
         try expectSuccess(try tmux(Self.sequence(commands), server, context, overSocket: true), "start the session")
+    }
+
+    /// `--`, then the pane's command: the game's supervisor (`GameSupervisor`, with its role in
+    /// its environment), else, without a `pm-start` to run, a shell (`shellPaneCommand`).
+    private func paneCommand(_ command: [String], _ server: Server, _ context: VerbContext) throws -> [String] {
+        let policy = try RestartPolicy.of(server)
+        guard let program = ExecutableLookup.toolboxTool("pm-start") else {
+            if policy.mode != .no {
+                context.err.line("\(server.label): no restarts: pm-start is neither next to this tool nor in PATH")
+            }
+            return ["--"] + Self.shellPaneCommand(command, name: server.name)
+        }
+        let files = ServerFiles(server, state: context.state)
+        if !context.executor.isDryRun {
+            do {
+                try files.prepare()
+            } catch let error as SystemError {
+                throw RestartError.cannotPrepare(path: files.path, reason: error.reason)
+            }
+        }
+        return ["-e", "\(ServerMarker.helperVariable)=\(GameSupervisor.helperRole)", "--"]
+            + GameSupervisor.commandLine(
+                program: program, directory: files.path, policy: policy, fresh: !context.options.continuesRuns,
+                words: command)
     }
 
     /// The `pipe-pane` command of the server's console logger (`ConsoleLog`), which runs as the
@@ -161,7 +205,20 @@ package struct TmuxManager: ProcessManager {
     /// Ends every process of the server (the pane's tree, and what carries the server's marker),
     /// then removes the session.
     package func stop(_ server: Server, _ context: VerbContext) throws {
-        try end(try session(server, context), server, context)
+        let pane = try session(server, context)
+        GameSupervisor.notify(server, stopComing: true)
+        try end(pane, server, context)
+    }
+
+    /// The game's supervisor is told that the game's next exit is asked for.
+    package func beginGracefulStop(_ server: Server, _ status: ServerStatus, _ context: VerbContext) throws {
+        GameSupervisor.notify(server, stopComing: true, game: status.pid)
+    }
+
+    /// A stop that ends with the game still running (interrupted) calls the notice off.
+    package func endGracefulStop(_ server: Server, _ status: ServerStatus, _ context: VerbContext) {
+        guard let pid = status.pid, let game = ProcessHandle(pid: Int32(clamping: pid)), !game.hasExited else { return }
+        GameSupervisor.notify(server, stopComing: false, game: pid)
     }
 
     /// What a game that exited leaves: its pane (dead, or its shell in the exit grace) and any
@@ -169,6 +226,8 @@ package struct TmuxManager: ProcessManager {
     /// under the server's lock, and the pane's shell carries the server's marker, so the
     /// session is not looked up again: under load every tmux call counts.
     package func removeExited(_ server: Server, _ context: VerbContext) throws {
+        // A supervisor waiting to start the game again must not.
+        GameSupervisor.notify(server, stopComing: true)
         let grace = try Lifecycle.killTimeout(server)
         var failure: Error?
         do {
@@ -267,11 +326,13 @@ package struct TmuxManager: ProcessManager {
             try tmux(["send-keys", "-t", "=\(pane.session):", "-H"] + bytes, server, context), "send the line")
     }
 
-    /// Up, and the game's process tree from the pane's pid.
+    /// Up, the game's process tree, and its restarts.
     package func metrics(_ server: Server, _ context: VerbContext) throws -> MetricsReport {
         let pane = try session(server, context)
-        let status = Self.status(of: pane, server)
-        let roots = status.isRunning ? pane?.pid.flatMap { Int32(exactly: $0) }.map { [$0] } ?? [] : []
+        let status = try withHistory(Self.status(of: pane, server), server, context)
+        // The game's tree, without its supervisor; a legacy pane's whole tree.
+        let root = status.endsWithPid ? status.pid : pane?.pid
+        let roots = status.isRunning ? root.flatMap { Int32(exactly: $0) }.map { [$0] } ?? [] : []
         return try processTreeMetrics(status, roots: roots, session: pane?.session ?? server.name)
     }
 
@@ -386,21 +447,26 @@ package struct TmuxManager: ProcessManager {
         return try listPanes(server, context, session: server.legacyName).first
     }
 
-    /// After a start: a game that exits within `startCheck` seconds is a failure, reported with
-    /// the pane's last lines; its dead session is removed.
-    private func checkStarted(_ server: Server, _ context: VerbContext) throws {
+    /// After a start (at `began`): a game that exits within `startCheck` seconds is a failure,
+    /// reported with the pane's last lines, even when its supervisor would start it again; its
+    /// session is removed.
+    private func checkStarted(_ server: Server, since began: Double, _ context: VerbContext) throws {
         let deadline = Clock.monotonic + Self.startCheck
         repeat {
             Clock.sleep(seconds: 0.1)
             guard let pane = try listPanes(server, context, session: server.name).first else {
                 throw TmuxError.startedSessionGone
             }
-            if pane.dead {
-                let pane = try withExitCode(pane, server, context)
+            let exit = try RunHistory.read(ServerFiles(server, state: context.state))?.lastExit.flatMap {
+                ($0.at ?? 0) >= began ? $0 : nil
+            }
+            if pane.dead || exit != nil {
+                let pane = pane.dead ? try withExitCode(pane, server, context) : pane
                 let lastLines = Lifecycle.lastLines((try? output(server, lines: 0, context)) ?? "", 20)
+                GameSupervisor.notify(server, stopComing: true)
                 _ = try? tmux(["kill-session", "-t", "=" + server.name], server, context)
                 for line in lastLines.lines { context.err.line("    \(line)") }
-                throw StartError.exitedAtOnce(ending: pane.ending)
+                throw StartError.exitedAtOnce(ending: exit.map { "\($0)" } ?? pane.ending)
             }
         } while Clock.monotonic < deadline
     }
@@ -481,11 +547,11 @@ package struct TmuxManager: ProcessManager {
         throw TmuxError.failed(action: what, result.termination)
     }
 
-    /// The pane's command: `/bin/sh` runs the words as its arguments (`"$@"`, never re-read
-    /// as shell text), then waits `exitGrace` and exits with the game's status. The wait runs
-    /// without the server's marker, so the game is the shell's one marked child (`game`).
-    /// `name` is the shell's `$0`, which its own messages ("not found") begin with.
-    static func paneCommand(_ words: [String], name: String) -> [String] {
+    /// The pane's command without a supervisor: `/bin/sh` runs the words as its arguments
+    /// (`"$@"`, never re-read as shell text), then waits `exitGrace` and exits with the game's
+    /// status. The wait runs without the server's marker, so the game is the shell's one marked
+    /// child (`game`). `name` is the shell's `$0`, which its own messages ("not found") begin with.
+    static func shellPaneCommand(_ words: [String], name: String) -> [String] {
         let marker = "\(ServerMarker.nameVariable) \(ServerMarker.ownerVariable)"
         return ["/bin/sh", "-c", "\"$@\"; status=$?; unset \(marker); sleep \(exitGrace); exit $status", name] + words
     }

@@ -91,7 +91,7 @@ package struct ProcessLauncher: CommandRunner {
     private func spawn(
         path: String, argv: UnsafePointer<UnsafeMutablePointer<CChar>?>,
         envp: UnsafePointer<UnsafeMutablePointer<CChar>?>, directory: String?,
-        account: Account?, detached: Bool, stdin: Int32, stdout: Int32, stderr: Int32
+        account: Account?, detached: Bool, ownGroup: Bool = true, stdin: Int32, stdout: Int32, stderr: Int32
     ) throws -> pid_t {
         let groups = account?.groups ?? []
         return try path.withCString { cPath in
@@ -101,7 +101,7 @@ package struct ProcessLauncher: CommandRunner {
                         path: cPath, argv: argv, envp: envp, cwd: directory == nil ? nil : cDirectory,
                         switch_user: account == nil ? 0 : 1, uid: account?.uid ?? 0, gid: account?.gid ?? 0,
                         groups: groupBuffer.baseAddress, group_count: Int32(groups.count),
-                        new_session: detached ? 1 : 0, new_process_group: 1,
+                        new_session: detached ? 1 : 0, new_process_group: ownGroup ? 1 : 0,
                         stdin_fd: stdin, stdout_fd: stdout, stderr_fd: stderr)
                     var pid: pid_t = 0
                     let rc = pm_spawn(&request, &pid)
@@ -110,6 +110,23 @@ package struct ProcessLauncher: CommandRunner {
                     }
                     return pid
                 }
+            }
+        }
+    }
+
+    /// Starts a child that shares the tool's standard descriptors, process group and
+    /// environment (with `environment` upserted and `unset` left out): a supervised game, in the
+    /// foreground of its terminal. The caller waits for it.
+    package func startChild(_ arguments: [String], environment: [EnvironmentEntry], unset: [String]) throws -> pid_t {
+        guard let program = arguments.first else { throw CommandError.emptyCommand }
+        guard let path = ExecutableLookup.resolve(program, workingDirectory: nil) else {
+            throw CommandError.notFound(program: program, directory: FileSystem.currentDirectory)
+        }
+        return try CStrings.with(arguments) { argv in
+            try Self.withEnvironment(environment, account: nil, unset: unset) { envp in
+                try spawn(
+                    path: path, argv: argv, envp: envp, directory: nil, account: nil, detached: false,
+                    ownGroup: false, stdin: 0, stdout: 1, stderr: 2)
             }
         }
     }

@@ -16,8 +16,11 @@ package struct ProcessSnapshot {
         package let name: String
         /// Nil for a process started before owners were written.
         package let owner: String?
-        /// A helper of the tools (`ServerMarker.helperVariable`), not part of the game.
-        package let isHelper: Bool
+        /// The role of a helper of the tools (`ServerMarker.helperVariable`), not part of the
+        /// game; nil for the game's processes.
+        package let helper: String?
+
+        package var isHelper: Bool { helper != nil }
     }
 
     package let marks: [Mark]
@@ -28,7 +31,7 @@ package struct ProcessSnapshot {
             guard let environment = ProcFileSystem.environment(pid), let found = ServerMarker.found(in: environment),
                 let entry = ProcFileSystem.stat(pid), let uid = ProcFileSystem.owner(pid)
             else { continue }
-            marks.append(Mark(entry: entry, uid: uid, name: found.name, owner: found.owner, isHelper: found.isHelper))
+            marks.append(Mark(entry: entry, uid: uid, name: found.name, owner: found.owner, helper: found.helper))
         }
         return ProcessSnapshot(marks: marks)
     }

@@ -45,13 +45,13 @@ package struct ServerMarker: Equatable {
     }
 
     /// The marker in an environment (`/proc/<pid>/environ`: NUL-separated), nil without one.
-    static func found(in environment: [UInt8]) -> (name: String, owner: String?, isHelper: Bool)? {
+    package static func found(in environment: [UInt8]) -> (name: String, owner: String?, helper: String?)? {
         let namePrefix = Array((nameVariable + "=").utf8)
         let ownerPrefix = Array((ownerVariable + "=").utf8)
         let helperPrefix = Array((helperVariable + "=").utf8)
         var name: String?
         var owner: String?
-        var isHelper = false
+        var helper: String?
         for entry in environment.split(separator: 0, omittingEmptySubsequences: true) {
             if entry.starts(with: namePrefix) {
                 name = String(decoding: entry.dropFirst(namePrefix.count), as: UTF8.self)
@@ -59,8 +59,10 @@ package struct ServerMarker: Equatable {
             if entry.starts(with: ownerPrefix) {
                 owner = String(decoding: entry.dropFirst(ownerPrefix.count), as: UTF8.self)
             }
-            if entry.starts(with: helperPrefix) { isHelper = true }
+            if entry.starts(with: helperPrefix) {
+                helper = String(decoding: entry.dropFirst(helperPrefix.count), as: UTF8.self)
+            }
         }
-        return name.map { ($0, owner, isHelper) }
+        return name.map { ($0, owner, helper) }
     }
 }

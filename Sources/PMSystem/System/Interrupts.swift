@@ -11,4 +11,10 @@ package enum Interrupts {
     /// Once at start-up: SIGPIPE ignored (a write to a closed pipe fails with EPIPE instead of
     /// ending the tool) and SIGCHLD back to its default (children's exit statuses are kept).
     package static func prepare() { pm_prepare_signals() }
+
+    /// From now on SIGUSR1 sets `stopNoticed` and SIGUSR2 clears it: how a stop tells a game's
+    /// supervisor that the game's next exit is asked for.
+    package static func interceptStopNotices() { pm_catch_stop_notices() }
+
+    package static var stopNoticed: Bool { pm_stop_notice_pending() != 0 }
 }
