@@ -35,7 +35,16 @@ enum ConsoleExec {
         }
         let start = JSONValue.object(JSONObject([("Detach", .bool(false)), ("Tty", .bool(false))]))
         let output = try engine.require(.json("POST", prefix + "/exec/\(id)/start", start), "failed to start exec")
-        let inspected = try engine.require(HTTPRequest("GET", prefix + "/exec/\(id)/json"), "failed to inspect exec")
+        let inspected: HTTPResponse
+        do {
+            inspected = try engine.perform(HTTPRequest("GET", prefix + "/exec/\(id)/json"), "failed to inspect exec")
+        } catch let error as HTTPError where error.isNotFound {
+            // The exec ran to its end, and the line ended the game's run, whose exec sessions
+            // the engine dropped (a restart policy already runs the game again).
+            return
+        } catch let error as HTTPError {
+            throw engine.failure(error, "failed to inspect exec")
+        }
         let code = (try? inspected.json())?["ExitCode"]?.integer ?? -1
         guard code == 0 || !stillRunning() else {
             let said = String(decoding: (try? ContainerManager.demultiplex(output.body)) ?? [], as: UTF8.self)

@@ -36,6 +36,9 @@ protocol ContainerDialect: Sendable {
     /// The exit status in the answer of `POST /containers/{id}/wait`.
     func exitStatus(ofWait response: HTTPResponse) -> Int?
     func wait(_ id: String) -> HTTPRequest
+    /// Changes a container's restart policy (`no`, `always`); nil where the engine cannot
+    /// (Podman 4's update changes resources only).
+    func updateRestartPolicy(_ name: String, _ policy: String) -> HTTPRequest?
 }
 
 extension ContainerDialect {

@@ -151,9 +151,33 @@ package final class ContainerManager: ProcessManager {
     }
 
     /// A game that exited leaves its container; a stop removes it, as the reference's does.
+    /// One that the engine's restart policy started again (an engine that cannot turn the
+    /// policy off for a graceful stop, `beginGracefulStop`) is stopped first.
     package func removeExited(_ server: Server, _ context: VerbContext) throws {
         guard let container = try inspect(server, context) else { return }
+        if container.status.isRunning || container.restarting { return try stop(server, context) }
         try removeIfPresent(container.name, requests(server, context), force: false)
+    }
+
+    /// A restart policy other than `no` is turned off while the game quits on its console
+    /// command, where the engine can (Docker); the container is removed at the end of the stop.
+    package func beginGracefulStop(_ server: Server, _ status: ServerStatus, _ context: VerbContext) throws {
+        try setRestartPolicy(server, "no", context)
+    }
+
+    /// A stop that ends with the container still there (interrupted) gives the policy back.
+    package func endGracefulStop(_ server: Server, _ status: ServerStatus, _ context: VerbContext) {
+        guard let policy = try? RestartPolicy.of(server), policy.mode != .no,
+            (try? inspect(server, context)).flatMap({ $0 }) != nil
+        else { return }
+        try? setRestartPolicy(server, policy.mode.rawValue, context)
+    }
+
+    private func setRestartPolicy(_ server: Server, _ policy: String, _ context: VerbContext) throws {
+        guard try RestartPolicy.of(server).mode != .no,
+            let request = dialect.updateRestartPolicy(try resolvedName(server, context), policy)
+        else { return }
+        try requests(server, context).require(request, "failed to change the container's restart policy")
     }
 
     /// The container's first process, when it runs on this machine: its pid as the engine
@@ -298,6 +322,8 @@ package final class ContainerManager: ProcessManager {
         /// The `gameap.server.id` label; nil on a container pm did not create.
         let serverID: String?
         let serverUUID: String?
+        /// The engine waits to start the game again.
+        let restarting: Bool
 
         init(name: String, inspection: JSONValue) {
             self.name = name
@@ -305,19 +331,35 @@ package final class ContainerManager: ProcessManager {
             serverID = inspection["Config", "Labels", DockerContainerSpec.idLabel]?.string
             serverUUID = inspection["Config", "Labels", DockerContainerSpec.uuidLabel]?.string
             startedAt = inspection["State", "StartedAt"]?.string ?? ""
-            let running = inspection["State", "Running"]?.bool ?? false
+            restarting = inspection["State", "Restarting"]?.bool ?? false
+            status = Self.status(inspection, startedAt: startedAt)
+        }
+
+        /// Running while the game runs; while the engine waits to restart it, down. The engine's
+        /// restart count, and how the last run ended (`ExitCode` is 128 + N for signal N).
+        static func status(_ inspection: JSONValue, startedAt: String) -> ServerStatus {
+            let restarting = inspection["State", "Restarting"]?.bool ?? false
+            let running = (inspection["State", "Running"]?.bool ?? false) && !restarting
             let started = Timestamp.parseRFC3339(startedAt)
+            let restarts = inspection["RestartCount"]?.integer ?? 0
+            var status: ServerStatus
             if running {
-                let restarts = inspection["RestartCount"]?.integer ?? 0
                 status = ServerStatus(
                     .running, pid: inspection["State", "Pid"]?.integer.flatMap { $0 > 0 ? $0 : nil },
                     startedAt: started,
                     run: "\(restarts)/\(startedAt)")
             } else {
-                status = ServerStatus(
-                    .stopped, startedAt: started,
-                    exitCode: started == nil ? nil : inspection["State", "ExitCode"]?.integer)
+                let code = started == nil ? nil : inspection["State", "ExitCode"]?.integer
+                status = ServerStatus(.stopped, startedAt: started, exitCode: code)
+                let finished = (inspection["State", "FinishedAt"]?.string).flatMap(Timestamp.parseRFC3339)
+                status.lastExit = code.map { GameExit(code: $0, at: finished) }
+                status.oomKilled = inspection["State", "OOMKilled"]?.bool
+                let policy = inspection["HostConfig", "RestartPolicy", "Name"]?.string ?? ""
+                let retries = inspection["HostConfig", "RestartPolicy", "MaximumRetryCount"]?.integer ?? 0
+                status.gaveUp = !restarting && policy == "on-failure" && retries > 0 && restarts >= retries
             }
+            status.restarts = restarts
+            return status
         }
     }
 

@@ -21,7 +21,7 @@ struct DockerContainerSpec {
                     ([ContainerMount(source: server.workDirectory, target: settings.workdir)] + settings.volumes).map(
                         mount))
             ),
-            ("RestartPolicy", object([("Name", .string("no")), ("MaximumRetryCount", .number("0"))])),
+            ("RestartPolicy", try restartPolicy(server)),
             (
                 "PortBindings",
                 object(
@@ -56,6 +56,14 @@ struct DockerContainerSpec {
             ("Labels", labels(server)),
             ("HostConfig", object(host))
         ])
+    }
+
+    /// The reference's `no`, unless the server's `restart_policy` says otherwise; `on-failure`
+    /// retries `restart_limit` times (the engine's own delay: docs/differences.md#life-19).
+    static func restartPolicy(_ server: Server) throws -> JSONValue {
+        let policy = try RestartPolicy.of(server)
+        let retries = policy.mode == .onFailure ? policy.limit : 0
+        return object([("Name", .string(policy.mode.rawValue)), ("MaximumRetryCount", .number(String(retries)))])
     }
 
     /// The installation container: the script in the server directory mounted at /mnt/server.

@@ -59,6 +59,12 @@ struct DockerDialect: ContainerDialect {
         DockerStats.report(stats: stats, container: container, labels: labels, resample: resample)
     }
 
+    func updateRestartPolicy(_ name: String, _ policy: String) -> HTTPRequest? {
+        .json(
+            "POST", "/containers/\(name)/update",
+            .object(JSONObject([("RestartPolicy", .object(JSONObject([("Name", .string(policy))])))])))
+    }
+
     func wait(_ id: String) -> HTTPRequest {
         HTTPRequest("POST", "/containers/\(id)/wait", query: ["condition": "not-running"], readTimeout: .infinity)
     }

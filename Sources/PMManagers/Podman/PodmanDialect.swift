@@ -82,6 +82,8 @@ struct PodmanDialect: ContainerDialect {
         PodmanStats.report(stats: stats, container: container, labels: labels, resample: resample)
     }
 
+    func updateRestartPolicy(_ name: String, _ policy: String) -> HTTPRequest? { nil }
+
     func wait(_ id: String) -> HTTPRequest {
         HTTPRequest("POST", "/containers/\(id)/wait", readTimeout: .infinity)
     }

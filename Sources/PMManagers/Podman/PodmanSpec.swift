@@ -36,6 +36,11 @@ enum PodmanSpec {
                     })
             )
         ]
+        let policy = try RestartPolicy.of(server)
+        if policy.mode != .no {
+            members.append(("restart_policy", .string(policy.mode.rawValue)))
+            if policy.mode == .onFailure { members.append(("restart_tries", .number(String(policy.limit)))) }
+        }
         var limits: [(key: String, value: JSONValue)] = []
         if let memory = settings.memoryLimit {
             limits.append(("memory", .object(JSONObject([("limit", .number(String(memory)))]))))

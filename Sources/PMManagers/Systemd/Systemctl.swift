@@ -61,6 +61,15 @@ struct Systemctl {
         return result.text
     }
 
+    /// The installed systemd's version (`systemd 252 (252.38-1~deb12u1)`), nil when it cannot
+    /// be told.
+    func version() -> Int? {
+        guard let result = try? run(["--version"], readOnly: true), result.termination.succeeded else { return nil }
+        let words = Self.firstLine(result.text).split(separator: " ")
+        guard words.count >= 2, words[0] == "systemd" else { return nil }
+        return Int(words[1])
+    }
+
     /// A user manager listens on `$XDG_RUNTIME_DIR/systemd/private`; without it every
     /// `systemctl --user` call fails, so say why at once.
     private func checkUserManager() throws {

@@ -28,7 +28,8 @@ package final class SystemdManager: ProcessManager {
     package static let startCheck = 0.5
     static let statusProperties = [
         "LoadState", "ActiveState", "SubState", "MainPID", "ExecMainStartTimestampMonotonic",
-        "ExecMainCode", "ExecMainStatus", "NRestarts", "InvocationID", "Environment"
+        "ExecMainCode", "ExecMainStatus", "NRestarts", "InvocationID", "Environment",
+        "ExecMainExitTimestampMonotonic", "Result", "RestartUSec", "StartLimitBurst"
     ]
     static let metricProperties = [
         "MemoryCurrent", "MemoryMax", "CPUUsageNSec", "IOReadBytes", "IOWriteBytes",
@@ -101,8 +102,11 @@ package final class SystemdManager: ProcessManager {
         let units = SystemdUnits(name: server.name, scope: scope, workPath: server.config.workPath)
         let account = scope.isUser ? nil : (server.account ?? scope.user)
         // Everything that can refuse the record comes first: exit 2 means nothing was changed.
+        // Only a doubling restart delay depends on the version (`RestartSteps=`, systemd 254).
+        let version = RestartPolicy.isSet(server) ? systemctl.version() : nil
         let text = try UnitFiles(
-            server: server, scope: scope, units: units, command: try startCommand(server), account: account)
+            server: server, scope: scope, units: units, command: try startCommand(server), account: account,
+            systemdVersion: version)
         try stopLegacyUnits(server, systemctl, files)
         try prepareLog(units, owner: account, context)
         let socketChanged = (try? FileSystem.contents(of: units.socketFile, limit: 1 << 16)) != Array(text.socket.utf8)
@@ -184,7 +188,9 @@ package final class SystemdManager: ProcessManager {
     package func beginGracefulStop(_ server: Server, _ status: ServerStatus, _ context: VerbContext) throws {
         let service = SystemdUnits.resolved(server, scope: scope).service
         try GeneratedFiles(context: context, masker: server.masker)
-            .write(gracefulStopDropIn(service), "[Service]\nRestart=no\n", mode: 0o644, what: "drop-in")
+            .write(
+                gracefulStopDropIn(service), "[Service]\nRestart=no\nRestartForceExitStatus=\n", mode: 0o644,
+                what: "drop-in")
         try systemctl(context).expectSuccess(["daemon-reload"], "reload its units")
     }
 
@@ -308,23 +314,56 @@ package final class SystemdManager: ProcessManager {
     func systemctl(_ context: VerbContext) -> Systemctl { Systemctl(scope: scope, context: context) }
 
     /// The unit's state from `systemctl show`: running while systemd keeps the unit up
-    /// (active, starting, stopping, or waiting to restart the game).
+    /// (active, starting, stopping); waiting to restart the game (`auto-restart`) it is down,
+    /// with the time of the restart. The restarts are systemd's count, the last exit its
+    /// record of the main process.
     static func status(_ properties: UnitProperties) -> ServerStatus {
         let pid = properties.count("MainPID").flatMap { $0 > 0 && $0 <= UInt64(Int32.max) ? Int($0) : nil }
         let started = properties.count("ExecMainStartTimestampMonotonic").flatMap {
             $0 > 0 ? Self.wallTime(monotonicMicroseconds: $0) : nil
         }
         let run = "\(properties["NRestarts"] ?? "")/\(properties["ExecMainStartTimestampMonotonic"] ?? "")"
-        switch properties["ActiveState"] ?? "" {
-        case "active", "reloading", "activating", "deactivating":
-            return ServerStatus(.running, pid: pid, startedAt: started, run: run)
-        case "inactive", "failed":
-            // An exit status only when the process exited (ExecMainCode 1, CLD_EXITED), not a signal.
-            let exited = started != nil && (properties.count("ExecMainCode") ?? 1) == 1
-            let code = exited ? properties.count("ExecMainStatus").flatMap { $0 <= 255 ? Int($0) : nil } : nil
-            return ServerStatus(.stopped, startedAt: started, exitCode: code)
+        var status: ServerStatus
+        switch (properties["ActiveState"] ?? "", properties["SubState"] ?? "") {
+        case ("activating", "auto-restart"):
+            status = ServerStatus(.stopped, startedAt: started, run: run)
+        case ("active", _), ("reloading", _), ("activating", _), ("deactivating", _):
+            status = ServerStatus(.running, pid: pid, startedAt: started, run: run)
+        case ("inactive", _), ("failed", _):
+            status = ServerStatus(.stopped, startedAt: started)
         default:
             return ServerStatus(.unknown)
+        }
+        status.restarts = properties.count("NRestarts").map { Int(clamping: $0) }
+        status.lastExit = lastExit(properties, started: started)
+        if status.lastExit?.status != nil { status.exitCode = status.lastExit?.status }
+        if !status.isRunning {
+            // systemd 252 counts the restart that its start limit refused, and keeps the last
+            // run's result: a failed unit at the burst has given up.
+            let burst = properties.count("StartLimitBurst") ?? 0
+            let refused =
+                properties["ActiveState"] == "failed" && burst > 0 && (properties.count("NRestarts") ?? 0) >= burst
+            status.gaveUp = properties["Result"] == "start-limit-hit" || refused
+            if refused, let restarts = status.restarts { status.restarts = restarts - 1 }
+            if properties["SubState"] == "auto-restart", let exit = status.lastExit?.at,
+                let delay = properties.count("RestartUSec")
+            {
+                status.restartAt = exit + Double(delay) / 1e6
+            }
+        }
+        return status
+    }
+
+    /// How the main process last ended (`ExecMainCode`: 1 exited, 2 killed, 3 dumped core).
+    private static func lastExit(_ properties: UnitProperties, started: Double?) -> GameExit? {
+        guard started != nil, let value = properties.count("ExecMainStatus"), value <= 255 else { return nil }
+        let at = properties.count("ExecMainExitTimestampMonotonic").flatMap {
+            $0 > 0 ? wallTime(monotonicMicroseconds: $0) : nil
+        }
+        switch properties.count("ExecMainCode") ?? 1 {
+        case 1: return GameExit(status: Int(value), at: at)
+        case 2, 3: return GameExit(signal: Int32(value), at: at)
+        default: return nil
         }
     }
 

@@ -16,20 +16,28 @@ package struct UnitFiles {
     /// - Parameters:
     ///   - command: the start command's words, the program already resolved to a full path.
     ///   - account: the user and group the server runs as (system scope).
-    package init(server: Server, scope: SystemdScope, units: SystemdUnits, command: [String], account: Account?) throws
-    {
-        service = try Self.service(server: server, scope: scope, units: units, command: command, account: account)
+    ///   - systemdVersion: the installed systemd's version, for the directives it knows.
+    package init(
+        server: Server, scope: SystemdScope, units: SystemdUnits, command: [String], account: Account?,
+        systemdVersion: Int? = nil
+    ) throws {
+        service = try Self.service(
+            server: server, scope: scope, units: units, command: command, account: account,
+            systemdVersion: systemdVersion)
         socket = try Self.socket(server: server, scope: scope, units: units, account: account)
     }
 
     static func service(
-        server: Server, scope: SystemdScope, units: SystemdUnits, command: [String], account: Account?
+        server: Server, scope: SystemdScope, units: SystemdUnits, command: [String], account: Account?,
+        systemdVersion: Int? = nil
     ) throws -> String {
         let log = try UnitFileQuoting.path(units.log, what: "the log file")
+        let restart = try RestartDirectives(server, systemdVersion: systemdVersion)
         var lines = ["[Unit]", "Description=GameAP Server service (UUID \(UnitFileQuoting.text(server.name)))"]
         if !scope.isUser {
             lines += ["After=network.target network-online.target", "Wants=network-online.target"]
         }
+        lines += restart.unit
         lines += [
             "", "[Service]", "Type=simple",
             "ExecStart=" + (try UnitFileQuoting.execLine(command, what: "the start command")),
@@ -38,7 +46,9 @@ package struct UnitFiles {
             "StandardOutput=append:\(log)",
             "StandardError=append:\(log)",
             "WorkingDirectory=" + (try UnitFileQuoting.path(server.workDirectory, what: "the server directory")),
-            "Restart=always",
+        ]
+        lines += restart.service
+        lines += [
             // The hard stop: SIGTERM to every process of the unit, SIGKILL after kill_timeout.
             "KillMode=control-group",
             "TimeoutStopSec=\(try timeSpan(Lifecycle.killTimeout(server)))",
@@ -65,6 +75,37 @@ package struct UnitFiles {
         }
         lines.append("Service=\(units.service)")
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// The restart policy as systemd directives: the reference's `Restart=always` alone unless
+    /// a `restart_*` setting is given (docs/differences.md#life-19).
+    struct RestartDirectives {
+        var unit: [String] = []
+        var service = ["Restart=always"]
+        /// The first systemd with `RestartSteps=` and `RestartMaxDelaySec=`.
+        static let stepsVersion = 254
+
+        init(_ server: Server, systemdVersion: Int?) throws {
+            guard RestartPolicy.isSet(server) else { return }
+            let policy = try RestartPolicy.of(server, fallback: .always)
+            service = ["Restart=\(policy.mode.rawValue)", "RestartSec=\(timeSpan(policy.delay))"]
+            // systemd counts SIGHUP, SIGINT, SIGTERM and SIGPIPE as clean ends; for the tools a
+            // signal no stop sent is a failure. A stop by systemd is never restarted.
+            if policy.mode == .onFailure { service.append("RestartForceExitStatus=SIGHUP SIGINT SIGTERM SIGPIPE") }
+            if let version = systemdVersion, version >= Self.stepsVersion, policy.delayMax > policy.delay,
+                policy.delay > 0
+            {
+                var steps = 0
+                var delay = policy.delay
+                while delay < policy.delayMax {
+                    delay *= 2
+                    steps += 1
+                }
+                service += ["RestartSteps=\(steps)", "RestartMaxDelaySec=\(timeSpan(policy.delayMax))"]
+            }
+            // The first start counts too (a start resets the count with `reset-failed`).
+            unit = ["StartLimitIntervalSec=\(timeSpan(policy.window))", "StartLimitBurst=\(policy.limit + 1)"]
+        }
     }
 
     /// Seconds as a systemd time span in milliseconds (`1500ms`); at least 1 ms, since 0
