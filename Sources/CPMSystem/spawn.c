@@ -9,6 +9,9 @@
 #include <spawn.h>
 #include <string.h>
 #include <sys/syscall.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -169,6 +172,15 @@ int pm_pidfd_send_signal(int pidfd, int signal) {
 #else
     (void)pidfd;
     (void)signal;
+    errno = ENOSYS;
+    return -1;
+#endif
+}
+
+int pm_become_subreaper(void) {
+#ifdef PR_SET_CHILD_SUBREAPER
+    return prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+#else
     errno = ENOSYS;
     return -1;
 #endif

@@ -51,6 +51,10 @@ int pm_pipe_cloexec(int fds[2]);
 /// /proc/self/fd; -1 with errno set (ENOSYS without O_PATH).
 int pm_open_node(int directory, const char *path);
 
+/// Makes the caller the child subreaper of its descendants (Linux 3.4+): orphans among them
+/// become its children. 0, or -1 with errno set.
+int pm_become_subreaper(void);
+
 /// Set to 1 by the SIGINT/SIGTERM/SIGHUP handler that pm_catch_interrupts installs.
 extern volatile int pm_interrupted;
 

@@ -36,7 +36,9 @@ package struct Lifecycle {
     /// `pm-start --if-down`, for a timer: starts a server that is down and not stopped on
     /// purpose, as its restart policy would (`no` counts as `on-failure`), after the policy's
     /// delay since its last exit and within its limit, counting the restarts recorded in the
-    /// ledger. A server never started, or whose end is unknown (the node rebooted), starts.
+    /// ledger. A server the tools never started starts; one they started that is down without
+    /// a known end (a simple server without a supervisor, a node that rebooted) counts as
+    /// failed, its delay counted from its last start.
     package func startIfDown() throws -> StartOutcome {
         let status = try self.status()
         if status.isRunning { return .alreadyRunning }
@@ -46,30 +48,30 @@ package struct Lifecycle {
         var policy = try RestartPolicy.of(server)
         if policy.mode == .no { policy.mode = .onFailure }
         let ledger = RestartLedger(server, state: context.state).read()
-        if let exit = status.lastExit {
-            guard policy.covers(exit) else { return .leftDown("\(exit); restart_policy=always restarts it") }
+        let isRestart = status.lastExit != nil || ledger.lastAt != nil
+        if isRestart {
+            if let exit = status.lastExit, !policy.covers(exit) {
+                return .leftDown("\(exit); restart_policy=always restarts it")
+            }
+            let ended = status.lastExit.map { "\($0)" } ?? "its end unknown"
             switch policy.next(after: ledger.restartTimes, now: Clock.wall) {
             case .giveUp:
                 return .leftDown(
-                    "\(exit); restarted \(ledger.restartTimes.count) times within "
+                    "\(ended); restarted \(ledger.restartTimes.count) times within "
                         + "\(Clock.text(seconds: policy.window)) seconds, gave up")
             case .restart(let delay):
-                let due = (exit.at ?? ledger.lastAt ?? Clock.wall) + delay
+                let due = (status.lastExit?.at ?? ledger.lastAt ?? Clock.wall) + delay
                 if due > Clock.wall { return .restartsLater(in: due - Clock.wall) }
             }
         }
         var options = context.options
-        options.continuesRuns = status.lastExit != nil
+        options.continuesRuns = isRestart
         let carrying = VerbContext(
             out: context.out, err: context.err, executor: context.executor, state: context.state, options: options)
         try manager.start(server, carrying)
         if context.executor.isDryRun { return .wouldStart }
-        guard let exit = status.lastExit else {
-            try record(.start)
-            return .started
-        }
-        try record(.restart)
-        return .restartedAfter(exit)
+        try record(isRestart ? .restart : .start)
+        return isRestart ? .restartedAfter(status.lastExit) : .started
     }
 
     /// The manager's status, told with what the tools recorded (`RestartLedger`): a server a

@@ -12,6 +12,12 @@ import Darwin
 /// server's `RunHistory`. It is `pm-start --supervise DIR --policy POLICY [--continue] -- WORDS`,
 /// run as the game's user; no daemon of the node is involved.
 ///
+/// With `--script` (the simple manager) the words are a start script that leaves the game
+/// running in the background: the supervisor becomes the child subreaper of what the script
+/// starts, records the script's end (`script` in the history, which `pm-start` waits for),
+/// and the run lasts until the last of those processes has ended; the run's end is that
+/// process's.
+///
 /// A stop is asked by SIGUSR1 (sent before a stop's first step, SIGUSR2 calls it off) or by
 /// SIGTERM, SIGHUP or SIGINT (a hard stop, a closed session): the game's next exit is then
 /// final. The supervisor never signals the game itself; the tools do.
@@ -20,6 +26,8 @@ package struct GameSupervisor {
     package let policy: RestartPolicy
     /// Whether the history begins again (a `pm-start`) or goes on (a restart by `--if-down`).
     package let fresh: Bool
+    /// The words are a start script (`--script`), not the game.
+    package let script: Bool
     package let words: [String]
 
     /// How long the supervisor stays after the game's last exit: tmux closes a pane as soon as
@@ -32,10 +40,11 @@ package struct GameSupervisor {
 
     /// The command line a start gives the pane: `program` is this toolbox's `pm-start`.
     package static func commandLine(
-        program: String, directory: String, policy: RestartPolicy, fresh: Bool, words: [String]
+        program: String, directory: String, policy: RestartPolicy, fresh: Bool, script: Bool = false,
+        words: [String]
     ) -> [String] {
-        [program, "--supervise", directory, "--policy", policy.argument] + (fresh ? [] : ["--continue"]) + ["--"]
-            + words
+        [program, "--supervise", directory, "--policy", policy.argument] + (fresh ? [] : ["--continue"])
+            + (script ? ["--script"] : []) + ["--"] + words
     }
 
     /// Parses the arguments after `pm-start`.
@@ -49,9 +58,10 @@ package struct GameSupervisor {
             throw RestartError.badSupervisorArguments("expected --policy MODE/DELAY/MAX/LIMIT/WINDOW")
         }
         var fresh = true
-        if rest.first == "--continue" {
-            fresh = false
+        var script = false
+        while let flag = rest.first, flag == "--continue" || flag == "--script" {
             rest.removeFirst()
+            if flag == "--continue" { fresh = false } else { script = true }
         }
         guard rest.popFirst() == "--", !rest.isEmpty else {
             throw RestartError.badSupervisorArguments("expected -- and the game's command")
@@ -59,6 +69,7 @@ package struct GameSupervisor {
         self.directory = directory
         self.policy = policy
         self.fresh = fresh
+        self.script = script
         self.words = Array(rest)
     }
 
@@ -69,6 +80,7 @@ package struct GameSupervisor {
         Interrupts.interceptStopNotices()
         let history = HistoryFile(Path.join(directory, RunHistory.fileName), fresh: fresh, errors: errors)
         if fresh { history.append(.start) }
+        if script { ProcessLauncher.becomeSubreaper() }
         var restarts: [Double] = []
         while true {
             let exit = runGame(history, errors)
@@ -106,15 +118,37 @@ package struct GameSupervisor {
         do {
             pid = try ProcessLauncher().startChild(words, environment: marker, unset: [ServerMarker.helperVariable])
         } catch {
-            errors.line("pm-start: cannot start the game: \(error)")
-            return GameExit(status: 127, at: Clock.wall)
+            errors.line("pm-start: cannot start the \(script ? "start script" : "game"): \(error)")
+            let exit = GameExit(status: 127, at: Clock.wall)
+            if script { history.append(.script(exit)) }
+            return exit
         }
         history.append(.run(pid: pid))
+        return script ? waitForAll(script: pid, history) : waitFor(pid)
+    }
+
+    private func waitFor(_ pid: pid_t) -> GameExit {
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 {
             guard errno == EINTR else { return GameExit(status: 127, at: Clock.wall) }
         }
         return GameExit(waitStatus: status, at: Clock.wall)
+    }
+
+    /// Reaps the script and everything it left (the supervisor is their subreaper) until none
+    /// is left: the end of the last one, the script's when it left nothing.
+    private func waitForAll(script: pid_t, _ history: HistoryFile) -> GameExit {
+        var last = GameExit(status: 0, at: Clock.wall)
+        var status: Int32 = 0
+        while true {
+            let pid = waitpid(-1, &status, 0)
+            if pid < 0 {
+                if errno == EINTR { continue }
+                return last
+            }
+            last = GameExit(waitStatus: status, at: Clock.wall)
+            if pid == script { history.append(.script(last)) }
+        }
     }
 
     /// Waits `seconds`; false when a stop is asked meanwhile.
@@ -163,7 +197,9 @@ extension GameSupervisor {
     /// Tells the server's running supervisors that a stop comes (SIGUSR1: the game's next exit
     /// is final) or, `false`, that it was called off (SIGUSR2). `game`: the pid of the game,
     /// whose parent is its supervisor; without it the processes are searched.
+    /// Nothing is sent under the policy `no`: such a supervisor never restarts.
     package static func notify(_ server: Server, stopComing: Bool, game: Int? = nil) {
+        guard (try? RestartPolicy.of(server))?.mode ?? .no != .no else { return }
         let signal = stopComing ? SIGUSR1 : SIGUSR2
         if let game, let supervisor = parent(ofGame: Int32(clamping: game), server) {
             supervisor.send(signal)

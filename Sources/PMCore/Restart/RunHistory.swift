@@ -30,6 +30,8 @@ package enum RunHistory {
         case wait(seconds: Double)
         case gaveUp
         case stop
+        /// A start script ended (the simple manager's supervisor): what `pm-start` waits for.
+        case script(GameExit)
     }
 
     /// What the history says about the runs since the last `start`.
@@ -44,6 +46,8 @@ package enum RunHistory {
         package var gaveUp = false
         /// When the supervisor will start the game again, while it waits.
         package var restartAt: Double?
+        /// How the last start script ended (the simple manager's supervisor).
+        package var lastScript: GameExit?
 
         package init() {}
 
@@ -55,14 +59,29 @@ package enum RunHistory {
         switch event {
         case .start: fields = ["start"]
         case .run(let pid): fields = ["run", String(pid)]
-        case .exit(let exit, let asked):
-            let how = exit.signalName.map { "signal \($0)" } ?? "status \(exit.status ?? 0)"
-            fields = ["exit", how, asked ? "asked" : "unasked"]
+        case .exit(let exit, let asked): fields = ["exit", how(exit), asked ? "asked" : "unasked"]
+        case .script(let exit): fields = ["script", how(exit)]
         case .wait(let seconds): fields = ["wait", Clock.text(seconds: seconds)]
         case .gaveUp: fields = ["gave-up"]
         case .stop: fields = ["stop"]
         }
         return ([Timestamp.rfc3339Milliseconds(time)] + fields).joined(separator: "\t") + "\n"
+    }
+
+    private static func how(_ exit: GameExit) -> String {
+        exit.signalName.map { "signal \($0)" } ?? "status \(exit.status ?? 0)"
+    }
+
+    private static func exit(_ how: Substring, at: Double) -> GameExit? {
+        let words = how.split(separator: " ")
+        guard words.count == 2 else { return nil }
+        if words[0] == "status", let status = Int(words[1]), (0...255).contains(status) {
+            return GameExit(status: status, at: at)
+        }
+        if words[0] == "signal", let signal = GameExit.number(named: String(words[1])) {
+            return GameExit(signal: signal, at: at)
+        }
+        return nil
     }
 
     /// One line back into its time and event; nil for anything else.
@@ -73,17 +92,11 @@ package enum RunHistory {
         case ("start", 2): return (at, .start)
         case ("run", 3): return Int32(fields[2]).map { (at, .run(pid: $0)) }
         case ("exit", 4):
-            let how = fields[2].split(separator: " ")
-            guard how.count == 2, fields[3] == "asked" || fields[3] == "unasked" else { return nil }
-            let exit: GameExit
-            if how[0] == "status", let status = Int(how[1]), (0...255).contains(status) {
-                exit = GameExit(status: status, at: at)
-            } else if how[0] == "signal", let signal = GameExit.number(named: String(how[1])) {
-                exit = GameExit(signal: signal, at: at)
-            } else {
+            guard let exit = exit(fields[2], at: at), fields[3] == "asked" || fields[3] == "unasked" else {
                 return nil
             }
             return (at, .exit(exit, asked: fields[3] == "asked"))
+        case ("script", 3): return exit(fields[2], at: at).map { (at, .script($0)) }
         case ("wait", 3): return DecimalNumber.parse(String(fields[2])).map { (at, .wait(seconds: $0)) }
         case ("gave-up", 2): return (at, .gaveUp)
         case ("stop", 2): return (at, .stop)
@@ -117,9 +130,30 @@ package enum RunHistory {
             case .stop:
                 summary.lastExitAsked = true
                 summary.restartAt = nil
+            case .script(let exit): summary.lastScript = exit
             }
         }
         return summary
+    }
+
+    /// `status` with what the game's supervisor recorded: the restarts, how the last run ended
+    /// (else the exit code the manager saw), and while it is down, whether the supervisor gave
+    /// up or when it starts the game again.
+    package static func annotate(_ reported: ServerStatus, _ files: ServerFiles) throws -> ServerStatus {
+        var status = reported
+        guard let history = try read(files) else { return status }
+        status.restarts = history.restarts
+        if let exit = history.lastExit {
+            status.lastExit = exit
+            status.lastExitAsked = history.lastExitAsked
+        } else if let code = status.exitCode {
+            status.lastExit = GameExit(code: code)
+        }
+        if !status.isRunning {
+            status.gaveUp = history.gaveUp
+            status.restartAt = history.restartAt
+        }
+        return status
     }
 
     /// The server's history as root may read it (`ServerFiles`); nil when there is none.

@@ -27,18 +27,26 @@ package struct SimpleManager: ProcessManager {
         (try? arguments(for: .status, server)).map { !$0.isEmpty } ?? false
     }
 
+    /// The status script's answer, with the supervisor's record when a restart policy is set.
     package func status(_ server: Server, _ context: VerbContext) throws -> ServerStatus {
         let result = try run(.status, server, context, output: .discard)
+        let status: ServerStatus
         switch result.termination {
-        case .exited(0): return ServerStatus(.running)
-        case .exited: return ServerStatus(.stopped)
+        case .exited(0): status = ServerStatus(.running)
+        case .exited: status = ServerStatus(.stopped)
         default: throw SimpleManagerError.scriptFailed(.status, result.termination)
         }
+        guard try RestartPolicy.of(server).mode != .no else { return status }
+        return try RunHistory.annotate(status, ServerFiles(server, state: context.state))
     }
 
     package func start(_ server: Server, _ context: VerbContext) throws {
         try ServerProcesses(server).terminate(grace: try Lifecycle.killTimeout(server), fresh: false, context)
-        if let log = try consoleLog(server, context), !context.executor.isDryRun {
+        if try RestartPolicy.of(server).mode != .no, !context.executor.isDryRun,
+            let program = ExecutableLookup.toolboxTool("pm-start")
+        {
+            try startSupervised(server, program: program, context)
+        } else if let log = try consoleLog(server, context), !context.executor.isDryRun {
             try startLogged(server, log, context)
         } else {
             try expectSuccess(.start, server, context)
@@ -51,8 +59,9 @@ package struct SimpleManager: ProcessManager {
 
     /// The stop script, when there is one, then the hard stop of every process that carries the
     /// server's marker: what the script missed (a daemon the game left, a game that ignores
-    /// the script's signal) cannot outlive the stop.
+    /// the script's signal) cannot outlive the stop. A supervisor is told first.
     package func stop(_ server: Server, _ context: VerbContext) throws {
+        GameSupervisor.notify(server, stopComing: true)
         let processes = ServerProcesses(server)
         var failure: Error?
         if try !arguments(for: .stop, server).isEmpty {
@@ -65,9 +74,23 @@ package struct SimpleManager: ProcessManager {
     /// The processes that outlived the game (the status script says it is stopped), the
     /// console logger last.
     package func removeExited(_ server: Server, _ context: VerbContext) throws {
+        GameSupervisor.notify(server, stopComing: true)
         let grace = try Lifecycle.killTimeout(server)
         try ServerProcesses(server, scope: .game).terminate(grace: grace, context)
         try ServerProcesses(server, scope: .helpers).terminate(grace: grace, context)
+    }
+
+    /// A supervisor is told that the game's next end is asked for.
+    package func beginGracefulStop(_ server: Server, _ status: ServerStatus, _ context: VerbContext) throws {
+        GameSupervisor.notify(server, stopComing: true)
+    }
+
+    /// A stop that ends with the game still running (interrupted) calls the notice off.
+    package func endGracefulStop(_ server: Server, _ status: ServerStatus, _ context: VerbContext) {
+        guard (try? RestartPolicy.of(server))?.mode ?? .no != .no,
+            (try? self.status(server, context))?.isRunning == true
+        else { return }
+        GameSupervisor.notify(server, stopComing: false)
     }
 
     /// The game's main process under what the start script left running (`mainProcesses`):
@@ -132,25 +155,83 @@ package struct SimpleManager: ProcessManager {
     /// The start script with its output (and that of the game it leaves running) going to a
     /// logger started as the server's user, which ends when the last of them closes it.
     private func startLogged(_ server: Server, _ log: ConsoleLog, _ context: VerbContext) throws {
+        guard let console = try startLogger(server, log, context) else {
+            return try expectSuccess(.start, server, context)
+        }
+        let result = try run(.start, server, context, output: .forward(OutputChannel(descriptor: console.descriptor)))
+        guard result.termination.succeeded else {
+            throw SimpleManagerError.scriptFailed(.start, result.termination)
+        }
+    }
+
+    // MARK: - Supervisor
+
+    /// With a restart policy: the start script runs under a supervisor (`GameSupervisor
+    /// --script`) started as the server's user, which starts it again when what it left has
+    /// ended; its output goes to the console log when there is one. Waits up to
+    /// `script_timeout` for the script's end, as a plain start does.
+    private func startSupervised(_ server: Server, program: String, _ context: VerbContext) throws {
+        let script = try arguments(for: .start, server)
+        guard !script.isEmpty else { throw SimpleManagerError.noScript(.start) }
+        let files = ServerFiles(server, state: context.state)
+        do {
+            try files.prepare()
+        } catch let error as SystemError {
+            throw RestartError.cannotPrepare(path: files.path, reason: error.reason)
+        }
+        let began = Clock.wall
+        var spec = server.spec(
+            GameSupervisor.commandLine(
+                program: program, directory: files.path, policy: try RestartPolicy.of(server),
+                fresh: !context.options.continuesRuns, script: true, words: script),
+            timeout: nil)
+        spec.environment =
+            server.gameEnvironment + [EnvironmentEntry(ServerMarker.helperVariable, GameSupervisor.helperRole)]
+        let console = try consoleLog(server, context).flatMap { try startLogger(server, $0, context) }
+        do {
+            try ProcessLauncher().startDetached(spec, output: console?.descriptor)
+        } catch let error as CommandError {
+            throw SimpleManagerError.cannotRun(.start, error)
+        }
+        let exit = try waitForScript(server, files, since: began)
+        guard exit.isFailure else { return }
+        GameSupervisor.notify(server, stopComing: true)
+        throw SimpleManagerError.scriptFailed(
+            .start, exit.signal.map { .signaled($0) } ?? .exited(Int32(exit.status ?? 0)))
+    }
+
+    /// The start script's end, as the supervisor records it; the script's time limit ends the
+    /// wait (and what the script started).
+    private func waitForScript(_ server: Server, _ files: ServerFiles, since began: Double) throws -> GameExit {
+        let timeout = try server.settings.seconds(.scriptTimeout) ?? Self.defaultScriptTimeout
+        let deadline = Clock.monotonic + timeout
+        var pause = 0.005
+        while Clock.monotonic < deadline {
+            if let exit = try RunHistory.read(files)?.lastScript, (exit.at ?? 0) >= began - 0.001 { return exit }
+            Clock.sleep(seconds: pause)
+            pause = min(pause * 2, 0.1)
+        }
+        GameSupervisor.notify(server, stopComing: true)
+        throw SimpleManagerError.scriptFailed(.start, .timedOut(seconds: timeout))
+    }
+
+    /// Starts the server's console logger as its user; the end of the pipe it reads, which the
+    /// start script gets as its output; nil (after a warning) without a logger program.
+    private func startLogger(_ server: Server, _ log: ConsoleLog, _ context: VerbContext) throws -> PipeEnd? {
         guard let limits = try ConsoleLog.limits(server), let words = log.loggerArguments(limits) else {
             context.err.line("\(server.label): \(ConsoleLogError.noLogger)")
-            return try expectSuccess(.start, server, context)
+            return nil
         }
         try log.prepare()
         var logger = server.spec(words, timeout: nil)
         logger.environment =
             server.marker.environment + [EnvironmentEntry(ServerMarker.helperVariable, ConsoleLog.helperRole)]
-        let console: PipeEnd
         do {
-            console = try ProcessLauncher().startReader(logger)
+            return try ProcessLauncher().startReader(logger)
         } catch let error as CommandError {
             throw SimpleManagerError.cannotRun(.start, error)
         } catch let error as SystemError {
             throw ConsoleLogError.cannotPrepare(path: log.path, reason: error.reason)
-        }
-        let result = try run(.start, server, context, output: .forward(OutputChannel(descriptor: console.descriptor)))
-        guard result.termination.succeeded else {
-            throw SimpleManagerError.scriptFailed(.start, result.termination)
         }
     }
 

@@ -346,9 +346,9 @@ package final class SystemdManager: ProcessManager {
             status.gaveUp = properties["Result"] == "start-limit-hit" || refused
             if refused, let restarts = status.restarts { status.restarts = restarts - 1 }
             if properties["SubState"] == "auto-restart", let exit = status.lastExit?.at,
-                let delay = properties.count("RestartUSec")
+                let delay = properties.seconds("RestartUSec")
             {
-                status.restartAt = exit + Double(delay) / 1e6
+                status.restartAt = exit + delay
             }
         }
         return status

@@ -45,7 +45,7 @@ package struct UnitFiles {
             "StandardInput=socket",
             "StandardOutput=append:\(log)",
             "StandardError=append:\(log)",
-            "WorkingDirectory=" + (try UnitFileQuoting.path(server.workDirectory, what: "the server directory")),
+            "WorkingDirectory=" + (try UnitFileQuoting.path(server.workDirectory, what: "the server directory"))
         ]
         lines += restart.service
         lines += [

@@ -53,4 +53,21 @@ package struct UnitProperties {
         else { return nil }
         return value
     }
+
+    /// A time span as `systemctl show` prints it (`100ms`, `1min 30s`), in seconds; nil for
+    /// anything else.
+    package func seconds(_ key: String) -> Double? {
+        guard let text = values[key], !text.isEmpty else { return nil }
+        let units: [(String, Double)] = [
+            ("us", 1e-6), ("ms", 1e-3), ("min", 60), ("s", 1), ("h", 3600), ("d", 86400)
+        ]
+        var total = 0.0
+        for word in text.split(separator: " ") {
+            guard let unit = units.first(where: { word.hasSuffix($0.0) }),
+                let number = Double(word.dropLast(unit.0.count)), number.isFinite, number >= 0
+            else { return nil }
+            total += number * unit.1
+        }
+        return total
+    }
 }

@@ -57,23 +57,8 @@ package struct TmuxManager: ProcessManager {
         try withHistory(Self.status(of: try session(server, context), server), server, context)
     }
 
-    /// `status` with what the game's supervisor recorded (`RunHistory`): the restarts, and how
-    /// the last run ended.
-    func withHistory(_ reported: ServerStatus, _ server: Server, _ context: VerbContext) throws -> ServerStatus {
-        var status = reported
-        guard let history = try RunHistory.read(ServerFiles(server, state: context.state)) else { return status }
-        status.restarts = history.restarts
-        if let exit = history.lastExit {
-            status.lastExit = exit
-            status.lastExitAsked = history.lastExitAsked
-        } else if let code = status.exitCode {
-            status.lastExit = GameExit(code: code)
-        }
-        if !status.isRunning {
-            status.gaveUp = history.gaveUp
-            status.restartAt = history.restartAt
-        }
-        return status
+    func withHistory(_ status: ServerStatus, _ server: Server, _ context: VerbContext) throws -> ServerStatus {
+        try RunHistory.annotate(status, ServerFiles(server, state: context.state))
     }
 
     /// Running while the game runs: a pane whose game has exited is stopped, though its shell

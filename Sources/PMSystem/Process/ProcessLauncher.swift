@@ -131,6 +131,22 @@ package struct ProcessLauncher: CommandRunner {
         }
     }
 
+    /// Makes the tool the child subreaper of its descendants (`PR_SET_CHILD_SUBREAPER`): what
+    /// they leave running when they exit becomes the tool's child, whose end it can wait for.
+    package static func becomeSubreaper() {
+        _ = pm_become_subreaper()
+    }
+
+    /// Starts a helper that outlives the tool in its own session, not waited for, its output
+    /// going to `output` (nil: discarded).
+    package func startDetached(_ spec: CommandSpec, output: Int32?) throws {
+        var detached = spec
+        detached.detached = true
+        let launched = try launch(
+            detached, output: output.map { .forward(OutputChannel(descriptor: $0)) } ?? .discard)
+        if launched.pidfd >= 0 { close(launched.pidfd) }
+    }
+
     /// Starts a program the tool talks to: its standard input and output are `stream` (one
     /// end of a socket pair), its errors go to `errors`. It runs in its own process group with
     /// the tool's environment; the caller reaps it. (`ssh … docker system dial-stdio`.)

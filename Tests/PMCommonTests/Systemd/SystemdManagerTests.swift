@@ -271,7 +271,8 @@ final class SystemdManagerTests: XCTestCase {
             if words.first == "show" && words[1] == service {
                 polls += 1
                 XCTAssertEqual(
-                    try? String(contentsOfFile: dropIn, encoding: .utf8), polls > 1 ? "[Service]\nRestart=no\n" : nil)
+                    try? String(contentsOfFile: dropIn, encoding: .utf8),
+                    polls > 1 ? "[Service]\nRestart=no\nRestartForceExitStatus=\n" : nil)
                 mainPID[service] = polls > 2 ? 5151 : 4242
                 restarts[service] = polls > 2 ? 1 : 0
             }

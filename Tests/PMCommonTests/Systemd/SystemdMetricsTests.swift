@@ -105,9 +105,15 @@ final class SystemdMetricsTests: XCTestCase {
 
     func testStatusFromShow() {
         XCTAssertEqual(SystemdManager.status(UnitProperties("ActiveState=active\nMainPID=12\n")).pid, 12)
-        XCTAssertTrue(
-            SystemdManager.status(UnitProperties("ActiveState=activating\nSubState=auto-restart\nMainPID=0\n"))
-                .isRunning)
+        let restarting = SystemdManager.status(
+            UnitProperties(
+                "ActiveState=activating\nSubState=auto-restart\nMainPID=0\nExecMainStartTimestampMonotonic=1\n"
+                    + "ExecMainCode=2\nExecMainStatus=11\nExecMainExitTimestampMonotonic=2\nRestartUSec=5s\nNRestarts=2\n"
+            ))
+        XCTAssertFalse(restarting.isRunning, "waiting to restart, the game is down")
+        XCTAssertEqual(restarting.lastExit?.signalName, "SIGSEGV")
+        XCTAssertEqual(restarting.restarts, 2)
+        XCTAssertEqual(restarting.restartAt.map { $0 - (restarting.lastExit?.at ?? 0) }, 5)
         XCTAssertNil(SystemdManager.status(UnitProperties("ActiveState=activating\nMainPID=0\n")).pid)
         let failed = SystemdManager.status(
             UnitProperties("ActiveState=failed\nExecMainStatus=3\nExecMainStartTimestampMonotonic=1\n"))
