@@ -8,23 +8,26 @@ import XCTest
 @testable import PMSystem
 @testable import PMTestSupport
 
-/// Games that misbehave, through every Linux manager against its real backend: after pm-stop
-/// (graceful, forced, and timed out) the server is stopped at once, none of its processes is
-/// left, a save asked for exists, and pm-start runs exactly one new copy. A name that another
-/// server owns is refused by every verb.
-class StubbornGameCases: XCTestCase {
+/// Cases run through each Linux manager's `GameBed`: a subclass per manager names it.
+class GameBedCases: XCTestCase {
     var bed: GameBed!
     /// Tells this test's game processes apart from every other's.
     let tag = "pm" + String(UInt32.random(in: 0...UInt32.max), radix: 16)
 
     class func makeBed() throws -> GameBed {
         throw NSError(
-            domain: "StubbornGameCases", code: 1, userInfo: [NSLocalizedDescriptionKey: "a subclass names the manager"])
+            domain: "GameBedCases", code: 1, userInfo: [NSLocalizedDescriptionKey: "a subclass names the manager"])
     }
 
     override func setUpWithError() throws { bed = try Self.makeBed() }
     override func tearDown() { bed?.tearDown() }
+}
 
+/// Games that misbehave, through every Linux manager against its real backend: after pm-stop
+/// (graceful, forced, and timed out) the server is stopped at once, none of its processes is
+/// left, a save asked for exists, and pm-start runs exactly one new copy. A name that another
+/// server owns is refused by every verb.
+class StubbornGameCases: GameBedCases {
     enum StopKind: CaseIterable {
         case graceful, forced, timedOut
 

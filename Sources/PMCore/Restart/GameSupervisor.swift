@@ -16,7 +16,7 @@ import Darwin
 /// running in the background: the supervisor becomes the child subreaper of what the script
 /// starts, records the script's end (`script` in the history, which `pm-start` waits for),
 /// and the run lasts until the last of those processes has ended; the run's end is that
-/// process's.
+/// process's (a status of 128 + N read as signal N, as from a shell).
 ///
 /// A stop is asked by SIGUSR1 (sent before a stop's first step, SIGUSR2 calls it off) or by
 /// SIGTERM, SIGHUP or SIGINT (a hard stop, a closed session): the game's next exit is then
@@ -146,7 +146,9 @@ package struct GameSupervisor {
                 if errno == EINTR { continue }
                 return last
             }
+            // What a script leaves is mostly shells, which tell a signal as 128 + N.
             last = GameExit(waitStatus: status, at: Clock.wall)
+            if let code = last.status, code > 128 { last = GameExit(code: code, at: last.at) }
             if pid == script { history.append(.script(last)) }
         }
     }

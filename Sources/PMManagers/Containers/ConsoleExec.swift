@@ -14,8 +14,9 @@ enum ConsoleExec {
     }
 
     /// `prefix` is the API's path prefix for exec (empty for the Docker-compatible API).
-    /// `stillRunning` tells, after an exec that failed, whether the container still runs: a
-    /// line such as `quit` ends the game, and with it the exec, before the exec reports.
+    /// `stillRunning` tells, after an exec that failed, whether the container still runs the
+    /// same run of the game: a line such as `quit` ends the game, and with it the exec, before
+    /// the exec reports.
     static func send(
         _ line: String, container: String, engine: EngineRequests, prefix: String,
         stillRunning: () -> Bool

@@ -227,8 +227,11 @@ package final class ContainerManager: ProcessManager {
         }
         let engine = requests(server, context)
         if dialect.closesInputAfterAttach || api.isPodman {
+            // The same run: a line that ended the game, which a restart policy started again,
+            // was written.
             return try ConsoleExec.send(line, container: container.name, engine: engine, prefix: "") {
-                (try? inspect(server, context))??.status.isRunning ?? false
+                let now = (try? inspect(server, context))??.status
+                return now?.isRunning == true && now?.run == container.status.run
             }
         }
         guard

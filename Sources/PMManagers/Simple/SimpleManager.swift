@@ -27,7 +27,7 @@ package struct SimpleManager: ProcessManager {
         (try? arguments(for: .status, server)).map { !$0.isEmpty } ?? false
     }
 
-    /// The status script's answer, with the supervisor's record when a restart policy is set.
+    /// The status script's answer, with the supervisor's record (`RunHistory`).
     package func status(_ server: Server, _ context: VerbContext) throws -> ServerStatus {
         let result = try run(.status, server, context, output: .discard)
         let status: ServerStatus
@@ -36,15 +36,12 @@ package struct SimpleManager: ProcessManager {
         case .exited: status = ServerStatus(.stopped)
         default: throw SimpleManagerError.scriptFailed(.status, result.termination)
         }
-        guard try RestartPolicy.of(server).mode != .no else { return status }
         return try RunHistory.annotate(status, ServerFiles(server, state: context.state))
     }
 
     package func start(_ server: Server, _ context: VerbContext) throws {
         try ServerProcesses(server).terminate(grace: try Lifecycle.killTimeout(server), fresh: false, context)
-        if try RestartPolicy.of(server).mode != .no, !context.executor.isDryRun,
-            let program = ExecutableLookup.toolboxTool("pm-start")
-        {
+        if context.executor.startsHelpers, let program = ExecutableLookup.toolboxTool("pm-start") {
             try startSupervised(server, program: program, context)
         } else if let log = try consoleLog(server, context), !context.executor.isDryRun {
             try startLogged(server, log, context)
@@ -166,10 +163,11 @@ package struct SimpleManager: ProcessManager {
 
     // MARK: - Supervisor
 
-    /// With a restart policy: the start script runs under a supervisor (`GameSupervisor
-    /// --script`) started as the server's user, which starts it again when what it left has
-    /// ended; its output goes to the console log when there is one. Waits up to
-    /// `script_timeout` for the script's end, as a plain start does.
+    /// The start script runs under a supervisor (`GameSupervisor --script`) started as the
+    /// server's user, which records how what the script left ends, and starts it again as the
+    /// restart policy says. Its output goes to the console log when there is one; else the
+    /// script's output is shown once it has ended, as a plain start does. Waits up to
+    /// `script_timeout` for the script's end.
     private func startSupervised(_ server: Server, program: String, _ context: VerbContext) throws {
         let script = try arguments(for: .start, server)
         guard !script.isEmpty else { throw SimpleManagerError.noScript(.start) }
@@ -188,12 +186,14 @@ package struct SimpleManager: ProcessManager {
         spec.environment =
             server.gameEnvironment + [EnvironmentEntry(ServerMarker.helperVariable, GameSupervisor.helperRole)]
         let console = try consoleLog(server, context).flatMap { try startLogger(server, $0, context) }
+        let shown = console == nil ? try TemporaryFile() : nil
         do {
-            try ProcessLauncher().startDetached(spec, output: console?.descriptor)
+            try context.executor.startDetached(spec, output: console?.descriptor ?? shown?.descriptor)
         } catch let error as CommandError {
             throw SimpleManagerError.cannotRun(.start, error)
         }
-        let exit = try waitForScript(server, files, since: began)
+        let exit = try waitForScript(server, files, since: began, context)
+        if let shown { context.err.write(shown.tail(limit: Self.outputLimit)) }
         guard exit.isFailure else { return }
         GameSupervisor.notify(server, stopComing: true)
         throw SimpleManagerError.scriptFailed(
@@ -202,7 +202,9 @@ package struct SimpleManager: ProcessManager {
 
     /// The start script's end, as the supervisor records it; the script's time limit ends the
     /// wait (and what the script started).
-    private func waitForScript(_ server: Server, _ files: ServerFiles, since began: Double) throws -> GameExit {
+    private func waitForScript(
+        _ server: Server, _ files: ServerFiles, since began: Double, _ context: VerbContext
+    ) throws -> GameExit {
         let timeout = try server.settings.seconds(.scriptTimeout) ?? Self.defaultScriptTimeout
         let deadline = Clock.monotonic + timeout
         var pause = 0.005
@@ -212,6 +214,7 @@ package struct SimpleManager: ProcessManager {
             pause = min(pause * 2, 0.1)
         }
         GameSupervisor.notify(server, stopComing: true)
+        try ServerProcesses(server).terminate(grace: try Lifecycle.killTimeout(server), context)
         throw SimpleManagerError.scriptFailed(.start, .timedOut(seconds: timeout))
     }
 

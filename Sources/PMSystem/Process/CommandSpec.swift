@@ -127,4 +127,14 @@ package enum CommandError: Error, CustomStringConvertible {
 /// Runs commands. The real one is `ProcessLauncher`; tests record calls with a fake.
 package protocol CommandRunner: Sendable {
     func run(_ spec: CommandSpec, output: CommandOutput) throws -> CommandResult
+    /// Whether `startDetached` starts real processes (not a recording runner's).
+    var startsHelpers: Bool { get }
+    /// Starts a helper that outlives the tool, in its own session, its output going to
+    /// `output` (nil: discarded), not waited for.
+    func startDetached(_ spec: CommandSpec, output: Int32?) throws
+}
+
+extension CommandRunner {
+    package var startsHelpers: Bool { false }
+    package func startDetached(_ spec: CommandSpec, output: Int32?) throws {}
 }

@@ -51,6 +51,15 @@ package final class Executor: Sendable {
         }
     }
 
+    /// Whether helpers can be started: a real run whose runner starts real processes.
+    package var startsHelpers: Bool { !isDryRun && runner.startsHelpers }
+
+    /// Starts a helper that outlives the tool (`CommandRunner.startDetached`), echoed with `-v`.
+    package func startDetached(_ spec: CommandSpec, output: Int32?) throws {
+        echo?.write("\(masker.apply(spec.workingDirectory ?? "."))# \(commandLine(spec)) &\n\n")
+        try runner.startDetached(spec, output: output)
+    }
+
     /// The dry-run description of one command: who runs it where, the argv shell-quoted and
     /// the variables added to its environment.
     package func describe(_ spec: CommandSpec) -> String {

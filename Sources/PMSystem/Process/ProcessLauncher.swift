@@ -137,8 +137,8 @@ package struct ProcessLauncher: CommandRunner {
         _ = pm_become_subreaper()
     }
 
-    /// Starts a helper that outlives the tool in its own session, not waited for, its output
-    /// going to `output` (nil: discarded).
+    package var startsHelpers: Bool { true }
+
     package func startDetached(_ spec: CommandSpec, output: Int32?) throws {
         var detached = spec
         detached.detached = true
@@ -324,4 +324,20 @@ package final class PipeEnd {
     init(_ descriptor: Int32) { self.descriptor = descriptor }
 
     deinit { close(descriptor) }
+}
+
+/// An unlinked temporary file (`pm_temporary_file`) that a detached helper writes its output
+/// to, read back by the tool; closed with its last reference.
+package final class TemporaryFile {
+    package let descriptor: Int32
+
+    package init() throws {
+        descriptor = pm_temporary_file()
+        guard descriptor >= 0 else { throw SystemError("cannot create a temporary file in", path: "/tmp") }
+    }
+
+    deinit { close(descriptor) }
+
+    /// The last `limit` bytes written so far.
+    package func tail(limit: Int) -> [UInt8] { ProcessLauncher.tail(of: descriptor, limit: limit) }
 }
