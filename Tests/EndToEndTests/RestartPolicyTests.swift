@@ -10,21 +10,9 @@ import XCTest
 /// as `failed` after exactly its limit, a crash comes back under `always` and `on-failure` and
 /// stays visible under `no`, a stop is never undone by a restart, a `quit` typed by hand is a
 /// clean exit, and `pm-start --if-down` from a timer behaves as the loop does.
-class RestartPolicyCases: XCTestCase {
-    var bed: GameBed!
-    let tag = "pm" + String(UInt32.random(in: 0...UInt32.max), radix: 16)
-
-    class func makeBed() throws -> GameBed {
-        throw NSError(
-            domain: "RestartPolicyCases", code: 1, userInfo: [NSLocalizedDescriptionKey: "a subclass names the manager"]
-        )
-    }
-
+class RestartPolicyCases: GameBedCases {
     /// The tools' own supervisor restarts the game (tmux, simple): its delays are checked.
     class var supervised: Bool { false }
-
-    override func setUpWithError() throws { bed = try Self.makeBed() }
-    override func tearDown() { bed?.tearDown() }
 
     /// Exit status 3 a second after each start; one restart a second, doubled, three at most.
     static let crashLoop = [
