@@ -249,4 +249,25 @@ final class RestartPolicyTests: XCTestCase {
             JSONWriter.string(try DockerContainerSpec.restartPolicy(try server([("restart_policy", "always")]))),
             #"{"Name":"always","MaximumRetryCount":0}"#)
     }
+
+    /// The supervisor (and the console logger) run as the game's user: a `pm-start` that user
+    /// may not run (in a directory only root can search) is not used.
+    func testAHelperMustBeRunnableByTheGamesUser() throws {
+        let directory = NSTemporaryDirectory() + "pm-runnable-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let tool = directory + "/pm-start"
+        FileManager.default.createFile(atPath: tool, contents: Data("#!/bin/sh\n".utf8))
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: tool)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: directory)
+        let stranger = Account(name: "stranger", uid: 54321, gid: 54321, groups: [], home: "/")
+        XCTAssertTrue(ExecutableLookup.canRun(tool, stranger))
+        try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: directory)
+        XCTAssertFalse(ExecutableLookup.canRun(tool, stranger), "the directory cannot be searched")
+        let owner = Account(name: "owner", uid: geteuid(), gid: getegid(), groups: [], home: "/")
+        XCTAssertTrue(ExecutableLookup.canRun(tool, owner))
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: directory)
+        try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: tool)
+        XCTAssertFalse(ExecutableLookup.canRun(tool, stranger), "no execute permission for others")
+    }
 }

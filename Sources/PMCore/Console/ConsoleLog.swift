@@ -57,7 +57,7 @@ package struct ConsoleLog {
     /// The logger's command line (`pm-output --write-log`, from the running tool's directory,
     /// else PATH); nil when there is no pm-output.
     package func loggerArguments(_ limits: Limits) -> [String]? {
-        guard let program = ExecutableLookup.toolboxTool("pm-output") else { return nil }
+        guard let program = ExecutableLookup.toolboxTool("pm-output", runnableBy: files.account) else { return nil }
         var words = [program, "--write-log", path, "--log-max", String(limits.maximum)]
         words += ["--log-keep", String(limits.keep)] + (limits.compress ? ["--log-compress"] : [])
         return words
@@ -146,7 +146,7 @@ package enum ConsoleLogError: ToolError, Equatable {
         case .cannotPrepare(let path, let reason):
             return "cannot prepare the console log directory \(path): \(reason) (console_log=no turns the log off)"
         case .unreadable(let path, let reason): return "cannot read the console log \(path): \(reason)"
-        case .noLogger: return "no console log: pm-output is neither next to this tool nor in PATH"
+        case .noLogger: return "no console log: no pm-output that the server's user may run, next to this tool or in PATH"
         }
     }
 }

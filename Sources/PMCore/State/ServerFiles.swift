@@ -18,6 +18,8 @@ package struct ServerFiles {
     private let name: String
     /// Who writes the files: the game's user.
     package let owner: (uid: uid_t, gid: gid_t)
+    /// The game's user, nil for the tool's own.
+    package let account: Account?
 
     package init(_ server: Server, state: StateDirectory) {
         self.state = state
@@ -25,6 +27,7 @@ package struct ServerFiles {
         let top = state.path.hasPrefix("/") ? state.path : Path.join(FileSystem.currentDirectory ?? "/", state.path)
         path = Path.join(top, "servers/\(name)")
         owner = server.account.map { ($0.uid, $0.gid) } ?? (geteuid(), getegid())
+        account = server.account
     }
 
     /// Makes the directory for the game's user. The state directory and `servers` become

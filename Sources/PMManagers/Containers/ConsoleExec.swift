@@ -39,11 +39,10 @@ enum ConsoleExec {
         let inspected: HTTPResponse
         do {
             inspected = try engine.perform(HTTPRequest("GET", prefix + "/exec/\(id)/json"), "failed to inspect exec")
-        } catch let error as HTTPError where error.isNotFound {
-            // The exec ran to its end, and the line ended the game's run, whose exec sessions
-            // the engine dropped (a restart policy already runs the game again).
-            return
         } catch let error as HTTPError {
+            // The exec ran to its end, and the line ended the game's run, whose exec sessions
+            // the engine dropped (a restart policy may already run the game again).
+            if error.isNotFound || !stillRunning() { return }
             throw engine.failure(error, "failed to inspect exec")
         }
         let code = (try? inspected.json())?["ExitCode"]?.integer ?? -1

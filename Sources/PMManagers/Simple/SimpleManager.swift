@@ -41,7 +41,9 @@ package struct SimpleManager: ProcessManager {
 
     package func start(_ server: Server, _ context: VerbContext) throws {
         try ServerProcesses(server).terminate(grace: try Lifecycle.killTimeout(server), fresh: false, context)
-        if context.executor.startsHelpers, let program = ExecutableLookup.toolboxTool("pm-start") {
+        if context.executor.startsHelpers,
+            let program = ExecutableLookup.toolboxTool("pm-start", runnableBy: server.account)
+        {
             try startSupervised(server, program: program, context)
         } else if let log = try consoleLog(server, context), !context.executor.isDryRun {
             try startLogged(server, log, context)

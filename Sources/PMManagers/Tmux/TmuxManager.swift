@@ -133,9 +133,11 @@ package struct TmuxManager: ProcessManager {
     /// its environment), else, without a `pm-start` to run, a shell (`shellPaneCommand`).
     private func paneCommand(_ command: [String], _ server: Server, _ context: VerbContext) throws -> [String] {
         let policy = try RestartPolicy.of(server)
-        guard let program = ExecutableLookup.toolboxTool("pm-start") else {
+        guard let program = ExecutableLookup.toolboxTool("pm-start", runnableBy: server.account) else {
             if policy.mode != .no {
-                context.err.line("\(server.label): no restarts: pm-start is neither next to this tool nor in PATH")
+                context.err.line(
+                    "\(server.label): no restarts: no pm-start that \(server.account?.name ?? "this user") may run, "
+                        + "next to this tool or in PATH")
             }
             return ["--"] + Self.shellPaneCommand(command, name: server.name)
         }

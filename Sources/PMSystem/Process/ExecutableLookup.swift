@@ -39,8 +39,36 @@ package enum ExecutableLookup {
         return nil
     }
 
-    /// Another tool of this toolbox (`pm-output`): the one next to the running tool, so that
-    /// both come from the same installation, else the one in PATH.
+    /// Another tool of this toolbox (`pm-output`) that `account` (nil: the tool's own user) can
+    /// run: the one next to the running tool, so that both come from the same installation,
+    /// else the one in PATH.
+    package static func toolboxTool(_ name: String, runnableBy account: Account?) -> String? {
+        guard let path = toolboxTool(name) else { return nil }
+        guard let account, account.uid != 0 else { return path }
+        return canRun(path, account) ? path : nil
+    }
+
+    /// Whether `account` may run the file at `path`: execute permission on it, and search
+    /// permission on every directory above it, by the permission bits.
+    static func canRun(_ path: String, _ account: Account) -> Bool {
+        func allows(_ file: String, _ bit: mode_t) -> Bool {
+            var info = stat()
+            guard stat(file, &info) == 0 else { return false }
+            if info.st_uid == account.uid { return info.st_mode & (bit << 6) != 0 }
+            if info.st_gid == account.gid || account.groups.contains(info.st_gid) {
+                return info.st_mode & (bit << 3) != 0
+            }
+            return info.st_mode & bit != 0
+        }
+        var directory = Path.directoryName(path)
+        while directory != "/" && !directory.isEmpty {
+            guard allows(directory, 0o1) else { return false }
+            directory = Path.directoryName(directory)
+        }
+        return allows(path, 0o1)
+    }
+
+    /// The toolbox's `name` next to the running tool, else in PATH.
     package static func toolboxTool(_ name: String) -> String? {
         var buffer = [CChar](repeating: 0, count: 4096)
         let length = readlink("/proc/self/exe", &buffer, buffer.count - 1)
