@@ -146,7 +146,8 @@ package enum ConsoleLogError: ToolError, Equatable {
         case .cannotPrepare(let path, let reason):
             return "cannot prepare the console log directory \(path): \(reason) (console_log=no turns the log off)"
         case .unreadable(let path, let reason): return "cannot read the console log \(path): \(reason)"
-        case .noLogger: return "no console log: no pm-output that the server's user may run, next to this tool or in PATH"
+        case .noLogger:
+            return "no console log: no pm-output that the server's user may run, next to this tool or in PATH"
         }
     }
 }
