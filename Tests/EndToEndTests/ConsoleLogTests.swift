@@ -115,10 +115,10 @@ final class ConsoleLogTests: XCTestCase {
         _ = try node.waitForOutput(record, containing: "invalid")
         XCTAssertEqual(try node.run("pm-input", [record, "--", "segv"]).status, 0)
         XCTAssertTrue(Toolbox.poll(seconds: 10) { (try? self.node.run("pm-status", [record]).status) == 1 })
-        // The pane's shell says how the game ended.
+        // The game's supervisor says how the game ended.
         let crashed = try node.run("pm-output", ["--lines", "2", record])
         XCTAssertEqual(crashed.status, 0, crashed.stderr)
-        XCTAssertEqual(crashed.stdout, "about to crash\nSegmentation fault\n")
+        XCTAssertEqual(crashed.stdout, "about to crash\npm-start: the game ended (killed by SIGSEGV)\n")
         XCTAssertEqual(try node.run("pm-stop", [record]).status, 0)
         let afterStop = try node.run("pm-output", ["--lines", "2", record])
         XCTAssertEqual(afterStop.stdout, crashed.stdout, "the stop of a crashed server keeps its log")
@@ -127,9 +127,10 @@ final class ConsoleLogTests: XCTestCase {
         // The simple manager cannot tell a game that exits at once (its status script may see
         // it still running); its words are in the log either way.
         _ = try node.run("pm-start", [failing])
-        let lastWords = try node.run("pm-output", ["--lines", "1", failing])
+        let lastWords = try node.run("pm-output", ["--lines", "2", failing])
         XCTAssertEqual(lastWords.status, 0, lastWords.stderr)
-        XCTAssertEqual(lastWords.stdout, "crashing-game: map de_missing not found\n")
+        XCTAssertEqual(
+            lastWords.stdout, "crashing-game: map de_missing not found\npm-start: the game ended (exit status 3)\n")
         XCTAssertEqual(try node.run("pm-output", ["--lines", "1", "--timestamps", failing]).status, 0)
     }
 
@@ -294,8 +295,11 @@ final class SimpleConsoleLogTests: XCTestCase {
         XCTAssertEqual(try node.run("pm-start", [crashed]).status, 0)
         _ = try node.waitForOutput(crashed, containing: "segmentation fault ahead")
         XCTAssertTrue(Toolbox.poll(seconds: 10) { (try? self.node.run("pm-status", [crashed]).status) == 1 })
+        // The supervisor says how the game ended, after the game's last words.
+        _ = try node.waitForOutput(crashed, containing: "the game ended")
         XCTAssertEqual(
-            try node.run("pm-output", ["--lines", "1", crashed]).stdout, "crashing-game: segmentation fault ahead\n")
+            try node.run("pm-output", ["--lines", "2", crashed]).stdout,
+            "crashing-game: segmentation fault ahead\npm-start: the game ended (killed by SIGSEGV)\n")
         let timed = try node.run("pm-output", ["--lines", "1", "--timestamps", crashed])
         XCTAssertNotNil(Timestamp.parseRFC3339(String(timed.stdout.prefix(24))), timed.stdout)
 

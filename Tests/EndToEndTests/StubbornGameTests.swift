@@ -127,10 +127,15 @@ class StubbornGameCases: GameBedCases {
                 XCTAssertEqual(start.status, 0, start.stderr)
                 _ = try bed.waitForOutput(record, containing: "segmentation fault ahead")
             }
-            let stopped = Toolbox.poll(seconds: 10, until: { $0 == "1" }) {
-                String((try? bed.tool("pm-status", [record]).status) ?? -1)
+            // Down for good: systemd's default `Restart=always` brings the game back until its
+            // start limit, each wait for a restart reading as down (`restart_at`).
+            let stopped = Toolbox.poll(seconds: 20, until: { $0 == "down" }) {
+                let json = (try? bed.tool("pm-status", ["--json", record]).stdout) ?? ""
+                return json.contains(#""state":"running""#) || json.contains(#""restart_at""#) || json.isEmpty
+                    ? json : "down"
             }
-            XCTAssertEqual(stopped, "1", "\(arguments)")
+            XCTAssertEqual(stopped, "down", "\(arguments)")
+            XCTAssertEqual(try bed.tool("pm-status", [record]).status, 1, "\(arguments)")
             for kind in StopKind.allCases {
                 let stop = try bed.tool("pm-stop", kind.arguments + [record])
                 XCTAssertEqual(stop.status, 0, "\(index) \(kind): \(stop.stderr)")

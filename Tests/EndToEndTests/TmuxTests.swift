@@ -110,7 +110,7 @@ final class TmuxTests: XCTestCase {
         XCTAssertTrue(start.stderr.contains("missing map de_nuke"), start.stderr)
         // The status is tmux's, which now and then never records it (TmuxManager.withExitCode).
         XCTAssertTrue(
-            start.stderr.contains("pm-start: server 4: the start command exited at once (status 3)")
+            start.stderr.contains("pm-start: server 4: the start command exited at once (exit status 3)")
                 || start.stderr.contains("pm-start: server 4: the start command exited at once (status unknown)"),
             start.stderr)
         XCTAssertEqual(try node.run("pm-status", [record]).status, 1)
@@ -136,8 +136,8 @@ final class TmuxTests: XCTestCase {
         XCTAssertNotEqual(before, after, "a new pid")
     }
 
-    /// A pane whose shell is killed stays dead with the signal: pm-status reports it stopped
-    /// with exit code 128 + 9.
+    /// A pane whose process (the game's supervisor) is killed stays dead with the signal:
+    /// pm-status reports it failed, killed by SIGKILL, exit code 128 + 9.
     func testAKilledPaneReportsItsSignal() throws {
         let record = try node.file(node.record(id: 20))
         XCTAssertEqual(try node.run("pm-start", [record]).status, 0)
@@ -149,8 +149,9 @@ final class TmuxTests: XCTestCase {
             try node.run("pm-status", ["--json", record]).stdout
         }
         let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(status.utf8)) as? [String: Any], status)
-        XCTAssertEqual(object["state"] as? String, "stopped")
+        XCTAssertEqual(object["state"] as? String, "failed", status)
         XCTAssertEqual(object["exit_code"] as? Int, 137, status)
+        XCTAssertEqual(object["signal"] as? String, "SIGKILL", status)
     }
 
     /// The reference's legacy session name (the raw uuid) is still found and managed.

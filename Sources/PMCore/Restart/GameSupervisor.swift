@@ -85,19 +85,23 @@ package struct GameSupervisor {
         while true {
             let exit = runGame(history, errors)
             let asked = stopAsked
+            let final = asked || !policy.covers(exit)
+            // As a shell says "Segmentation fault": the console's last line tells the end,
+            // written before the history tells it to a waiting start.
+            if final, !asked, exit.isFailure { errors.line("pm-start: the game ended (\(exit))") }
             history.append(.exit(exit, asked: asked))
-            guard !asked, policy.covers(exit) else { return finish(exit) }
+            if final { return finish(exit) }
             switch policy.next(after: restarts, now: Clock.wall) {
             case .giveUp:
                 history.append(.gaveUp)
                 errors.line(
-                    "pm-start: the game exited (\(exit)) after \(restarts.count) restarts within "
+                    "pm-start: the game ended (\(exit)) after \(restarts.count) restarts within "
                         + "\(Clock.text(seconds: policy.window)) seconds; not starting it again")
                 return finish(exit)
             case .restart(let delay):
                 history.append(.wait(seconds: delay))
                 errors.line(
-                    "pm-start: the game exited (\(exit)); starting it again in \(Clock.text(seconds: delay)) seconds")
+                    "pm-start: the game ended (\(exit)); starting it again in \(Clock.text(seconds: delay)) seconds")
                 guard waitUnlessStopped(delay) else {
                     history.append(.stop)
                     return Int32(exit.code)
